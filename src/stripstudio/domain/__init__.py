@@ -1,0 +1,21 @@
+"""The comic as pure data: no torch, no Django, no files read."""
+
+from stripstudio.domain.bubble import Bubble, BubbleKind
+from stripstudio.domain.character import Character
+from stripstudio.domain.comic import Comic, GenerationDefaults
+from stripstudio.domain.layout import Layout
+from stripstudio.domain.lora import LoraRef
+from stripstudio.domain.panel import Panel
+from stripstudio.domain.style import Style
+
+__all__ = [
+    "Bubble",
+    "BubbleKind",
+    "Character",
+    "Comic",
+    "GenerationDefaults",
+    "Layout",
+    "LoraRef",
+    "Panel",
+    "Style",
+]

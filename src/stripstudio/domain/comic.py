@@ -1,0 +1,96 @@
+"""The whole comic: title, style, cast, panels and layout."""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationInfo, model_validator
+
+from stripstudio.domain.base import DomainModel
+from stripstudio.domain.character import Character
+from stripstudio.domain.layout import Layout
+from stripstudio.domain.panel import Panel
+from stripstudio.domain.style import Style
+
+
+class GenerationDefaults(DomainModel):
+    """Sampling settings every panel uses unless it says otherwise (the thesis' defaults)."""
+
+    engine: str | None = None
+    sampler: str = "dpmpp_2m"
+    scheduler: str = "karras"
+    steps: int = Field(20, ge=1, le=200)
+    cfg: float = Field(8.0, ge=0, le=30)
+    width: int = Field(1024, ge=64, le=4096, multiple_of=8)
+    height: int = Field(1024, ge=64, le=4096, multiple_of=8)
+    candidates: int = Field(2, ge=1, le=16)
+    seed: int = Field(0, ge=0, lt=2**32, description="Base seed; panel N without its own seed uses seed + 1000*N.")
+
+
+class Comic(DomainModel):
+    """A comic as the author wrote it. Names of characters are unique; panels refer to them by name."""
+
+    title: str = Field(min_length=1)
+    summary: str = ""
+    author: str = ""
+    language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
+    style: Style = Field(default_factory=Style)
+    generation: GenerationDefaults = Field(default_factory=GenerationDefaults)
+    characters: list[Character] = Field(default_factory=list)
+    panels: list[Panel] = Field(default_factory=list)
+    layout: Layout = Field(default_factory=Layout)
+
+    @model_validator(mode="after")
+    def _references_hold(self, info: ValidationInfo) -> Comic:
+        if info.context and info.context.get("skip_reference_checks"):
+            return self
+        problems = self.reference_problems()
+        if problems:
+            raise ValueError("; ".join(f"{format_path(path)}: {message}" for path, message in problems))
+        return self
+
+    def reference_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every broken cross-reference, as (field path, message): duplicate names, unknown characters.
+
+        The script loader turns the paths into file lines; the model validator joins the messages.
+        """
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        seen_names: set[str] = set()
+        for i, character in enumerate(self.characters):
+            if character.name in seen_names:
+                problems.append((("characters", i, "name"), f"another character is already called {character.name!r}"))
+            seen_names.add(character.name)
+        known = ", ".join(c.name for c in self.characters) or "none defined"
+        seen_ids: set[str] = set()
+        for i, panel in enumerate(self.panels):
+            if panel.id and panel.id in seen_ids:
+                problems.append((("panels", i, "id"), f"another panel already has the id {panel.id!r}"))
+            seen_ids.add(panel.id or "")
+            for j, name in enumerate(panel.characters):
+                if name not in seen_names:
+                    problems.append((("panels", i, "characters", j), f"unknown character {name!r} (known: {known})"))
+            for j, bubble in enumerate(panel.bubbles):
+                if bubble.speaker and bubble.speaker not in panel.characters:
+                    present = ", ".join(panel.characters) or "nobody"
+                    problems.append(
+                        (("panels", i, "bubbles", j, "speaker"),
+                         f"speaker {bubble.speaker!r} is not in this panel (present: {present})")
+                    )
+        return problems
+
+    def character(self, name: str) -> Character:
+        """The character called ``name``; KeyError if there is none."""
+        for character in self.characters:
+            if character.name == name:
+                return character
+        raise KeyError(name)
+
+    def panel_id(self, index: int) -> str:
+        """The panel's own id, or ``panel-NN`` from its 1-based position."""
+        return self.panels[index].id or f"panel-{index + 1:02d}"
+
+
+def format_path(path: tuple[str | int, ...]) -> str:
+    """``("panels", 2, "characters")`` -> ``panels[2].characters``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text

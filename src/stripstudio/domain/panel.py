@@ -1,0 +1,27 @@
+"""One panel: what happens, who is in it, and how it is drawn."""
+
+from pydantic import Field
+
+from stripstudio.domain.base import DomainModel
+from stripstudio.domain.bubble import Bubble
+
+
+class Panel(DomainModel):
+    """A scene to draw, with optional sketch, size, candidate count, seed and lettering.
+
+    ``follow_sketch`` is the single "follow my sketch" slider: 0 ignores the sketch, 1 follows it
+    closely (it sets both the control strength and the fraction of steps the sketch guides).
+    """
+
+    id: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", description="Stable name; defaults to panel-NN.")
+    description: str = Field(min_length=1, description="Scene, action and pose in prompt language.")
+    characters: list[str] = Field(default_factory=list, description="Names of the characters present.")
+    shot: str | None = Field(None, description="Framing, e.g. 'close-up', 'full body', 'wide shot'.")
+    negative_prompt: str = ""
+    sketch: str | None = Field(None, description="Black-on-white drawing guiding the composition.")
+    follow_sketch: float = Field(0.8, ge=0, le=1)
+    width: int | None = Field(None, ge=64, le=4096, multiple_of=8)
+    height: int | None = Field(None, ge=64, le=4096, multiple_of=8)
+    candidates: int | None = Field(None, ge=1, le=16)
+    seed: int | None = Field(None, ge=0, lt=2**32)
+    bubbles: list[Bubble] = Field(default_factory=list)

@@ -1,0 +1,165 @@
+"""GenerationRequest: everything an engine needs to draw, and nothing it must look up elsewhere.
+
+Argument names follow diffusers (prompt, negative_prompt, num_inference_steps, guidance_scale,
+seed, strength); sampler and scheduler names follow ComfyUI (dpmpp_2m + karras by default).
+Images are file paths, so a request round-trips through JSON unchanged.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+DEFAULT_SAMPLER = "dpmpp_2m"
+DEFAULT_SCHEDULER = "karras"
+DEFAULT_STEPS = 20
+DEFAULT_CFG = 8.0
+
+
+class Task(StrEnum):
+    """What the engine is asked to do."""
+
+    TEXT_TO_IMAGE = "text_to_image"
+    IMAGE_TO_IMAGE = "image_to_image"
+    INPAINT = "inpaint"
+    OUTPAINT = "outpaint"
+    SKETCH_TO_IMAGE = "sketch_to_image"
+    FACE_DETAIL = "face_detail"
+    UPSCALE = "upscale"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ModelRef(_Frozen):
+    """A checkpoint: a built-in id, a hub id, a single-file ``.safetensors`` or a diffusers folder."""
+
+    checkpoint: str = Field(min_length=1)
+    vae: str | None = None
+
+
+class LoraSpec(_Frozen):
+    """One LoRA to apply, by file name or path, with its UNet and text-encoder strengths."""
+
+    name: str = Field(min_length=1)
+    strength_model: float = 1.0
+    strength_clip: float = 1.0
+
+
+class MaskSpec(_Frozen):
+    """Where to repaint: white = repaint. ``grow`` widens the mask, ``feather`` softens its edge (pixels)."""
+
+    image: str
+    grow: int = Field(32, ge=0, le=512)
+    feather: int = Field(8, ge=0, le=512)
+
+
+class OutpaintSpec(_Frozen):
+    """How many pixels to add on each side of the init image before repainting the new area."""
+
+    left: int = Field(0, ge=0, le=4096)
+    top: int = Field(0, ge=0, le=4096)
+    right: int = Field(0, ge=0, le=4096)
+    bottom: int = Field(0, ge=0, le=4096)
+    overlap: int = Field(16, ge=0, le=256, description="Pixels of the old image repainted to hide the seam.")
+
+    @model_validator(mode="after")
+    def _extends_something(self) -> OutpaintSpec:
+        if not (self.left or self.top or self.right or self.bottom):
+            raise ValueError("outpaint must extend at least one side by a positive number of pixels")
+        return self
+
+
+ControlKind = Literal["sketch", "scribble", "canny", "depth", "openpose", "lineart"]
+
+
+class ControlInput(_Frozen):
+    """A control image guiding composition (ComfyUI's "Apply ControlNet (advanced)").
+
+    ``sketch`` uses a T2I-Adapter, the other kinds a ControlNet. ``invert`` turns a black-on-white
+    drawing into the white-on-black map these models expect. ``model`` overrides the default
+    control model of the kind.
+    """
+
+    kind: ControlKind = "sketch"
+    image: str
+    strength: float = Field(1.0, ge=0, le=2)
+    start_percent: float = Field(0.0, ge=0, le=1)
+    end_percent: float = Field(1.0, ge=0, le=1)
+    invert: bool = True
+    model: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ControlInput:
+        if self.start_percent > self.end_percent:
+            raise ValueError("start_percent must not be greater than end_percent")
+        return self
+
+    @classmethod
+    def from_follow_sketch(cls, image: str, follow_sketch: float, kind: ControlKind = "sketch") -> ControlInput:
+        """The thesis' single slider: strength = end_percent = ``follow_sketch``, start_percent = 0."""
+        return cls(kind=kind, image=image, strength=follow_sketch, start_percent=0.0, end_percent=follow_sketch)
+
+
+class Region(_Frozen):
+    """A prompt that applies to one area (x, y, width, height as fractions of the image)."""
+
+    prompt: str
+    box: tuple[float, float, float, float]
+
+
+class GenerationRequest(_Frozen):
+    """One generation job: the task, the model, the (already composed) prompts and every setting."""
+
+    task: Task = Task.TEXT_TO_IMAGE
+    model: ModelRef
+    prompt: str = ""
+    negative_prompt: str = ""
+    loras: tuple[LoraSpec, ...] = ()
+    width: int = Field(1024, ge=64, le=4096, multiple_of=8)
+    height: int = Field(1024, ge=64, le=4096, multiple_of=8)
+    num_images: int = Field(1, ge=1, le=16)
+    seed: int = Field(0, ge=0, lt=2**32)
+    num_inference_steps: int = Field(DEFAULT_STEPS, ge=1, le=200)
+    guidance_scale: float = Field(DEFAULT_CFG, ge=0, le=30)
+    sampler: str = DEFAULT_SAMPLER
+    scheduler: str = DEFAULT_SCHEDULER
+    strength: float = Field(1.0, ge=0, le=1, description="Denoise: how much of the init image is repainted.")
+    init_image: str | None = None
+    mask: MaskSpec | None = None
+    outpaint: OutpaintSpec | None = None
+    controls: tuple[ControlInput, ...] = ()
+    reference_images: tuple[str, ...] = ()
+    regions: tuple[Region, ...] = ()
+    previews: bool = Field(False, description="Send cheap preview images while sampling.")
+
+    @model_validator(mode="after")
+    def _inputs_match_task(self) -> GenerationRequest:
+        needs = {
+            Task.IMAGE_TO_IMAGE: ("init_image",),
+            Task.INPAINT: ("init_image", "mask"),
+            Task.OUTPAINT: ("init_image", "outpaint"),
+            Task.SKETCH_TO_IMAGE: ("controls",),
+            Task.FACE_DETAIL: ("init_image",),
+            Task.UPSCALE: ("init_image",),
+        }.get(self.task, ())
+        missing = [name for name in needs if not getattr(self, name)]
+        if missing:
+            raise ValueError(f"task {self.task.value} needs {' and '.join(missing)}")
+        return self
+
+    def to_json(self) -> str:
+        """Compact JSON; :meth:`from_json` gives back an equal request."""
+        return self.model_dump_json(exclude_defaults=False)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> GenerationRequest:
+        """Parse and validate a request written by :meth:`to_json`."""
+        return cls.model_validate_json(text)
+
+    def for_candidate(self, index: int) -> GenerationRequest:
+        """The single-image request that reproduces candidate ``index`` (seed + index) on its own."""
+        return self.model_copy(update={"seed": (self.seed + index) % 2**32, "num_images": 1})
