@@ -39,6 +39,9 @@ class ModelRef(_Frozen):
 
     checkpoint: str = Field(min_length=1)
     vae: str | None = None
+    config: str | None = Field(
+        None, description="Diffusers config folder for a single-file checkpoint that is not shaped like SDXL base."
+    )
 
 
 class LoraSpec(_Frozen):

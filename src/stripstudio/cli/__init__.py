@@ -1,0 +1,1 @@
+"""The ``stripstudio`` command line."""

@@ -1,0 +1,23 @@
+"""``stripstudio``: render comics, generate images, inspect models and the machine."""
+
+from __future__ import annotations
+
+import typer
+
+from stripstudio.cli import doctor, generate, models, render
+
+app = typer.Typer(
+    name="stripstudio",
+    help="Turn a written story into a consistent, lettered comic with Stable Diffusion XL.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command("render")(render.render)
+app.command("generate")(generate.generate)
+app.add_typer(models.app, name="models")
+app.command("doctor")(doctor.doctor)
+
+
+def main() -> None:
+    """Entry point of the ``stripstudio`` console script."""
+    app()

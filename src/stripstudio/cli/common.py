@@ -1,0 +1,64 @@
+"""Pieces every command shares: the console, error reporting, option parsing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from stripstudio.generation.errors import GenerationError
+from stripstudio.script import ScriptError
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Print script and generation errors as plain messages and exit with status 1."""
+    try:
+        yield
+    except ScriptError as error:
+        err_console.print(f"[red]The script has {len(error.problems)} problem(s):[/]")
+        for line in str(error).splitlines():
+            err_console.print(f"  {line}", markup=False)
+        raise typer.Exit(1) from None
+    except ValidationError as error:
+        for problem in error.errors():
+            field = ".".join(str(part) for part in problem["loc"]) or "request"
+            err_console.print(f"[red]{field}:[/] {problem['msg']}")
+        raise typer.Exit(1) from None
+    except GenerationError as error:
+        err_console.print(f"[red]{error.type_name}:[/] {error}")
+        raise typer.Exit(1) from None
+
+
+def parse_size(value: str | None) -> tuple[int, int] | None:
+    """``"1024x768"`` -> (1024, 768); sides must be multiples of 8 between 64 and 4096."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"(\d+)[xX](\d+)", value.strip())
+    if not match:
+        raise typer.BadParameter("write the size as WIDTHxHEIGHT, e.g. 1024x768", param_hint="--size")
+    width, height = int(match[1]), int(match[2])
+    for side in (width, height):
+        if side % 8 or not 64 <= side <= 4096:
+            raise typer.BadParameter("each side must be a multiple of 8 between 64 and 4096", param_hint="--size")
+    return width, height
+
+
+def parse_lora(value: str) -> tuple[str, float, float]:
+    """``NAME``, ``NAME:W`` or ``NAME:WM:WC`` -> (name, strength_model, strength_clip)."""
+    name, *weights = value.rsplit(":", 2) if value.count(":") >= 2 else value.split(":")
+    try:
+        numbers = [float(w) for w in weights]
+    except ValueError:
+        raise typer.BadParameter(f"{value!r}: write NAME, NAME:WEIGHT or NAME:MODEL:CLIP", param_hint="--lora") from None
+    if not name or len(numbers) > 2:
+        raise typer.BadParameter(f"{value!r}: write NAME, NAME:WEIGHT or NAME:MODEL:CLIP", param_hint="--lora")
+    model = numbers[0] if numbers else 1.0
+    return name, model, numbers[1] if len(numbers) == 2 else model

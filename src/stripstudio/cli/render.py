@@ -1,0 +1,46 @@
+"""``stripstudio render``: every panel of a comic script, drawn into a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stripstudio.cli.common import console, parse_size, user_errors
+from stripstudio.cli.environment import load_settings, make_engine
+from stripstudio.cli.progress import JobProgressBars
+from stripstudio.production.panel_request import PanelOverrides
+from stripstudio.production.render_comic import plan_render, render_comic
+from stripstudio.script import load_comic
+
+
+def render(
+    script: Annotated[Path, typer.Argument(help="Comic script (YAML).", exists=True, dir_okay=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the panels and manifest.json.")],
+    model: Annotated[str | None, typer.Option(help="Checkpoint: built-in id, .safetensors file, folder or hub id.")] = None,
+    model_config: Annotated[
+        Path | None, typer.Option(help="Diffusers config folder for a single-file checkpoint not shaped like SDXL base.")
+    ] = None,
+    candidates: Annotated[int | None, typer.Option("--candidates", "-n", min=1, max=16)] = None,
+    steps: Annotated[int | None, typer.Option(min=1, max=200)] = None,
+    size: Annotated[str | None, typer.Option(help="WIDTHxHEIGHT for every panel, e.g. 512x512.")] = None,
+    panel: Annotated[list[str] | None, typer.Option("--panel", "-p", help="Only these panel ids (repeatable).")] = None,
+    engine: Annotated[str | None, typer.Option(help="Engine name (default from settings).")] = None,
+) -> None:
+    """Generate the candidates of every panel of SCRIPT into OUT, with a manifest."""
+    settings = load_settings()
+    width, height = parse_size(size) or (None, None)
+    with user_errors():
+        comic = load_comic(script)
+        overrides = PanelOverrides(
+            model=model, model_config=str(model_config) if model_config else None,
+            candidates=candidates, steps=steps, width=width, height=height,
+        )
+        plan = plan_render(comic, settings.default_model, overrides, only=panel or ())
+        engine_instance = make_engine(settings, engine or comic.generation.engine)
+        console.print(f"Rendering [bold]{comic.title}[/]: {len(plan)} panel(s) with {engine_instance.name}")
+        with JobProgressBars(console) as bars:
+            manifest = render_comic(comic, engine_instance, out, plan, script=script, on_event=bars.on_event)
+    drawn = sum(len(p.candidates) for p in manifest.panels)
+    console.print(f"[green]Wrote {drawn} image(s) for {len(manifest.panels)} panel(s) to {out}[/]")

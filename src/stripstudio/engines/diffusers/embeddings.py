@@ -1,0 +1,139 @@
+"""Prompt weights applied to SDXL's text embeddings (both encoders and the pooled vector).
+
+The prompt is parsed into weighted fragments (``(word:1.3)`` etc.), tokenised fragment by
+fragment, cut into 75-token chunks (``BREAK`` starts a new one), and each chunk is encoded by
+both CLIP text encoders. A token of weight ``w`` gets
+
+    z_w = z_empty + w * (z - z_empty)
+
+where ``z_empty`` is the embedding of the empty prompt at the same position: ComfyUI's formula,
+so a prompt means the same on the diffusers and the ComfyUI engine. The pooled embedding, which
+summarises the whole prompt, moves the same way by the mean weight of the prompt's tokens; a
+prompt without weights keeps the exact embeddings of plain SDXL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from stripstudio.prompting import parse_prompt
+
+CHUNK_TOKENS = 75  # 77 positions minus the start and end tokens
+
+
+@dataclass
+class PromptEmbeddings:
+    """What StableDiffusionXL pipelines take instead of prompt strings."""
+
+    prompt_embeds: torch.Tensor
+    pooled_prompt_embeds: torch.Tensor
+    negative_prompt_embeds: torch.Tensor
+    negative_pooled_prompt_embeds: torch.Tensor
+
+    def as_kwargs(self) -> dict[str, torch.Tensor]:
+        """Keyword arguments for a pipeline call."""
+        return {
+            "prompt_embeds": self.prompt_embeds,
+            "pooled_prompt_embeds": self.pooled_prompt_embeds,
+            "negative_prompt_embeds": self.negative_prompt_embeds,
+            "negative_pooled_prompt_embeds": self.negative_pooled_prompt_embeds,
+        }
+
+
+@dataclass
+class _Encoded:
+    hidden: torch.Tensor  # (chunks * 77, dim of both encoders)
+    pooled: torch.Tensor  # (pooled dim,)
+
+
+def encode_prompts(pipe, prompt: str, negative_prompt: str, device, dtype) -> PromptEmbeddings:
+    """Weighted embeddings of ``prompt`` and ``negative_prompt`` for an SDXL pipeline.
+
+    An empty negative prompt gives zero embeddings when the model asks for it
+    (``force_zeros_for_empty_prompt``, as in plain SDXL).
+    """
+    tokens, weights = tokenize_weighted(pipe.tokenizer, prompt)
+    negative_tokens, negative_weights = tokenize_weighted(pipe.tokenizer, negative_prompt)
+    chunks = max(_chunk_count(tokens), _chunk_count(negative_tokens))
+    with torch.no_grad():
+        empty = _encode_chunks(pipe, [[]] * chunks, device)
+        positive = _apply_weights(_encode_chunks(pipe, _chunked(tokens, chunks), device), empty, weights, chunks)
+        if not negative_prompt.strip() and pipe.config.get("force_zeros_for_empty_prompt", True):
+            negative = _Encoded(torch.zeros_like(positive.hidden), torch.zeros_like(positive.pooled))
+        else:
+            negative = _apply_weights(
+                _encode_chunks(pipe, _chunked(negative_tokens, chunks), device), empty, negative_weights, chunks
+            )
+    return PromptEmbeddings(
+        prompt_embeds=positive.hidden.unsqueeze(0).to(device, dtype),
+        pooled_prompt_embeds=positive.pooled.unsqueeze(0).to(device, dtype),
+        negative_prompt_embeds=negative.hidden.unsqueeze(0).to(device, dtype),
+        negative_pooled_prompt_embeds=negative.pooled.unsqueeze(0).to(device, dtype),
+    )
+
+
+def tokenize_weighted(tokenizer, prompt: str) -> tuple[list[list[int]], list[list[float]]]:
+    """Token ids and weights of ``prompt``, already split into chunks of at most 75 tokens."""
+    chunks: list[list[int]] = [[]]
+    chunk_weights: list[list[float]] = [[]]
+    for fragment in parse_prompt(prompt).fragments:
+        if fragment.is_break:
+            if chunks[-1]:
+                chunks.append([])
+                chunk_weights.append([])
+            continue
+        for token in tokenizer(fragment.text, add_special_tokens=False, truncation=False).input_ids:
+            if len(chunks[-1]) == CHUNK_TOKENS:
+                chunks.append([])
+                chunk_weights.append([])
+            chunks[-1].append(token)
+            chunk_weights[-1].append(fragment.weight)
+    return chunks, chunk_weights
+
+
+def _chunk_count(chunks: list[list[int]]) -> int:
+    return max(1, len(chunks))
+
+
+def _chunked(chunks: list[list[int]], count: int) -> list[list[int]]:
+    return chunks + [[]] * (count - len(chunks))
+
+
+def _encode_chunks(pipe, chunks: list[list[int]], device) -> _Encoded:
+    """Encode each chunk with both text encoders (penultimate layer, as SDXL was trained)."""
+    hidden_parts = []
+    pooled = None
+    for chunk in chunks:
+        per_encoder = []
+        for tokenizer, encoder in ((pipe.tokenizer, pipe.text_encoder), (pipe.tokenizer_2, pipe.text_encoder_2)):
+            ids = _framed(tokenizer, chunk)
+            output = encoder(torch.tensor([ids], device=device), output_hidden_states=True)
+            per_encoder.append(output.hidden_states[-2][0].float())
+            if encoder is pipe.text_encoder_2 and pooled is None:
+                pooled = output[0][0].float()
+        hidden_parts.append(torch.cat(per_encoder, dim=-1))
+    return _Encoded(hidden=torch.cat(hidden_parts, dim=0), pooled=pooled)
+
+
+def _framed(tokenizer, chunk: list[int]) -> list[int]:
+    """Start token, the chunk, end token, padding to 77 positions."""
+    ids = [tokenizer.bos_token_id, *chunk, tokenizer.eos_token_id]
+    return ids + [tokenizer.pad_token_id] * (CHUNK_TOKENS + 2 - len(ids))
+
+
+def _apply_weights(encoded: _Encoded, empty: _Encoded, weights: list[list[float]], chunks: int) -> _Encoded:
+    position_weights = torch.ones(encoded.hidden.shape[0])
+    flat: list[float] = []
+    for index, chunk_weights in enumerate(weights):
+        start = index * (CHUNK_TOKENS + 2) + 1  # after the chunk's start token
+        position_weights[start : start + len(chunk_weights)] = torch.tensor(chunk_weights, dtype=torch.float32)
+        flat += chunk_weights
+    if all(w == 1.0 for w in flat):
+        return encoded
+    w = position_weights.unsqueeze(-1)
+    hidden = empty.hidden + w * (encoded.hidden - empty.hidden)
+    mean_weight = sum(flat) / len(flat)
+    pooled = empty.pooled + mean_weight * (encoded.pooled - empty.pooled)
+    return _Encoded(hidden=hidden, pooled=pooled)

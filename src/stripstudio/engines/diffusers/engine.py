@@ -1,0 +1,108 @@
+"""The in-process SDXL engine on diffusers: the studio's default engine."""
+
+from __future__ import annotations
+
+import threading
+
+from PIL import Image
+
+from stripstudio.engines.diffusers.image_to_image import run_image_to_image
+from stripstudio.engines.diffusers.inpaint import run_inpaint
+from stripstudio.engines.diffusers.locate import ModelLocator
+from stripstudio.engines.diffusers.lora import ResolvedLora, loras_applied
+from stripstudio.engines.diffusers.models import DEFAULT_CONTROL_MODELS, MemoryOptions, ModelCache, ModelLoader
+from stripstudio.engines.diffusers.outpaint import run_outpaint
+from stripstudio.engines.diffusers.runtime import pick_device, pick_dtype, prepare_cpu
+from stripstudio.engines.diffusers.sampling import TaskContext
+from stripstudio.engines.diffusers.schedulers import SAMPLER_NAMES, SCHEDULER_NAMES
+from stripstudio.engines.diffusers.sketch import run_sketch_to_image
+from stripstudio.engines.diffusers.text_to_image import run_text_to_image
+from stripstudio.engines.diffusers.tiny import TINY_MODEL_ID, TINY_MODEL_NOTE
+from stripstudio.generation.engine import CancelSignal, EngineCapabilities, EventSink
+from stripstudio.generation.errors import InvalidRequest
+from stripstudio.generation.events import EventKind, JobEvent
+from stripstudio.generation.images import GeneratedImage
+from stripstudio.generation.metadata import a1111_parameters
+from stripstudio.generation.request import GenerationRequest, Task
+from stripstudio.settings import StudioSettings
+
+_TASKS = {
+    Task.TEXT_TO_IMAGE: run_text_to_image,
+    Task.IMAGE_TO_IMAGE: run_image_to_image,
+    Task.INPAINT: run_inpaint,
+    Task.OUTPAINT: run_outpaint,
+}
+
+
+class DiffusersEngine:
+    """Runs SDXL in this process with diffusers: text, image, inpaint, outpaint and sketch tasks.
+
+    Pipelines stay loaded between requests (``model_cache_size`` models); one request runs at a
+    time. Built from the studio settings: device, dtype, offload, VAE tiling/slicing, model folders.
+    """
+
+    name = "diffusers"
+
+    def __init__(self, settings: StudioSettings | None = None):
+        settings = settings or StudioSettings()
+        self.device = pick_device(settings.device)
+        self.dtype = pick_dtype(settings.dtype, self.device)
+        if self.device.type == "cpu":
+            prepare_cpu()
+        self.locator = ModelLocator(settings.model_search_dirs(), offline=settings.offline)
+        memory = MemoryOptions(settings.cpu_offload, settings.vae_tiling, settings.vae_slicing)
+        self.loader = ModelLoader(self.locator, self.device, self.dtype, memory)
+        self.cache = ModelCache(self.loader, settings.model_cache_size)
+        self._lock = threading.Lock()
+
+    def capabilities(self) -> EngineCapabilities:
+        """Tasks, control kinds, samplers and schedules this engine serves."""
+        return EngineCapabilities(
+            name=self.name,
+            tasks=[*_TASKS, Task.SKETCH_TO_IMAGE],
+            control_kinds=list(DEFAULT_CONTROL_MODELS),
+            samplers=list(SAMPLER_NAMES),
+            schedulers=list(SCHEDULER_NAMES),
+            models=[TINY_MODEL_ID],
+            notes=[TINY_MODEL_NOTE, f"runs on {self.device.type} in {str(self.dtype).removeprefix('torch.')}"],
+        )
+
+    def run(
+        self, request: GenerationRequest, on_event: EventSink, cancel: CancelSignal | None = None
+    ) -> list[GeneratedImage]:
+        """Draw the request's candidates, emitting STARTED, PROGRESS, PREVIEW and IMAGE events."""
+        if request.task not in _TASKS and request.task is not Task.SKETCH_TO_IMAGE:
+            raise InvalidRequest(f"the diffusers engine cannot do {request.task.value} yet", field="task")
+        loras = [self._resolve_lora(index, lora) for index, lora in enumerate(request.loras)]
+        with self._lock:
+            model = self.cache.get(request.model)
+            note = TINY_MODEL_NOTE if model.is_random else ""
+            on_event(JobEvent(kind=EventKind.STARTED, message=note, total=request.num_images))
+            results: list[GeneratedImage] = []
+
+            def deliver(index: int, image: Image.Image) -> None:
+                result = self._generated(request, index, image, model.source.display_name)
+                results.append(result)
+                on_event(JobEvent(kind=EventKind.IMAGE, candidate=index, image=result, data={"seed": result.seed}))
+
+            context = TaskContext(model=model, on_event=on_event, cancel=cancel, on_image=deliver)
+            with loras_applied(model.base, loras):
+                if request.task is Task.SKETCH_TO_IMAGE:
+                    run_sketch_to_image(context, request, self.loader)
+                else:
+                    _TASKS[request.task](context, request)
+        return results
+
+    def _resolve_lora(self, index: int, lora) -> ResolvedLora:
+        try:
+            path = self.locator.lora(lora.name)
+        except InvalidRequest as error:
+            raise InvalidRequest(str(error), field=f"loras[{index}]") from error
+        return ResolvedLora(lora.name, path, lora.strength_model, lora.strength_clip)
+
+    @staticmethod
+    def _generated(request: GenerationRequest, index: int, image: Image.Image, model_name: str) -> GeneratedImage:
+        single = request.for_candidate(index)
+        return GeneratedImage(
+            image=image, request=single, index=index, parameters=a1111_parameters(single, model_name=model_name)
+        )

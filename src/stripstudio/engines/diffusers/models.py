@@ -1,0 +1,233 @@
+"""Loading SDXL pipelines from any model source, and keeping them loaded between requests.
+
+One :class:`LoadedModel` holds the base text-to-image pipeline of a checkpoint; the other task
+pipelines (img2img, inpaint, T2I-Adapter, ControlNet) are derived from it with ``from_pipe`` and
+share its weights, so switching task costs no memory. :class:`ModelCache` keeps the most
+recently used models loaded.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from stripstudio.engines.diffusers import tiny
+from stripstudio.engines.diffusers.configs import SDXL_BASE_CONFIG_DIR, load_clip_tokenizers
+from stripstudio.engines.diffusers.locate import ModelLocator, ModelSource, SourceKind
+from stripstudio.generation.errors import EngineUnavailable, InvalidRequest, ModelNotFound
+from stripstudio.generation.request import ControlInput, ModelRef
+
+DEFAULT_CONTROL_MODELS = {
+    "sketch": "TencentARC/t2i-adapter-sketch-sdxl-1.0",
+    "scribble": "xinsir/controlnet-scribble-sdxl-1.0",
+    "canny": "diffusers/controlnet-canny-sdxl-1.0",
+    "depth": "diffusers/controlnet-depth-sdxl-1.0",
+    "openpose": "thibaud/controlnet-openpose-sdxl-1.0",
+    "lineart": "xinsir/controlnet-scribble-sdxl-1.0",
+}
+ADAPTER_KINDS = {"sketch"}
+
+
+@dataclass
+class MemoryOptions:
+    """How to trade speed for memory."""
+
+    cpu_offload: str = "none"
+    vae_tiling: bool = False
+    vae_slicing: bool = False
+
+
+@dataclass
+class LoadedModel:
+    """A checkpoint in memory: its base pipeline and the task pipelines derived from it."""
+
+    source: ModelSource
+    base: object
+    device: torch.device
+    dtype: torch.dtype
+    memory: MemoryOptions
+    pipelines: dict[tuple, object] = field(default_factory=dict)
+    control_models: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def is_random(self) -> bool:
+        """True for the built-in random-weight model."""
+        return self.source.kind is SourceKind.BUILTIN
+
+    def pipeline(self, pipeline_class, control_model: object | None = None, control_key: str = ""):
+        """The pipeline of ``pipeline_class`` sharing this model's weights (made once, then reused)."""
+        key = (pipeline_class.__name__, control_key)
+        if key not in self.pipelines:
+            extra = {}
+            if control_model is not None:
+                extra["adapter" if "Adapter" in pipeline_class.__name__ else "controlnet"] = control_model
+            pipe = self.base if pipeline_class is type(self.base) and not extra else pipeline_class.from_pipe(
+                self.base, **extra
+            )
+            self.pipelines[key] = place(pipe, self.device, self.memory)
+        return self.pipelines[key]
+
+
+def place(pipe, device: torch.device, memory: MemoryOptions):
+    """Move ``pipe`` to ``device`` or set up CPU offload, and apply the VAE memory options."""
+    pipe.set_progress_bar_config(disable=True)
+    if memory.cpu_offload == "model" and device.type == "cuda":
+        pipe.enable_model_cpu_offload(device=device)
+    elif memory.cpu_offload == "sequential" and device.type == "cuda":
+        pipe.enable_sequential_cpu_offload(device=device)
+    else:
+        pipe.to(device)
+    if memory.vae_tiling:
+        pipe.vae.enable_tiling()
+    if memory.vae_slicing:
+        pipe.vae.enable_slicing()
+    return pipe
+
+
+class ModelLoader:
+    """Builds a :class:`LoadedModel` from a :class:`ModelRef`, whatever the source."""
+
+    def __init__(self, locator: ModelLocator, device: torch.device, dtype: torch.dtype, memory: MemoryOptions):
+        self.locator = locator
+        self.device = device
+        self.dtype = dtype
+        self.memory = memory
+
+    def load(self, ref: ModelRef) -> LoadedModel:
+        """Load the checkpoint (and replacement VAE) named by ``ref``."""
+        source = self.locator.checkpoint(ref.checkpoint)
+        base = self._load_base(source, ref)
+        if ref.vae:
+            base.vae = self._load_vae(ref.vae)
+        base = place(base, self.device, self.memory)
+        return LoadedModel(source=source, base=base, device=self.device, dtype=self.dtype, memory=self.memory)
+
+    def load_control_model(self, model: LoadedModel, control: ControlInput):
+        """The T2I-Adapter (kind ``sketch``) or ControlNet for ``control``, cached on the model."""
+        reference = control.model or (
+            (tiny.TINY_T2I_ADAPTER_ID if control.kind in ADAPTER_KINDS else tiny.TINY_CONTROLNET_ID)
+            if model.is_random
+            else DEFAULT_CONTROL_MODELS[control.kind]
+        )
+        if reference not in model.control_models:
+            source = self.locator.control_model(reference)
+            model.control_models[reference] = self._load_control(source, control.kind, model)
+        return reference, model.control_models[reference]
+
+    def _load_base(self, source: ModelSource, ref: ModelRef):
+        from diffusers import StableDiffusionXLPipeline
+
+        if source.kind is SourceKind.BUILTIN:
+            if source.location != tiny.TINY_MODEL_ID:
+                raise InvalidRequest(f"{source.location!r} is a control model, not a checkpoint", field="model")
+            components = tiny.build_tiny_components()
+            for name in ("unet", "vae", "text_encoder", "text_encoder_2"):
+                components[name] = components[name].to(dtype=self.dtype)
+            return StableDiffusionXLPipeline(**components)
+        if source.kind is SourceKind.SINGLE_FILE:
+            return self._load_single_file(Path(source.location), ref.config)
+        return self._from_pretrained(StableDiffusionXLPipeline, source, "checkpoint")
+
+    def _load_single_file(self, path: Path, config: str | None):
+        from diffusers import StableDiffusionXLPipeline
+
+        config_dir = Path(config) if config else SDXL_BASE_CONFIG_DIR
+        if not (config_dir / "model_index.json").is_file():
+            raise ModelNotFound(f"model config folder {str(config_dir)!r} has no model_index.json")
+        tokenizer, tokenizer_2 = load_clip_tokenizers()
+        try:
+            return StableDiffusionXLPipeline.from_single_file(
+                str(path), config=str(config_dir), tokenizer=tokenizer, tokenizer_2=tokenizer_2,
+                torch_dtype=self.dtype, local_files_only=True,
+            )
+        except (ValueError, KeyError, RuntimeError, OSError) as error:
+            raise InvalidRequest(
+                f"checkpoint {str(path)!r} could not be read as an SDXL model ({error}); "
+                "check that it is an SDXL checkpoint (SD 1.5 and other families are not supported)",
+                field="model",
+            ) from error
+
+    def _from_pretrained(self, cls, source: ModelSource, what: str, **kwargs):
+        local = source.kind is SourceKind.DIFFUSERS_FOLDER or self.locator.offline
+        try:
+            return cls.from_pretrained(source.location, torch_dtype=self.dtype, local_files_only=local, **kwargs)
+        except OSError as error:
+            if source.kind is SourceKind.HUB:
+                how = "it is not in the local hub cache" if self.locator.offline else f"download failed ({error})"
+                raise ModelNotFound(
+                    f"{what} {source.location!r} could not be loaded: {how}; download it once with a connection, "
+                    "or give the path of a .safetensors file or diffusers folder"
+                ) from error
+            raise ModelNotFound(f"{what} folder {source.location!r} could not be loaded: {error}") from error
+
+    def _load_vae(self, reference: str):
+        from diffusers import AutoencoderKL
+
+        source = self.locator.vae(reference)
+        if source.kind is SourceKind.SINGLE_FILE:
+            return AutoencoderKL.from_single_file(
+                source.location, config=str(SDXL_BASE_CONFIG_DIR), subfolder="vae",
+                torch_dtype=self.dtype, local_files_only=True,
+            )
+        if source.kind is SourceKind.BUILTIN:
+            raise InvalidRequest(f"{reference!r} is not a VAE", field="model.vae")
+        return self._from_pretrained(AutoencoderKL, source, "VAE")
+
+    def _load_control(self, source: ModelSource, kind: str, model: LoadedModel):
+        from diffusers import ControlNetModel, T2IAdapter
+
+        is_adapter = kind in ADAPTER_KINDS
+        if source.kind is SourceKind.BUILTIN:
+            if not model.is_random:
+                raise InvalidRequest(f"{source.location!r} only works with {tiny.TINY_MODEL_ID}", field="controls")
+            control = tiny.build_tiny_t2i_adapter() if is_adapter else tiny.build_tiny_controlnet(model.base.unet)
+            return control.to(self.device, self.dtype)
+        cls = T2IAdapter if is_adapter else ControlNetModel
+        if source.kind is SourceKind.SINGLE_FILE:
+            if is_adapter:
+                raise InvalidRequest("T2I-Adapters load from a diffusers folder or hub id, not a single file")
+            control = ControlNetModel.from_single_file(
+                source.location, torch_dtype=self.dtype, local_files_only=self.locator.offline
+            )
+        else:
+            control = self._from_pretrained(cls, source, "control model")
+        return control.to(self.device)
+
+
+class ModelCache:
+    """The ``capacity`` most recently used models, loaded once and reused."""
+
+    def __init__(self, loader: ModelLoader, capacity: int = 1):
+        self.loader = loader
+        self.capacity = capacity
+        self._models: OrderedDict[ModelRef, LoadedModel] = OrderedDict()
+
+    def get(self, ref: ModelRef) -> LoadedModel:
+        """The loaded model for ``ref``, loading it (and evicting the oldest) if needed."""
+        if ref in self._models:
+            self._models.move_to_end(ref)
+            return self._models[ref]
+        while len(self._models) >= self.capacity:
+            self._evict_oldest()
+        try:
+            model = self.loader.load(ref)
+        except torch.OutOfMemoryError as error:
+            raise EngineUnavailable(
+                "out of memory while loading the model; set STRIPSTUDIO_CPU_OFFLOAD=model (or sequential)"
+            ) from error
+        self._models[ref] = model
+        return model
+
+    def loaded(self) -> list[ModelRef]:
+        """The models in memory, oldest first."""
+        return list(self._models)
+
+    def _evict_oldest(self) -> None:
+        self._models.popitem(last=False)
+        gc.collect()
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()

@@ -1,0 +1,75 @@
+"""The candidate loop shared by every task: one image per seed (seed, seed+1, …)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from PIL import Image
+
+from stripstudio.engines.diffusers.embeddings import PromptEmbeddings, encode_prompts
+from stripstudio.engines.diffusers.models import LoadedModel
+from stripstudio.engines.diffusers.progress import StepReporter, check_cancel
+from stripstudio.engines.diffusers.schedulers import make_scheduler
+from stripstudio.generation.engine import CancelSignal, EventSink
+from stripstudio.generation.request import GenerationRequest
+
+
+@dataclass
+class TaskContext:
+    """What a task module needs besides the request: the loaded model and the event plumbing."""
+
+    model: LoadedModel
+    on_event: EventSink
+    cancel: CancelSignal | None
+    on_image: Callable[[int, Image.Image], None]
+
+    def embeddings(self, pipe, request: GenerationRequest) -> PromptEmbeddings:
+        """Weighted prompt embeddings for ``pipe`` (LoRAs on the text encoders included)."""
+        device = getattr(pipe, "_execution_device", self.model.device)
+        return encode_prompts(pipe, request.prompt, request.negative_prompt, device, self.model.dtype)
+
+
+def sample_candidates(
+    context: TaskContext,
+    pipe,
+    request: GenerationRequest,
+    call_kwargs: dict,
+    *,
+    finish: Callable[[Image.Image], Image.Image] | None = None,
+    legacy_callback: bool = False,
+) -> list[Image.Image]:
+    """Run ``pipe`` once per candidate, each with its own seed, and return the images in order.
+
+    Each candidate is drawn alone, so candidate ``k`` is exactly the image a one-image request
+    with seed ``seed + k`` gives. Progress is reported per step; cancel stops within one step.
+    ``finish`` post-processes each image before it is handed to ``context.on_image``.
+    """
+    reporter = StepReporter(context.on_event, context.cancel, request.num_images, request.previews)
+    reporter.steps_per_candidate = request.num_inference_steps
+    embeddings = context.embeddings(pipe, request).as_kwargs()
+    base_scheduler_config = dict(pipe.scheduler.config)
+    images = []
+    for index in range(request.num_images):
+        check_cancel(context.cancel)
+        seed = (request.seed + index) % 2**32
+        reporter.candidate = index
+        pipe.scheduler = make_scheduler(request.sampler, request.scheduler, base_scheduler_config, seed=seed)
+        hooks = (
+            {"callback": reporter.legacy_callback, "callback_steps": 1}
+            if legacy_callback
+            else {"callback_on_step_end": reporter.on_step_end}
+        )
+        result = pipe(
+            **embeddings,
+            **call_kwargs,
+            num_inference_steps=request.num_inference_steps,
+            guidance_scale=request.guidance_scale,
+            generator=torch.Generator("cpu").manual_seed(seed),
+            **hooks,
+        )
+        image = finish(result.images[0]) if finish else result.images[0]
+        context.on_image(index, image)
+        images.append(image)
+    return images

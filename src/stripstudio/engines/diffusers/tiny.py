@@ -1,0 +1,120 @@
+"""``tiny-random-sdxl``: SDXL-shaped components with tiny random weights, for tests and offline demos.
+
+The components have SDXL's topology (two CLIP text encoders, a three-level UNet with text-time
+conditioning, an 8x VAE) but only a few thousand channels in all, so every pipeline runs in a
+fraction of a second on a CPU. The weights are random but fixed by a seed, so the model is
+deterministic. It draws coloured noise, never a picture.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from stripstudio.engines.diffusers.configs import load_clip_tokenizers, sdxl_scheduler_config
+
+TINY_MODEL_ID = "tiny-random-sdxl"
+TINY_T2I_ADAPTER_ID = "tiny-random-t2i-adapter"
+TINY_CONTROLNET_ID = "tiny-random-controlnet"
+TINY_MODEL_NOTE = "tiny-random-sdxl has random weights: it draws coloured noise, for tests and offline demos only"
+
+_SEED = 20240607
+
+TINY_UNET_CONFIG = dict(
+    sample_size=32,
+    in_channels=4,
+    out_channels=4,
+    layers_per_block=2,
+    block_out_channels=(32, 32, 64),
+    down_block_types=("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
+    up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
+    attention_head_dim=(2, 2, 4),
+    transformer_layers_per_block=(1, 1, 2),
+    use_linear_projection=True,
+    addition_embed_type="text_time",
+    addition_time_embed_dim=8,
+    projection_class_embeddings_input_dim=6 * 8 + 32,
+    cross_attention_dim=64,
+    norm_num_groups=32,
+)
+TINY_VAE_CONFIG = dict(
+    in_channels=3,
+    out_channels=3,
+    latent_channels=4,
+    layers_per_block=1,
+    block_out_channels=(32, 32, 32, 32),
+    down_block_types=("DownEncoderBlock2D",) * 4,
+    up_block_types=("UpDecoderBlock2D",) * 4,
+    norm_num_groups=32,
+    sample_size=128,
+    scaling_factor=0.13025,
+    force_upcast=False,
+)
+TINY_TEXT_ENCODER_CONFIG = dict(
+    vocab_size=49408,
+    hidden_size=32,
+    intermediate_size=64,
+    num_hidden_layers=2,
+    num_attention_heads=4,
+    max_position_embeddings=77,
+    projection_dim=32,
+    bos_token_id=0,
+    eos_token_id=2,
+    pad_token_id=1,
+)
+
+
+def build_tiny_components() -> dict[str, object]:
+    """The components of a StableDiffusionXLPipeline, built from configs with seeded random weights."""
+    from diffusers import AutoencoderKL, EulerDiscreteScheduler, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
+
+    tokenizer, tokenizer_2 = load_clip_tokenizers()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(_SEED)
+        unet = UNet2DConditionModel(**TINY_UNET_CONFIG)
+        torch.manual_seed(_SEED + 1)
+        vae = AutoencoderKL(**TINY_VAE_CONFIG)
+        torch.manual_seed(_SEED + 2)
+        text_encoder = CLIPTextModel(CLIPTextConfig(**TINY_TEXT_ENCODER_CONFIG, hidden_act="quick_gelu"))
+        torch.manual_seed(_SEED + 3)
+        text_encoder_2 = CLIPTextModelWithProjection(CLIPTextConfig(**TINY_TEXT_ENCODER_CONFIG, hidden_act="gelu"))
+    return {
+        "unet": unet.eval(),
+        "vae": vae.eval(),
+        "text_encoder": text_encoder.eval(),
+        "text_encoder_2": text_encoder_2.eval(),
+        "tokenizer": tokenizer,
+        "tokenizer_2": tokenizer_2,
+        "scheduler": EulerDiscreteScheduler.from_config(sdxl_scheduler_config()),
+    }
+
+
+def build_tiny_t2i_adapter():
+    """A tiny SDXL T2I-Adapter matching the tiny UNet, with seeded random weights."""
+    from diffusers import T2IAdapter
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(_SEED + 4)
+        adapter = T2IAdapter(
+            in_channels=3, channels=[32, 32, 64], num_res_blocks=2, downscale_factor=16, adapter_type="full_adapter_xl"
+        )
+    return adapter.eval()
+
+
+def build_tiny_controlnet(unet):
+    """A tiny ControlNet copied from the tiny UNet, with its zero-initialised outputs randomised.
+
+    A freshly made ControlNet has zero convolutions at its outputs and so no effect at all; the
+    random outputs make the control visible in tests.
+    """
+    from diffusers import ControlNetModel
+
+    controlnet = ControlNetModel.from_unet(unet, conditioning_embedding_out_channels=(16, 32, 64, 128))
+    generator = torch.Generator().manual_seed(_SEED + 5)
+    zero_initialised = [controlnet.controlnet_cond_embedding.conv_out, controlnet.controlnet_mid_block]
+    zero_initialised += list(controlnet.controlnet_down_blocks)
+    with torch.no_grad():
+        for layer in zero_initialised:
+            layer.weight.copy_(torch.randn(layer.weight.shape, generator=generator) * 0.05)
+            layer.bias.copy_(torch.randn(layer.bias.shape, generator=generator) * 0.05)
+    return controlnet.eval()
