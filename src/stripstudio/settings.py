@@ -36,7 +36,8 @@ class StudioSettings(BaseSettings):
     device: str = Field("auto", description="torch device: auto, cuda, cuda:1, mps or cpu.")
     dtype: Literal["auto", "float16", "bfloat16", "float32"] = "auto"
     cpu_offload: Literal["none", "model", "sequential"] = Field(
-        "none", description="Move idle model parts to the CPU to fit small GPUs (model) or tiny ones (sequential)."
+        "none",
+        description="Move idle model parts to the CPU to fit small GPUs (model) or tiny ones (sequential).",
     )
     vae_tiling: bool = Field(False, description="Decode large images tile by tile to save memory.")
     vae_slicing: bool = Field(False, description="Decode a batch one image at a time to save memory.")

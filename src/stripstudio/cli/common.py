@@ -14,7 +14,7 @@ from stripstudio.generation.errors import GenerationError
 from stripstudio.script import ScriptError
 
 console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @contextmanager
@@ -57,7 +57,9 @@ def parse_lora(value: str) -> tuple[str, float, float]:
     try:
         numbers = [float(w) for w in weights]
     except ValueError:
-        raise typer.BadParameter(f"{value!r}: write NAME, NAME:WEIGHT or NAME:MODEL:CLIP", param_hint="--lora") from None
+        raise typer.BadParameter(
+            f"{value!r}: write NAME, NAME:WEIGHT or NAME:MODEL:CLIP", param_hint="--lora"
+        ) from None
     if not name or len(numbers) > 2:
         raise typer.BadParameter(f"{value!r}: write NAME, NAME:WEIGHT or NAME:MODEL:CLIP", param_hint="--lora")
     model = numbers[0] if numbers else 1.0

@@ -29,8 +29,10 @@ def doctor() -> None:
     table.add_row("default engine", settings.default_engine)
     table.add_row("default model", settings.default_model)
     table.add_row("offline", "yes" if settings.offline else "no")
-    table.add_row("memory options", f"cpu_offload={settings.cpu_offload}, vae_tiling={settings.vae_tiling}, "
-                  f"vae_slicing={settings.vae_slicing}")
+    table.add_row(
+        "memory options",
+        f"cpu_offload={settings.cpu_offload}, vae_tiling={settings.vae_tiling}, vae_slicing={settings.vae_slicing}",
+    )
     console.print(table)
     models = list_models(settings)
     console.print(f"{len(models)} model(s) found; `stripstudio models list` shows them.")
@@ -57,7 +59,12 @@ def _device_rows() -> list[tuple[str, str]]:
         return rows
     if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
         return [("device", "Apple MPS")]
-    return [("device", f"CPU only ({torch.get_num_threads()} threads): SDXL is slow here, tiny-random-sdxl is fine")]
+    return [
+        (
+            "device",
+            f"CPU only ({torch.get_num_threads()} threads): SDXL is slow here, tiny-random-sdxl is fine",
+        )
+    ]
 
 
 def _system_memory() -> str:

@@ -38,7 +38,9 @@ class JobProgressBars:
             self._notes_shown.add(event.message)
             self.console.print(f"[yellow]note:[/] {event.message}")
         if event.kind is EventKind.PROGRESS:
-            self.progress.update(task, total=event.total, completed=event.step, status=f"candidate {event.candidate + 1}")
+            self.progress.update(
+                task, total=event.total, completed=event.step, status=f"candidate {event.candidate + 1}"
+            )
         elif event.kind is EventKind.IMAGE:
             self.progress.update(task, status=f"candidate {event.candidate + 1} drawn")
         elif event.kind is EventKind.SUCCEEDED:

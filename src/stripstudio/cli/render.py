@@ -18,9 +18,12 @@ from stripstudio.script import load_comic
 def render(
     script: Annotated[Path, typer.Argument(help="Comic script (YAML).", exists=True, dir_okay=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the panels and manifest.json.")],
-    model: Annotated[str | None, typer.Option(help="Checkpoint: built-in id, .safetensors file, folder or hub id.")] = None,
+    model: Annotated[
+        str | None, typer.Option(help="Checkpoint: built-in id, .safetensors file, folder or hub id.")
+    ] = None,
     model_config: Annotated[
-        Path | None, typer.Option(help="Diffusers config folder for a single-file checkpoint not shaped like SDXL base.")
+        Path | None,
+        typer.Option(help="Diffusers config folder for a single-file checkpoint not shaped like SDXL base."),
     ] = None,
     candidates: Annotated[int | None, typer.Option("--candidates", "-n", min=1, max=16)] = None,
     steps: Annotated[int | None, typer.Option(min=1, max=200)] = None,
@@ -34,8 +37,12 @@ def render(
     with user_errors():
         comic = load_comic(script)
         overrides = PanelOverrides(
-            model=model, model_config=str(model_config) if model_config else None,
-            candidates=candidates, steps=steps, width=width, height=height,
+            model=model,
+            model_config=str(model_config) if model_config else None,
+            candidates=candidates,
+            steps=steps,
+            width=width,
+            height=height,
         )
         plan = plan_render(comic, settings.default_model, overrides, only=panel or ())
         engine_instance = make_engine(settings, engine or comic.generation.engine)

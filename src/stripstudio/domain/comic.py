@@ -71,8 +71,10 @@ class Comic(DomainModel):
                 if bubble.speaker and bubble.speaker not in panel.characters:
                     present = ", ".join(panel.characters) or "nobody"
                     problems.append(
-                        (("panels", i, "bubbles", j, "speaker"),
-                         f"speaker {bubble.speaker!r} is not in this panel (present: {present})")
+                        (
+                            ("panels", i, "bubbles", j, "speaker"),
+                            f"speaker {bubble.speaker!r} is not in this panel (present: {present})",
+                        )
                     )
         return problems
 

@@ -13,7 +13,9 @@ class Panel(DomainModel):
     closely (it sets both the control strength and the fraction of steps the sketch guides).
     """
 
-    id: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", description="Stable name; defaults to panel-NN.")
+    id: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", description="Stable name; defaults to panel-NN."
+    )
     description: str = Field(min_length=1, description="Scene, action and pose in prompt language.")
     characters: list[str] = Field(default_factory=list, description="Names of the characters present.")
     shot: str | None = Field(None, description="Framing, e.g. 'close-up', 'full body', 'wide shot'.")

@@ -45,7 +45,8 @@ class EngineRegistry:
                 factory = factory.load()
             except ImportError as error:
                 raise EngineUnavailable(
-                    f"engine {name!r} cannot be imported ({error}); install its extra, e.g. pip install 'stripstudio[ml]'"
+                    f"engine {name!r} cannot be imported ({error}); "
+                    "install its extra, e.g. pip install 'stripstudio[ml]'"
                 ) from error
             self._factories[name] = factory
         return factory(settings)

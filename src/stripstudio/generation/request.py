@@ -40,7 +40,8 @@ class ModelRef(_Frozen):
     checkpoint: str = Field(min_length=1)
     vae: str | None = None
     config: str | None = Field(
-        None, description="Diffusers config folder for a single-file checkpoint that is not shaped like SDXL base."
+        None,
+        description="Diffusers config folder for a single-file checkpoint that is not shaped like SDXL base.",
     )
 
 

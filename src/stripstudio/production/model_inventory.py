@@ -11,8 +11,13 @@ from stripstudio.modelfiles import BadModelFile, classify_model_file, read_safet
 from stripstudio.settings import StudioSettings
 
 _SUBFOLDER_KINDS = {
-    "checkpoints": "checkpoint", "diffusers": "checkpoint", "loras": "lora", "lora": "lora", "vae": "vae",
-    "controlnet": "controlnet", "t2i_adapter": "t2i-adapter",
+    "checkpoints": "checkpoint",
+    "diffusers": "checkpoint",
+    "loras": "lora",
+    "lora": "lora",
+    "vae": "vae",
+    "controlnet": "controlnet",
+    "t2i_adapter": "t2i-adapter",
 }
 
 
@@ -61,11 +66,19 @@ def _scan_hub_cache() -> list[ModelEntry]:
         repos = scan_cache_dir().repos
     except Exception:  # no cache yet, or huggingface_hub missing: nothing cached
         return []
-    return [ModelEntry("hub (cached)", repo.repo_id, str(repo.repo_path)) for repo in repos if repo.repo_type == "model"]
+    return [
+        ModelEntry("hub (cached)", repo.repo_id, str(repo.repo_path)) for repo in repos if repo.repo_type == "model"
+    ]
 
 
-def check_model(settings: StudioSettings, reference: str, kind: str = "checkpoint", *, load: bool = False,
-                config: str | None = None) -> str:
+def check_model(
+    settings: StudioSettings,
+    reference: str,
+    kind: str = "checkpoint",
+    *,
+    load: bool = False,
+    config: str | None = None,
+) -> str:
     """A sentence saying where ``reference`` was found; raises ModelNotFound/InvalidRequest if unusable."""
     locator = ModelLocator(settings.model_search_dirs(), offline=settings.offline)
     finders = {"checkpoint": locator.checkpoint, "vae": locator.vae, "control": locator.control_model}

@@ -13,7 +13,13 @@ from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.events import JobEvent
 from stripstudio.generation.request import GenerationRequest
 from stripstudio.generation.running import run_job
-from stripstudio.production.manifest import CandidateFile, PanelRender, RenderManifest, read_manifest, write_manifest
+from stripstudio.production.manifest import (
+    CandidateFile,
+    PanelRender,
+    RenderManifest,
+    read_manifest,
+    write_manifest,
+)
 from stripstudio.production.panel_request import PanelOverrides, build_panel_request
 
 PanelEventSink = Callable[[str, JobEvent], None]
@@ -75,7 +81,9 @@ def render_comic(
         images = run_job(engine, planned.request, sink, cancel, job_id=planned.panel_id)
         candidates = [
             CandidateFile(
-                file=image.save(out_dir / planned.panel_id / f"candidate-{image.index + 1}.png").relative_to(out_dir).as_posix(),
+                file=image.save(out_dir / planned.panel_id / f"candidate-{image.index + 1}.png")
+                .relative_to(out_dir)
+                .as_posix(),
                 seed=image.seed,
             )
             for image in images
@@ -84,9 +92,13 @@ def render_comic(
         picked = previous.picked if previous and previous.picked < len(candidates) else 0
         manifest.put(
             PanelRender(
-                id=planned.panel_id, index=planned.index, prompt=planned.request.prompt,
+                id=planned.panel_id,
+                index=planned.index,
+                prompt=planned.request.prompt,
                 negative_prompt=planned.request.negative_prompt,
-                request=json.loads(planned.request.to_json()), candidates=candidates, picked=picked,
+                request=json.loads(planned.request.to_json()),
+                candidates=candidates,
+                picked=picked,
             )
         )
         write_manifest(out_dir, manifest)

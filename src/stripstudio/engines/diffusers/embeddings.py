@@ -59,12 +59,12 @@ def encode_prompts(pipe, prompt: str, negative_prompt: str, device, dtype) -> Pr
     chunks = max(_chunk_count(tokens), _chunk_count(negative_tokens))
     with torch.no_grad():
         empty = _encode_chunks(pipe, [[]] * chunks, device)
-        positive = _apply_weights(_encode_chunks(pipe, _chunked(tokens, chunks), device), empty, weights, chunks)
+        positive = _apply_weights(_encode_chunks(pipe, _chunked(tokens, chunks), device), empty, weights)
         if not negative_prompt.strip() and pipe.config.get("force_zeros_for_empty_prompt", True):
             negative = _Encoded(torch.zeros_like(positive.hidden), torch.zeros_like(positive.pooled))
         else:
             negative = _apply_weights(
-                _encode_chunks(pipe, _chunked(negative_tokens, chunks), device), empty, negative_weights, chunks
+                _encode_chunks(pipe, _chunked(negative_tokens, chunks), device), empty, negative_weights
             )
     return PromptEmbeddings(
         prompt_embeds=positive.hidden.unsqueeze(0).to(device, dtype),
@@ -107,7 +107,10 @@ def _encode_chunks(pipe, chunks: list[list[int]], device) -> _Encoded:
     pooled = None
     for chunk in chunks:
         per_encoder = []
-        for tokenizer, encoder in ((pipe.tokenizer, pipe.text_encoder), (pipe.tokenizer_2, pipe.text_encoder_2)):
+        for tokenizer, encoder in (
+            (pipe.tokenizer, pipe.text_encoder),
+            (pipe.tokenizer_2, pipe.text_encoder_2),
+        ):
             ids = _framed(tokenizer, chunk)
             output = encoder(torch.tensor([ids], device=device), output_hidden_states=True)
             per_encoder.append(output.hidden_states[-2][0].float())
@@ -123,7 +126,7 @@ def _framed(tokenizer, chunk: list[int]) -> list[int]:
     return ids + [tokenizer.pad_token_id] * (CHUNK_TOKENS + 2 - len(ids))
 
 
-def _apply_weights(encoded: _Encoded, empty: _Encoded, weights: list[list[float]], chunks: int) -> _Encoded:
+def _apply_weights(encoded: _Encoded, empty: _Encoded, weights: list[list[float]]) -> _Encoded:
     position_weights = torch.ones(encoded.hidden.shape[0])
     flat: list[float] = []
     for index, chunk_weights in enumerate(weights):
@@ -133,7 +136,8 @@ def _apply_weights(encoded: _Encoded, empty: _Encoded, weights: list[list[float]
     if all(w == 1.0 for w in flat):
         return encoded
     w = position_weights.unsqueeze(-1)
-    hidden = empty.hidden + w * (encoded.hidden - empty.hidden)
+    # Tokens of weight 1 keep their exact embedding (the formula would round them slightly).
+    hidden = torch.where(w == 1.0, encoded.hidden, empty.hidden + w * (encoded.hidden - empty.hidden))
     mean_weight = sum(flat) / len(flat)
     pooled = empty.pooled + mean_weight * (encoded.pooled - empty.pooled)
     return _Encoded(hidden=hidden, pooled=pooled)

@@ -10,7 +10,12 @@ from stripstudio.engines.diffusers.image_to_image import run_image_to_image
 from stripstudio.engines.diffusers.inpaint import run_inpaint
 from stripstudio.engines.diffusers.locate import ModelLocator
 from stripstudio.engines.diffusers.lora import ResolvedLora, loras_applied
-from stripstudio.engines.diffusers.models import DEFAULT_CONTROL_MODELS, MemoryOptions, ModelCache, ModelLoader
+from stripstudio.engines.diffusers.models import (
+    DEFAULT_CONTROL_MODELS,
+    MemoryOptions,
+    ModelCache,
+    ModelLoader,
+)
 from stripstudio.engines.diffusers.outpaint import run_outpaint
 from stripstudio.engines.diffusers.runtime import pick_device, pick_dtype, prepare_cpu
 from stripstudio.engines.diffusers.sampling import TaskContext
@@ -64,7 +69,10 @@ class DiffusersEngine:
             samplers=list(SAMPLER_NAMES),
             schedulers=list(SCHEDULER_NAMES),
             models=[TINY_MODEL_ID],
-            notes=[TINY_MODEL_NOTE, f"runs on {self.device.type} in {str(self.dtype).removeprefix('torch.')}"],
+            notes=[
+                TINY_MODEL_NOTE,
+                f"runs on {self.device.type} in {str(self.dtype).removeprefix('torch.')}",
+            ],
         )
 
     def run(
@@ -104,5 +112,8 @@ class DiffusersEngine:
     def _generated(request: GenerationRequest, index: int, image: Image.Image, model_name: str) -> GeneratedImage:
         single = request.for_candidate(index)
         return GeneratedImage(
-            image=image, request=single, index=index, parameters=a1111_parameters(single, model_name=model_name)
+            image=image,
+            request=single,
+            index=index,
+            parameters=a1111_parameters(single, model_name=model_name),
         )

@@ -18,7 +18,11 @@ def run_inpaint(context: TaskContext, request: GenerationRequest) -> list[Image.
 
 
 def inpaint_image(
-    context: TaskContext, request: GenerationRequest, init: Image.Image, hard_mask: Image.Image, soft_mask: Image.Image
+    context: TaskContext,
+    request: GenerationRequest,
+    init: Image.Image,
+    hard_mask: Image.Image,
+    soft_mask: Image.Image,
 ) -> list[Image.Image]:
     """Inpaint ``init`` under ``hard_mask`` and blend each result back through ``soft_mask``."""
     # 1. The inpaint pipeline sharing the checkpoint's weights.
@@ -27,7 +31,15 @@ def inpaint_image(
     #    pixels outside the mask (VAE round trip), so each result is blended back into the original.
     width, height = init.size
     return sample_candidates(
-        context, pipe, request,
-        {"image": init, "mask_image": hard_mask, "strength": request.strength, "width": width, "height": height},
+        context,
+        pipe,
+        request,
+        {
+            "image": init,
+            "mask_image": hard_mask,
+            "strength": request.strength,
+            "width": width,
+            "height": height,
+        },
         finish=lambda image: paste_outside_mask(init, image.resize(init.size), soft_mask),
     )

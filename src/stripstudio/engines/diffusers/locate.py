@@ -71,7 +71,13 @@ class ModelLocator:
         return Path(source.location)
 
     def _locate(
-        self, reference: str, what: str, subfolders: tuple[str, ...], *, allow_hub: bool = True, allow_folder: bool = True
+        self,
+        reference: str,
+        what: str,
+        subfolders: tuple[str, ...],
+        *,
+        allow_hub: bool = True,
+        allow_folder: bool = True,
     ) -> ModelSource:
         if reference in BUILTIN_IDS:
             return ModelSource(SourceKind.BUILTIN, reference)

@@ -36,7 +36,11 @@ def loras_applied(pipe, loras: list[ResolvedLora]) -> Iterator[None]:
     try:
         names = [_load(pipe, lora, index) for index, lora in enumerate(loras)]
         weights = [
-            {"unet": lora.strength_model, "text_encoder": lora.strength_clip, "text_encoder_2": lora.strength_clip}
+            {
+                "unet": lora.strength_model,
+                "text_encoder": lora.strength_clip,
+                "text_encoder_2": lora.strength_clip,
+            }
             for lora in loras
         ]
         pipe.set_adapters(names, adapter_weights=weights)

@@ -65,8 +65,10 @@ class LoadedModel:
             extra = {}
             if control_model is not None:
                 extra["adapter" if "Adapter" in pipeline_class.__name__ else "controlnet"] = control_model
-            pipe = self.base if pipeline_class is type(self.base) and not extra else pipeline_class.from_pipe(
-                self.base, **extra
+            pipe = (
+                self.base
+                if pipeline_class is type(self.base) and not extra
+                else pipeline_class.from_pipe(self.base, **extra)
             )
             self.pipelines[key] = place(pipe, self.device, self.memory)
         return self.pipelines[key]
@@ -141,8 +143,12 @@ class ModelLoader:
         tokenizer, tokenizer_2 = load_clip_tokenizers()
         try:
             return StableDiffusionXLPipeline.from_single_file(
-                str(path), config=str(config_dir), tokenizer=tokenizer, tokenizer_2=tokenizer_2,
-                torch_dtype=self.dtype, local_files_only=True,
+                str(path),
+                config=str(config_dir),
+                tokenizer=tokenizer,
+                tokenizer_2=tokenizer_2,
+                torch_dtype=self.dtype,
+                local_files_only=True,
             )
         except (ValueError, KeyError, RuntimeError, OSError) as error:
             raise InvalidRequest(
@@ -170,8 +176,11 @@ class ModelLoader:
         source = self.locator.vae(reference)
         if source.kind is SourceKind.SINGLE_FILE:
             return AutoencoderKL.from_single_file(
-                source.location, config=str(SDXL_BASE_CONFIG_DIR), subfolder="vae",
-                torch_dtype=self.dtype, local_files_only=True,
+                source.location,
+                config=str(SDXL_BASE_CONFIG_DIR),
+                subfolder="vae",
+                torch_dtype=self.dtype,
+                local_files_only=True,
             )
         if source.kind is SourceKind.BUILTIN:
             raise InvalidRequest(f"{reference!r} is not a VAE", field="model.vae")
@@ -219,6 +228,20 @@ class ModelCache:
             raise EngineUnavailable(
                 "out of memory while loading the model; set STRIPSTUDIO_CPU_OFFLOAD=model (or sequential)"
             ) from error
+        self._models[ref] = model
+        return model
+
+    def adopt(self, ref: ModelRef, pipeline, name: str) -> LoadedModel:
+        """Serve ``ref`` with an already-built SDXL pipeline (benchmarks, embedding in other programs)."""
+        source = ModelSource(SourceKind.HUB, name)
+        loader = self.loader
+        model = LoadedModel(
+            source=source,
+            base=place(pipeline, loader.device, loader.memory),
+            device=loader.device,
+            dtype=loader.dtype,
+            memory=loader.memory,
+        )
         self._models[ref] = model
         return model
 

@@ -14,7 +14,12 @@ from stripstudio.generation.events import EventKind, JobEvent
 # Linear map from SDXL latents to RGB (ComfyUI's latent preview factors): a cheap preview
 # without running the VAE.
 _SDXL_LATENT_RGB = torch.tensor(
-    [[0.3651, 0.4232, 0.4341], [-0.2533, -0.0042, 0.1068], [0.1076, 0.1111, -0.0362], [-0.3165, -0.2492, -0.2188]]
+    [
+        [0.3651, 0.4232, 0.4341],
+        [-0.2533, -0.0042, 0.1068],
+        [0.1076, 0.1111, -0.0362],
+        [-0.3165, -0.2492, -0.2188],
+    ]
 )
 _SDXL_LATENT_RGB_BIAS = torch.tensor([0.1084, -0.0175, -0.0011])
 PREVIEW_EVERY = 4
@@ -63,7 +68,9 @@ class StepReporter:
         total = steps * self.candidates
         self.on_event(JobEvent.progress(self.candidate * steps + done, total, self.candidate))
         if self.previews and latents is not None and (done % PREVIEW_EVERY == 0 or done == steps):
-            self.on_event(JobEvent(kind=EventKind.PREVIEW, candidate=self.candidate, preview=_png(latent_preview(latents))))
+            self.on_event(
+                JobEvent(kind=EventKind.PREVIEW, candidate=self.candidate, preview=_png(latent_preview(latents)))
+            )
         check_cancel(self.cancel)
 
 

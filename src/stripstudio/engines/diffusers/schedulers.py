@@ -81,8 +81,17 @@ def _respaces_sigmas(options: dict) -> bool:
 
 def _neutral(base_config: dict) -> dict:
     """The model's noise settings without another sampler's options."""
-    keep = ("num_train_timesteps", "beta_start", "beta_end", "beta_schedule", "trained_betas", "prediction_type",
-            "steps_offset", "timestep_spacing", "rescale_betas_zero_snr")
+    keep = (
+        "num_train_timesteps",
+        "beta_start",
+        "beta_end",
+        "beta_schedule",
+        "trained_betas",
+        "prediction_type",
+        "steps_offset",
+        "timestep_spacing",
+        "rescale_betas_zero_snr",
+    )
     return {key: value for key, value in base_config.items() if key in keep}
 
 

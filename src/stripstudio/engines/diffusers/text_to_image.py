@@ -16,6 +16,12 @@ def run_text_to_image(context: TaskContext, request: GenerationRequest) -> list[
     # 2. One image per seed; SDXL's size conditioning says "a whole picture of this size".
     size = {"width": request.width, "height": request.height}
     return sample_candidates(
-        context, pipe, request,
-        {**size, "original_size": (request.height, request.width), "target_size": (request.height, request.width)},
+        context,
+        pipe,
+        request,
+        {
+            **size,
+            "original_size": (request.height, request.width),
+            "target_size": (request.height, request.width),
+        },
     )

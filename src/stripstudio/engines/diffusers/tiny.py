@@ -96,7 +96,11 @@ def build_tiny_t2i_adapter():
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(_SEED + 4)
         adapter = T2IAdapter(
-            in_channels=3, channels=[32, 32, 64], num_res_blocks=2, downscale_factor=16, adapter_type="full_adapter_xl"
+            in_channels=3,
+            channels=[32, 32, 64],
+            num_res_blocks=2,
+            downscale_factor=16,
+            adapter_type="full_adapter_xl",
         )
     return adapter.eval()
 

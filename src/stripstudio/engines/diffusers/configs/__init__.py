@@ -27,7 +27,10 @@ def _load_tokenizer(pad_token: str):
     from transformers import CLIPTokenizer
 
     return CLIPTokenizer(
-        str(CLIP_TOKENIZER_DIR / "vocab.json"), str(CLIP_TOKENIZER_DIR / "merges.txt"), pad_token=pad_token
+        str(CLIP_TOKENIZER_DIR / "vocab.json"),
+        str(CLIP_TOKENIZER_DIR / "merges.txt"),
+        pad_token=pad_token,
+        model_max_length=77,
     )
 
 

@@ -1,0 +1,38 @@
+# stripstudio: `make studio` sets up .venv and renders the example comic; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TORCH_VERSION ?= 2.13.0
+EXAMPLE_OUT ?= out/to-the-stars-and-back
+
+.PHONY: studio test setup setup-dev lint bench
+
+studio: setup
+	$(BIN)/stripstudio render examples/to-the-stars-and-back.yaml --model tiny-random-sdxl \
+		--size 512x512 --out $(EXAMPLE_OUT)
+	@echo "Panels and manifest.json are in $(EXAMPLE_OUT) (tiny-random-sdxl draws noise: pass --model for real pictures)."
+
+test: setup-dev
+	$(BIN)/pytest -n 2
+
+setup: $(VENV)/.installed-ml
+
+setup-dev: $(VENV)/.installed-dev
+
+# torch goes in first, pinned, so that pip does not pick another build for the ml extra.
+$(VENV)/.installed-ml: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==$(TORCH_VERSION)
+	$(BIN)/python -m pip install --quiet -e ".[ml]"
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-ml
+	$(BIN)/python -m pip install --quiet -e ".[ml,dev]"
+	touch $@
+
+lint: setup-dev
+	$(BIN)/ruff check src tests benchmarks
+
+bench: setup
+	$(BIN)/python benchmarks/panel_latency.py

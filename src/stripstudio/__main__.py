@@ -1,0 +1,5 @@
+"""``python -m stripstudio`` runs the command line."""
+
+from stripstudio.cli.app import main
+
+main()

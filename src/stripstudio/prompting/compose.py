@@ -1,0 +1,133 @@
+"""The prompt of a panel, built from the comic's style, the characters present and the panel.
+
+Order of the positive prompt (SD weighs earlier words more; the design thesis got its best
+poses with who first, then what they do): style prefix, trigger words of each character
+present, shot, each character's description and clothes (kept together so that several
+characters' looks do not mix), panel description, style suffix. Comma-separated fragments are
+de-duplicated, keeping the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from stripstudio.domain import Character, Comic, LoraRef, Panel, Style
+from stripstudio.prompting.lora_tags import LoraTag, extract_lora_tags, format_lora_tag
+from stripstudio.prompting.syntax import split_top_level_commas
+
+
+@dataclass(frozen=True)
+class ComposedPrompt:
+    """A prompt ready for an engine: texts without LoRA tags, and the LoRAs to load."""
+
+    prompt: str
+    negative_prompt: str
+    loras: list[LoraRef] = field(default_factory=list)
+
+
+def compose_panel_prompt(comic: Comic, panel: Panel) -> ComposedPrompt:
+    """The prompt, negative prompt and LoRAs of ``panel``.
+
+    LoRAs: the style's, then each present character's, then the ``<lora:...>`` tags in the
+    positive texts (in prompt order). Tags in negative texts are removed and ignored, since a LoRA
+    changes the model, not one prompt. The same LoRA (see :func:`lora_key`) appears once, where it
+    first appeared, with the strengths of its last mention: a tag in the panel description
+    overrides a character's default strength. ValueError if the panel names an unknown character
+    or a tag's strength is out of range.
+    """
+    cast = _present_characters(comic, panel)
+    negatives = [comic.style.negative_prompt, *(c.negative_prompt for c in cast), panel.negative_prompt]
+    defaults = [*comic.style.loras, *(lora for character in cast for lora in character.loras)]
+    return _compose(_positive_parts(comic.style, cast, panel), negatives, defaults)
+
+
+def compose_prompt(text: str, negative: str = "", loras: Iterable[LoraRef] = ()) -> ComposedPrompt:
+    """A free prompt: tags taken out of ``text`` and added after ``loras``, fragments de-duplicated."""
+    return _compose([text], [negative], list(loras))
+
+
+def _present_characters(comic: Comic, panel: Panel) -> list[Character]:
+    cast = []
+    for name in dict.fromkeys(panel.characters):
+        try:
+            cast.append(comic.character(name))
+        except KeyError:
+            known = ", ".join(c.name for c in comic.characters) or "none defined"
+            raise ValueError(f"the panel names an unknown character {name!r} (known: {known})") from None
+    return cast
+
+
+def _positive_parts(style: Style, cast: Sequence[Character], panel: Panel) -> list[str]:
+    return [
+        style.prompt_prefix,
+        *(word for character in cast for word in character.trigger_words),
+        panel.shot or "",
+        *(text for character in cast for text in (character.description, character.clothes)),
+        panel.description,
+        style.prompt_suffix,
+    ]
+
+
+def _compose(positives: Sequence[str], negatives: Sequence[str], loras: list[LoraRef]) -> ComposedPrompt:
+    positive_texts: list[str] = []
+    tags: list[LoraTag] = []
+    for text in positives:
+        without_tags, found = extract_lora_tags(text)
+        positive_texts.append(without_tags)
+        tags += found
+    negative_texts = [extract_lora_tags(text)[0] for text in negatives]
+    return ComposedPrompt(
+        prompt=join_unique_fragments(positive_texts),
+        negative_prompt=join_unique_fragments(negative_texts),
+        loras=merge_loras([*loras, *(_lora_ref(tag) for tag in tags)]),
+    )
+
+
+def join_unique_fragments(texts: Iterable[str]) -> str:
+    """Join the comma-separated fragments of ``texts`` with ``", "``, each fragment once.
+
+    Fragments are compared case-insensitively with whitespace normalised; the first is kept, as
+    written (weight syntax included). Commas inside brackets do not split. ``BREAK`` standing
+    alone is never dropped, since each one starts a new chunk.
+    """
+    seen: set[str] = set()
+    kept: list[str] = []
+    for text in texts:
+        for piece in split_top_level_commas(text):
+            piece = piece.strip()
+            key = " ".join(piece.split()).casefold()
+            if not piece or (key in seen and piece != "BREAK"):
+                continue
+            seen.add(key)
+            kept.append(piece)
+    return ", ".join(kept)
+
+
+def lora_key(name: str) -> str:
+    """What makes two LoRA names one LoRA: the file name, any case, without folder or ``.safetensors``."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip().casefold()
+    return base.removesuffix(".safetensors")
+
+
+def merge_loras(loras: Iterable[LoraRef]) -> list[LoraRef]:
+    """Each LoRA once, in order of first appearance, with the strengths of its last appearance."""
+    merged: dict[str, LoraRef] = {}
+    for lora in loras:
+        key = lora_key(lora.name)
+        if key in merged:
+            strengths = {"strength_model": lora.strength_model, "strength_clip": lora.strength_clip}
+            merged[key] = merged[key].model_copy(update=strengths)
+        else:
+            merged[key] = lora
+    return list(merged.values())
+
+
+def _lora_ref(tag: LoraTag) -> LoraRef:
+    try:
+        return LoraRef(name=tag.name, strength_model=tag.strength_model, strength_clip=tag.strength_clip)
+    except ValidationError as error:
+        details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise ValueError(f"{format_lora_tag(tag)}: {details}") from None
