@@ -26,8 +26,10 @@ def read_safetensors_header(path: Path) -> dict:
         if len(prefix) < 8:
             raise BadModelFile(f"{path}: too short to be a .safetensors file")
         (header_length,) = struct.unpack("<Q", prefix)
-        if header_length > min(MAX_HEADER_BYTES, size - 8):
+        if header_length > MAX_HEADER_BYTES:
             raise BadModelFile(f"{path}: not a .safetensors file (header length {header_length} is impossible)")
+        if header_length > size - 8:
+            raise BadModelFile(f"{path}: the file is cut short (truncated download?) or not a .safetensors file")
         try:
             header = json.loads(handle.read(header_length))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:

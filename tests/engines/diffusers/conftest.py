@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-import torch
 from PIL import Image
 
 from stripstudio.generation import JobEvent
@@ -17,7 +16,6 @@ from .helpers import tiny_request
 @pytest.fixture(scope="session")
 def engine(tmp_path_factory):
     """One engine per test process, so the tiny pipelines load once."""
-    torch.set_flush_denormal(True)
     from stripstudio.engines.diffusers.engine import DiffusersEngine
 
     return DiffusersEngine(StudioSettings(data_dir=tmp_path_factory.mktemp("engine-data"), device="cpu"))

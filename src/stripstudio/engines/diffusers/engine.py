@@ -17,7 +17,7 @@ from stripstudio.engines.diffusers.models import (
     ModelLoader,
 )
 from stripstudio.engines.diffusers.outpaint import run_outpaint
-from stripstudio.engines.diffusers.runtime import pick_device, pick_dtype, prepare_cpu
+from stripstudio.engines.diffusers.runtime import denormals_flushed, pick_device, pick_dtype
 from stripstudio.engines.diffusers.sampling import TaskContext
 from stripstudio.engines.diffusers.schedulers import SAMPLER_NAMES, SCHEDULER_NAMES
 from stripstudio.engines.diffusers.sketch import run_sketch_to_image
@@ -52,8 +52,6 @@ class DiffusersEngine:
         settings = settings or StudioSettings()
         self.device = pick_device(settings.device)
         self.dtype = pick_dtype(settings.dtype, self.device)
-        if self.device.type == "cpu":
-            prepare_cpu()
         self.locator = ModelLocator(settings.model_search_dirs(), offline=settings.offline)
         memory = MemoryOptions(settings.cpu_offload, settings.vae_tiling, settings.vae_slicing)
         self.loader = ModelLoader(self.locator, self.device, self.dtype, memory)
@@ -82,7 +80,7 @@ class DiffusersEngine:
         if request.task not in _TASKS and request.task is not Task.SKETCH_TO_IMAGE:
             raise InvalidRequest(f"the diffusers engine cannot do {request.task.value} yet", field="task")
         loras = [self._resolve_lora(index, lora) for index, lora in enumerate(request.loras)]
-        with self._lock:
+        with self._lock, denormals_flushed(self.device):
             model = self.cache.get(request.model)
             note = TINY_MODEL_NOTE if model.is_random else ""
             on_event(JobEvent(kind=EventKind.STARTED, message=note, total=request.num_images))

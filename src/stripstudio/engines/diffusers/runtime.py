@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import torch
 
 _DTYPES = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32}
@@ -25,6 +28,17 @@ def pick_dtype(setting: str, device: torch.device) -> torch.dtype:
     return torch.float16 if device.type in ("cuda", "mps") else torch.float32
 
 
-def prepare_cpu() -> None:
-    """Flush denormal floats to zero: random or nearly-zero weights otherwise run 10-30x slower on CPUs."""
-    torch.set_flush_denormal(True)
+@contextmanager
+def denormals_flushed(device: torch.device) -> Iterator[None]:
+    """On the CPU, flush denormal floats to zero while the block runs.
+
+    Random or nearly-zero weights otherwise run 10-30x slower on CPUs. The setting is global to
+    the process, so it is switched off again afterwards for code that needs IEEE subnormals.
+    """
+    if device.type != "cpu" or not torch.set_flush_denormal(True):
+        yield
+        return
+    try:
+        yield
+    finally:
+        torch.set_flush_denormal(False)
