@@ -25,15 +25,16 @@ def doctor() -> None:
     for name, value in _device_rows():
         table.add_row(name, value)
     table.add_row("system memory", _system_memory())
-    table.add_row("data dir", str(settings.data_dir))
-    table.add_row("default engine", settings.default_engine)
-    table.add_row("default model", settings.default_model)
-    table.add_row("offline", "yes" if settings.offline else "no")
-    table.add_row(
-        "memory options",
-        f"cpu_offload={settings.cpu_offload}, vae_tiling={settings.vae_tiling}, vae_slicing={settings.vae_slicing}",
-    )
     console.print(table)
+    facts = [
+        f"data dir: {settings.data_dir}",
+        f"model folders: {', '.join(str(d) for d in settings.model_search_dirs())}",
+        f"default engine: {settings.default_engine}; default model: {settings.default_model}",
+        f"offline: {'yes' if settings.offline else 'no'}; cpu_offload={settings.cpu_offload}, "
+        f"vae_tiling={settings.vae_tiling}, vae_slicing={settings.vae_slicing}",
+    ]
+    for fact in facts:
+        console.print(fact, soft_wrap=True, markup=False)
     models = list_models(settings)
     console.print(f"{len(models)} model(s) found; `stripstudio models list` shows them.")
 
