@@ -89,3 +89,11 @@ def test_loaded_models_are_reused(engine, tmp_path):
     engine.run(tiny_request(task="image_to_image", init_image=str(white)), lambda event: None)
     assert engine.cache.get(tiny_request().model) is model
     assert engine.cache.loaded() == [tiny_request().model]
+
+
+def test_tasks_the_engine_lacks_are_refused_by_name(engine, tmp_path):
+    picture = tmp_path / "p.png"
+    Image.new("RGB", (64, 64)).save(picture)
+    with pytest.raises(InvalidRequest, match="task: the diffusers engine cannot do face_detail"):
+        engine.run(tiny_request(task="face_detail", init_image=str(picture)), lambda event: None)
+    assert "face_detail" not in engine.capabilities().tasks

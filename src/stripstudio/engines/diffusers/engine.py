@@ -36,6 +36,7 @@ _TASKS = {
     Task.IMAGE_TO_IMAGE: run_image_to_image,
     Task.INPAINT: run_inpaint,
     Task.OUTPAINT: run_outpaint,
+    Task.SKETCH_TO_IMAGE: run_sketch_to_image,
 }
 
 
@@ -62,7 +63,7 @@ class DiffusersEngine:
         """Tasks, control kinds, samplers and schedules this engine serves."""
         return EngineCapabilities(
             name=self.name,
-            tasks=[*_TASKS, Task.SKETCH_TO_IMAGE],
+            tasks=list(_TASKS),
             control_kinds=list(DEFAULT_CONTROL_MODELS),
             samplers=list(SAMPLER_NAMES),
             schedulers=list(SCHEDULER_NAMES),
@@ -77,7 +78,7 @@ class DiffusersEngine:
         self, request: GenerationRequest, on_event: EventSink, cancel: CancelSignal | None = None
     ) -> list[GeneratedImage]:
         """Draw the request's candidates, emitting STARTED, PROGRESS, PREVIEW and IMAGE events."""
-        if request.task not in _TASKS and request.task is not Task.SKETCH_TO_IMAGE:
+        if request.task not in _TASKS:
             raise InvalidRequest(f"the diffusers engine cannot do {request.task.value} yet", field="task")
         loras = [self._resolve_lora(index, lora) for index, lora in enumerate(request.loras)]
         with self._lock, denormals_flushed(self.device):
@@ -91,12 +92,9 @@ class DiffusersEngine:
                 results.append(result)
                 on_event(JobEvent(kind=EventKind.IMAGE, candidate=index, image=result, data={"seed": result.seed}))
 
-            context = TaskContext(model=model, on_event=on_event, cancel=cancel, on_image=deliver)
+            context = TaskContext(model=model, loader=self.loader, on_event=on_event, cancel=cancel, on_image=deliver)
             with loras_applied(model.base, loras):
-                if request.task is Task.SKETCH_TO_IMAGE:
-                    run_sketch_to_image(context, request, self.loader)
-                else:
-                    _TASKS[request.task](context, request)
+                _TASKS[request.task](context, request)
         return results
 
     def _resolve_lora(self, index: int, lora) -> ResolvedLora:

@@ -9,7 +9,7 @@ import torch
 from PIL import Image
 
 from stripstudio.engines.diffusers.embeddings import PromptEmbeddings, encode_prompts
-from stripstudio.engines.diffusers.models import LoadedModel
+from stripstudio.engines.diffusers.models import LoadedModel, ModelLoader
 from stripstudio.engines.diffusers.progress import StepReporter, check_cancel
 from stripstudio.engines.diffusers.schedulers import make_scheduler
 from stripstudio.generation.engine import CancelSignal, EventSink
@@ -21,6 +21,7 @@ class TaskContext:
     """What a task module needs besides the request: the loaded model and the event plumbing."""
 
     model: LoadedModel
+    loader: ModelLoader
     on_event: EventSink
     cancel: CancelSignal | None
     on_image: Callable[[int, Image.Image], None]

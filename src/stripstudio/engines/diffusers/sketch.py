@@ -20,7 +20,7 @@ from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.request import ControlInput, GenerationRequest
 
 
-def run_sketch_to_image(context: TaskContext, request: GenerationRequest, loader) -> list[Image.Image]:
+def run_sketch_to_image(context: TaskContext, request: GenerationRequest) -> list[Image.Image]:
     """Draw candidates that follow the request's single control image."""
     # 1. One control input (several at once are not supported yet).
     if len(request.controls) != 1:
@@ -32,7 +32,7 @@ def run_sketch_to_image(context: TaskContext, request: GenerationRequest, loader
     if control.kind == "canny":
         image = canny_edges(image)
     # 3. The adapter or ControlNet, loaded once per model and kept.
-    key, control_model = loader.load_control_model(context.model, control)
+    key, control_model = context.loader.load_control_model(context.model, control)
     if control.kind in ADAPTER_KINDS:
         return _with_adapter(context, request, control, image, control_model, key)
     return _with_controlnet(context, request, control, image, control_model, key)
