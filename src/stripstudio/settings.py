@@ -42,12 +42,29 @@ class StudioSettings(BaseSettings):
     vae_tiling: bool = Field(False, description="Decode large images tile by tile to save memory.")
     vae_slicing: bool = Field(False, description="Decode a batch one image at a time to save memory.")
     model_cache_size: int = Field(1, ge=1, description="How many loaded pipelines to keep in memory.")
+    comfyui_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["http://127.0.0.1:8188"],
+        description="ComfyUI servers for the comfyui engine, separated by commas.",
+    )
+    comfyui_timeout: float = Field(900.0, gt=0, description="Seconds a ComfyUI job may take before it is stopped.")
+    comfyui_text_encode: Literal["sdxl", "plain"] = Field(
+        "sdxl", description="CLIPTextEncodeSDXL (SDXL checkpoints) or CLIPTextEncode (any checkpoint)."
+    )
+    comfyui_face_detector: str = Field("bbox/face_yolov8m.pt", description="UltralyticsDetectorProvider model.")
+    comfyui_sam_model: str = Field("sam_vit_b_01ec64.pth", description="SAMLoader model for face detail.")
 
     @field_validator("model_dirs", mode="before")
     @classmethod
     def _split_path_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [part for part in value.split(":") if part]
+        return value
+
+    @field_validator("comfyui_urls", mode="before")
+    @classmethod
+    def _split_url_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
     @property

@@ -50,10 +50,13 @@ def generate(
     extend: Annotated[str | None, typer.Option(help="Outpaint: SIDE:PIXELS, e.g. right:256.")] = None,
     sketch: Annotated[Path | None, typer.Option(help="Black-on-white drawing to follow.")] = None,
     follow_sketch: Annotated[float, typer.Option(min=0, max=1)] = 0.8,
-    engine: Annotated[str | None, typer.Option(help="Engine name (default from settings).")] = None,
+    engine: Annotated[str | None, typer.Option(help="Engine: diffusers or comfyui (default from settings).")] = None,
+    comfyui_url: Annotated[
+        list[str] | None, typer.Option(help="ComfyUI server for --engine comfyui (repeatable: a pool).")
+    ] = None,
 ) -> None:
     """Draw NUM_IMAGES images for PROMPT (seeds SEED, SEED+1, …) and save them with their parameters."""
-    settings = load_settings()
+    settings = load_settings(comfyui_urls=comfyui_url or None)
     width, height = parse_size(size) or _init_image_size(init_image) or (1024, 1024)
     with user_errors():
         composed = compose_prompt(prompt, negative)

@@ -29,10 +29,13 @@ def render(
     steps: Annotated[int | None, typer.Option(min=1, max=200)] = None,
     size: Annotated[str | None, typer.Option(help="WIDTHxHEIGHT for every panel, e.g. 512x512.")] = None,
     panel: Annotated[list[str] | None, typer.Option("--panel", "-p", help="Only these panel ids (repeatable).")] = None,
-    engine: Annotated[str | None, typer.Option(help="Engine name (default from settings).")] = None,
+    engine: Annotated[str | None, typer.Option(help="Engine: diffusers or comfyui (default from settings).")] = None,
+    comfyui_url: Annotated[
+        list[str] | None, typer.Option(help="ComfyUI server for --engine comfyui (repeatable: a pool).")
+    ] = None,
 ) -> None:
     """Generate the candidates of every panel of SCRIPT into OUT, with a manifest."""
-    settings = load_settings()
+    settings = load_settings(comfyui_urls=comfyui_url or None)
     width, height = parse_size(size) or (None, None)
     with user_errors():
         comic = load_comic(script)

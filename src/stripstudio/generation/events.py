@@ -65,4 +65,5 @@ class JobEvent(BaseModel):
     @classmethod
     def failed(cls, error: BaseException, **fields: Any) -> JobEvent:
         """The final event of a job that raised ``error``."""
-        return cls(kind=EventKind.FAILED, error_type=type(error).__name__, message=str(error), **fields)
+        error_type = getattr(error, "type_name", type(error).__name__)
+        return cls(kind=EventKind.FAILED, error_type=error_type, message=str(error), **fields)

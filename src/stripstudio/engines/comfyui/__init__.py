@@ -1,0 +1,1 @@
+"""The ComfyUI engine: panel requests as API-format workflows sent to one or several ComfyUI servers."""

@@ -1,0 +1,213 @@
+"""The ComfyUI engine: the same requests as the diffusers engine, drawn by ComfyUI servers."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import uuid
+from dataclasses import dataclass, field
+
+from PIL import Image
+
+from stripstudio.engines.comfyui.check import check_graph
+from stripstudio.engines.comfyui.client import ComfyUIClient
+from stripstudio.engines.comfyui.errors import ServerLost
+from stripstudio.engines.comfyui.execution import PromptFollower, PromptWatchers, WaitLimits
+from stripstudio.engines.comfyui.names import input_paths, resolve_names
+from stripstudio.engines.comfyui.pool import ServerPool
+from stripstudio.engines.comfyui.workflows import BUILDERS, BuiltWorkflow, ServerNames, WorkflowOptions, build_workflow
+from stripstudio.generation.engine import CancelSignal, EngineCapabilities, EventSink
+from stripstudio.generation.errors import EngineUnavailable, InvalidRequest
+from stripstudio.generation.events import EventKind, JobEvent
+from stripstudio.generation.images import GeneratedImage
+from stripstudio.generation.metadata import a1111_parameters
+from stripstudio.generation.request import GenerationRequest, Task
+from stripstudio.settings import StudioSettings
+
+# Node types each task needs, for capabilities().
+TASK_NODES = {
+    Task.TEXT_TO_IMAGE: {"CheckpointLoaderSimple", "KSampler", "EmptyLatentImage", "VAEDecode", "SaveImage"},
+    Task.IMAGE_TO_IMAGE: {"LoadImage", "ImageScale", "VAEEncode"},
+    Task.INPAINT: {
+        "LoadImageMask",
+        "GrowMask",
+        "VAEEncodeForInpaint",
+        "InpaintModelConditioning",
+        "ImageCompositeMasked",
+        "ImageBlur",
+    },
+    Task.OUTPAINT: {"ImagePadForOutpaint", "VAEEncodeForInpaint", "ImageCompositeMasked"},
+    Task.SKETCH_TO_IMAGE: {"ControlNetLoader", "ControlNetApplyAdvanced", "ImageInvert"},
+    Task.FACE_DETAIL: {"FaceDetailer", "UltralyticsDetectorProvider", "SAMLoader"},
+}
+
+
+@dataclass
+class _Delivery:
+    """Collects the candidates of one prompt as their SaveImage outputs appear."""
+
+    request: GenerationRequest
+    built: BuiltWorkflow
+    names: ServerNames
+    client: ComfyUIClient
+    options: WorkflowOptions
+    on_event: EventSink
+    images: dict[int, GeneratedImage] = field(default_factory=dict)
+
+    def output(self, node_id: str, output: dict) -> None:
+        if node_id not in self.built.outputs:
+            return
+        index = self.built.outputs.index(node_id)
+        files = output.get("images") or []
+        if index in self.images or not files:
+            return
+        picture = files[0]
+        data = self.client.view(picture["filename"], picture.get("subfolder", ""), picture.get("type", "output"))
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            self.images[index] = self._generated(index, image.convert("RGB"))
+        self.on_event(
+            JobEvent(
+                kind=EventKind.IMAGE,
+                candidate=index,
+                image=self.images[index],
+                data={"seed": self.images[index].seed, "server": self.client.url},
+            )
+        )
+
+    def _generated(self, index: int, image: Image.Image) -> GeneratedImage:
+        single = self.request.for_candidate(index)
+        graph = build_workflow(single, self.names, self.options).graph.to_api()
+        return GeneratedImage(
+            image=image,
+            request=single,
+            index=index,
+            parameters=a1111_parameters(single, model_name=self.names.checkpoint.rsplit(".", 1)[0]),
+            extra_text={"prompt": json.dumps(graph)},
+        )
+
+
+class ComfyUIEngine:
+    """Sends each request as an API-format workflow to the least busy of the configured ComfyUI servers.
+
+    Every request is checked against the server's ``/object_info`` first (node types, inputs,
+    allowed values, model files). A server that goes away mid-job hands the job to the next one.
+    """
+
+    name = "comfyui"
+
+    def __init__(
+        self,
+        settings: StudioSettings | None = None,
+        *,
+        pool: ServerPool | None = None,
+        limits: WaitLimits | None = None,
+    ):
+        settings = settings or StudioSettings()
+        self.settings = settings
+        self.pool = pool or ServerPool(settings.comfyui_urls, lambda url: ComfyUIClient(url))
+        self.limits = limits or WaitLimits(timeout=settings.comfyui_timeout)
+        self.options = WorkflowOptions(sdxl_text_encode=settings.comfyui_text_encode == "sdxl")
+
+    def capabilities(self) -> EngineCapabilities:
+        """What the reachable servers can do: tasks whose nodes they all have, and their checkpoints."""
+        clients, unreachable = self.pool.by_load()
+        notes = [f"{url} unreachable: {reason}" for url, reason in unreachable.items()]
+        tasks, models = set(TASK_NODES), set()
+        for client in clients:
+            info = client.object_info(refresh=True)
+            for task, nodes in TASK_NODES.items():
+                missing = sorted(nodes - set(info))
+                if missing:
+                    tasks.discard(task)
+                    notes.append(f"{client.url} cannot do {task.value}: no {', '.join(missing)} node")
+            models.update(
+                info.get("CheckpointLoaderSimple", {}).get("input", {}).get("required", {}).get("ckpt_name", [[]])[0]
+            )
+        return EngineCapabilities(
+            name=self.name,
+            tasks=[t for t in TASK_NODES if t in tasks and clients],
+            control_kinds=["sketch", "scribble", "canny", "depth", "openpose", "lineart"],
+            models=sorted(models),
+            notes=notes,
+        )
+
+    def run(
+        self, request: GenerationRequest, on_event: EventSink, cancel: CancelSignal | None = None
+    ) -> list[GeneratedImage]:
+        """Run ``request`` on the least busy server; move to the next one if a server goes away."""
+        if request.task not in BUILDERS:
+            raise InvalidRequest(f"the ComfyUI engine cannot do {request.task.value} yet", field="task")
+        clients, reasons = self.pool.by_load()
+        for client in clients:
+            try:
+                return self._run_on(client, request, on_event, cancel)
+            except ServerLost as error:
+                reasons[client.url] = str(error)
+                on_event(JobEvent(kind=EventKind.STARTED, message=f"{client.url} went away; trying another server"))
+        detail = "; ".join(f"{url}: {reason}" for url, reason in reasons.items()) or "no server configured"
+        raise EngineUnavailable(f"no ComfyUI server could run the job ({detail})")
+
+    def _run_on(
+        self, client: ComfyUIClient, request: GenerationRequest, on_event: EventSink, cancel: CancelSignal | None
+    ) -> list[GeneratedImage]:
+        object_info = client.object_info()
+        images = {path: client.upload_image(*_png_upload(path)) for path in input_paths(request)}
+        names = resolve_names(
+            request,
+            object_info,
+            images,
+            client.url,
+            face_detector=self.settings.comfyui_face_detector,
+            sam_model=self.settings.comfyui_sam_model,
+        )
+        built = build_workflow(request, names, self.options)
+        graph = built.graph.to_api()
+        problems = check_graph(graph, object_info)
+        if problems:
+            raise InvalidRequest(f"the ComfyUI server {client.url} cannot run this: " + "; ".join(problems))
+        client_id, prompt_id = uuid.uuid4().hex, str(uuid.uuid4())
+        socket = client.connect_socket(client_id)
+        try:
+            on_event(JobEvent(kind=EventKind.STARTED, total=request.num_images, data={"server": client.url}))
+            delivery = _Delivery(request, built, names, client, self.options, on_event)
+            watchers = PromptWatchers(
+                on_progress=_progress_reporter(built, request, on_event),
+                on_output=delivery.output,
+                on_preview=lambda data: on_event(JobEvent(kind=EventKind.PREVIEW, preview=data)),
+            )
+            client.submit(graph, client_id, prompt_id)
+            follower = PromptFollower(client, client_id, socket, watchers, cancel, self.limits)
+            follower.wait(prompt_id)
+            socket = follower.socket
+        finally:
+            socket.close()
+        missing = [k for k in range(request.num_images) if k not in delivery.images]
+        if missing:
+            raise EngineUnavailable(f"ComfyUI server {client.url} finished without images for candidates {missing}")
+        return [delivery.images[k] for k in range(request.num_images)]
+
+
+def _progress_reporter(built: BuiltWorkflow, request: GenerationRequest, on_event: EventSink):
+    def report(node_id: str, value: int, maximum: int) -> None:
+        if node_id not in built.samplers or not maximum:
+            return
+        index = built.samplers.index(node_id)
+        on_event(JobEvent.progress(index * maximum + value, maximum * request.num_images, index))
+
+    return report
+
+
+def _png_upload(path: str) -> tuple[bytes, str]:
+    """The image at ``path`` as PNG bytes and a content-addressed file name."""
+    try:
+        with Image.open(path) as image:
+            buffer = io.BytesIO()
+            image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB").save(buffer, format="PNG")
+    except FileNotFoundError:
+        raise InvalidRequest(f"file not found: {path} (check the path, or put the image there)") from None
+    except OSError as error:
+        raise InvalidRequest(f"{path} is not a readable image ({error})") from error
+    data = buffer.getvalue()
+    return data, f"{hashlib.sha256(data).hexdigest()[:20]}.png"

@@ -1,0 +1,29 @@
+"""Errors particular to ComfyUI servers, mapped onto the generation contract."""
+
+from __future__ import annotations
+
+from stripstudio.generation.errors import EngineUnavailable, GenerationError
+
+
+class ServerLost(EngineUnavailable):
+    """The server went away (refused connections, dropped socket) while a job needed it."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"ComfyUI server {url} went away: {reason}")
+        self.url = url
+
+
+class ComfyUIExecutionError(GenerationError):
+    """A node failed while the server ran the workflow; keeps the server's exception type and message."""
+
+    def __init__(self, exception_type: str, message: str, node_id: str | None, node_type: str | None):
+        where = f" in node {node_id} ({node_type})" if node_id else ""
+        super().__init__(f"ComfyUI failed{where}: {exception_type}: {message.strip()}")
+        self.exception_type = exception_type
+        self.node_id = node_id
+        self.node_type = node_type
+
+    @property
+    def type_name(self) -> str:
+        """The server's exception type (e.g. KeyError), which is what failed jobs record."""
+        return self.exception_type

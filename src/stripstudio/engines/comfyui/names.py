@@ -1,0 +1,136 @@
+"""Matching what a request names (checkpoint, LoRAs, control models) to the files a server has."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+
+from stripstudio.engines.comfyui.check import input_choices
+from stripstudio.engines.comfyui.workflows.common import ServerNames, prompt_loras
+from stripstudio.generation.errors import InvalidRequest
+from stripstudio.generation.request import GenerationRequest, LoraSpec, Task
+
+CONTROL_KEYWORDS = {
+    "sketch": ("sketch", "t2i"),
+    "scribble": ("scribble",),
+    "canny": ("canny",),
+    "depth": ("depth",),
+    "openpose": ("openpose", "pose"),
+    "lineart": ("lineart", "line_art"),
+}
+
+
+# File names used when a workflow is exported without a server to ask (the usual download names).
+DEFAULT_CONTROL_FILES = {
+    "sketch": "t2i-adapter-sketch-sdxl-1.0.safetensors",
+    "scribble": "controlnet-scribble-sdxl-1.0.safetensors",
+    "canny": "controlnet-canny-sdxl-1.0.safetensors",
+    "depth": "controlnet-depth-sdxl-1.0.safetensors",
+    "openpose": "controlnet-openpose-sdxl-1.0.safetensors",
+    "lineart": "controlnet-lineart-sdxl-1.0.safetensors",
+}
+
+
+def offline_names(request: GenerationRequest, *, face_detector: str, sam_model: str) -> ServerNames:
+    """Names for a workflow exported without a server: files by their base names, images by file name."""
+    images = {path: PurePosixPath(path).name for path in input_paths(request)}
+    loras = tuple(lora.model_copy(update={"name": _file_name(lora.name)}) for lora in prompt_loras(request))
+    controls = tuple(_file_name(c.model) if c.model else DEFAULT_CONTROL_FILES[c.kind] for c in request.controls)
+    return ServerNames(
+        checkpoint=_file_name(request.model.checkpoint),
+        loras=loras,
+        control_models=controls,
+        images=images,
+        face_detector=face_detector,
+        sam_model=sam_model,
+    )
+
+
+def _file_name(reference: str) -> str:
+    name = PurePosixPath(reference).name
+    return name if name.endswith((".safetensors", ".ckpt", ".pt")) else f"{name}.safetensors"
+
+
+def input_paths(request: GenerationRequest) -> list[str]:
+    """Every local image the request reads, once each."""
+    paths = [request.init_image, request.mask.image if request.mask else None]
+    paths += [control.image for control in request.controls]
+    return [path for path in dict.fromkeys(paths) if path]
+
+
+def match_file(wanted: str, available: list[str]) -> str | None:
+    """The server file that ``wanted`` means: exact, then without folder/extension, case-insensitively."""
+    if wanted in available:
+        return wanted
+    key = _stem(wanted)
+    matches = [name for name in available if _stem(name) == key]
+    return matches[0] if matches else None
+
+
+def _stem(name: str) -> str:
+    base = PureWindowsPath(PurePosixPath(name).name).name
+    return base.lower().removesuffix(".safetensors").removesuffix(".ckpt").removesuffix(".pt")
+
+
+def resolve_names(
+    request: GenerationRequest,
+    object_info: dict[str, Any],
+    images: dict[str, str],
+    url: str,
+    *,
+    face_detector: str,
+    sam_model: str,
+) -> ServerNames:
+    """The server-side names of everything ``request`` uses; InvalidRequest says what is missing and where."""
+    checkpoints = input_choices(object_info, "CheckpointLoaderSimple", "ckpt_name")
+    checkpoint = match_file(request.model.checkpoint, checkpoints)
+    if checkpoint is None:
+        raise InvalidRequest(
+            _missing("checkpoint", repr(request.model.checkpoint), checkpoints, url, "checkpoints"),
+            field="model.checkpoint",
+        )
+    loras = tuple(_lora(lora, object_info, url) for lora in prompt_loras(request))
+    controls = tuple(_control_model(c.kind, c.model, object_info, url) for c in request.controls)
+    if request.task is not Task.SKETCH_TO_IMAGE:
+        controls = ()
+    return ServerNames(
+        checkpoint=checkpoint,
+        loras=loras,
+        control_models=controls,
+        images=images,
+        face_detector=face_detector,
+        sam_model=sam_model,
+    )
+
+
+def _lora(lora: LoraSpec, object_info: dict[str, Any], url: str) -> LoraSpec:
+    available = input_choices(object_info, "LoraLoader", "lora_name")
+    name = match_file(lora.name, available)
+    if name is None:
+        raise InvalidRequest(_missing("LoRA", repr(lora.name), available, url, "loras"), field="loras")
+    return lora.model_copy(update={"name": name})
+
+
+def _control_model(kind: str, wanted: str | None, object_info: dict[str, Any], url: str) -> str:
+    available = input_choices(object_info, "ControlNetLoader", "control_net_name")
+    if wanted:
+        name = match_file(wanted, available)
+        if name is None:
+            raise InvalidRequest(
+                _missing("control model", repr(wanted), available, url, "controlnet"), field="controls"
+            )
+        return name
+    keywords = CONTROL_KEYWORDS.get(kind, (kind,))
+    name = next((n for n in available if any(k in n.lower() for k in keywords)), None)
+    if name is None:
+        looked_for = f"{kind} (a file whose name contains {' or '.join(map(repr, keywords))})"
+        raise InvalidRequest(_missing("control model for", looked_for, available, url, "controlnet"), field="controls")
+    return name
+
+
+def _missing(what: str, wanted: str, available: list[str], url: str, folder: str) -> str:
+    listing = ", ".join(available[:12]) + (" …" if len(available) > 12 else "") if available else "none"
+    return (
+        f"{what} {wanted} is not on the ComfyUI server {url} (it has: {listing}); "
+        f"put the file in ComfyUI's models/{folder} folder or choose one of those"
+    )

@@ -1,0 +1,151 @@
+"""Pieces every workflow shares: checkpoint, LoRA chain, prompts, one sampler per candidate, save.
+
+Each candidate gets its own KSampler with seed + k (and its own SaveImage), so candidate k is
+the image a one-candidate request with that seed draws, as on the diffusers engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from stripstudio.engines.comfyui.graph import Graph, Node, Output
+from stripstudio.generation.request import GenerationRequest, LoraSpec
+from stripstudio.prompting import extract_lora_tags, to_comfyui
+
+
+@dataclass(frozen=True)
+class ServerNames:
+    """The server-side names of what a request refers to (checkpoint, LoRA, control files, uploads)."""
+
+    checkpoint: str
+    loras: tuple[LoraSpec, ...] = ()
+    control_models: tuple[str, ...] = ()
+    images: dict[str, str] = field(default_factory=dict)
+    face_detector: str = "bbox/face_yolov8m.pt"
+    sam_model: str = "sam_vit_b_01ec64.pth"
+
+    def image(self, path: str) -> str:
+        """The uploaded name of the local image ``path``."""
+        return self.images[path]
+
+
+@dataclass(frozen=True)
+class WorkflowOptions:
+    """How graphs are built: SDXL text encoding (CLIPTextEncodeSDXL) or plain CLIPTextEncode."""
+
+    sdxl_text_encode: bool = True
+    filename_prefix: str = "stripstudio/image"
+
+
+@dataclass(frozen=True)
+class BuiltWorkflow:
+    """A graph and, per candidate, the node ids of its sampler and of its SaveImage."""
+
+    graph: Graph
+    samplers: tuple[str, ...]
+    outputs: tuple[str, ...]
+
+
+def prompt_loras(request: GenerationRequest) -> list[LoraSpec]:
+    """The request's LoRAs plus any ``<lora:…>`` tag still in its prompt (ComfyUI cannot read tags)."""
+    _, tags = extract_lora_tags(request.prompt)
+    return [
+        *request.loras,
+        *(LoraSpec(name=t.name, strength_model=t.strength_model, strength_clip=t.strength_clip) for t in tags),
+    ]
+
+
+class WorkflowBuilder:
+    """Adds the shared parts of a workflow to a graph for one request."""
+
+    def __init__(self, request: GenerationRequest, names: ServerNames, options: WorkflowOptions):
+        self.request = request
+        self.names = names
+        self.options = options
+        self.graph = Graph()
+        checkpoint = self.graph.add("CheckpointLoaderSimple", ckpt_name=names.checkpoint)
+        self.model, self.clip, self.vae = checkpoint[0], checkpoint[1], checkpoint[2]
+        self._chain_loras()
+        self.positive = self.encode(request.prompt)
+        self.negative = self.encode(request.negative_prompt)
+
+    def _chain_loras(self) -> None:
+        for lora in self.names.loras:
+            loader = self.graph.add(
+                "LoraLoader",
+                model=self.model,
+                clip=self.clip,
+                lora_name=lora.name,
+                strength_model=lora.strength_model,
+                strength_clip=lora.strength_clip,
+            )
+            self.model, self.clip = loader[0], loader[1]
+
+    def encode(self, text: str) -> Output:
+        """Conditioning for ``text``, rewritten into ComfyUI's own weight syntax."""
+        comfy_text = to_comfyui(text)
+        if not self.options.sdxl_text_encode:
+            return self.graph.add("CLIPTextEncode", clip=self.clip, text=comfy_text).out
+        width, height = self.request.width, self.request.height
+        return self.graph.add(
+            "CLIPTextEncodeSDXL",
+            clip=self.clip,
+            width=width,
+            height=height,
+            crop_w=0,
+            crop_h=0,
+            target_width=width,
+            target_height=height,
+            text_g=comfy_text,
+            text_l=comfy_text,
+        ).out
+
+    def load_image(self, path: str) -> Node:
+        """A LoadImage of the uploaded copy of ``path``."""
+        return self.graph.add("LoadImage", image=self.names.image(path))
+
+    def fitted_image(self, path: str) -> Output:
+        """``path`` scaled to cover the request size and centre-cropped (never stretched)."""
+        return self.graph.add(
+            "ImageScale",
+            image=self.load_image(path)[0],
+            upscale_method="lanczos",
+            width=self.request.width,
+            height=self.request.height,
+            crop="center",
+        ).out
+
+    def sample_candidates(
+        self,
+        latent: Output,
+        denoise: float,
+        *,
+        positive: Output | None = None,
+        negative: Output | None = None,
+        finish: Callable[[Output], Output] | None = None,
+    ) -> BuiltWorkflow:
+        """One KSampler (seed + k) -> VAEDecode -> [finish] -> SaveImage per candidate."""
+        samplers, outputs = [], []
+        for index in range(self.request.num_images):
+            sampler = self.graph.add(
+                "KSampler",
+                model=self.model,
+                seed=(self.request.seed + index) % 2**32,
+                steps=self.request.num_inference_steps,
+                cfg=self.request.guidance_scale,
+                sampler_name=self.request.sampler,
+                scheduler=self.request.scheduler,
+                positive=positive or self.positive,
+                negative=negative or self.negative,
+                latent_image=latent,
+                denoise=denoise,
+            )
+            image = self.graph.add("VAEDecode", samples=sampler[0], vae=self.vae).out
+            outputs.append(self.save(finish(image) if finish else image, index).id)
+            samplers.append(sampler.id)
+        return BuiltWorkflow(self.graph, tuple(samplers), tuple(outputs))
+
+    def save(self, image: Output, index: int) -> Node:
+        """A SaveImage for candidate ``index``."""
+        return self.graph.add("SaveImage", images=image, filename_prefix=f"{self.options.filename_prefix}_c{index + 1}")

@@ -1,0 +1,225 @@
+"""Every workflow, built as a pure function, is valid against a real server's recorded /object_info."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from stripstudio.engines.comfyui.check import check_graph
+from stripstudio.engines.comfyui.names import match_file, resolve_names
+from stripstudio.engines.comfyui.workflows import ServerNames, WorkflowOptions, build_workflow
+from stripstudio.generation import (
+    ControlInput,
+    GenerationRequest,
+    InvalidRequest,
+    LoraSpec,
+    MaskSpec,
+    ModelRef,
+    OutpaintSpec,
+    Task,
+)
+
+from .impact_pack import impact_pack_nodes
+
+OBJECT_INFO = json.loads((Path(__file__).parent / "recorded" / "object_info.json").read_text())
+NAMES = ServerNames(
+    checkpoint="tiny_sdxl.safetensors",
+    loras=(LoraSpec(name="tiny_sdxl_lora.safetensors", strength_model=0.8, strength_clip=0.6),),
+    control_models=("tiny_sdxl_controlnet.safetensors",),
+    images={
+        "/in/panel.png": "stripstudio/panel.png",
+        "/in/mask.png": "stripstudio/mask.png",
+        "/in/sketch.png": "stripstudio/sketch.png",
+    },
+)
+
+
+def request(task: Task = Task.TEXT_TO_IMAGE, **fields) -> GenerationRequest:
+    inputs = {
+        Task.IMAGE_TO_IMAGE: {"init_image": "/in/panel.png", "strength": 0.6},
+        Task.INPAINT: {"init_image": "/in/panel.png", "mask": MaskSpec(image="/in/mask.png", grow=32, feather=8)},
+        Task.OUTPAINT: {"init_image": "/in/panel.png", "outpaint": OutpaintSpec(right=100, top=64)},
+        Task.SKETCH_TO_IMAGE: {"controls": (ControlInput.from_follow_sketch("/in/sketch.png", 0.8, "scribble"),)},
+        Task.FACE_DETAIL: {
+            "init_image": "/in/panel.png",
+            "strength": 0.45,
+            "prompt": "beautiful young man face, cartoon style",
+        },
+    }.get(task, {})
+    base = dict(
+        task=task,
+        model=ModelRef(checkpoint="tiny_sdxl"),
+        prompt="((cartoon style)), a young man [blurry]",
+        negative_prompt="ugly",
+        num_images=2,
+        seed=100,
+        width=512,
+        height=768,
+    )
+    return GenerationRequest(**{**base, **inputs, **fields})
+
+
+def nodes(graph: dict, class_type: str) -> list[dict]:
+    return [node for node in graph.values() if node["class_type"] == class_type]
+
+
+@pytest.fixture(scope="module")
+def server_with_impact_pack() -> dict:
+    return {**OBJECT_INFO, **impact_pack_nodes(OBJECT_INFO)}
+
+
+@pytest.mark.parametrize("task", [t for t in Task if t not in (Task.UPSCALE, Task.FACE_DETAIL)])
+@pytest.mark.parametrize("sdxl", [True, False])
+def test_every_workflow_is_valid_for_the_recorded_server(task, sdxl):
+    built = build_workflow(request(task), NAMES, WorkflowOptions(sdxl_text_encode=sdxl))
+    assert check_graph(built.graph.to_api(), OBJECT_INFO) == []
+
+
+def test_face_detail_is_valid_where_the_impact_pack_is_installed(server_with_impact_pack):
+    graph = build_workflow(request(Task.FACE_DETAIL), NAMES).graph.to_api()
+    assert check_graph(graph, server_with_impact_pack) == []
+    detailer = nodes(graph, "FaceDetailer")[0]["inputs"]
+    assert detailer["denoise"] == 0.45 and detailer["sampler_name"] == "dpmpp_2m"
+
+
+def test_face_detail_without_the_impact_pack_names_what_to_install():
+    problems = check_graph(build_workflow(request(Task.FACE_DETAIL), NAMES).graph.to_api(), OBJECT_INFO)
+    assert any("no FaceDetailer node; install the custom nodes ComfyUI-Impact-Pack" in p for p in problems)
+    assert any("ComfyUI-Impact-Subpack" in p for p in problems)
+
+
+def test_each_candidate_has_its_own_sampler_seed_and_save():
+    built = build_workflow(request(num_images=3), NAMES)
+    graph = built.graph.to_api()
+    assert [graph[n]["inputs"]["seed"] for n in built.samplers] == [100, 101, 102]
+    assert [graph[n]["class_type"] for n in built.outputs] == ["SaveImage"] * 3
+    sampler = graph[built.samplers[0]]["inputs"]
+    assert (sampler["sampler_name"], sampler["scheduler"], sampler["steps"], sampler["cfg"]) == (
+        "dpmpp_2m",
+        "karras",
+        20,
+        8.0,
+    )
+
+
+def test_text_to_image_is_the_thesis_graph():
+    graph = build_workflow(request(num_images=1), NAMES).graph.to_api()
+    classes = [node["class_type"] for node in graph.values()]
+    assert classes == [
+        "CheckpointLoaderSimple",
+        "LoraLoader",
+        "CLIPTextEncodeSDXL",
+        "CLIPTextEncodeSDXL",
+        "EmptyLatentImage",
+        "KSampler",
+        "VAEDecode",
+        "SaveImage",
+    ]
+    assert nodes(graph, "EmptyLatentImage")[0]["inputs"] == {"width": 512, "height": 768, "batch_size": 1}
+
+
+def test_prompts_use_comfyui_weights_and_loras_become_loader_nodes():
+    tagged = request(prompt="((cartoon style:1.5)), a man [blurry] <lora:extra_style:0.7>", num_images=1)
+    names = ServerNames(
+        checkpoint="tiny_sdxl.safetensors",
+        loras=(
+            LoraSpec(name="tiny_sdxl_lora.safetensors"),
+            LoraSpec(name="tiny_sd15_lora.safetensors", strength_model=0.7, strength_clip=0.7),
+        ),
+    )
+    graph = build_workflow(tagged, names).graph.to_api()
+    text = nodes(graph, "CLIPTextEncodeSDXL")[0]["inputs"]["text_g"]
+    assert text == "(cartoon style:1.65), a man (blurry:0.9091)"  # A1111 nesting multiplies; [x] = /1.1
+    assert "<lora" not in text
+    loaders = nodes(graph, "LoraLoader")
+    assert [node["inputs"]["lora_name"] for node in loaders] == [
+        "tiny_sdxl_lora.safetensors",
+        "tiny_sd15_lora.safetensors",
+    ]
+    assert loaders[1]["inputs"]["model"] == [next(k for k, v in graph.items() if v is loaders[0]), 0]
+
+
+def test_sketch_follows_the_thesis_graph_with_the_single_slider():
+    graph = build_workflow(request(Task.SKETCH_TO_IMAGE), NAMES).graph.to_api()
+    assert nodes(graph, "LoadImage")[0]["inputs"]["image"] == "stripstudio/sketch.png"
+    assert len(nodes(graph, "ImageInvert")) == 1
+    apply = nodes(graph, "ControlNetApplyAdvanced")[0]["inputs"]
+    assert (apply["strength"], apply["start_percent"], apply["end_percent"]) == (0.8, 0.0, 0.8)
+    assert nodes(graph, "ControlNetLoader")[0]["inputs"]["control_net_name"] == "tiny_sdxl_controlnet.safetensors"
+
+
+def test_inpaint_erases_at_full_strength_and_conditions_below_it():
+    full = build_workflow(request(Task.INPAINT), NAMES).graph.to_api()
+    assert nodes(full, "VAEEncodeForInpaint") and not nodes(full, "InpaintModelConditioning")
+    assert nodes(full, "GrowMask")[0]["inputs"]["expand"] == 32
+    assert len(nodes(full, "ImageCompositeMasked")) == 2  # the original pasted back around each candidate
+    partial = build_workflow(request(Task.INPAINT, strength=0.5), NAMES).graph.to_api()
+    assert nodes(partial, "InpaintModelConditioning") and not nodes(partial, "VAEEncodeForInpaint")
+    assert {n["inputs"]["denoise"] for n in nodes(partial, "KSampler")} == {0.5}
+
+
+def test_outpaint_pads_in_steps_of_eight():
+    pad = nodes(build_workflow(request(Task.OUTPAINT), NAMES).graph.to_api(), "ImagePadForOutpaint")[0]["inputs"]
+    assert (pad["left"], pad["top"], pad["right"], pad["bottom"]) == (0, 64, 104, 0)
+
+
+def test_the_checker_finds_what_a_server_would_refuse():
+    graph = build_workflow(request(sampler="no_such_sampler", num_images=1), NAMES).graph.to_api()
+    graph["99"] = {"class_type": "NoSuchNode", "inputs": {}}
+    graph["8"]["inputs"]["images"] = ["1", 0]  # a MODEL where an IMAGE belongs
+    graph["5"]["inputs"]["width"] = 8
+    problems = check_graph(graph, OBJECT_INFO)
+    assert any("sampler_name 'no_such_sampler' is not available" in p and "dpmpp_2m" in p for p in problems)
+    assert any("no NoSuchNode node" in p for p in problems)
+    assert any("wants IMAGE but gets MODEL" in p for p in problems)
+    assert any("width 8 is below the minimum 16" in p for p in problems)
+
+
+def test_a_missing_checkpoint_lists_what_the_server_has():
+    with pytest.raises(InvalidRequest) as caught:
+        resolve_names(
+            request(model=ModelRef(checkpoint="dynavisionXL")),
+            OBJECT_INFO,
+            {},
+            "http://gpu:8188",
+            face_detector="f",
+            sam_model="s",
+        )
+    message = str(caught.value)
+    assert "checkpoint 'dynavisionXL' is not on the ComfyUI server http://gpu:8188" in message
+    assert "tiny_sdxl.safetensors" in message and "models/checkpoints" in message
+
+
+def test_names_are_matched_without_folder_or_extension():
+    assert match_file("tiny_sdxl", ["tiny_sd15.safetensors", "tiny_sdxl.safetensors"]) == "tiny_sdxl.safetensors"
+    assert match_file("/home/me/loras/Tiny_SDXL_lora.safetensors", ["tiny_sdxl_lora.safetensors"]) == (
+        "tiny_sdxl_lora.safetensors"
+    )
+    assert match_file("other", ["tiny_sdxl.safetensors"]) is None
+
+
+def test_control_models_are_chosen_by_kind_or_by_name_or_refused_with_the_list():
+    listing = {
+        "ControlNetLoader": {
+            "input": {
+                "required": {
+                    "control_net_name": [
+                        ["sdxl/t2i-adapter-sketch-sdxl-1.0.safetensors", "controlnet-scribble-sdxl.safetensors"]
+                    ]
+                }
+            }
+        },
+        "CheckpointLoaderSimple": OBJECT_INFO["CheckpointLoaderSimple"],
+    }
+
+    def control(kind, model=None):
+        sketch = request(Task.SKETCH_TO_IMAGE, controls=(ControlInput(kind=kind, image="/s.png", model=model),))
+        return resolve_names(sketch, listing, {}, "u", face_detector="f", sam_model="s").control_models
+
+    assert control("sketch") == ("sdxl/t2i-adapter-sketch-sdxl-1.0.safetensors",)
+    assert control("scribble") == ("controlnet-scribble-sdxl.safetensors",)
+    assert control("depth", model="controlnet-scribble-sdxl") == ("controlnet-scribble-sdxl.safetensors",)
+    with pytest.raises(InvalidRequest, match=r"control model for depth .* is not on the ComfyUI server u \(it has: "):
+        control("depth")
