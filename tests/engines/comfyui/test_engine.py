@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import socket
 import threading
@@ -265,3 +266,18 @@ def _wait_until(condition, attempts: int = 200) -> None:
             return
         event.wait(0.02)
     raise AssertionError("condition never became true")
+
+
+def test_client_reads_the_servers_state_and_uploads_masks(server):
+    client = ComfyUIClient(server.url)
+    assert client.system_stats()["system"]["comfyui_version"] == "0.3.64"
+    assert client.queue() == {"queue_running": [], "queue_pending": []} and client.load() == 0
+    assert "KSampler" in client.object_info()
+    picture, mask = io.BytesIO(), io.BytesIO()
+    Image.new("RGB", (8, 8), "gray").save(picture, format="PNG")
+    Image.new("RGBA", (8, 8), (0, 0, 0, 0)).save(mask, format="PNG")
+    name = client.upload_image(picture.getvalue(), "panel.png")
+    masked = client.upload_mask(mask.getvalue(), "panel_mask.png", name)
+    assert (name, masked) == ("stripstudio/panel.png", "stripstudio/panel_mask.png")
+    upload = server.received.uploads[-1]
+    assert upload.route == "mask" and upload.original_ref["filename"] == "panel.png"

@@ -80,6 +80,18 @@ class ComfyUIClient:
         answer = self._request("POST", "/upload/image", files=files, data=form).json()
         return f"{answer['subfolder']}/{answer['name']}" if answer.get("subfolder") else answer["name"]
 
+    def upload_mask(self, data: bytes, name: str, original: str) -> str:
+        """Upload ``data``'s alpha as the alpha channel of the already uploaded image ``original``.
+
+        ComfyUI's LoadImage then reads the transparent part as the mask (mask = 1 - alpha).
+        """
+        subfolder, _, filename = original.rpartition("/")
+        reference = json.dumps({"filename": filename, "subfolder": subfolder, "type": "input"})
+        files = {"image": (name, data, "image/png")}
+        form = {"subfolder": UPLOAD_FOLDER, "type": "input", "overwrite": "true", "original_ref": reference}
+        answer = self._request("POST", "/upload/mask", files=files, data=form).json()
+        return f"{answer['subfolder']}/{answer['name']}" if answer.get("subfolder") else answer["name"]
+
     def submit(self, graph: dict[str, Any], client_id: str, prompt_id: str, extra_data: dict | None = None) -> str:
         """Queue ``graph``; returns the prompt id. A refused graph raises InvalidRequest naming each problem."""
         body = {"prompt": graph, "client_id": client_id, "prompt_id": prompt_id, "extra_data": extra_data or {}}

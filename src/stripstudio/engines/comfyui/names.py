@@ -90,9 +90,12 @@ def resolve_names(
             field="model.checkpoint",
         )
     loras = tuple(_lora(lora, object_info, url) for lora in prompt_loras(request))
-    controls = tuple(_control_model(c.kind, c.model, object_info, url) for c in request.controls)
-    if request.task is not Task.SKETCH_TO_IMAGE:
-        controls = ()
+    controls = ()
+    if request.task is Task.SKETCH_TO_IMAGE:
+        controls = tuple(_control_model(c.kind, c.model, object_info, url) for c in request.controls)
+    if request.task is Task.FACE_DETAIL:
+        face_detector = _face_detector(face_detector, object_info)
+        sam_model = match_file(sam_model, input_choices(object_info, "SAMLoader", "model_name")) or sam_model
     return ServerNames(
         checkpoint=checkpoint,
         loras=loras,
@@ -101,6 +104,15 @@ def resolve_names(
         face_detector=face_detector,
         sam_model=sam_model,
     )
+
+
+def _face_detector(wanted: str, object_info: dict[str, Any]) -> str:
+    """The configured face detector, else the server's first ``bbox/…face…`` model (unchanged if none)."""
+    available = input_choices(object_info, "UltralyticsDetectorProvider", "model_name")
+    found = match_file(wanted, available)
+    if found:
+        return found
+    return next((n for n in available if n.startswith("bbox/") and "face" in n.lower()), wanted)
 
 
 def _lora(lora: LoraSpec, object_info: dict[str, Any], url: str) -> LoraSpec:
