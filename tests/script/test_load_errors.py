@@ -98,7 +98,7 @@ def test_unknown_key_suggests_the_closest_field(problems, where) -> None:
 def test_unknown_key_without_a_close_field_lists_the_known_ones(problems) -> None:
     (found,) = problems("title: T\nlayout:\n  zzz: 1\n")
     assert found.field == "layout.zzz"
-    assert found.message == "unknown field (known: mode, width, gutter, margin, background)"
+    assert found.message == "unknown field (known: mode, width, gutter, margin, background, page)"
 
 
 def test_plain_words_for_types_and_choices(problems) -> None:

@@ -3,7 +3,7 @@
 from stripstudio.domain.bubble import Bubble, BubbleKind
 from stripstudio.domain.character import Character
 from stripstudio.domain.comic import Comic, GenerationDefaults
-from stripstudio.domain.layout import Layout
+from stripstudio.domain.layout import GridCell, Layout, PageLayout
 from stripstudio.domain.lora import LoraRef
 from stripstudio.domain.panel import Panel
 from stripstudio.domain.style import Style
@@ -14,8 +14,10 @@ __all__ = [
     "Character",
     "Comic",
     "GenerationDefaults",
+    "GridCell",
     "Layout",
     "LoraRef",
+    "PageLayout",
     "Panel",
     "Style",
 ]

@@ -29,6 +29,8 @@ class Comic(DomainModel):
     """A comic as the author wrote it. Names of characters are unique; panels refer to them by name."""
 
     title: str = Field(min_length=1)
+    series: str = ""
+    episode: int | None = Field(None, ge=0, description="Number of this episode or issue in its series.")
     summary: str = ""
     author: str = ""
     language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")

@@ -27,3 +27,5 @@ class Panel(DomainModel):
     candidates: int | None = Field(None, ge=1, le=16)
     seed: int | None = Field(None, ge=0, lt=2**32)
     bubbles: list[Bubble] = Field(default_factory=list)
+    focus_x: float = Field(0.5, ge=0, le=1, description="Where to keep the picture when a frame crops it.")
+    focus_y: float = Field(0.5, ge=0, le=1)

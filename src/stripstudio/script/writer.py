@@ -101,11 +101,13 @@ def _panel(panel: Panel, base_dir: str | os.PathLike[str] | None) -> CommentedMa
 def _bubble(bubble: Bubble) -> CommentedMap:
     """``{Leo: text}`` for speech with a speaker, ``{kind: text, by: speaker}`` otherwise."""
     text = bubble.text
-    if bubble.kind == "speech" and bubble.speaker and _speaker_key_safe(bubble.speaker):
+    placed = bubble.model_dump(exclude_defaults=True, exclude={"kind", "text", "speaker"})
+    if bubble.kind == "speech" and bubble.speaker and _speaker_key_safe(bubble.speaker) and not placed:
         return CommentedMap({bubble.speaker: text})
     fields = CommentedMap({bubble.kind.value: text})
     if bubble.speaker is not None:
         fields["by"] = bubble.speaker
+    fields.update(placed)
     return fields
 
 
