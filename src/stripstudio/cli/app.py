@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from stripstudio.cli import doctor, generate, models, render, workflow
+from stripstudio.cli import doctor, export, generate, models, render, workflow
 
 app = typer.Typer(
     name="stripstudio",
@@ -14,6 +14,8 @@ app = typer.Typer(
 )
 app.command("render")(render.render)
 app.command("generate")(generate.generate)
+app.command("export")(export.export)
+app.command("pick")(export.pick)
 app.add_typer(models.app, name="models")
 app.add_typer(workflow.app, name="workflow")
 app.command("doctor")(doctor.doctor)

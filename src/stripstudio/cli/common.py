@@ -10,7 +10,9 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from stripstudio.export import ExportError
 from stripstudio.generation.errors import GenerationError
+from stripstudio.lettering import LetteringError
 from stripstudio.script import ScriptError
 
 console = Console(highlight=False)
@@ -31,6 +33,9 @@ def user_errors() -> Iterator[None]:
         for problem in error.errors():
             field = ".".join(str(part) for part in problem["loc"]) or "request"
             err_console.print(f"[red]{field}:[/] {problem['msg']}")
+        raise typer.Exit(1) from None
+    except (ExportError, LetteringError) as error:
+        err_console.print(f"[red]{type(error).__name__}:[/] {error}")
         raise typer.Exit(1) from None
     except GenerationError as error:
         err_console.print(f"[red]{error.type_name}:[/] {error}")

@@ -9,7 +9,9 @@ import typer
 
 from stripstudio.cli.common import console, parse_size, user_errors
 from stripstudio.cli.environment import load_settings, make_engine
+from stripstudio.cli.export import FORMATS_HELP, parse_formats, report
 from stripstudio.cli.progress import JobProgressBars
+from stripstudio.production.export_comic import export_comic
 from stripstudio.production.panel_request import PanelOverrides
 from stripstudio.production.render_comic import plan_render, render_comic
 from stripstudio.script import load_comic
@@ -33,6 +35,9 @@ def render(
     comfyui_url: Annotated[
         list[str] | None, typer.Option(help="ComfyUI server for --engine comfyui (repeatable: a pool).")
     ] = None,
+    export_formats: Annotated[
+        str | None, typer.Option("--export", help="Then export: " + FORMATS_HELP + " Into OUT/export.")
+    ] = None,
 ) -> None:
     """Generate the candidates of every panel of SCRIPT into OUT, with a manifest."""
     settings = load_settings(comfyui_urls=comfyui_url or None)
@@ -54,3 +59,6 @@ def render(
             manifest = render_comic(comic, engine_instance, out, plan, script=script, on_event=bars.on_event)
     drawn = sum(len(p.candidates) for p in manifest.panels)
     console.print(f"[green]Wrote {drawn} image(s) for {len(manifest.panels)} panel(s) to {out}[/]")
+    if export_formats is not None:
+        with user_errors():
+            report(export_comic(comic, out, None, parse_formats(export_formats) or None))

@@ -1,0 +1,140 @@
+"""Exporting a whole episode in one go, all or nothing, in the layout the comic asks for.
+
+Webtoon layout: ``webtoon/001.png`` ... upload slices, ``strip.png`` (the whole strip), and the
+slices as the pages of ``<name>.pdf`` and ``<name>.cbz``.
+Page layout: ``<name>.pdf`` for print (pages with bleed, TrimBox set) and ``<name>.cbz`` for screens
+(pages cut to the trim size).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stripstudio.domain import Comic
+from stripstudio.export.cbz import write_cbz
+from stripstudio.export.encoding import ImageFormat, page_images, worker_pool
+from stripstudio.export.errors import ExportError
+from stripstudio.export.metadata import Manga
+from stripstudio.export.pdf import write_pdf
+from stripstudio.export.png_slices import SliceOptions, slice_strip, stage_slices, strip_png
+from stripstudio.export.staging import Staging, staged
+from stripstudio.layout import LayoutError, PanelArt, build_pages, build_strip
+
+SLICE_FOLDER = "webtoon"
+STRIP_NAME = "strip.png"
+# webtoon: upload slices; png: one tall strip; pdf and cbz: pages (or the slices, for a webtoon layout).
+FORMATS = ("webtoon", "png", "pdf", "cbz")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to write and how: file base name, slice limits, print page format, the Manga flag.
+
+    PNG print pages use the slices' ``compress_level``.
+    """
+
+    name: str = "episode"
+    slices: SliceOptions = field(default_factory=SliceOptions)
+    page_format: ImageFormat = "png"
+    manga: Manga = "Unknown"
+    formats: frozenset[str] | None = None  # None: what the layout is for (see natural_formats)
+
+    def __post_init__(self) -> None:
+        if self.formats is None:
+            return
+        unknown = sorted(set(self.formats) - set(FORMATS))
+        if unknown or not self.formats:
+            raise ExportError(
+                f"unknown export format {', '.join(unknown) or '(none given)'}; choose from {', '.join(FORMATS)}",
+                setting="formats",
+            )
+
+
+@dataclass(frozen=True)
+class EpisodeExport:
+    """The files an export wrote, and the warnings it gave (limits exceeded, fallbacks taken)."""
+
+    slices: tuple[Path, ...] = ()
+    strip_png: Path | None = None
+    pdf: Path | None = None
+    cbz: Path | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def export_episode(
+    comic: Comic, art: Sequence[PanelArt], folder: Path, options: ExportOptions = ExportOptions()
+) -> EpisodeExport:
+    """Lay out ``art`` (the comic's lettered panels, in reading order) and write every format into ``folder``."""
+    folder = Path(folder)
+    wanted = options.formats or natural_formats(comic)
+    options = dataclasses.replace(options, formats=wanted)
+    with translate_layout_errors(), worker_pool() as pool, staged() as staging:
+        webtoon = EpisodeExport()
+        if wanted & {"webtoon", "png"} or (comic.layout.mode == "webtoon" and wanted & {"pdf", "cbz"}):
+            webtoon = _export_webtoon(comic, art, folder, options, staging, pool)
+        if comic.layout.mode == "pages" and wanted & {"pdf", "cbz"}:
+            pages = _export_pages(comic, art, folder, options, staging, pool)
+            return EpisodeExport(webtoon.slices, webtoon.strip_png, pages.pdf, pages.cbz, webtoon.warnings)
+        return webtoon
+
+
+def natural_formats(comic: Comic) -> frozenset[str]:
+    """Every format for a webtoon; PDF and CBZ for a comic laid out in pages."""
+    return frozenset(FORMATS) if comic.layout.mode == "webtoon" else frozenset({"pdf", "cbz"})
+
+
+def _export_webtoon(
+    comic: Comic, art: Sequence[PanelArt], folder: Path, options: ExportOptions, staging: Staging, pool: Executor
+) -> EpisodeExport:
+    wanted, paged = options.formats, comic.layout.mode == "webtoon"
+    strip = build_strip(art, comic.layout)
+    slices = slice_strip(strip, options.slices, pool)
+    level = options.slices.compress_level
+    return EpisodeExport(
+        slices=tuple(stage_slices(slices, folder / SLICE_FOLDER, staging)) if "webtoon" in wanted else (),
+        strip_png=staging.write(folder / STRIP_NAME, strip_png(strip, slices, level, pool))
+        if "png" in wanted
+        else None,
+        pdf=write_pdf(slices.images, folder / f"{options.name}.pdf", **_pdf_info(comic), staging=staging)
+        if paged and "pdf" in wanted
+        else None,
+        cbz=write_cbz(comic, slices.images, folder / f"{options.name}.cbz", manga=options.manga, staging=staging)
+        if paged and "cbz" in wanted
+        else None,
+        warnings=slices.warnings,
+    )
+
+
+def _export_pages(
+    comic: Comic, art: Sequence[PanelArt], folder: Path, options: ExportOptions, staging: Staging, pool: Executor
+) -> EpisodeExport:
+    pages = build_pages(art, comic.layout)
+    level = options.slices.compress_level
+    printed = page_images(pages, format=options.page_format, level=level, pool=pool)
+    bleed = pages[0].geometry.bleed
+    pdf = None
+    if "pdf" in options.formats:
+        pdf = write_pdf(printed, folder / f"{options.name}.pdf", **_pdf_info(comic), bleed_px=bleed, staging=staging)
+    cbz = None
+    if "cbz" in options.formats:
+        screen = page_images(pages, trim=True, format=options.page_format, level=level, pool=pool) if bleed else printed
+        cbz = write_cbz(comic, screen, folder / f"{options.name}.cbz", manga=options.manga, staging=staging)
+    return EpisodeExport(pdf=pdf, cbz=cbz)
+
+
+def _pdf_info(comic: Comic) -> dict[str, str]:
+    return {"title": comic.title, "author": comic.author}
+
+
+@contextlib.contextmanager
+def translate_layout_errors() -> Iterator[None]:
+    """Re-raise a :class:`LayoutError` as the :class:`ExportError` callers of export expect."""
+    try:
+        yield
+    except LayoutError as error:
+        raise ExportError(error.message, setting=error.setting) from error

@@ -1,0 +1,34 @@
+"""Laying out lettered panels: a vertical webtoon strip, or printed pages on a frame grid.
+
+Depends only on the domain and Pillow.
+"""
+
+from stripstudio.layout.art import PanelArt, PanelRect
+from stripstudio.layout.crop import CoverCrop, cover_crop, crop_to_frame
+from stripstudio.layout.errors import LayoutError
+from stripstudio.layout.grid import PRESETS, Grid, frame_boxes, page_grid
+from stripstudio.layout.pages import Page, build_pages
+from stripstudio.layout.paper import PAPER_MM, PageBox, PageGeometry, mm_to_px, page_geometry
+from stripstudio.layout.webtoon import Strip, build_strip
+
+__all__ = [
+    "PAPER_MM",
+    "PRESETS",
+    "CoverCrop",
+    "Grid",
+    "LayoutError",
+    "Page",
+    "PageBox",
+    "PageGeometry",
+    "PanelArt",
+    "PanelRect",
+    "Strip",
+    "build_pages",
+    "build_strip",
+    "cover_crop",
+    "crop_to_frame",
+    "frame_boxes",
+    "mm_to_px",
+    "page_geometry",
+    "page_grid",
+]

@@ -1,0 +1,78 @@
+"""Paper sizes and the page geometry they give at a resolution: bleed, trim and live area.
+
+B5 is JIS B5 (182 x 257 mm), the size of Japanese manga magazines and many comic books;
+ISO B5 (176 x 250 mm) is not offered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stripstudio.domain import PageLayout
+from stripstudio.layout.errors import LayoutError
+
+MM_PER_INCH = 25.4
+
+#: Trim sizes in millimetres (width, height), portrait.
+PAPER_MM: dict[str, tuple[float, float]] = {
+    "A4": (210.0, 297.0),
+    "Letter": (8.5 * MM_PER_INCH, 11.0 * MM_PER_INCH),
+    "B5": (182.0, 257.0),
+}
+
+
+def mm_to_px(mm: float, dpi: int) -> int:
+    """Millimetres to whole pixels at ``dpi``."""
+    return round(mm * dpi / MM_PER_INCH)
+
+
+@dataclass(frozen=True)
+class PageBox:
+    """A rectangle on the page image, in pixels."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """A page in pixels: the whole image (trim plus bleed on every side), the trim and the live area.
+
+    The live area is the trim less the margins; frames are placed inside it.
+    """
+
+    width: int
+    height: int
+    bleed: int
+    trim: PageBox
+    live: PageBox
+    gutter: int
+    dpi: int
+
+
+def page_geometry(page: PageLayout) -> PageGeometry:
+    """Pixel sizes of a page of ``page.paper`` at ``page.dpi`` with its bleed, margins and gutter."""
+    if page.paper not in PAPER_MM:
+        known = ", ".join(PAPER_MM)
+        raise LayoutError(f"unknown paper {page.paper!r}: use one of {known}", setting="layout.page.paper")
+    trim_mm_w, trim_mm_h = PAPER_MM[page.paper]
+    trim_w, trim_h = mm_to_px(trim_mm_w, page.dpi), mm_to_px(trim_mm_h, page.dpi)
+    bleed = mm_to_px(page.bleed_mm, page.dpi)
+    margin = mm_to_px(page.margin_mm, page.dpi)
+    live_w, live_h = trim_w - 2 * margin, trim_h - 2 * margin
+    if live_w < 1 or live_h < 1:
+        raise LayoutError(
+            f"margins of {page.margin_mm} mm leave no room on {page.paper} paper: use smaller margins",
+            setting="layout.page.margin_mm",
+        )
+    return PageGeometry(
+        width=trim_w + 2 * bleed,
+        height=trim_h + 2 * bleed,
+        bleed=bleed,
+        trim=PageBox(bleed, bleed, trim_w, trim_h),
+        live=PageBox(bleed + margin, bleed + margin, live_w, live_h),
+        gutter=mm_to_px(page.gutter_mm, page.dpi),
+        dpi=page.dpi,
+    )

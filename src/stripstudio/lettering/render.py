@@ -1,0 +1,160 @@
+"""Draw lettering onto a panel picture with Pillow.
+
+Each bubble is drawn four times larger on a transparent layer and scaled down, which gives smooth
+edges and evenly spaced small text (FreeType's hinting at small sizes shifts letters about). The
+outline is the band between the shape and the shape shrunk by the line width, so it is equally
+thick everywhere, tail included. Text pieces go exactly where the layout put them, so the picture
+matches the line breaks the layout reports.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+from PIL import Image, ImageDraw
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.ops import substring, unary_union
+
+from stripstudio.domain.panel import Panel
+from stripstudio.lettering.fonts import TEXT_SCALE, FontBook
+from stripstudio.lettering.layout import PlacedBubble, layout_bubbles
+from stripstudio.lettering.placement import XY, FaceBox
+from stripstudio.lettering.style import BLACK, SpeechShape
+
+SUPERSAMPLE = TEXT_SCALE  # text is measured at the scale it is drawn at
+MAX_LAYER_PIXELS = 16_000_000  # huge bubbles on huge panels are drawn less enlarged, to bound memory
+DASH = 3.0  # dash length of a whisper's outline, in outline widths (the gaps are as long)
+
+
+def letter_panel(
+    image: Image.Image,
+    panel: Panel,
+    *,
+    panel_index: int = 0,
+    speakers: Mapping[str, XY] | None = None,
+    faces: Sequence[FaceBox] | None = None,
+    fonts: FontBook | None = None,
+    speech_shape: SpeechShape = SpeechShape.AUTO,
+) -> Image.Image:
+    """A new RGB picture: ``image`` with ``panel``'s bubbles drawn in list order (``image`` is untouched).
+
+    The arguments after ``panel`` are those of :func:`layout_bubbles`; LetteringError when a bubble
+    cannot be lettered.
+    """
+    placed = layout_bubbles(
+        panel,
+        image.size,
+        panel_index=panel_index,
+        speakers=speakers,
+        faces=faces,
+        fonts=fonts,
+        speech_shape=speech_shape,
+    )
+    return draw_bubbles(image, placed)
+
+
+def draw_bubbles(image: Image.Image, placed: Sequence[PlacedBubble]) -> Image.Image:
+    """A new RGB picture: ``image`` with the laid-out bubbles drawn on it in order."""
+    canvas = image.convert("RGBA")
+    for bubble in placed:
+        if bubble.outline is None:
+            _draw_sfx(canvas, bubble)
+        else:
+            _draw_bubble(canvas, bubble)
+    return canvas.convert("RGB")
+
+
+class _Layer:
+    """A transparent drawing surface over part of the panel, ``factor`` times larger than the panel."""
+
+    def __init__(self, origin: tuple[int, int], size: tuple[int, int]) -> None:
+        self.origin = origin
+        self.factor = max(1, min(SUPERSAMPLE, math.isqrt(MAX_LAYER_PIXELS // max(1, size[0] * size[1]))))
+        self.image = Image.new("RGBA", (size[0] * self.factor, size[1] * self.factor), (0, 0, 0, 0))
+        self.draw = ImageDraw.Draw(self.image)
+
+    def at(self, x: float, y: float) -> tuple[float, float]:
+        """Panel pixel coordinates to layer coordinates."""
+        return ((x - self.origin[0]) * self.factor, (y - self.origin[1]) * self.factor)
+
+    def fill(self, geometry, color: tuple[int, ...]) -> None:
+        """Fill every polygon of ``geometry`` (holes are not cut out: bubble shapes have none)."""
+        polygons = [geometry] if isinstance(geometry, Polygon) else getattr(geometry, "geoms", [])
+        for polygon in polygons:
+            if isinstance(polygon, MultiPolygon):
+                self.fill(polygon, color)
+            elif isinstance(polygon, Polygon) and not polygon.is_empty:
+                self.draw.polygon([self.at(x, y) for x, y in polygon.exterior.coords], fill=color)
+
+    def text(self, bubble: PlacedBubble, color: tuple[int, ...], stroke: int = 0) -> None:
+        """Every piece of the bubble's text where the layout put it."""
+        size = bubble.text.size * self.factor
+        for line in bubble.text.lines:
+            for piece in line.pieces:
+                self.draw.text(
+                    self.at(piece.x, line.baseline),
+                    piece.text,
+                    font=piece.face.at(size),
+                    fill=color,
+                    anchor="ls",
+                    stroke_width=stroke * self.factor,
+                    stroke_fill=BLACK,
+                )
+
+    def shrunk(self) -> Image.Image:
+        """The layer at panel scale."""
+        return self.image.reduce(self.factor) if self.factor > 1 else self.image
+
+
+def _draw_bubble(canvas: Image.Image, bubble: PlacedBubble) -> None:
+    """The outline and thought circles, filled, with a solid or dashed line, and the text inside."""
+    shapes = [bubble.outline, *bubble.trail]
+    line = bubble.outline_width
+    left, top, right, bottom = unary_union(shapes).bounds
+    origin = (math.floor(left - line), math.floor(top - line))
+    layer = _Layer(origin, (math.ceil(right + line) - origin[0] + 1, math.ceil(bottom + line) - origin[1] + 1))
+    fill = (*bubble.style.fill, 255)
+    for shape in shapes:
+        inner = shape.buffer(-line)
+        if bubble.style.dashed:
+            layer.fill(shape, fill)
+            layer.fill(_dashes(shape, inner, line), (*BLACK, 255))
+        else:
+            layer.fill(shape, (*BLACK, 255))
+            layer.fill(inner, fill)
+    layer.text(bubble, (*bubble.style.text_color, 255))
+    _composite(canvas, layer.shrunk(), origin)
+
+
+def _dashes(shape: Polygon, inner, line: float):
+    """The pieces of the band between ``shape`` and ``inner`` under evenly spaced dashes."""
+    ring = shape.exterior
+    count = max(4, round(ring.length / (2 * DASH * line)))
+    step = ring.length / count
+    marks = [substring(ring, k * step, k * step + step / 2).buffer(2 * line, cap_style="flat") for k in range(count)]
+    return unary_union(marks).intersection(shape.difference(inner))
+
+
+def _draw_sfx(canvas: Image.Image, bubble: PlacedBubble) -> None:
+    """Big outlined text on its own layer, turned about the bubble's centre, then laid on the picture."""
+    cx, cy = bubble.center
+    corners = [(x, y) for line in bubble.text.lines for x in line.box[0::2] for y in line.box[1::2]]
+    radius = math.ceil(max(math.dist(c, bubble.center) for c in corners) + 2 * bubble.stroke_width + 2)
+    origin = (round(cx) - radius, round(cy) - radius)
+    layer = _Layer(origin, (2 * radius, 2 * radius))
+    layer.text(bubble, (*bubble.style.fill, 255), stroke=bubble.stroke_width)
+    if bubble.rotation:
+        # Turn about the bubble's centre, which is the layer's centre up to the rounding of ``origin``.
+        pivot = layer.at(cx, cy)
+        layer.image = layer.image.rotate(bubble.rotation, resample=Image.Resampling.BICUBIC, center=pivot)
+    _composite(canvas, layer.shrunk(), origin)
+
+
+def _composite(canvas: Image.Image, layer: Image.Image, origin: tuple[int, int]) -> None:
+    """Lay ``layer`` over ``canvas`` at ``origin``, cropping whatever sticks out of the canvas."""
+    left, top = max(0, -origin[0]), max(0, -origin[1])
+    right = min(layer.width, canvas.width - origin[0])
+    bottom = min(layer.height, canvas.height - origin[1])
+    if right > left and bottom > top:
+        canvas.alpha_composite(layer.crop((left, top, right, bottom)), dest=(origin[0] + left, origin[1] + top))

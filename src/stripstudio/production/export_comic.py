@@ -1,0 +1,103 @@
+"""Exporting a rendered comic: the picked candidate of every panel, lettered, laid out and published."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import Image
+
+from stripstudio.domain import Comic
+from stripstudio.export import EpisodeExport, ExportError, ExportOptions, export_episode
+from stripstudio.layout import PanelArt, page_geometry
+from stripstudio.lettering import letter_panel
+from stripstudio.production.faces import find_faces
+from stripstudio.production.manifest import read_manifest, write_manifest
+
+EXPORT_FOLDER = "export"
+
+
+def picked_files(comic: Comic, render_dir: Path) -> list[Path]:
+    """The picked candidate of every panel, in reading order, from the render's manifest."""
+    manifest = read_manifest(render_dir)
+    if manifest is None:
+        raise ExportError(
+            f"{render_dir} holds no render (no manifest.json): run `stripstudio render` first", setting="render_dir"
+        )
+    files = []
+    for index in range(len(comic.panels)):
+        panel_id = comic.panel_id(index)
+        render = manifest.panel(panel_id)
+        if render is None or not render.candidates:
+            raise ExportError(
+                f"this panel has not been rendered: run `stripstudio render … --panel {panel_id}`",
+                setting=f"panels[{index}] ({panel_id})",
+            )
+        files.append(Path(render_dir) / render.candidates[render.picked].file)
+    return files
+
+
+def pick_candidate(render_dir: Path, panel_id: str, candidate: int) -> None:
+    """Record that candidate ``candidate`` (1-based, as in candidate-N.png) of ``panel_id`` is the one to use."""
+    manifest = read_manifest(render_dir)
+    render = manifest.panel(panel_id) if manifest else None
+    if render is None:
+        raise ExportError(f"no rendered panel {panel_id!r} in {render_dir}", setting="panel")
+    if not 1 <= candidate <= len(render.candidates):
+        raise ExportError(f"panel {panel_id} has candidates 1 to {len(render.candidates)}", setting="candidate")
+    render.picked = candidate - 1
+    write_manifest(render_dir, manifest)
+
+
+def lettered_art(comic: Comic, files: list[Path], on_panel: Callable[[str], None] | None = None) -> list[PanelArt]:
+    """Every panel's picture with its bubbles drawn, kept clear of the faces found in it."""
+    art = []
+    for index, (panel, path) in enumerate(zip(comic.panels, files, strict=True)):
+        panel_id = comic.panel_id(index)
+        with Image.open(path) as picture:
+            picture.load()
+            image = at_least_width(picture.convert("RGB"), lettering_width(comic))
+        faces = find_faces(image) if panel.bubbles else []
+        art.append(
+            PanelArt(panel_id, letter_panel(image, panel, panel_index=index, faces=faces), panel.focus_x, panel.focus_y)
+        )
+        if on_panel:
+            on_panel(panel_id)
+    return art
+
+
+def lettering_width(comic: Comic) -> int:
+    """The width a panel is shown at: the strip's inner width, or a page's live area."""
+    layout = comic.layout
+    if layout.mode == "pages":
+        return page_geometry(layout.page).live.width
+    return layout.width - 2 * layout.margin
+
+
+def at_least_width(image: Image.Image, width: int) -> Image.Image:
+    """``image`` scaled up to ``width`` if it is narrower, so lettering is drawn at the size it is shown."""
+    if image.width >= width:
+        return image
+    height = round(image.height * width / image.width)
+    return image.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def export_comic(
+    comic: Comic,
+    render_dir: Path,
+    out_dir: Path | None = None,
+    formats: set[str] | None = None,
+    on_panel: Callable[[str], None] | None = None,
+) -> EpisodeExport:
+    """Letter the picked panels of ``render_dir`` and write ``formats`` (default: the layout's) to ``out_dir``."""
+    if not comic.panels:
+        raise ExportError("the comic has no panels: add at least one under 'panels:'", setting="panels")
+    options = ExportOptions(name=file_stem(comic.title), formats=frozenset(formats) if formats else None)
+    art = lettered_art(comic, picked_files(comic, render_dir), on_panel)
+    return export_episode(comic, art, Path(out_dir or Path(render_dir) / EXPORT_FOLDER), options)
+
+
+def file_stem(title: str) -> str:
+    """A safe file name from a title: "To the Stars and Back - episode 1" -> "to-the-stars-and-back-episode-1"."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80] or "episode"
