@@ -56,13 +56,13 @@ def letter_panel(
 
 def draw_bubbles(image: Image.Image, placed: Sequence[PlacedBubble]) -> Image.Image:
     """A new RGB picture: ``image`` with the laid-out bubbles drawn on it in order."""
-    canvas = image.convert("RGBA")
+    canvas = image.convert("RGB") if image.mode != "RGB" else image.copy()
     for bubble in placed:
         if bubble.outline is None:
             _draw_sfx(canvas, bubble)
         else:
             _draw_bubble(canvas, bubble)
-    return canvas.convert("RGB")
+    return canvas
 
 
 class _Layer:
@@ -157,4 +157,7 @@ def _composite(canvas: Image.Image, layer: Image.Image, origin: tuple[int, int])
     right = min(layer.width, canvas.width - origin[0])
     bottom = min(layer.height, canvas.height - origin[1])
     if right > left and bottom > top:
-        canvas.alpha_composite(layer.crop((left, top, right, bottom)), dest=(origin[0] + left, origin[1] + top))
+        # Pasting through the layer's own alpha is "over" compositing on the opaque picture, without
+        # converting the whole picture to RGBA and back for every bubble.
+        piece = layer.crop((left, top, right, bottom))
+        canvas.paste(piece, (origin[0] + left, origin[1] + top), piece)

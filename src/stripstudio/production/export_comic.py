@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PIL import Image
@@ -51,19 +53,41 @@ def pick_candidate(render_dir: Path, panel_id: str, candidate: int) -> None:
 
 
 def lettered_art(comic: Comic, files: list[Path], on_panel: Callable[[str], None] | None = None) -> list[PanelArt]:
-    """Every panel's picture with its bubbles drawn, kept clear of the faces found in it."""
-    art = []
-    for index, (panel, path) in enumerate(zip(comic.panels, files, strict=True)):
-        panel_id = comic.panel_id(index)
+    """Every panel's picture, read from ``files``, with its bubbles drawn (see :func:`letter_all`)."""
+    pictures = []
+    for path in files:
         with Image.open(path) as picture:
             picture.load()
-            image = at_least_width(picture.convert("RGB"), lettering_width(comic))
-        faces = find_faces(image) if panel.bubbles else []
-        art.append(
-            PanelArt(panel_id, letter_panel(image, panel, panel_index=index, faces=faces), panel.focus_x, panel.focus_y)
-        )
-        if on_panel:
-            on_panel(panel_id)
+            pictures.append(picture.convert("RGB"))
+    return letter_all(comic, pictures, on_panel)
+
+
+def letter_all(
+    comic: Comic,
+    pictures: list[Image.Image],
+    on_panel: Callable[[str], None] | None = None,
+    find_faces_in: Callable[[Image.Image], list] = find_faces,
+) -> list[PanelArt]:
+    """Every panel lettered at the size it is shown, kept clear of the faces found in it.
+
+    Panels are lettered in parallel threads (Pillow and OpenCV release the interpreter lock
+    while they work), one per core.
+    """
+    width = lettering_width(comic)
+
+    def letter(index: int) -> PanelArt:
+        panel = comic.panels[index]
+        image = at_least_width(pictures[index], width)
+        faces = find_faces_in(image) if panel.bubbles else []
+        lettered = letter_panel(image, panel, panel_index=index, faces=faces) if panel.bubbles else image
+        return PanelArt(comic.panel_id(index), lettered, panel.focus_x, panel.focus_y)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        art = []
+        for piece in pool.map(letter, range(len(comic.panels))):
+            art.append(piece)
+            if on_panel:
+                on_panel(piece.panel_id)
     return art
 
 
