@@ -8,7 +8,7 @@ face whose character map covers it, so one line may mix several fonts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -56,7 +56,11 @@ class FontFace:
     """One font file and the code points it has glyphs for."""
 
     path: Path
-    coverage: frozenset[int] = field(compare=False, repr=False)
+
+    @property
+    def coverage(self) -> frozenset[int]:
+        """The code points with a glyph (read on first use: a CJK font's map takes a while to read)."""
+        return _coverage(str(self.path))
 
     def covers(self, codepoints: list[int]) -> bool:
         """True when every code point has a glyph in this face."""
@@ -195,13 +199,20 @@ def _looks_like_path(font: str) -> bool:
 def _load_face(path: str) -> FontFace:
     try:
         _pillow_font(path, 12)
+    except Exception as error:
+        raise LetteringError(f"cannot read font file {path}: {error}") from None
+    return FontFace(Path(path))
+
+
+@lru_cache(maxsize=64)
+def _coverage(path: str) -> frozenset[int]:
+    try:
         with TTFont(path, lazy=True, fontNumber=0) as font:
-            cmap = font.getBestCmap() or {}
+            return frozenset(font.getBestCmap() or {})
     except ImportError as error:  # fontTools needs brotli to read .woff2
         raise LetteringError(f"cannot read font file {path}: {error} (install brotli, or use a .ttf/.otf)") from None
     except Exception as error:
         raise LetteringError(f"cannot read font file {path}: {error}") from None
-    return FontFace(Path(path), frozenset(cmap))
 
 
 @lru_cache(maxsize=512)
