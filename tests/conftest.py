@@ -29,3 +29,28 @@ def _hypothesis_profile() -> None:
 
 
 _hypothesis_profile()
+
+
+def pytest_configure(config) -> None:
+    """Django for the server tests: a data folder of this test process, a file test database (so the
+    server and worker threads of live tests share it), the tiny model as the default."""
+    import tempfile
+    from pathlib import Path
+
+    import django
+    from django.conf import settings as django_settings_object
+
+    from stripstudio.settings import StudioSettings
+    from stripstudio.web.config import django_settings
+
+    if django_settings_object.configured:
+        return
+    data_dir = Path(tempfile.mkdtemp(prefix="stripstudio-test-server-"))
+    studio = StudioSettings(
+        data_dir=data_dir, default_model="tiny-random-sdxl", offline=True, job_lease_seconds=5, secret_key="tests"
+    )
+    options = django_settings(studio)
+    options["DATABASES"]["default"]["TEST"] = {"NAME": str(data_dir / "test.sqlite3")}
+    options["PASSWORD_HASHERS"] = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast sign-ups in tests
+    django_settings_object.configure(**options)
+    django.setup()

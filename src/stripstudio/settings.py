@@ -52,6 +52,26 @@ class StudioSettings(BaseSettings):
     )
     comfyui_face_detector: str = Field("bbox/face_yolov8m.pt", description="UltralyticsDetectorProvider model.")
     comfyui_sam_model: str = Field("sam_vit_b_01ec64.pth", description="SAMLoader model for face detail.")
+    database_url: str | None = Field(
+        None, description="Studio database, e.g. postgresql://user@host/db; default SQLite in data_dir."
+    )
+    redis_url: str | None = Field(
+        None, description="Redis for the job queue and events (scaled); unset: SQLite queue, in-process worker."
+    )
+    secret_key: str | None = Field(None, description="Django secret key; default: one made once and kept in data_dir.")
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost"], description="Host names the server answers to."
+    )
+    auto_login: bool = Field(
+        False, description="Sign every visitor in as the local author (set by `serve` on 127.0.0.1 only)."
+    )
+    upload_max_bytes: int = Field(20 * 1024 * 1024, gt=0, description="Largest image upload, in bytes.")
+    upload_max_pixels: int = Field(40_000_000, gt=0, description="Largest image upload, in pixels (width x height).")
+    model_upload_max_bytes: int = Field(8 * 1024**3, gt=0, description="Largest .safetensors upload, in bytes.")
+    job_lease_seconds: float = Field(
+        30.0, gt=0, description="A running job whose worker sends no sign of life for this long is taken back."
+    )
+    job_max_attempts: int = Field(3, ge=1, description="Tries a job gets when its workers keep dying.")
 
     @field_validator("model_dirs", mode="before")
     @classmethod
@@ -60,7 +80,7 @@ class StudioSettings(BaseSettings):
             return [part for part in value.split(":") if part]
         return value
 
-    @field_validator("comfyui_urls", mode="before")
+    @field_validator("comfyui_urls", "allowed_hosts", mode="before")
     @classmethod
     def _split_url_list(cls, value: object) -> object:
         if isinstance(value, str):
@@ -76,6 +96,16 @@ class StudioSettings(BaseSettings):
     def huggingface_cache_dir(self) -> Path:
         """Hub downloads land here unless ``HF_HOME`` says otherwise."""
         return self.data_dir / "huggingface"
+
+    @property
+    def files_dir(self) -> Path:
+        """Uploaded and generated files of the studio server (content-addressed)."""
+        return self.data_dir / "files"
+
+    @property
+    def scaled(self) -> bool:
+        """True when jobs go through Redis to separate worker processes."""
+        return bool(self.redis_url)
 
     def model_search_dirs(self) -> list[Path]:
         """Folders searched, in order, when a request names a model file by name."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from stripstudio.cli import doctor, export, generate, models, render, workflow
+from stripstudio.cli import doctor, export, generate, models, render, serve, workflow
 
 app = typer.Typer(
     name="stripstudio",
@@ -12,6 +12,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+app.command("serve")(serve.serve)
+app.command("worker")(serve.worker)
 app.command("render")(render.render)
 app.command("generate")(generate.generate)
 app.command("export")(export.export)

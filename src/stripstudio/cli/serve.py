@@ -1,0 +1,64 @@
+"""``stripstudio serve`` and ``stripstudio worker``: the studio server and its job workers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+
+from stripstudio.cli.common import console
+from stripstudio.cli.environment import load_settings
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 for every network.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    worker: Annotated[
+        bool | None,
+        typer.Option("--worker/--no-worker", help="Run jobs in this process (default: yes unless Redis is set)."),
+    ] = None,
+    auto_login: Annotated[
+        bool | None,
+        typer.Option(
+            "--auto-login/--no-auto-login",
+            help="Sign visitors in as the local author (default: on when bound to 127.0.0.1, always off elsewhere).",
+        ),
+    ] = None,
+) -> None:
+    """Run the browser studio: migrates the database in STRIPSTUDIO_DATA_DIR, starts the worker, prints the URL."""
+    from stripstudio.web.server import is_loopback
+    from stripstudio.web.server import serve as run_server
+
+    local = is_loopback(host)
+    if auto_login and not local:
+        raise typer.BadParameter("--auto-login only works on 127.0.0.1 (anyone on the network would be you)")
+    allowed = ["127.0.0.1", "localhost", "[::1]"] if local else ["*"]
+    settings = load_settings(auto_login=local if auto_login is None else auto_login, allowed_hosts=allowed)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
+
+    def ready() -> None:
+        console.print(f"stripstudio is running at [bold]{url}[/] (data: {settings.data_dir}); Ctrl+C stops it.")
+        if settings.auto_login:
+            console.print("Signed in automatically as the local author (only on this machine).")
+
+    run_server(settings, host, port, worker=worker, on_ready=ready)
+
+
+def worker(
+    threads: Annotated[int, typer.Option(min=1, help="Jobs run at once in this process (one per GPU is usual).")] = 1,
+) -> None:
+    """Run jobs from the shared queue (needs STRIPSTUDIO_REDIS_URL and STRIPSTUDIO_DATABASE_URL)."""
+    from stripstudio.jobs.worker import run_worker
+    from stripstudio.web.server import prepare
+
+    settings = load_settings()
+    if not settings.redis_url:
+        raise typer.BadParameter(
+            "set STRIPSTUDIO_REDIS_URL (and STRIPSTUDIO_DATABASE_URL): a separate worker needs the shared queue; "
+            "`stripstudio serve` already runs jobs itself"
+        )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run_worker(prepare(settings, migrate=False), threads)

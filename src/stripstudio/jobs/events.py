@@ -1,0 +1,138 @@
+"""The event bus: job events published by workers, read in order by Server-Sent Event streams.
+
+Each channel (``job:<id>``, ``comic:<id>``) is an ordered log with ids, so a stream that connects
+late, or reconnects with ``Last-Event-ID``, gets what it missed before the live events. Embedded,
+the log lives in memory (worker and web server share the process); scaled, it is a Redis stream
+per channel, capped in length and expiring a day after its last event.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+CHANNEL_LENGTH = 2000  # events kept per channel
+CHANNEL_IDLE_SECONDS = 24 * 3600  # a channel with no new event for this long is dropped
+_STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
+
+
+@dataclass(frozen=True)
+class BusEvent:
+    """One event read from a channel: its id on that channel and its JSON-ready body."""
+
+    id: str
+    body: dict[str, Any]
+
+
+class EventBus(Protocol):
+    """Publish events to channels and read them back in order."""
+
+    def publish(self, channels: Iterable[str], body: dict[str, Any]) -> None:
+        """Append ``body`` to every channel."""
+
+    def read(self, channel: str, after: str | None, timeout: float) -> list[BusEvent]:
+        """Events of ``channel`` after the id ``after`` (all kept ones when None); waits up to ``timeout``
+        seconds for the first one and returns [] if none came."""
+
+
+def job_channel(job_id: object) -> str:
+    """The channel of one job's events."""
+    return f"job:{job_id}"
+
+
+def comic_channel(comic_id: object) -> str:
+    """The channel of every job event of one comic."""
+    return f"comic:{comic_id}"
+
+
+class InProcessBus:
+    """The bus of a studio that runs its worker inside the web server process."""
+
+    def __init__(self) -> None:
+        self._channels: dict[str, deque[BusEvent]] = {}
+        self._touched: dict[str, float] = {}
+        self._next_id = 0
+        self._changed = threading.Condition()
+
+    def publish(self, channels: Iterable[str], body: dict[str, Any]) -> None:
+        """Append ``body`` to every channel and wake the readers."""
+        with self._changed:
+            self._next_id += 1
+            now = time.monotonic()
+            for channel in channels:
+                log = self._channels.setdefault(channel, deque(maxlen=CHANNEL_LENGTH))
+                log.append(BusEvent(str(self._next_id), body))
+                self._touched[channel] = now
+            self._drop_idle(now)
+            self._changed.notify_all()
+
+    def read(self, channel: str, after: str | None, timeout: float) -> list[BusEvent]:
+        """Events after ``after``, waiting up to ``timeout`` seconds for one."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                events = self._after(channel, after)
+                remaining = deadline - time.monotonic()
+                if events or remaining <= 0:
+                    return events
+                self._changed.wait(remaining)
+
+    def _after(self, channel: str, after: str | None) -> list[BusEvent]:
+        log = self._channels.get(channel, ())
+        if after is None:
+            return list(log)
+        last = _as_int(after)
+        return [event for event in log if int(event.id) > last]
+
+    def _drop_idle(self, now: float) -> None:
+        for channel in [c for c, at in self._touched.items() if now - at > CHANNEL_IDLE_SECONDS]:
+            self._channels.pop(channel, None)
+            self._touched.pop(channel, None)
+
+
+class RedisBus:
+    """The bus of a scaled studio: one Redis stream per channel."""
+
+    def __init__(self, url: str, prefix: str = "stripstudio:events:") -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+        self._prefix = prefix
+
+    def publish(self, channels: Iterable[str], body: dict[str, Any]) -> None:
+        """XADD ``body`` to each channel's stream (capped, expiring when idle)."""
+        payload = json.dumps(body)
+        with self._redis.pipeline(transaction=False) as pipe:
+            for channel in channels:
+                key = self._prefix + channel
+                pipe.xadd(key, {"body": payload}, maxlen=CHANNEL_LENGTH, approximate=True)
+                pipe.expire(key, CHANNEL_IDLE_SECONDS)
+            pipe.execute()
+
+    def read(self, channel: str, after: str | None, timeout: float) -> list[BusEvent]:
+        """XREAD the channel's stream after ``after``, blocking up to ``timeout`` seconds."""
+        key = self._prefix + channel
+        start = after if after and _STREAM_ID.match(after) else "0-0"
+        answer = self._redis.xread({key: start}, count=500, block=max(1, int(timeout * 1000)))
+        events = []
+        for _key, entries in answer or []:
+            for entry_id, fields in entries:
+                events.append(BusEvent(_text(entry_id), json.loads(fields[b"body"])))
+        return events
+
+
+def _as_int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

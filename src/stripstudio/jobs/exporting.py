@@ -1,0 +1,79 @@
+"""The runner of export jobs: letter the picked panels, lay them out, write the chosen formats."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from pathlib import Path
+
+from PIL import Image
+
+from stripstudio.export import ExportError
+from stripstudio.export.episode import ExportOptions, export_episode
+from stripstudio.generation.events import EventKind, JobEvent
+from stripstudio.jobs.execution import Outcome
+from stripstudio.production.export_comic import file_stem, letter_all
+from stripstudio.web.studio import models
+from stripstudio.web.studio.convert import domain_comic
+from stripstudio.web.studio.storage import store_file, stored_path
+
+
+def run_export(runtime, job: models.Job, report, cancel) -> Outcome:
+    """Export the job's comic in ``job.request["formats"]``; each file becomes an Export on success."""
+    comic_row = job.comic
+    comic = domain_comic(comic_row)
+    pictures = [_open(image) for image in chosen_images(comic_row)]
+    total = len(pictures) + 1
+    report(JobEvent(kind=EventKind.STARTED, total=total, message=f"lettering {len(pictures)} panels"))
+    done = iter(range(1, total))
+    art = letter_all(comic, pictures, on_panel=lambda _id: report(JobEvent.progress(next(done), total, 0)))
+    name = file_stem(comic.title)
+    options = ExportOptions(name=name, formats=frozenset(job.request.get("formats") or ()) or None)
+    with tempfile.TemporaryDirectory(prefix="stripstudio-export-") as folder:
+        written = export_episode(comic, art, Path(folder) / "out", options)
+        files = _stored_files(written, Path(folder), name)
+    report(JobEvent.progress(total, total, 0, message="export written"))
+
+    def commit() -> None:
+        models.Export.objects.bulk_create(
+            models.Export(owner_id=job.owner_id, comic_id=job.comic_id, job=job, warnings=list(written.warnings), **f)
+            for f in files
+        )
+
+    return Outcome(commit, message=", ".join(f["name"] for f in files), data={"files": [f["name"] for f in files]})
+
+
+def chosen_images(comic: models.Comic) -> list[models.GeneratedImage]:
+    """Each panel's picked image, else its newest first candidate; ExportError naming a panel without one."""
+    chosen = []
+    for position, panel in enumerate(comic.panels.all(), start=1):
+        image = panel.images.filter(picked=True).first() or panel.images.order_by("-created_at", "candidate").first()
+        if image is None:
+            raise ExportError(f"panel {position} has no picture yet: generate it first", setting=f"panels[{position}]")
+        chosen.append(image)
+    if not chosen:
+        raise ExportError("the comic has no panels: add at least one", setting="panels")
+    return chosen
+
+
+def _open(image: models.GeneratedImage) -> Image.Image:
+    with Image.open(stored_path(image.file.name)) as picture:
+        return picture.convert("RGB")
+
+
+def _stored_files(written, folder: Path, name: str) -> list[dict]:
+    """Store what the export wrote: the slices zipped into one download, the other files as they are."""
+    files = []
+    if written.slices:
+        archive = folder / f"{name}-webtoon.zip"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as bundle:
+            for path in written.slices:
+                bundle.write(path, path.name)
+        files.append(("webtoon", archive))
+    others = (("png", written.strip_png), ("pdf", written.pdf), ("cbz", written.cbz))
+    files += [(fmt, path) for fmt, path in others if path]
+    stored = []
+    for fmt, path in files:
+        storage_name, _sha = store_file(path, path.suffix)
+        stored.append({"format": fmt, "file": storage_name, "name": path.name, "size": path.stat().st_size})
+    return stored

@@ -1,0 +1,86 @@
+"""The runner of generation jobs: draw the candidates, store each as it arrives, save them at the end."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from stripstudio.generation.images import GeneratedImage as DrawnImage
+from stripstudio.generation.request import GenerationRequest
+from stripstudio.jobs.execution import Outcome
+from stripstudio.jobs.lifecycle import record_progress
+from stripstudio.web.studio import models
+from stripstudio.web.studio.storage import store_bytes, stored_path
+
+
+def run_generation(runtime, job: models.Job, report, cancel) -> Outcome:
+    """Run the job's request on its engine; the images become the panel's candidates on success."""
+    request = local_request(GenerationRequest.model_validate(job.request["generation"]))
+    report.store_image = lambda drawn: _store(job, report, drawn)
+    engine = runtime.engine(job.request.get("engine"))
+    drawn = engine.run(request, report, cancel)
+    for image in drawn:  # engines that sent no image event for a candidate
+        if image.index not in report.images:
+            report.images[image.index] = _store(job, report, image)
+    stored = [report.images[index] for index in sorted(report.images)]
+
+    def commit() -> None:
+        models.GeneratedImage.objects.bulk_create(
+            [
+                models.GeneratedImage(
+                    owner_id=job.owner_id,
+                    panel_id=job.panel_id,
+                    job=job,
+                    candidate=entry["candidate"],
+                    file=entry["file"],
+                    seed=entry["seed"],
+                    width=entry["width"],
+                    height=entry["height"],
+                    parameters=entry["parameters"],
+                )
+                for entry in stored
+            ]
+        )
+
+    return Outcome(commit, message=f"{len(stored)} candidate(s) drawn", data={"images": len(stored)})
+
+
+def local_request(request: GenerationRequest) -> GenerationRequest:
+    """The request with every storage name (init image, mask, controls, references) as a local path."""
+    changes: dict[str, Any] = {}
+    if request.init_image:
+        changes["init_image"] = _local(request.init_image)
+    if request.mask:
+        changes["mask"] = request.mask.model_copy(update={"image": _local(request.mask.image)})
+    if request.controls:
+        changes["controls"] = tuple(c.model_copy(update={"image": _local(c.image)}) for c in request.controls)
+    if request.reference_images:
+        changes["reference_images"] = tuple(_local(name) for name in request.reference_images)
+    if request.loras:
+        changes["loras"] = tuple(
+            lora.model_copy(update={"name": _local(lora.name)}) if lora.name.startswith("objects/") else lora
+            for lora in request.loras
+        )
+    return request.model_copy(update=changes)
+
+
+def _local(name: str) -> str:
+    return str(stored_path(name)) if name.startswith("objects/") else name
+
+
+def _store(job: models.Job, report, drawn: DrawnImage) -> dict[str, Any]:
+    """Write one drawn candidate (PNG with its metadata) to storage and note it on the job."""
+    buffer = io.BytesIO()
+    drawn.image.save(buffer, format="PNG", pnginfo=drawn.png_info())
+    name, _sha = store_bytes(buffer.getvalue(), ".png")
+    entry = {
+        "candidate": drawn.index,
+        "file": name,
+        "seed": drawn.seed,
+        "width": drawn.image.width,
+        "height": drawn.image.height,
+        "parameters": drawn.request.model_dump(mode="json"),
+        "url": f"/api/jobs/{job.pk}/candidates/{drawn.index}/file",
+    }
+    record_progress(report.lease, results=[*report.images.values(), entry])
+    return entry

@@ -1,0 +1,38 @@
+"""Creating jobs: the row first, then (once it is committed) the queue message and the "queued" event."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from stripstudio.jobs.lifecycle import cancel_queued
+from stripstudio.jobs.reporting import publish
+from stripstudio.jobs.runtime import current_runtime
+from stripstudio.web.studio.models import Job
+
+
+def submit_job(owner, kind: str, request: dict, *, comic=None, panel=None) -> Job:
+    """Save a queued job and hand its id to the queue when the transaction commits."""
+    runtime = current_runtime()
+    job = Job.objects.create(
+        owner=owner, kind=kind, comic=comic, panel=panel, request=request,
+        max_attempts=runtime.settings.job_max_attempts, enqueued_at=timezone.now(), message="waiting for a worker",
+    )
+
+    def send() -> None:
+        publish(runtime, job, "queued", attempt=0, message="waiting for a worker")
+        runtime.queue.enqueue(kind, job.pk)
+
+    transaction.on_commit(send)
+    return job
+
+
+def request_cancel(job: Job) -> Job:
+    """Cancel ``job``: at once when it is still queued, else its worker stops within a step."""
+    runtime = current_runtime()
+    if cancel_queued(job.pk):
+        publish(runtime, job, "cancelled", attempt=job.attempts, message="cancelled before it started")
+    elif not job.is_final:
+        Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(cancel_requested=True)
+    job.refresh_from_db()
+    return job

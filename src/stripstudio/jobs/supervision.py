@@ -1,0 +1,89 @@
+"""Taking back jobs whose worker died: retried while attempts remain, else failed with the reason.
+
+Every worker process (and the embedded server) runs a supervisor; their updates are conditional,
+so two supervisors looking at the same dead job act on it once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from stripstudio.jobs.reporting import publish
+from stripstudio.web.studio.models import Job
+
+log = logging.getLogger(__name__)
+Status = Job.Status
+LOST_MESSAGE_FACTOR = 4  # a job queued this many lease periods ago without starting is sent again
+
+
+def recover_stale_jobs(runtime) -> int:
+    """Requeue or fail running jobs whose lease ran out, and resend long-waiting queued jobs; returns how many."""
+    now = timezone.now()
+    handled = 0
+    for job in Job.objects.filter(status=Status.RUNNING, lease_expires_at__lt=now):
+        handled += _take_back(runtime, job, now)
+    waited_since = now - timedelta(seconds=runtime.lease_seconds * LOST_MESSAGE_FACTOR)
+    for job in Job.objects.filter(status=Status.QUEUED, enqueued_at__lt=waited_since):
+        if Job.objects.filter(pk=job.pk, status=Status.QUEUED, enqueued_at=job.enqueued_at).update(enqueued_at=now):
+            runtime.queue.enqueue(job.kind, job.pk)  # claiming is idempotent: a duplicate message is harmless
+    return handled
+
+
+def _take_back(runtime, job: Job, now) -> int:
+    stale = Job.objects.filter(pk=job.pk, status=Status.RUNNING, attempts=job.attempts, lease_expires_at__lt=now)
+    if job.cancel_requested:
+        if stale.update(status=Status.CANCELLED, finished_at=now, lease_expires_at=None, message="cancelled"):
+            publish(runtime, job, "cancelled", attempt=job.attempts, message="cancelled")
+        return 1
+    if job.attempts >= job.max_attempts:
+        reason = (
+            f"the worker running it stopped answering ({job.worker}); gave up after {job.attempts} attempt(s)"
+        )
+        if stale.update(
+            status=Status.FAILED, finished_at=now, lease_expires_at=None, error_type="WorkerLost", error_message=reason
+        ):
+            publish(runtime, job, "failed", attempt=job.attempts, error_type="WorkerLost", message=reason)
+        return 1
+    message = f"retrying: the worker running attempt {job.attempts} ({job.worker}) stopped answering"
+    if stale.update(status=Status.QUEUED, worker="", lease_expires_at=None, enqueued_at=now, message=message):
+        log.warning("job %s: %s", job.pk, message)
+        publish(runtime, job, "queued", attempt=job.attempts, message=message)
+        runtime.queue.enqueue(job.kind, job.pk)
+    return 1
+
+
+class Supervisor:
+    """A background thread running :func:`recover_stale_jobs` a few times per lease period."""
+
+    def __init__(self, runtime) -> None:
+        self.runtime = runtime
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="job-supervisor", daemon=True)
+
+    def start(self) -> Supervisor:
+        """Start watching."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop watching and wait for the thread."""
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        interval = max(0.5, min(10.0, self.runtime.lease_seconds / 3))
+        try:
+            while not self._stop.wait(interval):
+                try:
+                    recover_stale_jobs(self.runtime)
+                except Exception:
+                    log.exception("could not check for stale jobs")
+                finally:
+                    close_old_connections()
+        finally:
+            connection.close()

@@ -1,0 +1,51 @@
+"""Worker processes and the embedded worker: a Huey consumer plus the supervisor of stale jobs."""
+
+from __future__ import annotations
+
+import logging
+
+from huey.consumer import Consumer
+
+from stripstudio.jobs.runtime import JobRuntime
+from stripstudio.jobs.supervision import Supervisor, recover_stale_jobs
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedConsumer(Consumer):
+    """A consumer that runs beside the web server: the server owns the process's signals."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+class EmbeddedWorker:
+    """The in-process worker of ``stripstudio serve``: consumer threads and a supervisor."""
+
+    def __init__(self, runtime: JobRuntime, threads: int = 1) -> None:
+        self.runtime = runtime
+        self.consumer = EmbeddedConsumer(runtime.queue.huey, **runtime.queue.consumer_options(threads))
+        self.supervisor = Supervisor(runtime)
+
+    def start(self) -> EmbeddedWorker:
+        """Take back jobs a previous run left, then start working."""
+        recover_stale_jobs(self.runtime)
+        self.consumer.start()
+        self.supervisor.start()
+        return self
+
+    def stop(self) -> None:
+        """Finish the running job (if any) and stop."""
+        self.supervisor.stop()
+        self.consumer.stop(graceful=True)
+
+
+def run_worker(runtime: JobRuntime, threads: int = 1) -> None:
+    """Run a worker in the foreground until SIGINT/SIGTERM (``stripstudio worker``)."""
+    supervisor = Supervisor(runtime).start()
+    consumer = Consumer(runtime.queue.huey, **runtime.queue.consumer_options(threads))
+    log.info("worker ready: %d thread(s), queue %s", threads, runtime.settings.redis_url or "SQLite")
+    try:
+        consumer.run()
+    finally:
+        supervisor.stop()

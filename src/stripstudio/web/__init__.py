@@ -1,0 +1,1 @@
+"""The studio server: Django project, API, accounts."""

@@ -1,0 +1,47 @@
+"""The JSON API under /api/: every router, session authentication with CSRF, and error shapes."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from stripstudio.export import ExportError
+from stripstudio.web.accounts.api import router as accounts_router
+from stripstudio.web.studio.api import assets, comics, content, jobs, projects
+from stripstudio.web.uploads import UploadRejected
+
+
+def build_api() -> NinjaAPI:
+    """The API with its routers; every endpoint needs a signed-in author unless it says otherwise."""
+    api = NinjaAPI(
+        title="stripstudio",
+        version="1",
+        description="Comics, characters, panels, bubbles, uploads, generation and export jobs of signed-in authors.",
+        auth=django_auth,
+        urls_namespace="api",
+    )
+    api.add_router("/", accounts_router)
+    for module in (comics, content, assets, jobs, projects):
+        api.add_router("/", module.router)
+    _error_handlers(api)
+    return api
+
+
+def _error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(UploadRejected)
+    def upload_rejected(request, error: UploadRejected):
+        return api.create_response(
+            request, {"detail": [{"loc": ["body", error.field], "msg": error.message, "type": "upload"}]}, status=400
+        )
+
+    @api.exception_handler(ExportError)
+    def export_error(request, error: ExportError):
+        return api.create_response(request, {"detail": str(error)}, status=422)
+
+    @api.exception_handler(Http404)
+    def not_found(request, error: Http404):
+        return api.create_response(request, {"detail": str(error) or "not found"}, status=404)
+
+
+api = build_api()

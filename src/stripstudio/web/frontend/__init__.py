@@ -1,0 +1,1 @@
+"""The browser studio, served from the package (built assets in ``dist/``)."""

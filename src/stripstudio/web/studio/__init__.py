@@ -1,0 +1,1 @@
+"""Comics, characters, panels, bubbles, assets, jobs, generated images and exports of each author."""

@@ -1,0 +1,72 @@
+"""Comics: list, create, read, change, duplicate, delete."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from ninja import Router, Status
+
+from stripstudio import domain
+from stripstudio.web.studio import models
+from stripstudio.web.studio.api.access import mine, owned
+from stripstudio.web.studio.api.schemas import ComicIn, ComicOut, ComicPatch
+from stripstudio.web.studio.api.serialize import comic_out
+from stripstudio.web.studio.api.validation import domain_errors
+from stripstudio.web.studio.convert import comic_spec, domain_comic
+from stripstudio.web.studio.copying import copy_comic
+
+router = Router(tags=["comics"])
+
+
+@router.get("/comics", response=list[ComicOut])
+def list_comics(request):
+    """The author's comics, most recently changed first."""
+    return [comic_out(c) for c in mine(request, models.Comic)]
+
+
+@router.post("/comics", response={201: ComicOut})
+def create_comic(request, payload: ComicIn):
+    """A new, empty comic."""
+    with domain_errors():
+        comic = domain.Comic.model_validate(payload.model_dump(exclude_unset=True))
+    row = models.Comic.objects.create(owner=request.user, title=comic.title, spec=comic_spec(comic))
+    return Status(201, comic_out(row))
+
+
+@router.get("/comics/{comic_id}", response=ComicOut)
+def get_comic(request, comic_id: int):
+    """One comic."""
+    return comic_out(owned(request, models.Comic, comic_id))
+
+
+@router.patch("/comics/{comic_id}", response=ComicOut)
+def update_comic(request, comic_id: int, payload: ComicPatch):
+    """Change a comic's title, series data, style, generation defaults or layout."""
+    row = owned(request, models.Comic, comic_id)
+    current = {**row.spec, "title": row.title}
+    with domain_errors():
+        comic = domain.Comic.model_validate({**current, **payload.model_dump(exclude_unset=True, mode="json")})
+    row.title, row.spec = comic.title, comic_spec(comic)
+    row.save()
+    return comic_out(row)
+
+
+@router.delete("/comics/{comic_id}", response={204: None})
+def delete_comic(request, comic_id: int):
+    """Delete a comic with its characters, panels, images, jobs and exports."""
+    owned(request, models.Comic, comic_id).delete()
+    return Status(204, None)
+
+
+@router.post("/comics/{comic_id}/duplicate", response={201: ComicOut})
+def duplicate_comic(request, comic_id: int):
+    """A copy of a comic (characters, panels, bubbles and picked images), titled "… (copy)"."""
+    row = owned(request, models.Comic, comic_id)
+    with transaction.atomic():
+        copy = copy_comic(row)
+    return Status(201, comic_out(copy))
+
+
+def checked_comic(row: models.Comic) -> domain.Comic:
+    """The domain comic of ``row``, with its cross-references checked (422 naming the field if broken)."""
+    with domain_errors():
+        return domain_comic(row)

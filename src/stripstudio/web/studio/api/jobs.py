@@ -1,0 +1,116 @@
+"""Jobs: generate a panel, export a comic, follow, cancel; candidates, picks and downloads."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import Http404
+from ninja import Router, Status
+
+from stripstudio.jobs.submit import request_cancel, submit_job
+from stripstudio.web.studio import models
+from stripstudio.web.studio.api import schemas
+from stripstudio.web.studio.api.access import mine, owned
+from stripstudio.web.studio.api.comics import checked_comic
+from stripstudio.web.studio.api.files import file_response
+from stripstudio.web.studio.api.serialize import export_out, image_out, job_out
+from stripstudio.web.studio.generation_requests import generation_request
+
+router = Router(tags=["jobs"])
+
+
+@router.post("/panels/{panel_id}/generate", response={202: schemas.JobOut})
+def generate(request, panel_id: int, payload: schemas.GenerateIn):
+    """Queue drawing candidates for a panel (from its description or sketch, or editing an image)."""
+    panel = owned(request, models.Panel, panel_id)
+    comic = checked_comic(panel.comic)
+    job_request = generation_request(request, comic, panel, payload)
+    with transaction.atomic():
+        job = submit_job(request.user, models.Job.Kind.GENERATE, job_request, comic=panel.comic, panel=panel)
+    return Status(202, job_out(job))
+
+
+@router.post("/comics/{comic_id}/exports", response={202: schemas.JobOut})
+def export(request, comic_id: int, payload: schemas.ExportIn):
+    """Queue an export of the comic (webtoon slices, tall PNG, PDF, CBZ) from each panel's picked image."""
+    comic = owned(request, models.Comic, comic_id)
+    checked_comic(comic)
+    with transaction.atomic():
+        job = submit_job(request.user, models.Job.Kind.EXPORT, {"formats": payload.formats}, comic=comic)
+    return Status(202, job_out(job))
+
+
+@router.get("/jobs", response=list[schemas.JobOut])
+def list_jobs(request, comic_id: int | None = None, panel_id: int | None = None, active: bool = False):
+    """The author's jobs, newest first (``active``: only queued and running ones)."""
+    rows = mine(request, models.Job)
+    if comic_id is not None:
+        rows = rows.filter(comic_id=comic_id)
+    if panel_id is not None:
+        rows = rows.filter(panel_id=panel_id)
+    if active:
+        rows = rows.filter(status__in=[models.Job.Status.QUEUED, models.Job.Status.RUNNING])
+    return [job_out(j) for j in rows[:200]]
+
+
+@router.get("/jobs/{job_id}", response=schemas.JobOut)
+def get_job(request, job_id: str):
+    """A job's state and progress."""
+    return job_out(owned(request, models.Job, job_id))
+
+
+@router.post("/jobs/{job_id}/cancel", response=schemas.JobOut)
+def cancel_job(request, job_id: str):
+    """Cancel a job (a running one stops within one sampling step)."""
+    return job_out(request_cancel(owned(request, models.Job, job_id)))
+
+
+@router.get("/jobs/{job_id}/candidates/{candidate}/file", response={200: bytes})
+def candidate_file(request, job_id: str, candidate: int):
+    """A candidate of a running or finished generation job, as soon as it is drawn."""
+    job = owned(request, models.Job, job_id)
+    entry = next((e for e in job.results if e.get("candidate") == candidate), None)
+    if entry is None:
+        raise Http404("that candidate is not drawn yet")
+    return file_response(entry["file"])
+
+
+@router.get("/panels/{panel_id}/images", response=list[schemas.ImageOut])
+def panel_images(request, panel_id: int):
+    """Every candidate drawn for a panel, newest first: its generation history."""
+    return [image_out(i) for i in owned(request, models.Panel, panel_id).images.all()]
+
+
+@router.post("/images/{image_id}/pick", response=schemas.ImageOut)
+def pick_image(request, image_id: int):
+    """Make this candidate the panel's picture (used by lettering and export)."""
+    image = owned(request, models.GeneratedImage, image_id)
+    with transaction.atomic():
+        models.GeneratedImage.objects.filter(panel_id=image.panel_id, picked=True).update(picked=False)
+        image.picked = True
+        image.save(update_fields=["picked", "updated_at"])
+    return image_out(image)
+
+
+@router.get("/images/{image_id}", response=schemas.ImageOut)
+def get_image(request, image_id: int):
+    """One candidate."""
+    return image_out(owned(request, models.GeneratedImage, image_id))
+
+
+@router.get("/images/{image_id}/file", response={200: bytes})
+def image_file(request, image_id: int):
+    """The candidate as PNG, with its generation parameters inside."""
+    return file_response(owned(request, models.GeneratedImage, image_id).file.name)
+
+
+@router.get("/comics/{comic_id}/exports", response=list[schemas.ExportOut])
+def list_exports(request, comic_id: int):
+    """The comic's exported files, newest first."""
+    return [export_out(e) for e in owned(request, models.Comic, comic_id).exports.all()]
+
+
+@router.get("/exports/{export_id}/file", response={200: bytes})
+def export_file(request, export_id: int):
+    """Download an exported file."""
+    export = owned(request, models.Export, export_id)
+    return file_response(export.file.name, export.name)

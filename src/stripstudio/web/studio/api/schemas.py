@@ -1,0 +1,207 @@
+"""API schemas. Content schemas are made from the domain models, so the API accepts exactly what a
+comic script accepts (same names, limits and messages) without restating the fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from stripstudio import domain
+from stripstudio.generation.request import OutpaintSpec
+
+
+def _fields(model: type[BaseModel], drop: set[str], optional: bool) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name in drop:
+            continue
+        if optional:
+            constrained = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+            fields[name] = (constrained | None, Field(None, description=info.description))
+        else:
+            fields[name] = (info.annotation, info)
+    return fields
+
+
+def input_schema(model: type[BaseModel], name: str, *, drop: set[str] = frozenset(), optional=False, **extra):
+    """A strict input schema with ``model``'s fields (all optional for PATCH), less ``drop``, plus ``extra``."""
+    return create_model(
+        name, __config__=ConfigDict(extra="forbid"), **_fields(model, set(drop), optional), **extra
+    )
+
+
+ComicIn = input_schema(domain.Comic, "ComicIn", drop={"characters", "panels"})
+ComicPatch = input_schema(domain.Comic, "ComicPatch", drop={"characters", "panels"}, optional=True)
+CharacterIn = input_schema(
+    domain.Character, "CharacterIn", drop={"reference_images"}, reference_image_ids=(list[int], [])
+)
+CharacterPatch = input_schema(
+    domain.Character, "CharacterPatch", drop={"reference_images"}, optional=True,
+    reference_image_ids=(list[int] | None, None),
+)
+PanelIn = input_schema(
+    domain.Panel, "PanelIn", drop={"sketch", "bubbles"}, sketch_id=(int | None, None), position=(int | None, None)
+)
+PanelPatch = input_schema(domain.Panel, "PanelPatch", drop={"sketch", "bubbles"}, optional=True,
+                          sketch_id=(int | None, None))
+BubbleIn = input_schema(domain.Bubble, "BubbleIn", position=(int | None, None))
+BubblePatch = input_schema(domain.Bubble, "BubblePatch", optional=True, position=(int | None, None))
+
+
+class AssetOut(BaseModel):
+    """An uploaded file."""
+
+    id: int
+    kind: str
+    name: str
+    size: int
+    sha256: str
+    width: int | None
+    height: int | None
+    url: str
+    created_at: datetime
+
+
+class BubbleOut(BaseModel):
+    """A bubble of a panel."""
+
+    id: int
+    panel_id: int
+    position: int
+    spec: dict[str, Any] = Field(description="The bubble's fields, as in a comic script.")
+
+
+class ImageOut(BaseModel):
+    """A candidate drawn for a panel."""
+
+    id: int
+    panel_id: int
+    job_id: UUID | None
+    candidate: int
+    seed: int
+    width: int
+    height: int
+    picked: bool
+    url: str
+    created_at: datetime
+
+
+class PanelOut(BaseModel):
+    """A panel with its bubbles and picked image."""
+
+    id: int
+    comic_id: int
+    position: int
+    spec: dict[str, Any] = Field(description="The panel's fields, as in a comic script (without sketch and bubbles).")
+    sketch: AssetOut | None
+    bubbles: list[BubbleOut]
+    picked_image: ImageOut | None
+
+
+class CharacterOut(BaseModel):
+    """A character of a comic."""
+
+    id: int
+    comic_id: int
+    name: str
+    position: int
+    spec: dict[str, Any] = Field(description="The character's fields, as in a comic script.")
+    reference_images: list[AssetOut]
+
+
+class ComicOut(BaseModel):
+    """A comic's own fields (characters and panels have their own endpoints)."""
+
+    id: int
+    title: str
+    spec: dict[str, Any] = Field(description="Series, style, generation defaults and layout, as in a comic script.")
+    panel_count: int
+    character_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class JobOut(BaseModel):
+    """A queued, running or finished job."""
+
+    id: UUID
+    kind: str
+    status: str
+    comic_id: int | None
+    panel_id: int | None
+    progress: float
+    step: int | None
+    total: int | None
+    message: str
+    error_type: str
+    error_message: str
+    attempts: int
+    results: list[dict[str, Any]]
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    events_url: str
+
+
+class ExportOut(BaseModel):
+    """A file an export wrote."""
+
+    id: int
+    comic_id: int
+    job_id: UUID | None
+    format: str
+    name: str
+    size: int
+    warnings: list[str]
+    url: str
+    created_at: datetime
+
+
+GenerateMode = Literal["text", "sketch", "variation", "inpaint", "outpaint"]
+
+
+class GenerateIn(BaseModel):
+    """What to draw for a panel. ``text`` draws from the description (and the sketch, if the panel has
+    one), ``sketch`` requires the sketch, the others edit ``source_image_id`` (default: the picked image)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: GenerateMode = "text"
+    candidates: int | None = Field(None, ge=1, le=16)
+    seed: int | None = Field(None, ge=0, lt=2**32)
+    steps: int | None = Field(None, ge=1, le=200)
+    width: int | None = Field(None, ge=64, le=4096, multiple_of=8)
+    height: int | None = Field(None, ge=64, le=4096, multiple_of=8)
+    prompt: str | None = Field(None, max_length=4000, description="Inpaint/outpaint prompt instead of the panel's.")
+    source_image_id: int | None = None
+    strength: float = Field(0.6, ge=0, le=1, description="Variation and inpaint: how much is redrawn.")
+    mask_id: int | None = Field(None, description="Inpaint: an uploaded mask (white = repaint).")
+    grow: int = Field(32, ge=0, le=512)
+    feather: int = Field(8, ge=0, le=512)
+    outpaint: OutpaintSpec | None = None
+    previews: bool = True
+
+
+class ExportIn(BaseModel):
+    """Which files to write; none: what the comic's layout is made for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    formats: list[Literal["webtoon", "png", "pdf", "cbz"]] = Field(default_factory=list)
+
+
+class OrderIn(BaseModel):
+    """Ids in their new order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[int]
+
+
+class ErrorOut(BaseModel):
+    """An error: what went wrong and, for invalid input, where."""
+
+    detail: str | list[dict[str, Any]]

@@ -1,0 +1,85 @@
+"""From an API generate call to the job's request: the panel's own request, changed for the mode asked."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from stripstudio import domain
+from stripstudio.generation.request import GenerationRequest, Task
+from stripstudio.production.panel_edits import inpaint_request, outpaint_request, variation_request
+from stripstudio.production.panel_request import PanelOverrides, build_panel_request
+from stripstudio.web.studio import models
+from stripstudio.web.studio.api.access import mine
+from stripstudio.web.studio.api.schemas import GenerateIn
+from stripstudio.web.studio.api.validation import domain_errors, invalid
+from stripstudio.web.studio.convert import panel_index
+
+
+def generation_request(request, comic: domain.Comic, panel: models.Panel, payload: GenerateIn) -> dict:
+    """The JSON request of a generate job for ``panel`` (422 naming the field when something is missing)."""
+    studio = settings.STRIPSTUDIO
+    overrides = PanelOverrides(
+        candidates=payload.candidates, steps=payload.steps, width=payload.width, height=payload.height
+    )
+    with domain_errors():
+        base = build_panel_request(comic, panel_index(panel), studio.default_model, overrides)
+        base = base.model_copy(update=_base_changes(request, base, payload))
+        built = _for_mode(request, base, panel, payload)
+    return {"engine": comic.generation.engine or studio.default_engine, "generation": built.model_dump(mode="json")}
+
+
+def _base_changes(request, base: GenerationRequest, payload: GenerateIn) -> dict:
+    changes: dict = {"previews": payload.previews}
+    if payload.seed is not None:
+        changes["seed"] = payload.seed
+    if base.loras:
+        changes["loras"] = tuple(_uploaded_lora(request, lora) for lora in base.loras)
+    return changes
+
+
+def _for_mode(request, base: GenerationRequest, panel: models.Panel, payload: GenerateIn) -> GenerationRequest:
+    if payload.mode == "text":
+        return base
+    if payload.mode == "sketch":
+        if base.task != Task.SKETCH_TO_IMAGE:
+            raise invalid("mode", "this panel has no sketch: draw or upload one first, or generate from text")
+        return base
+    source = _source_image(request, panel, payload.source_image_id)
+    size = (source.width, source.height)
+    if payload.mode == "variation":
+        return variation_request(base, source.file.name, size, payload.strength)
+    if payload.mode == "inpaint":
+        mask = _mask(request, payload.mask_id)
+        return inpaint_request(
+            base, source.file.name, size, mask.file.name, grow=payload.grow, feather=payload.feather,
+            strength=payload.strength, prompt=payload.prompt,
+        )
+    if payload.outpaint is None:
+        raise invalid("outpaint", "say how many pixels to add on which side, e.g. {\"right\": 256}")
+    return outpaint_request(base, source.file.name, size, payload.outpaint, prompt=payload.prompt)
+
+
+def _source_image(request, panel: models.Panel, image_id: int | None) -> models.GeneratedImage:
+    images = mine(request, models.GeneratedImage).filter(panel=panel)
+    source = images.filter(pk=image_id).first() if image_id is not None else images.filter(picked=True).first()
+    if source is None:
+        raise invalid(
+            "source_image_id",
+            "no such image of this panel" if image_id is not None else "pick a candidate first, or name one",
+        )
+    return source
+
+
+def _mask(request, mask_id: int | None) -> models.Asset:
+    mask = mine(request, models.Asset).filter(pk=mask_id, kind=models.Asset.Kind.IMAGE).first() if mask_id else None
+    if mask is None:
+        raise invalid("mask_id", "upload the mask (white where the picture is repainted) and give its id")
+    return mask
+
+
+def _uploaded_lora(request, lora):
+    """A LoRA named like one of the author's uploaded model files points at that file."""
+    stem = lora.name.removesuffix(".safetensors")
+    uploads = mine(request, models.Asset).filter(kind=models.Asset.Kind.MODEL)
+    match = uploads.filter(name__in=[stem, f"{stem}.safetensors"]).first()
+    return lora.model_copy(update={"name": match.file.name}) if match else lora
