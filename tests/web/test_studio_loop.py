@@ -66,6 +66,14 @@ def test_generate_pick_export_cbz(author):
     assert picked["picked"] is True
     assert author.call("GET", f"/api/panels/{panel['id']}")["picked_image"]["id"] == second["id"]
 
+    lettering = author.call("GET", f"/api/panels/{panel['id']}/lettering")
+    (bubble,) = lettering["bubbles"]
+    assert lettering["width"] == 320 and " ".join(line["text"] for line in bubble["lines"]) == "Wait for me!"
+    assert all(0 <= x <= 1 and 0 <= y <= 1 for x, y in bubble["outline"])
+    lettered = author.http.get(f"/api/panels/{panel['id']}/lettered")
+    with Image.open(io.BytesIO(lettered.content)) as picture:
+        assert picture.size == (lettering["width"], lettering["height"])
+
     export_job = author.call("POST", f"/api/comics/{comic['id']}/exports", 202, json={"formats": ["cbz"]})
     export_events = author.events(export_job["events_url"])
     assert export_events[-1]["type"] == "succeeded", export_events[-1]
@@ -98,3 +106,15 @@ def test_cancel_queued_and_failed_job_keep_the_reason(author):
     failed = author.call("GET", f"/api/jobs/{export_job['id']}")
     assert failed["status"] == "failed" and failed["error_type"] == "ExportError"
     assert "generate it first" in failed["error_message"]
+
+
+def test_character_sheet_draws_portraits_on_the_job(author):
+    comic, _panel = new_panel(author)
+    (mia,) = author.call("GET", f"/api/comics/{comic['id']}/characters")
+    job = author.call("POST", f"/api/characters/{mia['id']}/sheet", 202, json={"count": 2})
+    events = author.events(job["events_url"])
+    assert events[-1]["type"] == "succeeded"
+    done = author.call("GET", f"/api/jobs/{job['id']}")
+    assert [r["candidate"] for r in done["results"]] == [0, 1]
+    portrait = author.http.get(done["results"][0]["url"])
+    assert portrait.status_code == 200 and portrait.headers["content-type"] == "image/png"

@@ -25,6 +25,8 @@ def run_generation(runtime, job: models.Job, report, cancel) -> Outcome:
     stored = [report.images[index] for index in sorted(report.images)]
 
     def commit() -> None:
+        if job.panel_id is None:  # a character sheet: its portraits stay on the job
+            return
         models.GeneratedImage.objects.bulk_create(
             [
                 models.GeneratedImage(

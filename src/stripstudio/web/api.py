@@ -8,7 +8,7 @@ from ninja.security import django_auth
 
 from stripstudio.export import ExportError
 from stripstudio.web.accounts.api import router as accounts_router
-from stripstudio.web.studio.api import assets, comics, content, jobs, projects
+from stripstudio.web.studio.api import assets, comics, content, jobs, lettering, projects
 from stripstudio.web.uploads import UploadRejected
 
 
@@ -22,7 +22,7 @@ def build_api() -> NinjaAPI:
         urls_namespace="api",
     )
     api.add_router("/", accounts_router)
-    for module in (comics, content, assets, jobs, projects):
+    for module in (comics, content, assets, jobs, lettering, projects):
         api.add_router("/", module.router)
     _error_handlers(api)
     return api

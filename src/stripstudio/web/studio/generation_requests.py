@@ -28,6 +28,20 @@ def generation_request(request, comic: domain.Comic, panel: models.Panel, payloa
     return {"engine": comic.generation.engine or studio.default_engine, "generation": built.model_dump(mode="json")}
 
 
+SHEET_DESCRIPTION = "character sheet, portrait, looking at the viewer, plain light background"
+
+
+def character_sheet_request(comic: domain.Comic, character: str, count: int) -> dict:
+    """A job request for ``count`` portraits of ``character`` to check their look before drawing panels."""
+    studio = settings.STRIPSTUDIO
+    sheet = domain.Panel(description=SHEET_DESCRIPTION, characters=[character], shot="portrait")
+    with domain_errors():
+        alone = comic.model_copy(update={"panels": [sheet]})
+        built = build_panel_request(alone, 0, studio.default_model, PanelOverrides(candidates=count))
+    built = built.model_copy(update={"previews": True})
+    return {"engine": comic.generation.engine or studio.default_engine, "generation": built.model_dump(mode="json")}
+
+
 def _base_changes(request, base: GenerationRequest, payload: GenerateIn) -> dict:
     changes: dict = {"previews": payload.previews}
     if payload.seed is not None:

@@ -13,7 +13,7 @@ from stripstudio.web.studio.api.access import mine, owned
 from stripstudio.web.studio.api.comics import checked_comic
 from stripstudio.web.studio.api.files import file_response
 from stripstudio.web.studio.api.serialize import export_out, image_out, job_out
-from stripstudio.web.studio.generation_requests import generation_request
+from stripstudio.web.studio.generation_requests import character_sheet_request, generation_request
 
 router = Router(tags=["jobs"])
 
@@ -26,6 +26,17 @@ def generate(request, panel_id: int, payload: schemas.GenerateIn):
     job_request = generation_request(request, comic, panel, payload)
     with transaction.atomic():
         job = submit_job(request.user, models.Job.Kind.GENERATE, job_request, comic=panel.comic, panel=panel)
+    return Status(202, job_out(job))
+
+
+@router.post("/characters/{character_id}/sheet", response={202: schemas.JobOut})
+def character_sheet(request, character_id: int, payload: schemas.SheetIn):
+    """Queue a few portraits of a character (the job's results) to check their look."""
+    character = owned(request, models.Character, character_id)
+    comic = checked_comic(character.comic)
+    job_request = character_sheet_request(comic, character.name, payload.count)
+    with transaction.atomic():
+        job = submit_job(request.user, models.Job.Kind.GENERATE, job_request, comic=character.comic)
     return Status(202, job_out(job))
 
 

@@ -185,6 +185,14 @@ class GenerateIn(BaseModel):
     previews: bool = True
 
 
+class SheetIn(BaseModel):
+    """How many portraits a character sheet draws."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    count: int = Field(4, ge=1, le=8)
+
+
 class ExportIn(BaseModel):
     """Which files to write; none: what the comic's layout is made for."""
 
