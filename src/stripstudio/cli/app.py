@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 app.command("serve")(serve.serve)
 app.command("worker")(serve.worker)
+app.command("openapi")(serve.openapi)
 app.command("render")(render.render)
 app.command("generate")(generate.generate)
 app.command("export")(export.export)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -45,6 +46,25 @@ def serve(
             console.print("Signed in automatically as the local author (only on this machine).")
 
     run_server(settings, host, port, worker=worker, on_ready=ready)
+
+
+def openapi(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of printing.")] = None,
+) -> None:
+    """Print the API's OpenAPI schema (the browser studio's client is generated from it)."""
+    import json
+    import tempfile
+
+    from stripstudio.web.config import setup_django
+
+    setup_django(load_settings(data_dir=Path(tempfile.mkdtemp(prefix="stripstudio-openapi-"))))
+    from stripstudio.web.api import api
+
+    text = json.dumps(api.get_openapi_schema(), indent=2, sort_keys=True) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text, nl=False)
 
 
 def worker(

@@ -70,6 +70,7 @@ def django_settings(studio: StudioSettings) -> dict[str, Any]:
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
         "STATIC_URL": "/static/",
+        "STATICFILES_DIRS": [("studio", str(PACKAGE_DIR / "frontend" / "dist"))],
         "STATIC_ROOT": str(_folder(studio.data_dir / "static")),
         "WHITENOISE_USE_FINDERS": True,
         "USE_TZ": True,
