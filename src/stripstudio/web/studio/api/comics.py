@@ -6,6 +6,7 @@ from django.db import transaction
 from ninja import Router, Status
 
 from stripstudio import domain
+from stripstudio.domain.presets import STYLE_PRESETS
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.access import mine, owned
 from stripstudio.web.studio.api.schemas import ComicIn, ComicOut, ComicPatch
@@ -15,6 +16,12 @@ from stripstudio.web.studio.convert import comic_spec, domain_comic
 from stripstudio.web.studio.copying import copy_comic
 
 router = Router(tags=["comics"])
+
+
+@router.get("/styles", response=list[domain.Style])
+def list_styles(request):
+    """The style presets (cartoon, manga, webtoon 3D, comic ink, realistic) a comic can start from."""
+    return list(STYLE_PRESETS.values())
 
 
 @router.get("/comics", response=list[ComicOut])
