@@ -1,13 +1,20 @@
-# stripstudio: `make studio` sets up .venv and renders the example comic; `make test` runs every test.
+# stripstudio: `make studio` sets up .venv and runs the studio; `make test` runs every test.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 TORCH_VERSION ?= 2.13.0
 EXAMPLE_OUT ?= out/to-the-stars-and-back
 
-.PHONY: studio test setup setup-dev lint bench
+HOST ?= 127.0.0.1
+PORT ?= 8000
+MODEL ?=
+
+.PHONY: studio example test setup setup-dev lint bench
 
 studio: setup
+	$(if $(MODEL),STRIPSTUDIO_DEFAULT_MODEL=$(MODEL) )$(BIN)/stripstudio serve --host $(HOST) --port $(PORT)
+
+example: setup
 	$(BIN)/stripstudio render examples/to-the-stars-and-back.yaml --model tiny-random-sdxl \
 		--size 512x512 --out $(EXAMPLE_OUT)
 	@echo "Panels and manifest.json are in $(EXAMPLE_OUT) (tiny-random-sdxl draws noise: pass --model for real pictures)."
