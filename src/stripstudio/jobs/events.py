@@ -8,6 +8,8 @@ per channel, capped in length and expiring a day after its last event.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import re
 import threading
@@ -40,6 +42,9 @@ class EventBus(Protocol):
         """Events of ``channel`` after the id ``after`` (all kept ones when None); waits up to ``timeout``
         seconds for the first one and returns [] if none came."""
 
+    async def aread(self, channel: str, after: str | None, timeout: float) -> list[BusEvent]:
+        """:meth:`read` for event streams: waits without holding a thread."""
+
 
 def job_channel(job_id: object) -> str:
     """The channel of one job's events."""
@@ -59,6 +64,7 @@ class InProcessBus:
         self._touched: dict[str, float] = {}
         self._next_id = 0
         self._changed = threading.Condition()
+        self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
 
     def publish(self, channels: Iterable[str], body: dict[str, Any]) -> None:
         """Append ``body`` to every channel and wake the readers."""
@@ -71,6 +77,9 @@ class InProcessBus:
                 self._touched[channel] = now
             self._drop_idle(now)
             self._changed.notify_all()
+            for loop, event in list(self._waiters):
+                with contextlib.suppress(RuntimeError):  # that loop has closed
+                    loop.call_soon_threadsafe(event.set)
 
     def read(self, channel: str, after: str | None, timeout: float) -> list[BusEvent]:
         """Events after ``after``, waiting up to ``timeout`` seconds for one."""
@@ -82,6 +91,24 @@ class InProcessBus:
                 if events or remaining <= 0:
                     return events
                 self._changed.wait(remaining)
+
+    async def aread(self, channel: str, after: str | None, timeout: float) -> list[BusEvent]:
+        """Events after ``after``, waiting on the event loop (no thread) up to ``timeout`` seconds."""
+        waiter = (asyncio.get_running_loop(), asyncio.Event())
+        deadline = time.monotonic() + timeout
+        self._waiters.add(waiter)
+        try:
+            while True:
+                waiter[1].clear()
+                with self._changed:
+                    events = self._after(channel, after)
+                remaining = deadline - time.monotonic()
+                if events or remaining <= 0:
+                    return events
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(waiter[1].wait(), remaining)
+        finally:
+            self._waiters.discard(waiter)
 
     def _after(self, channel: str, after: str | None) -> list[BusEvent]:
         log = self._channels.get(channel, ())
@@ -102,8 +129,10 @@ class RedisBus:
     def __init__(self, url: str, prefix: str = "stripstudio:events:") -> None:
         import redis
 
+        self._url = url
         self._redis = redis.Redis.from_url(url)
         self._prefix = prefix
+        self._async_clients: dict[asyncio.AbstractEventLoop, object] = {}
 
     def publish(self, channels: Iterable[str], body: dict[str, Any]) -> None:
         """XADD ``body`` to each channel's stream (capped, expiring when idle)."""
@@ -118,13 +147,35 @@ class RedisBus:
     def read(self, channel: str, after: str | None, timeout: float) -> list[BusEvent]:
         """XREAD the channel's stream after ``after``, blocking up to ``timeout`` seconds."""
         key = self._prefix + channel
-        start = after if after and _STREAM_ID.match(after) else "0-0"
-        answer = self._redis.xread({key: start}, count=500, block=max(1, int(timeout * 1000)))
-        events = []
-        for _key, entries in answer or []:
-            for entry_id, fields in entries:
-                events.append(BusEvent(_text(entry_id), json.loads(fields[b"body"])))
-        return events
+        answer = self._redis.xread({key: _stream_start(after)}, count=500, block=max(1, int(timeout * 1000)))
+        return _stream_events(answer)
+
+    async def aread(self, channel: str, after: str | None, timeout: float) -> list[BusEvent]:
+        """XREAD with the asyncio client of the running loop (one connection pool per loop)."""
+        client = self._async_client()
+        key = self._prefix + channel
+        answer = await client.xread({key: _stream_start(after)}, count=500, block=max(1, int(timeout * 1000)))
+        return _stream_events(answer)
+
+    def _async_client(self):
+        import redis.asyncio
+
+        loop = asyncio.get_running_loop()
+        if loop not in self._async_clients:
+            self._async_clients[loop] = redis.asyncio.Redis.from_url(self._url)
+        return self._async_clients[loop]
+
+
+def _stream_start(after: str | None) -> str:
+    return after if after and _STREAM_ID.match(after) else "0-0"
+
+
+def _stream_events(answer) -> list[BusEvent]:
+    events = []
+    for _key, entries in answer or []:
+        for entry_id, fields in entries:
+            events.append(BusEvent(_text(entry_id), json.loads(fields[b"body"])))
+    return events
 
 
 def _as_int(value: str) -> int:

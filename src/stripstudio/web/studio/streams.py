@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
-from asgiref.sync import sync_to_async
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 
 from stripstudio.jobs.events import comic_channel, job_channel
@@ -68,8 +67,7 @@ async def _channel_stream(channel: str, last_id: str | None, live_only: bool = F
 
 async def _frames(channel: str, last_id: str | None, *, stop_after_final: bool, live_only: bool = False):
     """(frame, body) pairs: events of ``channel`` after ``last_id``; keep-alive comments have body None."""
-    bus = current_runtime().bus
-    read = sync_to_async(bus.read, thread_sensitive=False)
+    read = current_runtime().bus.aread
     after = last_id
     if live_only and after is None:
         old = await read(channel, None, 0)
