@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from stripstudio.engines.diffusers.tiny import TINY_CONTROLNET_ID, TINY_MODEL_ID, TINY_T2I_ADAPTER_ID
+from stripstudio.engines.diffusers.builtin_ids import TINY_CONTROLNET_ID, TINY_MODEL_ID, TINY_T2I_ADAPTER_ID
 from stripstudio.generation.errors import InvalidRequest, ModelNotFound
 
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")

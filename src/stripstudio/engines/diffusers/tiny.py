@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import torch
 
+from stripstudio.engines.diffusers.builtin_ids import TINY_CONTROLNET_ID, TINY_MODEL_ID, TINY_T2I_ADAPTER_ID  # noqa: F401
 from stripstudio.engines.diffusers.configs import load_clip_tokenizers, sdxl_scheduler_config
 
-TINY_MODEL_ID = "tiny-random-sdxl"
-TINY_T2I_ADAPTER_ID = "tiny-random-t2i-adapter"
-TINY_CONTROLNET_ID = "tiny-random-controlnet"
 TINY_MODEL_NOTE = "tiny-random-sdxl has random weights: it draws coloured noise, for tests and offline demos only"
 
 _SEED = 20240607

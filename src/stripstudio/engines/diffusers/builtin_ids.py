@@ -1,0 +1,5 @@
+"""Ids of the built-in tiny random-weight models (kept apart from ``tiny`` so naming them needs no torch)."""
+
+TINY_MODEL_ID = "tiny-random-sdxl"
+TINY_T2I_ADAPTER_ID = "tiny-random-t2i-adapter"
+TINY_CONTROLNET_ID = "tiny-random-controlnet"
