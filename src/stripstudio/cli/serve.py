@@ -71,7 +71,6 @@ def worker(
     threads: Annotated[int, typer.Option(min=1, help="Jobs run at once in this process (one per GPU is usual).")] = 1,
 ) -> None:
     """Run jobs from the shared queue (needs STRIPSTUDIO_REDIS_URL and STRIPSTUDIO_DATABASE_URL)."""
-    from stripstudio.jobs.worker import run_worker
     from stripstudio.web.server import prepare
 
     settings = load_settings()
@@ -81,4 +80,7 @@ def worker(
             "`stripstudio serve` already runs jobs itself"
         )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    run_worker(prepare(settings, migrate=False), threads)
+    runtime = prepare(settings, migrate=False)
+    from stripstudio.jobs.worker import run_worker  # it imports the models: only once Django is set up
+
+    run_worker(runtime, threads)

@@ -51,6 +51,11 @@ def claim(job_id: str, worker: str, lease_seconds: float) -> Lease | None:
             lease_expires_at=now + timedelta(seconds=lease_seconds),
             started_at=now,
             message="",
+            # A retry starts afresh: no progress or files of the attempt whose worker died.
+            progress=0.0,
+            step=None,
+            total=None,
+            results=[],
         )
     )
     if not taken:

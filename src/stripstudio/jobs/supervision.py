@@ -28,10 +28,24 @@ def recover_stale_jobs(runtime) -> int:
     for job in Job.objects.filter(status=Status.RUNNING, lease_expires_at__lt=now):
         handled += _take_back(runtime, job, now)
     waited_since = now - timedelta(seconds=runtime.lease_seconds * LOST_MESSAGE_FACTOR)
-    for job in Job.objects.filter(status=Status.QUEUED, enqueued_at__lt=waited_since):
+    long_waiting = Job.objects.filter(status=Status.QUEUED, enqueued_at__lt=waited_since).order_by("enqueued_at")
+    for job in long_waiting[: _lost_messages(runtime)]:
         if Job.objects.filter(pk=job.pk, status=Status.QUEUED, enqueued_at=job.enqueued_at).update(enqueued_at=now):
             runtime.queue.enqueue(job.kind, job.pk)  # claiming is idempotent: a duplicate message is harmless
     return handled
+
+
+def _lost_messages(runtime) -> int | None:
+    """At most how many queued jobs have lost their queue message; None when the queue cannot say.
+
+    A job waits long whenever the workers are busy, not only when its message was lost: while the
+    queue holds a message for every queued job, sending the long-waiting ones again would only pile
+    up duplicates (one more per waiting job every few lease periods, for as long as the backlog lasts).
+    """
+    huey = getattr(runtime.queue, "huey", None)
+    if huey is None:
+        return None
+    return max(0, Job.objects.filter(status=Status.QUEUED).count() - huey.pending_count())
 
 
 def _take_back(runtime, job: Job, now) -> int:

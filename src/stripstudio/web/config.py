@@ -76,6 +76,15 @@ def django_settings(studio: StudioSettings) -> dict[str, Any]:
         "USE_TZ": True,
         "TIME_ZONE": "UTC",
         "LOGIN_URL": "/",
+        "AUTH_PASSWORD_VALIDATORS": [  # sign-up refuses short, common, all-digit and username-like passwords
+            {"NAME": f"django.contrib.auth.password_validation.{name}"}
+            for name in (
+                "UserAttributeSimilarityValidator",
+                "MinimumLengthValidator",
+                "CommonPasswordValidator",
+                "NumericPasswordValidator",
+            )
+        ],
         "SESSION_COOKIE_SAMESITE": "Lax",
         "CSRF_COOKIE_SAMESITE": "Lax",
         "DATA_UPLOAD_MAX_MEMORY_SIZE": studio.upload_max_bytes + 1024 * 1024,

@@ -14,7 +14,7 @@ from stripstudio.script.writer import dump_comic
 from stripstudio.web.studio import models
 from stripstudio.web.studio.convert import character_spec, comic_spec, domain_comic, panel_spec
 from stripstudio.web.studio.storage import store_bytes, stored_path
-from stripstudio.web.uploads import UploadLimits, clean_image, clean_model_file
+from stripstudio.web.uploads import CleanImage, CleanModelFile, UploadLimits, clean_image, clean_model_file
 
 ASSET_FOLDER = "assets"
 
@@ -51,9 +51,15 @@ def _assets_of(row: models.Comic) -> list[models.Asset]:
 
 
 def import_project(owner, project: ProjectFiles, limits: UploadLimits) -> models.Comic:
-    """Create a comic from a read project zip; its files are checked like uploads (call in a transaction)."""
+    """Create a comic from a read project zip; its files are checked like uploads (call in a transaction).
+
+    Every file is checked before the first one is stored, so a refused project leaves no file behind.
+    """
     comic = project.comic
-    assets = {path: _asset(owner, path, data, limits) for path, data in project.files.items()}
+    checked = {path: _checked(path, data, limits) for path, data in project.files.items()}
+    for panel_id, data in project.picked.items():  # refuse anything that is not a sound picture
+        clean_image(data, field=f"picked/{panel_id}.png", limits=limits)
+    assets = {path: _asset(owner, path, data, checked[path]) for path, data in project.files.items()}
     for field in file_fields(comic):
         if field.path in assets and assets[field.path].kind == models.Asset.Kind.MODEL:
             field.replace(assets[field.path].name)
@@ -61,7 +67,7 @@ def import_project(owner, project: ProjectFiles, limits: UploadLimits) -> models
     for index, panel in enumerate(row.panels.all()):
         data = project.picked.get(comic.panel_id(index))
         if data is not None:
-            _picked_image(owner, panel, data, limits)
+            _picked_image(owner, panel, data)
     return row
 
 
@@ -85,40 +91,48 @@ def create_comic(owner, comic: domain.Comic, assets: dict[str, models.Asset]) ->
     return row
 
 
-def _asset(owner, path: str, data: bytes, limits: UploadLimits) -> models.Asset:
-    display = PurePosixPath(path).name
+def _checked(path: str, data: bytes, limits: UploadLimits) -> CleanImage | CleanModelFile:
+    """A file of the project checked like an upload (UploadRejected naming its path)."""
     if path.lower().endswith(".safetensors"):
-        checked = clean_model_file(data, filename=display, field=path, limits=limits)
+        return clean_model_file(data, filename=PurePosixPath(path).name, field=path, limits=limits)
+    return clean_image(data, field=path, limits=limits)
+
+
+def _asset(owner, path: str, data: bytes, checked: CleanImage | CleanModelFile) -> models.Asset:
+    display = PurePosixPath(path).name
+    if isinstance(checked, CleanModelFile):
         name, sha256 = store_bytes(data, ".safetensors")
         return models.Asset.objects.create(
             owner=owner, kind=models.Asset.Kind.MODEL, file=name, name=display, sha256=sha256, size=checked.size
         )
-    image = clean_image(data, field=path, limits=limits)
-    name, sha256 = store_bytes(image.data, image.extension)
+    name, sha256 = store_bytes(checked.data, checked.extension)
     return models.Asset.objects.create(
-        owner=owner, kind=models.Asset.Kind.IMAGE, file=name, name=display, sha256=sha256, size=len(image.data),
-        width=image.width, height=image.height,
+        owner=owner, kind=models.Asset.Kind.IMAGE, file=name, name=display, sha256=sha256, size=len(checked.data),
+        width=checked.width, height=checked.height,
     )
 
 
-def _picked_image(owner, panel: models.Panel, data: bytes, limits: UploadLimits) -> None:
-    """A picked image from a project: kept as it is (its PNG metadata tells how it was drawn)."""
-    clean_image(data, field=f"picked/{panel.pk}", limits=limits)  # refuse anything that is not a sound picture
+def _picked_image(owner, panel: models.Panel, data: bytes) -> None:
+    """A picked image from a project (already checked): kept as it is (its PNG metadata tells how it was drawn)."""
     with Image.open(io.BytesIO(data)) as image:
         parameters = _request_in(image.info)
         size = image.size
+    seed = parameters.get("seed")
+    seed = seed if isinstance(seed, int) and 0 <= seed < 2**32 else 0  # metadata from anyone: a number or nothing
     name, _sha = store_bytes(data, ".png")
     models.GeneratedImage.objects.create(
-        owner=owner, panel=panel, candidate=0, file=name, seed=int(parameters.get("seed", 0)), width=size[0],
-        height=size[1], parameters=parameters, picked=True,
+        owner=owner, panel=panel, candidate=0, file=name, seed=seed, width=size[0], height=size[1],
+        parameters=parameters, picked=True,
     )
 
 
 def _request_in(info: dict) -> dict:
     try:
-        return json.loads(info.get("stripstudio", "{}"))
+        request = json.loads(info.get("stripstudio", "{}"))
+        json.dumps(request, allow_nan=False)  # 1e400 or NaN load as floats that no JSON column can hold
     except (TypeError, ValueError):
         return {}
+    return request if isinstance(request, dict) else {}
 
 
 def script_files(comic: domain.Comic) -> list[str]:

@@ -8,7 +8,7 @@ from ninja import File, Form, Router, Status, UploadedFile
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.access import mine, owned
 from stripstudio.web.studio.api.files import file_response
-from stripstudio.web.studio.api.schemas import AssetOut
+from stripstudio.web.studio.api.schemas import AssetOut, RowId
 from stripstudio.web.studio.api.serialize import asset_out
 from stripstudio.web.studio.storage import store_bytes, store_file
 from stripstudio.web.uploads import UploadLimits, UploadRejected, clean_image, clean_model_file, safe_filename
@@ -42,7 +42,11 @@ def upload_asset(
 def _store_image(file: UploadedFile) -> dict:
     limits = upload_limits()
     if file.size is not None and file.size > limits.max_bytes:
-        raise UploadRejected("file", f"the picture is {file.size} bytes; the limit is {limits.max_bytes} bytes")
+        raise UploadRejected(
+            "file",
+            f"the picture is {file.size} bytes, more than the {limits.max_bytes}-byte limit; "
+            "upload a smaller picture or save it with more compression",
+        )
     image = clean_image(file.read(limits.max_bytes + 1), field="file", limits=limits)
     name, sha256 = store_bytes(image.data, image.extension)
     return {"file": name, "sha256": sha256, "size": len(image.data), "width": image.width, "height": image.height}
@@ -61,7 +65,7 @@ def _store_model(file: UploadedFile, name: str) -> dict:
 
 
 @router.get("/assets", response=list[AssetOut])
-def list_assets(request, kind: models.Asset.Kind | None = None, comic_id: int | None = None):
+def list_assets(request, kind: models.Asset.Kind | None = None, comic_id: RowId | None = None):
     """The author's uploads, newest first."""
     rows = mine(request, models.Asset)
     if kind:

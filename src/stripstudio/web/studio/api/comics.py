@@ -39,25 +39,36 @@ def create_comic(request, payload: ComicIn):
     return Status(201, comic_out(row))
 
 
-@router.get("/comics/{comic_id}", response=ComicOut)
+@router.get("/comics/{int:comic_id}", response=ComicOut)
 def get_comic(request, comic_id: int):
     """One comic."""
     return comic_out(owned(request, models.Comic, comic_id))
 
 
-@router.patch("/comics/{comic_id}", response=ComicOut)
+@router.patch("/comics/{int:comic_id}", response=ComicOut)
 def update_comic(request, comic_id: int, payload: ComicPatch):
     """Change a comic's title, series data, style, generation defaults or layout."""
     row = owned(request, models.Comic, comic_id)
     current = {**row.spec, "title": row.title}
     with domain_errors():
-        comic = domain.Comic.model_validate({**current, **payload.model_dump(exclude_unset=True, mode="json")})
+        comic = domain.Comic.model_validate(_merged(current, payload.model_dump(exclude_unset=True, mode="json")))
     row.title, row.spec = comic.title, comic_spec(comic)
     row.save()
     return comic_out(row)
 
 
-@router.delete("/comics/{comic_id}", response={204: None})
+def _merged(current: dict, change: dict) -> dict:
+    """``current`` with ``change`` applied: nested objects (style, generation, layout) are merged field by
+    field, so a PATCH of ``{"generation": {"steps": 12}}`` keeps the other generation settings; lists and
+    plain values are replaced."""
+    merged = dict(current)
+    for key, value in change.items():
+        old = merged.get(key)
+        merged[key] = _merged(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+    return merged
+
+
+@router.delete("/comics/{int:comic_id}", response={204: None})
 def delete_comic(request, comic_id: int):
     """Delete a comic with its characters, panels, images, jobs and exports."""
     owned(request, models.Comic, comic_id).delete()

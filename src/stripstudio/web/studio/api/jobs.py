@@ -51,7 +51,9 @@ def export(request, comic_id: int, payload: schemas.ExportIn):
 
 
 @router.get("/jobs", response=list[schemas.JobOut])
-def list_jobs(request, comic_id: int | None = None, panel_id: int | None = None, active: bool = False):
+def list_jobs(
+    request, comic_id: schemas.RowId | None = None, panel_id: schemas.RowId | None = None, active: bool = False
+):
     """The author's jobs, newest first (``active``: only queued and running ones)."""
     rows = mine(request, models.Job)
     if comic_id is not None:

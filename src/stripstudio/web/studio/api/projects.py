@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.http import HttpResponse
 from ninja import File, Router, Status, UploadedFile
+from ninja.errors import HttpError
 
 from stripstudio.production.export_comic import file_stem
 from stripstudio.production.project_archive import ProjectArchiveError, read_project_archive
@@ -22,6 +23,7 @@ from stripstudio.web.studio.api.schemas import ComicOut
 from stripstudio.web.studio.api.serialize import comic_out
 from stripstudio.web.studio.api.validation import invalid
 from stripstudio.web.studio.projects import comic_script, create_comic, import_project, script_files, write_project
+from stripstudio.web.uploads import UploadRejected
 
 router = Router(tags=["scripts and projects"])
 MAX_SCRIPT_BYTES = 4 * 1024 * 1024
@@ -62,7 +64,14 @@ def export_project(request, comic_id: int):
     row = owned(request, models.Comic, comic_id)
     handle, name = tempfile.mkstemp(suffix=".zip", prefix="stripstudio-project-")
     os.close(handle)
-    write_project(row, Path(name))
+    try:
+        write_project(row, Path(name))
+    except ProjectArchiveError as error:  # a field names a file the studio does not hold (a font or LoRA path)
+        Path(name).unlink(missing_ok=True)
+        raise HttpError(422, str(error)) from None
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
     return stream_file(Path(name), f"{file_stem(row.title)}.stripstudio.zip", delete=True)
 
 
@@ -74,6 +83,9 @@ def import_project_zip(request, file: File[UploadedFile]):
         project = read_project_archive(file.file, max_total_bytes=limits.max_bytes * 20)
     except ProjectArchiveError as error:
         raise invalid("file", str(error)) from None
-    with transaction.atomic():
-        row = import_project(request.user, project, limits)
+    try:
+        with transaction.atomic():
+            row = import_project(request.user, project, limits)
+    except UploadRejected as error:  # a file inside the zip: name the zip's form field, and the entry in the message
+        raise invalid("file", f"{error.field}: {error.message}") from None
     return Status(201, comic_out(row))

@@ -35,20 +35,23 @@ def input_schema(model: type[BaseModel], name: str, *, drop: set[str] = frozense
 
 ComicIn = input_schema(domain.Comic, "ComicIn", drop={"characters", "panels"})
 ComicPatch = input_schema(domain.Comic, "ComicPatch", drop={"characters", "panels"}, optional=True)
+# A place in an order (0 first) and a row's id: bounded so that no out-of-range number reaches the database.
+Position = Annotated[int, Field(ge=0, le=2**31 - 1)]
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 CharacterIn = input_schema(
-    domain.Character, "CharacterIn", drop={"reference_images"}, reference_image_ids=(list[int], [])
+    domain.Character, "CharacterIn", drop={"reference_images"}, reference_image_ids=(list[RowId], [])
 )
 CharacterPatch = input_schema(
     domain.Character, "CharacterPatch", drop={"reference_images"}, optional=True,
-    reference_image_ids=(list[int] | None, None),
+    reference_image_ids=(list[RowId] | None, None),
 )
 PanelIn = input_schema(
-    domain.Panel, "PanelIn", drop={"sketch", "bubbles"}, sketch_id=(int | None, None), position=(int | None, None)
+    domain.Panel, "PanelIn", drop={"sketch", "bubbles"}, sketch_id=(int | None, None), position=(Position | None, None)
 )
 PanelPatch = input_schema(domain.Panel, "PanelPatch", drop={"sketch", "bubbles"}, optional=True,
                           sketch_id=(int | None, None))
-BubbleIn = input_schema(domain.Bubble, "BubbleIn", position=(int | None, None))
-BubblePatch = input_schema(domain.Bubble, "BubblePatch", optional=True, position=(int | None, None))
+BubbleIn = input_schema(domain.Bubble, "BubbleIn", position=(Position | None, None))
+BubblePatch = input_schema(domain.Bubble, "BubblePatch", optional=True, position=(Position | None, None))
 
 
 class AssetOut(BaseModel):

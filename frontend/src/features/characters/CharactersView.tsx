@@ -1,0 +1,251 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { api, ok, uploadAsset, type Character, type CharacterPatch, type Job } from "../../api/client";
+import { keys, useCharacters } from "../../api/queries";
+import { ErrorMessage, Field, Link, SaveIndicator } from "../../components/ui";
+import { LoraList } from "../../components/LoraList";
+import { PromptInput } from "../../components/PromptInput";
+import { errorAbout } from "../../lib/errors";
+import { navigate } from "../../lib/router";
+import { useAutosave } from "../../lib/useAutosave";
+import { useJob } from "../jobs/useJob";
+import { JobProgressView } from "../jobs/JobProgressView";
+
+export function CharactersView({ comicId, characterId }: { comicId: number; characterId?: number }) {
+  const client = useQueryClient();
+  const characters = useCharacters(comicId);
+  const [name, setName] = useState("");
+  const create = useMutation({
+    mutationFn: () => ok(api.POST("/api/comics/{comic_id}/characters", { params: { path: { comic_id: comicId } }, body: { name } })),
+    onSuccess: (character) => {
+      setName("");
+      void client.invalidateQueries({ queryKey: keys.characters(comicId) });
+      void client.invalidateQueries({ queryKey: keys.comic(comicId) });
+      navigate(`/comics/${comicId}/characters/${character.id}`);
+    },
+  });
+  const selected = characters.data?.find((c) => c.id === characterId) ?? characters.data?.[0];
+  const onCreate = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  return (
+    <div className="split">
+      <aside className="sidebar" aria-label="Characters">
+        <h2>Characters</h2>
+        <ul className="item-list">
+          {characters.data?.map((c) => (
+            <li key={c.id}>
+              <Link to={`/comics/${comicId}/characters/${c.id}`} className={selected?.id === c.id ? "active" : ""} aria-current={selected?.id === c.id ? "page" : undefined}>
+                {c.name}
+              </Link>
+            </li>
+          ))}
+        </ul>
+        <form onSubmit={onCreate} aria-label="New character">
+          <Field label="New character name" error={errorAbout(create.error, "name")}>
+            {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} required data-testid="new-character-name" />}
+          </Field>
+          <button type="submit" disabled={create.isPending} data-testid="add-character">
+            Add character
+          </button>
+          <ErrorMessage error={create.error} fields={["name"]} />
+        </form>
+      </aside>
+      <main className="main">
+        {selected ? <CharacterEditor key={selected.id} character={selected} /> : <p>Add a character: a name and what they look like.</p>}
+      </main>
+    </div>
+  );
+}
+
+function CharacterEditor({ character }: { character: Character }) {
+  const client = useQueryClient();
+  const listKey = keys.characters(character.comic_id);
+  const patch = useMutation({
+    mutationFn: (body: CharacterPatch) =>
+      ok(api.PATCH("/api/characters/{character_id}", { params: { path: { character_id: character.id } }, body })),
+    onMutate: async (body) => {
+      await client.cancelQueries({ queryKey: listKey });
+      const previous = client.getQueryData<Character[]>(listKey);
+      const { reference_image_ids: _ids, ...spec } = body;
+      client.setQueryData<Character[]>(listKey, (list) =>
+        list?.map((c) => (c.id === character.id ? { ...c, name: spec.name ?? c.name, spec: { ...c.spec, ...spec } } : c)),
+      );
+      return { previous };
+    },
+    onError: (_e, _b, context) => client.setQueryData(listKey, context?.previous),
+    onSuccess: (saved) => {
+      client.setQueryData<Character[]>(listKey, (list) => list?.map((c) => (c.id === saved.id ? saved : c)));
+      void client.invalidateQueries({ queryKey: keys.panels(character.comic_id) });
+    },
+  });
+  const save = useAutosave((body: CharacterPatch) => patch.mutateAsync(body));
+  const spec = character.spec as CharacterPatch;
+  const [draft, setDraft] = useState<CharacterPatch>(() => ({
+    name: character.name,
+    description: spec.description ?? "",
+    clothes: spec.clothes ?? "",
+    trigger_words: spec.trigger_words ?? [],
+    loras: spec.loras ?? [],
+    negative_prompt: spec.negative_prompt ?? "",
+    seed: spec.seed ?? null,
+  }));
+  const [triggers, setTriggers] = useState((spec.trigger_words ?? []).join(", "));
+  const [seedText, setSeedText] = useState(spec.seed != null ? String(spec.seed) : "");
+  const change = (next: CharacterPatch) => {
+    setDraft((d) => ({ ...d, ...next }));
+    save.queue(next);
+  };
+  const err = (key: string) => errorAbout(save.error, key) ?? errorAbout(upload.error, key);
+  const locked = draft.seed != null;
+
+  const upload = useMutation({
+    mutationFn: async (file: File) => {
+      const asset = await uploadAsset(file, file.name, character.comic_id);
+      return patch.mutateAsync({ reference_image_ids: [...character.reference_images.map((a) => a.id), asset.id] });
+    },
+  });
+  const removeReference = (id: number) =>
+    patch.mutate({ reference_image_ids: character.reference_images.map((a) => a.id).filter((x) => x !== id) });
+
+  const remove = useMutation({
+    mutationFn: () => ok(api.DELETE("/api/characters/{character_id}", { params: { path: { character_id: character.id } } })),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: listKey });
+      void client.invalidateQueries({ queryKey: keys.panels(character.comic_id) });
+      navigate(`/comics/${character.comic_id}/characters`);
+    },
+  });
+
+  return (
+    <section className="character-editor" aria-label={`Character ${character.name}`}>
+      <div className="row between">
+        <h2>{draft.name || character.name}</h2>
+        <SaveIndicator status={save.status} testId="character-save-status" />
+      </div>
+      <div className="grid2">
+        <div>
+          <Field label="Name" error={err("name")}>
+            {(p) => <input {...p} value={draft.name ?? ""} onChange={(e) => change({ name: e.target.value })} data-testid="character-name" />}
+          </Field>
+          <PromptInput label="Look (face, hair, body)" value={draft.description ?? ""} onChange={(v) => change({ description: v })} error={err("description")} testId="character-description" />
+          <PromptInput label="Clothes" rows={2} value={draft.clothes ?? ""} onChange={(v) => change({ clothes: v })} error={err("clothes")} />
+          <Field label="Trigger words" hint="Comma-separated words that activate the character's LoRA." error={err("trigger_words")}>
+            {(p) => (
+              <input
+                {...p}
+                value={triggers}
+                onChange={(e) => {
+                  setTriggers(e.target.value);
+                  change({ trigger_words: e.target.value.split(",").map((w) => w.trim()).filter(Boolean) });
+                }}
+              />
+            )}
+          </Field>
+          <LoraList label="Character LoRAs" loras={draft.loras ?? []} onChange={(loras) => change({ loras })} errorFor={(k) => err(`loras.${k}`)} />
+          <PromptInput label="Character negative prompt" rows={2} value={draft.negative_prompt ?? ""} onChange={(v) => change({ negative_prompt: v })} error={err("negative_prompt")} />
+          <fieldset className="seed-lock">
+            <legend>Seed</legend>
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={locked}
+                onChange={(e) => {
+                  const seed = e.target.checked ? (seedText ? Number(seedText) : Math.floor(Math.random() * 2 ** 31)) : null;
+                  if (seed != null) setSeedText(String(seed));
+                  change({ seed });
+                }}
+                data-testid="seed-lock"
+              />
+              Lock the seed (same face every time)
+            </label>
+            <Field label="Seed value" error={err("seed")}>
+              {(p) => (
+                <input
+                  {...p}
+                  type="number"
+                  min={0}
+                  value={seedText}
+                  disabled={!locked}
+                  onChange={(e) => {
+                    setSeedText(e.target.value);
+                    if (e.target.value !== "") change({ seed: Number(e.target.value) });
+                  }}
+                />
+              )}
+            </Field>
+          </fieldset>
+        </div>
+        <div>
+          <h3>Reference images</h3>
+          <div className="thumbs">
+            {character.reference_images.map((a) => (
+              <figure key={a.id}>
+                <img src={a.url} alt={`Reference ${a.name}`} />
+                <button type="button" onClick={() => removeReference(a.id)} aria-label={`Remove reference ${a.name}`}>
+                  Remove
+                </button>
+              </figure>
+            ))}
+          </div>
+          <Field label="Upload a reference image" error={errorAbout(upload.error, "file") ?? errorAbout(upload.error, "reference_image_ids")}>
+            {(p) => (
+              <input
+                {...p}
+                type="file"
+                accept="image/png,image/jpeg,image/webp"
+                onChange={(e) => {
+                  const file = e.target.files?.[0];
+                  if (file) upload.mutate(file);
+                  e.target.value = "";
+                }}
+              />
+            )}
+          </Field>
+          {upload.isPending && <p role="status">Uploading…</p>}
+          <CharacterSheet character={character} />
+        </div>
+      </div>
+      <ErrorMessage error={save.error} fields={["name", "description", "clothes", "trigger_words", "loras", "negative_prompt", "seed"]} />
+      <button type="button" className="danger" onClick={() => remove.mutate()}>
+        Delete character
+      </button>
+    </section>
+  );
+}
+
+function CharacterSheet({ character }: { character: Character }) {
+  const [job, setJob] = useState<Job | null>(null);
+  const [count, setCount] = useState(4);
+  const start = useMutation({
+    mutationFn: () =>
+      ok(api.POST("/api/characters/{character_id}/sheet", { params: { path: { character_id: character.id } }, body: { count } })),
+    onSuccess: setJob,
+  });
+  const { progress, final } = useJob(job);
+  useEffect(() => setJob(null), [character.id]);
+  const results = (final?.results ?? []) as { url: string; seed?: number; candidate?: number }[];
+  const live = progress.images;
+  const shown = results.length ? results : live;
+  return (
+    <section className="card sheet" aria-label="Character sheet">
+      <h3>Character sheet</h3>
+      <div className="row">
+        <Field label="Portraits">
+          {(p) => <input {...p} type="number" min={1} max={8} value={count} onChange={(e) => setCount(Number(e.target.value) || 1)} />}
+        </Field>
+        <button type="button" className="primary" onClick={() => start.mutate()} disabled={start.isPending} data-testid="character-sheet">
+          Character sheet
+        </button>
+      </div>
+      <ErrorMessage error={start.error} />
+      {job && <JobProgressView job={job} progress={progress} label="Character sheet" />}
+      <div className="thumbs" data-testid="sheet-results">
+        {shown.map((r, i) => (
+          <img key={r.url} src={r.url} alt={`Portrait ${i + 1} of ${character.name}${r.seed != null ? ` (seed ${r.seed})` : ""}`} />
+        ))}
+      </div>
+    </section>
+  );
+}

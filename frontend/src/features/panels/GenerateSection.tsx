@@ -1,0 +1,152 @@
+import { useState } from "react";
+import { useMutation, useQueryClient, type UseMutationResult } from "@tanstack/react-query";
+import { api, ok, type GenerateIn, type Image, type Job, type Panel } from "../../api/client";
+import { keys, usePanelImages } from "../../api/queries";
+import { ErrorMessage, Field } from "../../components/ui";
+import { errorAbout } from "../../lib/errors";
+import { promptErrors } from "../../lib/prompt";
+import { loadDraft } from "../../lib/strokes";
+import type { JobProgress } from "../../lib/jobEvents";
+import { JobProgressView } from "../jobs/JobProgressView";
+
+export interface GenerateProps {
+  panel: Panel;
+  job: Job | null;
+  progress: JobProgress;
+  running: boolean;
+  generate: UseMutationResult<Job, Error, GenerateIn>;
+}
+
+export function GenerateSection({ panel, job, progress, running, generate }: GenerateProps) {
+  const [candidates, setCandidates] = useState<number>((panel.spec.candidates as number | null) ?? 2);
+  const [strength, setStrength] = useState(0.5);
+  const description = String(panel.spec.description ?? "");
+  const problems = promptErrors(description);
+  const unsavedSketch = Boolean(loadDraft(`sketch:${panel.id}`)?.strokes.length);
+  const err = (key: string) => errorAbout(generate.error, key);
+  return (
+    <div className="generate">
+      <div className="card">
+        <p className="muted">
+          {panel.sketch ? "Draws from the description, following the saved sketch." : "Draws from the description."}{" "}
+          <q>{description}</q>
+        </p>
+        {problems.length > 0 && (
+          <p className="error" role="alert">
+            The description has {problems.length} problem(s): fix them under “Scene & sketch”.
+          </p>
+        )}
+        {unsavedSketch && <p className="warning">You have unsaved sketch strokes: save them under “Scene & sketch” to use them.</p>}
+        <div className="row">
+          <Field label="Number of candidates" error={err("candidates")}>
+            {(p) => (
+              <input {...p} type="number" min={1} max={16} value={candidates} onChange={(e) => setCandidates(Number(e.target.value) || 1)} data-testid="candidate-count" />
+            )}
+          </Field>
+          <button
+            type="button"
+            className="primary"
+            disabled={running || generate.isPending || problems.length > 0}
+            onClick={() => generate.mutate({ mode: panel.sketch ? "sketch" : "text", candidates })}
+            data-testid="generate"
+          >
+            Generate {candidates} candidate{candidates === 1 ? "" : "s"}
+          </button>
+        </div>
+        <ErrorMessage error={generate.error} fields={["candidates"]} />
+      </div>
+      {job && <JobProgressView job={job} progress={progress} label="Generating" />}
+      {progress.images.length > 0 && running && (
+        <div className="thumbs live" aria-label="Candidates drawn so far">
+          {progress.images.map((i) => (
+            <img key={i.url} src={i.url} alt={`Candidate ${i.candidate + 1} (drawn)`} />
+          ))}
+        </div>
+      )}
+      <CandidateGrid panel={panel} jobId={job?.id ?? null} />
+      <div className="card">
+        <h3>Variations of the picked picture</h3>
+        {!panel.picked_image && <p className="muted">Pick a candidate first.</p>}
+        <Field label={`Change: ${Math.round(strength * 100)}%`} hint="Low: small changes; high: redraw most of it." error={err("strength")}>
+          {(p) => (
+            <input {...p} type="range" min={0.05} max={1} step={0.05} value={strength} onChange={(e) => setStrength(Number(e.target.value))} data-testid="variation-strength" />
+          )}
+        </Field>
+        <button
+          type="button"
+          disabled={!panel.picked_image || running || generate.isPending}
+          onClick={() => generate.mutate({ mode: "variation", candidates, strength, source_image_id: panel.picked_image!.id })}
+          data-testid="make-variations"
+        >
+          Make {candidates} variation{candidates === 1 ? "" : "s"}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function CandidateGrid({ panel, jobId }: { panel: Panel; jobId: string | null }) {
+  const client = useQueryClient();
+  const images = usePanelImages(panel.id);
+  const pick = useMutation({
+    mutationFn: (image: Image) => ok(api.POST("/api/images/{image_id}/pick", { params: { path: { image_id: image.id } } })),
+    onMutate: async (image) => {
+      const imagesKey = keys.images(panel.id);
+      const panelsKey = keys.panels(panel.comic_id);
+      await client.cancelQueries({ queryKey: imagesKey });
+      const previous = { images: client.getQueryData<Image[]>(imagesKey), panels: client.getQueryData<Panel[]>(panelsKey) };
+      client.setQueryData<Image[]>(imagesKey, (list) => list?.map((i) => ({ ...i, picked: i.id === image.id })));
+      client.setQueryData<Panel[]>(panelsKey, (list) =>
+        list?.map((p) => (p.id === panel.id ? { ...p, picked_image: { ...image, picked: true } } : p)),
+      );
+      return previous;
+    },
+    onError: (_e, _i, previous) => {
+      client.setQueryData(keys.images(panel.id), previous?.images);
+      client.setQueryData(keys.panels(panel.comic_id), previous?.panels);
+    },
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: keys.panels(panel.comic_id) });
+      void client.invalidateQueries({ queryKey: keys.lettering(panel.id) });
+    },
+  });
+  const all = images.data ?? [];
+  const current = jobId ? all.filter((i) => i.job_id === jobId) : [];
+  const older = all.filter((i) => !current.includes(i));
+  const card = (image: Image, n: number) => (
+    <figure key={image.id} className={`candidate ${image.picked ? "picked" : ""}`} data-testid="candidate">
+      <img src={image.url} alt={`Candidate ${n} (seed ${image.seed})`} loading="lazy" />
+      <figcaption>
+        seed {image.seed}
+        {image.picked ? (
+          <strong className="badge">Picked</strong>
+        ) : (
+          <button type="button" onClick={() => pick.mutate(image)} aria-label={`Pick candidate ${n}`} data-testid={`pick-${image.id}`}>
+            Pick
+          </button>
+        )}
+      </figcaption>
+    </figure>
+  );
+  return (
+    <section aria-label="Candidates" className="candidates">
+      {current.length > 0 && (
+        <>
+          <h3>This run</h3>
+          <div className="grid-candidates" data-testid="candidate-grid">
+            {current.map((image, i) => card(image, i + 1))}
+          </div>
+        </>
+      )}
+      {older.length > 0 && (
+        <details open={!current.length}>
+          <summary>History ({older.length})</summary>
+          <div className="grid-candidates" data-testid="history-grid">
+            {older.map((image, i) => card(image, current.length + i + 1))}
+          </div>
+        </details>
+      )}
+      <ErrorMessage error={pick.error} />
+    </section>
+  );
+}

@@ -1,0 +1,75 @@
+import { useState, type FormEvent } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { api, ok, type Panel } from "../../api/client";
+import { keys, usePanels } from "../../api/queries";
+import { ErrorMessage, Field, Link } from "../../components/ui";
+import { errorAbout } from "../../lib/errors";
+import { navigate } from "../../lib/router";
+import { PanelEditor } from "./PanelEditor";
+
+export function panelTitle(panel: Panel, index: number): string {
+  const description = String(panel.spec.description ?? "");
+  return `${index + 1}. ${description.length > 40 ? `${description.slice(0, 40)}…` : description}`;
+}
+
+export function PanelsView({ comicId, panelId }: { comicId: number; panelId?: number }) {
+  const client = useQueryClient();
+  const panels = usePanels(comicId);
+  const [description, setDescription] = useState("");
+  const create = useMutation({
+    mutationFn: () => ok(api.POST("/api/comics/{comic_id}/panels", { params: { path: { comic_id: comicId } }, body: { description } })),
+    onSuccess: (panel) => {
+      setDescription("");
+      client.setQueryData<Panel[]>(keys.panels(comicId), (list) => [...(list ?? []), panel]);
+      void client.invalidateQueries({ queryKey: keys.comic(comicId) });
+      navigate(`/comics/${comicId}/panels/${panel.id}`);
+    },
+  });
+  const onCreate = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  const selected = panels.data?.find((p) => p.id === panelId) ?? panels.data?.[0];
+  const index = selected && panels.data ? panels.data.indexOf(selected) : -1;
+  return (
+    <div className="split">
+      <aside className="sidebar" aria-label="Panels">
+        <h2>Panels</h2>
+        <ol className="item-list panel-list">
+          {panels.data?.map((p, i) => (
+            <li key={p.id}>
+              <Link
+                to={`/comics/${comicId}/panels/${p.id}`}
+                className={selected?.id === p.id ? "active" : ""}
+                aria-current={selected?.id === p.id ? "page" : undefined}
+                data-testid={`panel-link-${i + 1}`}
+              >
+                {p.picked_image ? <img src={p.picked_image.url} alt="" className="mini" /> : <span className="mini empty" />}
+                {panelTitle(p, i)}
+              </Link>
+            </li>
+          ))}
+        </ol>
+        <form onSubmit={onCreate} aria-label="New panel">
+          <Field label="New panel description" error={errorAbout(create.error, "description")}>
+            {(p) => (
+              <textarea {...p} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} required data-testid="new-panel-description" />
+            )}
+          </Field>
+          <button type="submit" disabled={create.isPending} data-testid="add-panel">
+            Add panel
+          </button>
+          <ErrorMessage error={create.error} fields={["description"]} />
+        </form>
+      </aside>
+      <main className="main">
+        {panels.isPending && <p>Loading…</p>}
+        {selected ? (
+          <PanelEditor key={selected.id} panel={selected} index={index} />
+        ) : (
+          panels.data && <p>Add a panel: describe the scene (who, what, where).</p>
+        )}
+      </main>
+    </div>
+  );
+}

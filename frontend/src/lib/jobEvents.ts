@@ -1,0 +1,123 @@
+// Job progress from Server-Sent Events: each event's JSON data folded into one progress state.
+
+export type JobEventType =
+  | "queued"
+  | "started"
+  | "progress"
+  | "preview"
+  | "image"
+  | "succeeded"
+  | "failed"
+  | "cancelled";
+
+export const JOB_EVENT_TYPES: JobEventType[] = [
+  "queued",
+  "started",
+  "progress",
+  "preview",
+  "image",
+  "succeeded",
+  "failed",
+  "cancelled",
+];
+
+export interface JobEvent {
+  type: JobEventType;
+  step?: number | null;
+  total?: number | null;
+  fraction?: number | null;
+  candidate?: number | null;
+  message?: string;
+  error_type?: string;
+  data?: { seed?: number; url?: string; preview?: string } | null;
+}
+
+export interface JobProgress {
+  status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+  step: number | null;
+  total: number | null;
+  fraction: number;
+  candidate: number | null;
+  message: string;
+  error: string | null;
+  preview: string | null;
+  images: { candidate: number; url: string; seed?: number }[];
+}
+
+export const FINAL_STATUSES = new Set(["succeeded", "failed", "cancelled"]);
+
+export function initialProgress(): JobProgress {
+  return {
+    status: "queued",
+    step: null,
+    total: null,
+    fraction: 0,
+    candidate: null,
+    message: "",
+    error: null,
+    preview: null,
+    images: [],
+  };
+}
+
+export function parseJobEvent(data: string): JobEvent | null {
+  try {
+    const value = JSON.parse(data);
+    return value && typeof value === "object" && typeof value.type === "string" ? (value as JobEvent) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function applyJobEvent(state: JobProgress, event: JobEvent): JobProgress {
+  const next: JobProgress = { ...state };
+  if (event.step != null) next.step = event.step;
+  if (event.total != null) next.total = event.total;
+  if (event.fraction != null) next.fraction = Math.max(0, Math.min(1, event.fraction));
+  if (event.candidate != null) next.candidate = event.candidate;
+  if (event.message) next.message = event.message;
+  switch (event.type) {
+    case "queued":
+      next.status = "queued";
+      break;
+    case "started":
+    case "progress":
+      next.status = "running";
+      break;
+    case "preview":
+      next.status = "running";
+      if (event.data?.preview) next.preview = event.data.preview;
+      break;
+    case "image":
+      next.status = "running";
+      if (event.data?.url) {
+        next.images = [
+          ...state.images.filter((i) => i.candidate !== event.candidate),
+          { candidate: event.candidate ?? state.images.length, url: event.data.url, seed: event.data.seed },
+        ];
+      }
+      break;
+    case "succeeded":
+      next.status = "succeeded";
+      next.fraction = 1;
+      break;
+    case "failed":
+      next.status = "failed";
+      next.error = event.message || event.error_type || "the job failed";
+      break;
+    case "cancelled":
+      next.status = "cancelled";
+      break;
+  }
+  return next;
+}
+
+/** "step 3 of 20" style label. */
+export function progressLabel(p: JobProgress): string {
+  if (p.status === "queued") return "Waiting in the queue…";
+  if (p.status === "succeeded") return "Done";
+  if (p.status === "cancelled") return "Cancelled";
+  if (p.status === "failed") return `Failed: ${p.error ?? ""}`;
+  const candidate = p.candidate != null ? `candidate ${p.candidate + 1}, ` : "";
+  return p.step != null && p.total ? `${candidate}step ${p.step} of ${p.total}` : p.message || "Working…";
+}
