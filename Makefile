@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MODEL ?=
 
-.PHONY: studio example test setup setup-dev lint bench
+.PHONY: studio example test setup setup-dev frontend lint bench
 
 studio: setup
 	$(if $(MODEL),STRIPSTUDIO_DEFAULT_MODEL=$(MODEL) )$(BIN)/stripstudio serve --host $(HOST) --port $(PORT)
@@ -19,8 +19,17 @@ example: setup
 		--size 512x512 --out $(EXAMPLE_OUT)
 	@echo "Panels and manifest.json are in $(EXAMPLE_OUT) (tiny-random-sdxl draws noise: pass --model for real pictures)."
 
-test: setup-dev
+test: setup-dev frontend
 	$(BIN)/pytest -n 2
+
+# The browser studio: unit tests, the API client against the schema, and the type-checked build the
+# package serves (src/stripstudio/web/frontend/dist). Running the studio needs none of this: the
+# build is committed.
+frontend:
+	npm --prefix frontend ci --no-audit --no-fund --loglevel=error
+	npm --prefix frontend test
+	npm --prefix frontend run api:check
+	npm --prefix frontend run build
 
 setup: $(VENV)/.installed-ml
 
