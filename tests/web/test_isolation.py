@@ -1,0 +1,388 @@
+"""Every object and file belongs to one author; another author gets 404 on it — on every endpoint, file
+URL and event stream.
+
+Author A builds a full comic through the API on the tiny model (comic, character with a reference image,
+panel with an uploaded sketch, bubble, uploaded model file, a generation job with its candidates, a picked
+image, an export job with its file). Author B then tries every operation of the OpenAPI schema that takes
+an id on every one of A's objects: each must answer 404 and leave A's comic exactly as it was. The paths
+come from ``/api/openapi.json``, so a new endpoint that takes an id is covered without touching this file
+— and one whose id names an object this test does not build fails it until it does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import re
+import uuid
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+from PIL import Image
+from safetensors.numpy import save as safetensors_bytes
+
+from tests.web.conftest import StudioClient
+
+pytestmark = pytest.mark.slow
+
+SECRET = f"secret-of-a-{uuid.uuid4().hex[:8]}"  # in A's texts: never in anything B receives
+TINY = {"steps": 2, "width": 64, "height": 64, "candidates": 2, "seed": 7}
+METHODS = ("get", "post", "put", "patch", "delete")
+
+# A body each operation accepts (so the 404 comes from the owner check, not from input validation),
+# by the name of its request schema. An operation with a schema missing here fails the test.
+PLAUSIBLE_BODIES = {
+    "ComicIn": {"title": "B's comic"},
+    "ComicPatch": {"title": "taken over by B"},
+    "CharacterIn": {"name": "Intruder", "description": "B's character"},
+    "CharacterPatch": {"name": "Renamed by B", "description": "changed by B", "reference_image_ids": []},
+    "PanelIn": {"description": "B's panel"},
+    "PanelPatch": {"description": "changed by B", "sketch_id": None},
+    "BubbleIn": {"text": "B's words"},
+    "BubblePatch": {"text": "changed by B", "position": 0},
+    "GenerateIn": {"candidates": 1, "steps": 2},
+    "SheetIn": {"count": 1},
+    "ExportIn": {"formats": ["cbz"]},
+    "OrderIn": {"ids": []},  # filled with A's panel ids
+}
+
+
+def png(seed: int, size: tuple[int, int] = (64, 64)) -> bytes:
+    """A small noise picture as PNG bytes."""
+    pixels = np.random.default_rng(seed).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels, "RGB").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def tiny_lora() -> bytes:
+    """A small, valid .safetensors file."""
+    return safetensors_bytes({"lora_unet_down.lora_up.weight": np.zeros((4, 4), dtype=np.float32)})
+
+
+@dataclass
+class Objects:
+    """An author's object ids by the name of the path parameter that takes them."""
+
+    ids: dict[str, list] = field(default_factory=dict)
+    file_urls: list[str] = field(default_factory=list)
+
+    def add(self, parameter: str, value) -> None:
+        self.ids.setdefault(parameter, []).append(str(value))
+
+
+def upload(client: StudioClient, name: str, data: bytes, kind: str = "image", comic_id: int | None = None) -> dict:
+    """Upload a file as ``client``; returns the asset."""
+    form = {"kind": kind} | ({"comic_id": str(comic_id)} if comic_id is not None else {})
+    return client.call("POST", "/api/assets", 201, files={"file": (name, data)}, data=form)
+
+
+def build_author_a(a: StudioClient) -> tuple[Objects, dict]:
+    """A's full comic through the API, with a real generation and export; returns (objects, names)."""
+    objects = Objects()
+    comic = a.call(
+        "POST", "/api/comics", 201,
+        json={"title": f"A's comic {SECRET}", "summary": SECRET, "generation": TINY, "layout": {"width": 320}},
+    )
+    comic_id = comic["id"]
+    reference = upload(a, "reference.png", png(1), comic_id=comic_id)
+    sketch = upload(a, "sketch.png", png(2))
+    mask = upload(a, "mask.png", png(3))
+    model = upload(a, f"style-{SECRET}.safetensors", tiny_lora(), kind="model")
+    character = a.call(
+        "POST", f"/api/comics/{comic_id}/characters", 201,
+        json={"name": "Mia", "description": f"girl, red hair, {SECRET}", "reference_image_ids": [reference["id"]]},
+    )
+    panel = a.call(
+        "POST", f"/api/comics/{comic_id}/panels", 201,
+        json={"description": f"Mia waves, {SECRET}", "characters": ["Mia"]},
+    )
+    bubble = a.call("POST", f"/api/panels/{panel['id']}/bubbles", 201, json={"text": SECRET, "speaker": "Mia"})
+
+    job = a.call("POST", f"/api/panels/{panel['id']}/generate", 202, json={"candidates": 2})
+    assert a.events(job["events_url"])[-1]["type"] == "succeeded"
+    images = a.call("GET", f"/api/panels/{panel['id']}/images")
+    assert len(images) == 2
+    a.call("POST", f"/api/images/{images[0]['id']}/pick")
+    # The sketch joins after drawing: a sketch-to-image run needs a ControlNet the tiny model lacks.
+    a.call("PATCH", f"/api/panels/{panel['id']}", json={"sketch_id": sketch["id"]})
+    export_job = a.call("POST", f"/api/comics/{comic_id}/exports", 202, json={"formats": ["cbz"]})
+    assert a.events(export_job["events_url"])[-1]["type"] == "succeeded"
+    (export,) = a.call("GET", f"/api/comics/{comic_id}/exports")
+
+    objects.add("comic_id", comic_id)
+    objects.add("character_id", character["id"])
+    objects.add("panel_id", panel["id"])
+    objects.add("bubble_id", bubble["id"])
+    for asset in (reference, sketch, mask, model):
+        objects.add("asset_id", asset["id"])
+        objects.file_urls.append(asset["url"])
+    for image in images:
+        objects.add("image_id", image["id"])
+        objects.file_urls.append(image["url"])
+    objects.add("job_id", job["id"])
+    objects.add("job_id", export_job["id"])
+    objects.add("export_id", export["id"])
+    objects.file_urls.append(export["url"])
+    finished = a.call("GET", f"/api/jobs/{job['id']}")
+    objects.file_urls += [result["url"] for result in finished["results"]]
+    objects.file_urls += [f"/api/jobs/{job['id']}/candidates/0/file", f"/api/jobs/{job['id']}/candidates/1/file"]
+    objects.ids["candidate"] = ["0", "1"]  # not an object: a candidate's index within job_id
+    objects.file_urls = list(dict.fromkeys(objects.file_urls))
+    names = {"model": model["name"], "mask_id": mask["id"], "image_ids": [i["id"] for i in images]}
+    return objects, names
+
+
+def snapshot(a: StudioClient, objects: Objects) -> dict:
+    """Everything A can read about their objects, files as hashes: equal before and after B's attempts."""
+    (comic_id,) = objects.ids["comic_id"]
+    (panel_id,) = objects.ids["panel_id"]
+    state = {
+        "comics": a.call("GET", "/api/comics"),
+        "characters": a.call("GET", f"/api/comics/{comic_id}/characters"),
+        "panels": a.call("GET", f"/api/comics/{comic_id}/panels"),
+        "assets": a.call("GET", "/api/assets"),
+        "jobs": a.call("GET", "/api/jobs"),
+        "images": a.call("GET", f"/api/panels/{panel_id}/images"),
+        "exports": a.call("GET", f"/api/comics/{comic_id}/exports"),
+        "lettering": a.call("GET", f"/api/panels/{panel_id}/lettering"),
+    }
+    for url in objects.file_urls:
+        response = a.http.get(url)
+        assert response.status_code == 200, f"A cannot read their own {url}: {response.status_code}"
+        state[url] = hashlib.sha256(response.content).hexdigest()
+    return state
+
+
+def id_operations(openapi: dict) -> list[tuple[str, str, dict]]:
+    """(method, path, operation) of every operation whose path takes a parameter."""
+    return [
+        (method, path, operation)
+        for path, operations in openapi["paths"].items()
+        if "{" in path
+        for method, operation in operations.items()
+        if method in METHODS
+    ]
+
+
+def urls_for(path: str, objects: Objects) -> list[str]:
+    """``path`` with every combination of A's objects for its parameters; fails for an unknown parameter."""
+    names = re.findall(r"{(\w+)}", path)
+    missing = [name for name in names if not objects.ids.get(name)]
+    assert not missing, (
+        f"{path} takes {missing}, but this test builds no object of A for it: build one in build_author_a, "
+        "so that the new endpoint is checked for isolation too"
+    )
+    urls = []
+    for values in itertools.product(*(objects.ids[name] for name in names)):
+        chosen = dict(zip(names, values, strict=True))
+        urls.append(re.sub(r"{(\w+)}", lambda match, chosen=chosen: chosen[match[1]], path))
+    return urls
+
+
+def ghost_url(path: str) -> str:
+    """``path`` with ids that nobody's objects have."""
+    ghosts = {"job_id": str(uuid.uuid4()), "candidate": "0"}
+    return re.sub(r"{(\w+)}", lambda match: ghosts.get(match[1], "987654321"), path)
+
+
+def body_for(openapi: dict, method: str, path: str, operation: dict, objects: Objects) -> dict:
+    """httpx keyword arguments with a body the operation accepts; fails for a schema without a known body."""
+    content = operation.get("requestBody", {}).get("content", {})
+    if not content:
+        return {}
+    if "application/json" in content:
+        name = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        assert name in PLAUSIBLE_BODIES, f"{method.upper()} {path}: add a plausible {name} body to PLAUSIBLE_BODIES"
+        body = dict(PLAUSIBLE_BODIES[name])
+        if name == "OrderIn":
+            body["ids"] = [int(i) for i in objects.ids["panel_id"]]
+        return {"json": body}
+    form = content["multipart/form-data"]["schema"]
+    if "$ref" in form:
+        form = openapi["components"]["schemas"][form["$ref"].rsplit("/", 1)[-1]]
+    files = {
+        name: (f"{name}.png", png(9))
+        for name, spec in form.get("properties", {}).items()
+        if spec.get("format") == "binary"
+    }
+    return {"files": files}
+
+
+def assert_no_leak(response, what: str) -> None:
+    """Nothing of A's content in a response B or an anonymous client got."""
+    assert SECRET not in response.text, f"{what} shows A's content: {response.text[:500]}"
+
+
+def assert_stream_status(client: StudioClient, url: str, expected: int) -> None:
+    """The status of an event stream, without reading it (a leaked stream would never end)."""
+    with client.http.stream("GET", url, timeout=30) as response:
+        assert response.status_code == expected, f"GET {url}: {response.status_code}"
+        if expected != 200:
+            response.read()
+            assert_no_leak(response, f"GET {url}")
+
+
+def refused(client: StudioClient, method: str, url: str, field_name: str | None = None, **kwargs):
+    """A request B makes with one of A's objects inside: a 4xx naming the field, never a 5xx."""
+    response = client.http.request(method, url, **kwargs)
+    assert 400 <= response.status_code < 500, f"{method} {url}: {response.status_code} {response.text[:500]}"
+    if field_name:
+        assert field_name in response.text, f"{method} {url}: {response.text[:500]}"
+    assert_no_leak(response, f"{method} {url}")
+    return response
+
+
+def b_counts(b: StudioClient) -> dict:
+    """How many objects of each kind B has, to prove refused requests created nothing."""
+    comics = b.call("GET", "/api/comics")
+    return {
+        "comics": len(comics),
+        "panels": sum(c["panel_count"] for c in comics),
+        "characters": sum(c["character_count"] for c in comics),
+        "assets": len(b.call("GET", "/api/assets")),
+        "jobs": len(b.call("GET", "/api/jobs")),
+    }
+
+
+def test_another_author_gets_404_on_everything(live_studio):
+    a, b, anonymous = StudioClient(live_studio), StudioClient(live_studio), StudioClient(live_studio)
+    a.signup()
+    objects, names = build_author_a(a)
+    before = snapshot(a, objects)
+    b.signup()
+    openapi = anonymous.call("GET", "/api/openapi.json")
+
+    # Every operation that takes an id, on every object of A: 404 for B, and the URL is A's (200 to a GET).
+    checks = 0
+    operations = id_operations(openapi)
+    assert len(operations) >= 30, [f"{m} {p}" for m, p, _ in operations]
+    ordered = sorted(operations, key=lambda item: item[0] == "delete")  # deletes last: the rest must see A's
+    for method, path, operation in ordered:
+        urls = urls_for(path, objects)
+        for url in urls:
+            response = b.http.request(method.upper(), url, **body_for(openapi, method, path, operation, objects))
+            assert response.status_code == 404, f"B {method.upper()} {url}: {response.status_code} {response.text}"
+            assert_no_leak(response, f"B {method.upper()} {url}")
+            checks += 1
+        # Indistinguishable from an object that does not exist at all.
+        ghost = b.http.request(method.upper(), ghost_url(path), **body_for(openapi, method, path, operation, objects))
+        assert (ghost.status_code, ghost.json()) == (response.status_code, response.json()), f"{method} {path}"
+        if method == "get":  # the same URLs do reach A's objects
+            assert 200 in {a.http.get(url).status_code for url in urls}, f"A GET {path} with A's ids"
+    print(f"{checks} endpoint x method x object checks of B")
+    assert checks > len(operations)  # several objects for most parameters
+
+    # Every file URL A was given, and both event streams.
+    for url in objects.file_urls:
+        response = b.http.get(url)
+        assert response.status_code == 404 and response.headers["content-type"].startswith("application/json"), url
+        assert_no_leak(response, f"B GET {url}")
+    for job_id in objects.ids["job_id"]:
+        assert_stream_status(b, f"/api/jobs/{job_id}/events", 404)
+        assert_stream_status(anonymous, f"/api/jobs/{job_id}/events", 404)
+    (comic_id,) = objects.ids["comic_id"]
+    (panel_id,) = objects.ids["panel_id"]
+    assert_stream_status(b, f"/api/comics/{comic_id}/events", 404)
+    assert_stream_status(anonymous, f"/api/comics/{comic_id}/events", 404)
+    assert_stream_status(b, f"/api/jobs/{uuid.uuid4()}/events", 404)  # same answer as a job nobody has
+
+    # B's lists show nothing of A, even when filtered by A's ids.
+    for url in (
+        "/api/comics", "/api/assets", "/api/assets?kind=model", f"/api/assets?comic_id={comic_id}", "/api/jobs",
+        f"/api/jobs?comic_id={comic_id}", f"/api/jobs?panel_id={panel_id}", "/api/jobs?active=true",
+    ):
+        assert b.call("GET", url) == [], url
+
+    # B's own requests that name A's objects are refused without creating anything.
+    refused_requests = check_references(b, objects, names)
+
+    # An anonymous client: 401 on every operation that needs a signed-in author.
+    anonymous_checks = 0
+    for path, operations_of_path in openapi["paths"].items():
+        for method, operation in operations_of_path.items():
+            if method not in METHODS or not operation.get("security"):
+                continue
+            urls = urls_for(path, objects) if "{" in path else [path]
+            kwargs = body_for(openapi, method, path, operation, objects)
+            for url in urls:
+                response = anonymous.http.request(method.upper(), url, **kwargs)
+                assert response.status_code == 401, f"anonymous {method.upper()} {url}: {response.status_code}"
+                assert_no_leak(response, f"anonymous {method.upper()} {url}")
+                anonymous_checks += 1
+    print(f"{anonymous_checks} anonymous checks, {refused_requests} refused references")
+
+    assert snapshot(a, objects) == before, "B's attempts changed A's objects"
+    assert a.call("GET", "/api/comics")[0]["title"] == f"A's comic {SECRET}"
+    for client in (a, b, anonymous):
+        client.close()
+
+
+def check_references(b: StudioClient, objects: Objects, names: dict) -> int:
+    """B names A's assets, images, panels and comic inside B's own requests: each is a 4xx, nothing is made."""
+    (a_comic,) = objects.ids["comic_id"]
+    (a_panel,) = objects.ids["panel_id"]
+    a_reference, a_sketch = objects.ids["asset_id"][:2]
+    a_image = names["image_ids"][0]
+
+    comic = b.call("POST", "/api/comics", 201, json={"title": "B's comic", "generation": {**TINY, "candidates": 1}})
+    b.call("POST", f"/api/comics/{comic['id']}/characters", 201, json={"name": "Bo"})
+    (character,) = b.call("GET", f"/api/comics/{comic['id']}/characters")
+    panel = b.call("POST", f"/api/comics/{comic['id']}/panels", 201, json={"description": "Bo", "characters": ["Bo"]})
+    job = b.call("POST", f"/api/panels/{panel['id']}/generate", 202, json={})
+    assert b.events(job["events_url"])[-1]["type"] == "succeeded"
+    (own_image,) = b.call("GET", f"/api/panels/{panel['id']}/images")
+    counts = b_counts(b)
+    panel_before = b.call("GET", f"/api/panels/{panel['id']}")
+    character_before = b.call("GET", f"/api/characters/{character['id']}")
+
+    generate = f"/api/panels/{panel['id']}/generate"
+    attempts = [
+        (
+            "POST", f"/api/comics/{comic['id']}/panels", "sketch_id",
+            {"json": {"description": "x", "sketch_id": int(a_sketch)}},
+        ),
+        ("PATCH", f"/api/panels/{panel['id']}", "sketch_id", {"json": {"sketch_id": int(a_sketch)}}),
+        (
+            "POST", f"/api/comics/{comic['id']}/characters", "reference_image_ids",
+            {"json": {"name": "Thief", "reference_image_ids": [int(a_reference)]}},
+        ),
+        (
+            "PATCH", f"/api/characters/{character['id']}", "reference_image_ids",
+            {"json": {"reference_image_ids": [int(a_reference)]}},
+        ),
+        ("POST", generate, "source_image_id", {"json": {"mode": "variation", "source_image_id": a_image}}),
+        (
+            "POST", generate, "source_image_id",
+            {"json": {"mode": "outpaint", "source_image_id": a_image, "outpaint": {"right": 64}}},
+        ),
+        (
+            "POST", generate, "mask_id",
+            {"json": {"mode": "inpaint", "source_image_id": own_image["id"], "mask_id": names["mask_id"]}},
+        ),
+        ("PUT", f"/api/comics/{comic['id']}/panels/order", "ids", {"json": {"ids": [panel["id"], int(a_panel)]}}),
+        ("PUT", f"/api/comics/{comic['id']}/panels/order", "ids", {"json": {"ids": [int(a_panel)]}}),
+        (
+            "POST", "/api/assets", None,
+            {"files": {"file": ("x.png", png(5))}, "data": {"kind": "image", "comic_id": str(a_comic)}},
+        ),
+    ]
+    for method, url, field_name, kwargs in attempts:
+        refused(b, method, url, field_name, **kwargs)
+    assert b_counts(b) == counts, "a refused request created something"
+    assert b.call("GET", f"/api/panels/{panel['id']}") == panel_before
+    assert b.call("GET", f"/api/characters/{character['id']}") == character_before
+
+    # A LoRA named like A's uploaded model file stays a name: it never resolves to A's stored file.
+    lora = names["model"].removesuffix(".safetensors")
+    b.call("PATCH", f"/api/comics/{comic['id']}", json={"style": {"loras": [{"name": lora}]}})
+    job = b.call("POST", generate, 202, json={})
+    b.call("POST", f"/api/jobs/{job['id']}/cancel")
+    b.events(job["events_url"])
+    from stripstudio.web.studio.models import Job
+
+    loras = Job.objects.get(pk=job["id"]).request["generation"]["loras"]
+    assert [entry["name"] for entry in loras] == [lora], loras
+    return len(attempts)
