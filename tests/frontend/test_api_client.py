@@ -31,7 +31,7 @@ def test_committed_openapi_schema_is_the_servers():
 
 def test_generated_types_match_the_committed_schema():
     npm = shutil.which("npm")
-    assert npm, "npm is needed to check frontend/src/api/schema.d.ts (install Node 20 and run `npm --prefix frontend ci`)"
+    assert npm, "npm is needed to check frontend/src/api/schema.d.ts (install Node 20, run `npm --prefix frontend ci`)"
     assert (FRONTEND / "node_modules" / ".bin" / "openapi-typescript").exists(), (
         "frontend/node_modules is missing: run `npm --prefix frontend ci` first"
     )

@@ -12,6 +12,7 @@ from stripstudio import domain
 from stripstudio.production.project_archive import ProjectFiles, file_fields, write_project_archive
 from stripstudio.script.writer import dump_comic
 from stripstudio.web.studio import models
+from stripstudio.web.studio.api.server_paths import check_comic
 from stripstudio.web.studio.convert import character_spec, comic_spec, domain_comic, panel_spec
 from stripstudio.web.studio.storage import store_bytes, stored_path
 from stripstudio.web.uploads import CleanImage, CleanModelFile, UploadLimits, clean_image, clean_model_file
@@ -72,7 +73,8 @@ def import_project(owner, project: ProjectFiles, limits: UploadLimits) -> models
 
 
 def create_comic(owner, comic: domain.Comic, assets: dict[str, models.Asset]) -> models.Comic:
-    """Rows for a domain comic whose file fields name keys of ``assets``."""
+    """Rows for a domain comic whose file fields name keys of ``assets`` (422 if it names server paths)."""
+    check_comic(comic)
     row = models.Comic.objects.create(owner=owner, title=comic.title, spec=comic_spec(comic))
     for position, character in enumerate(comic.characters):
         made = models.Character.objects.create(

@@ -11,6 +11,7 @@ from stripstudio.web.studio import models
 from stripstudio.web.studio.api.access import mine, owned
 from stripstudio.web.studio.api.schemas import ComicIn, ComicOut, ComicPatch
 from stripstudio.web.studio.api.serialize import comic_out
+from stripstudio.web.studio.api.server_paths import check_style
 from stripstudio.web.studio.api.validation import domain_errors
 from stripstudio.web.studio.convert import comic_spec, domain_comic
 from stripstudio.web.studio.copying import copy_comic
@@ -35,6 +36,7 @@ def create_comic(request, payload: ComicIn):
     """A new, empty comic."""
     with domain_errors():
         comic = domain.Comic.model_validate(payload.model_dump(exclude_unset=True))
+    check_style(comic.style)
     row = models.Comic.objects.create(owner=request.user, title=comic.title, spec=comic_spec(comic))
     return Status(201, comic_out(row))
 
@@ -52,6 +54,7 @@ def update_comic(request, comic_id: int, payload: ComicPatch):
     current = {**row.spec, "title": row.title}
     with domain_errors():
         comic = domain.Comic.model_validate(_merged(current, payload.model_dump(exclude_unset=True, mode="json")))
+    check_style(comic.style)
     row.title, row.spec = comic.title, comic_spec(comic)
     row.save()
     return comic_out(row)

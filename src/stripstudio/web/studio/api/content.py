@@ -11,6 +11,7 @@ from stripstudio.web.studio import models
 from stripstudio.web.studio.api import schemas
 from stripstudio.web.studio.api.access import mine, owned
 from stripstudio.web.studio.api.serialize import bubble_out, character_out, panel_out
+from stripstudio.web.studio.api.server_paths import check_font, check_loras
 from stripstudio.web.studio.api.validation import domain_errors, invalid
 from stripstudio.web.studio.convert import character_spec, panel_spec
 
@@ -44,6 +45,7 @@ def create_character(request, comic_id: int, payload: schemas.CharacterIn):
     references = _reference_images(request, data.pop("reference_image_ids", []))
     with domain_errors():
         character = domain.Character.model_validate(data)
+    check_loras(character.loras)
     _unique_name(comic, character.name)
     row = models.Character.objects.create(
         owner=request.user, comic=comic, name=character.name, spec=character_spec(character),
@@ -67,6 +69,7 @@ def update_character(request, character_id: int, payload: schemas.CharacterPatch
     references = data.pop("reference_image_ids", None)
     with domain_errors():
         character = domain.Character.model_validate({**row.spec, "name": row.name, **data})
+    check_loras(character.loras)
     old_name = row.name
     with transaction.atomic():
         if character.name != old_name:
@@ -257,6 +260,7 @@ def delete_bubble(request, bubble_id: int):
 def _valid_bubble(panel: models.Panel, data: dict) -> domain.Bubble:
     with domain_errors():
         bubble = domain.Bubble.model_validate(data)
+    check_font(bubble)
     present = panel.spec.get("characters", [])
     if bubble.speaker and bubble.speaker not in present:
         raise invalid("speaker", f"{bubble.speaker!r} is not in this panel (present: {', '.join(present) or 'nobody'})")
