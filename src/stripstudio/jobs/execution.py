@@ -110,6 +110,7 @@ class LeaseKeeper:
             still_held, cancel_requested = renew(self.lease, self.lease_seconds)
         except Exception:  # a database hiccup: try again next round; the lease outlives a few misses
             log.warning("could not renew the lease of job %s", self.lease.job_id, exc_info=True)
+            close_old_connections()  # a broken connection is replaced on the next try
             return False
         self.lost = not still_held
         return self.lost or cancel_requested

@@ -138,7 +138,7 @@ def _logging() -> dict[str, Any]:
         "handlers": {"console": {"class": "logging.StreamHandler"}},
         "loggers": {
             "django": {"handlers": ["console"], "level": "WARNING"},
-            "stripstudio": {"handlers": ["console"], "level": "INFO"},
+            "stripstudio": {"handlers": ["console"], "level": "INFO", "propagate": False},
             "huey": {"handlers": ["console"], "level": "WARNING"},
         },
     }
