@@ -4,6 +4,7 @@ driven by Playwright. Screenshots of each step go to test-output/e2e/."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -102,8 +103,9 @@ def page(browser, studio_url):
 
 @pytest.fixture
 def shoot(request):
-    """shoot(page, "name"): a screenshot in test-output/e2e/<test>/NN-name.png."""
+    """shoot(page, "name"): a screenshot in test-output/e2e/<test>/NN-name.png (the folder starts empty)."""
     folder = SCREENSHOTS / request.node.name
+    shutil.rmtree(folder, ignore_errors=True)  # no stale shots from an earlier run with other steps
     folder.mkdir(parents=True, exist_ok=True)
     counter = iter(range(1, 1000))
 

@@ -1,59 +1,29 @@
-// Debounced saving of partial changes ("autosave"), with a status for the "saved" indicator.
-import { useCallback, useEffect, useRef, useState } from "react";
+// Debounced saving of partial changes ("autosave"), with a status for the "saved" indicator (see autosave.ts).
+import { useEffect, useRef, useState } from "react";
+import { AutosaveQueue, type SaveStatus } from "./autosave";
 
-export type SaveStatus = "idle" | "pending" | "saving" | "saved" | "error";
+export type { SaveStatus } from "./autosave";
 
 export function useAutosave<P extends object>(save: (patch: P) => Promise<unknown>, delay = 700) {
-  const [status, setStatus] = useState<SaveStatus>("idle");
-  const [error, setError] = useState<unknown>(null);
-  const pending = useRef<P | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const saveRef = useRef(save);
   saveRef.current = save;
-
-  const flush = useCallback(async () => {
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = null;
-    const patch = pending.current;
-    if (!patch) return;
-    pending.current = null;
-    setStatus("saving");
-    try {
-      await saveRef.current(patch);
-      setError(null);
-      setStatus(pending.current ? "pending" : "saved");
-    } catch (e) {
-      // Keep the refused change: the next edit (e.g. the fix) sends it again together with the fix.
-      pending.current = { ...patch, ...(pending.current ?? {}) } as P;
-      setError(e);
-      setStatus("error");
-    }
-  }, []);
-
-  const queue = useCallback(
-    (patch: P) => {
-      pending.current = { ...(pending.current ?? {}), ...patch } as P;
-      setStatus("pending");
-      if (timer.current) clearTimeout(timer.current);
-      timer.current = setTimeout(flush, delay);
-    },
-    [delay, flush],
-  );
+  const [state, setState] = useState<{ status: SaveStatus; error: unknown }>({ status: "idle", error: null });
+  const [autosave] = useState(() => new AutosaveQueue<P>((patch) => saveRef.current(patch), delay, (status, error) => setState({ status, error })));
 
   // Save what is pending when the editor goes away (switching panels, leaving the page).
   useEffect(() => {
     const beforeUnload = (e: BeforeUnloadEvent) => {
-      if (pending.current) {
-        void flush();
+      if (autosave.hasPending) {
+        void autosave.flush();
         e.preventDefault();
       }
     };
     window.addEventListener("beforeunload", beforeUnload);
     return () => {
       window.removeEventListener("beforeunload", beforeUnload);
-      void flush();
+      void autosave.flush();
     };
-  }, [flush]);
+  }, [autosave]);
 
-  return { queue, flush, status, error };
+  return { queue: autosave.queue, flush: autosave.flush, status: state.status, error: state.error };
 }

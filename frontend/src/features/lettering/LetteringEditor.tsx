@@ -51,7 +51,9 @@ export function LetteringEditor({ panel }: { panel: Panel }) {
   }, []);
 
   const listKey = keys.panels(panel.comic_id);
-  const refresh = () => void client.invalidateQueries({ queryKey: keys.lettering(panel.id) });
+  // The server's layout (outlines, tails, line breaks) after a change; callers return it so that the change
+  // counts as saving until the new layout is drawn.
+  const refresh = () => client.invalidateQueries({ queryKey: keys.lettering(panel.id) });
   const setBubbles = (update: (list: Bubble[]) => Bubble[]) =>
     client.setQueryData<Panel[]>(listKey, (panels) => panels?.map((p) => (p.id === panel.id ? { ...p, bubbles: update(p.bubbles) } : p)));
 
@@ -75,7 +77,7 @@ export function LetteringEditor({ panel }: { panel: Panel }) {
     onSuccess: (bubble) => {
       setBubbles((list) => [...list, bubble]);
       setSelectedId(bubble.id);
-      refresh();
+      return refresh();
     },
   });
   const remove = useMutation({
@@ -83,7 +85,7 @@ export function LetteringEditor({ panel }: { panel: Panel }) {
     onSuccess: (_r, id) => {
       setBubbles((list) => list.filter((b) => b.id !== id));
       setSelectedId(null);
-      refresh();
+      return refresh();
     },
   });
 

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useMutation, useQueryClient, type UseMutationResult } from "@tanstack/react-query";
 import { api, ok, type GenerateIn, type Image, type Job, type Panel } from "../../api/client";
-import { keys, usePanelImages } from "../../api/queries";
+import { keys, useComic, usePanelImages } from "../../api/queries";
 import { ErrorMessage, Field } from "../../components/ui";
 import { errorAbout } from "../../lib/errors";
 import { promptErrors } from "../../lib/prompt";
@@ -18,7 +18,10 @@ export interface GenerateProps {
 }
 
 export function GenerateSection({ panel, job, progress, running, generate }: GenerateProps) {
-  const [candidates, setCandidates] = useState<number>((panel.spec.candidates as number | null) ?? 2);
+  const comic = useComic(panel.comic_id);
+  const comicCandidates = (comic.data?.spec.generation as { candidates?: number } | undefined)?.candidates;
+  // The panel's own count, else the comic's "Candidates per panel" (Style page).
+  const [candidates, setCandidates] = useState<number>((panel.spec.candidates as number | null) ?? comicCandidates ?? 2);
   const [strength, setStrength] = useState(0.5);
   const description = String(panel.spec.description ?? "");
   const problems = promptErrors(description);
@@ -111,7 +114,8 @@ export function CandidateGrid({ panel, jobId }: { panel: Panel; jobId: string | 
     },
   });
   const all = images.data ?? [];
-  const current = jobId ? all.filter((i) => i.job_id === jobId) : [];
+  // This run in the order the job drew them (its progress counts candidates the same way); the history newest first.
+  const current = jobId ? all.filter((i) => i.job_id === jobId).sort((a, b) => a.candidate - b.candidate) : [];
   const older = all.filter((i) => !current.includes(i));
   const card = (image: Image, n: number) => (
     <figure key={image.id} className={`candidate ${image.picked ? "picked" : ""}`} data-testid="candidate">
