@@ -16,20 +16,11 @@ from PIL import Image
 
 from stripstudio.web.studio import models
 from stripstudio.web.studio.storage import store_bytes
+from tests.web.django_api import DjangoApi
 
 
-class Api:
+class Api(DjangoApi):
     """JSON calls through a signed-in test client, asserting the status."""
-
-    def __init__(self, client: Client) -> None:
-        self.client = client
-
-    def call(self, method: str, url: str, expected: int = 200, json: dict | list | None = None):
-        """Send a request; assert its status; return the JSON body (None when empty)."""
-        send = getattr(self.client, method.lower())
-        response = send(url) if json is None else send(url, data=json, content_type="application/json")
-        assert response.status_code == expected, f"{method} {url}: {response.status_code} {response.content[:2000]!r}"
-        return response.json() if response.content and "json" in response.get("content-type", "") else None
 
     def invalid(self, method: str, url: str, json: dict | list | None = None) -> dict[str, str]:
         """Send a request that must be refused with 422; returns {dotted field: message}.
