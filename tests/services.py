@@ -129,7 +129,7 @@ def _log_tail(path: Path, lines: int = 30) -> str:
     return f"last lines of {path}:\n{tail}" if tail else f"(empty log {path})"
 
 
-def _parent_death_preexec(sig: signal.Signals) -> Callable[[], None] | None:
+def parent_death_preexec(sig: signal.Signals) -> Callable[[], None] | None:
     """A ``preexec_fn`` asking Linux to send ``sig`` to the child when this process dies.
 
     The kernel sends it when the *thread* that started the child exits, so it is only used from the
@@ -175,7 +175,7 @@ def _spawn(
             cwd=cwd,
             env=env,
             start_new_session=True,
-            preexec_fn=_parent_death_preexec(death_signal),
+            preexec_fn=parent_death_preexec(death_signal),
             **run_as,
         )
 
