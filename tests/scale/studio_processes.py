@@ -13,13 +13,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
+import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from tests.services import parent_death_preexec
 
 __all__ = [
     "StudioProcess",
@@ -82,6 +87,111 @@ def studio_env(
         env["STRIPSTUDIO_JOB_MAX_ATTEMPTS"] = str(max_attempts)
     env.update(extra or {})
     return env
+
+
+@dataclass
+class StudioProcess:
+    """One started process (its own process group) with its log file."""
+
+    name: str
+    args: list[str]
+    log_path: Path
+    popen: subprocess.Popen[bytes] = field(repr=False)
+
+    @property
+    def pid(self) -> int:
+        """The process id (also its process group id)."""
+        return self.popen.pid
+
+    @property
+    def running(self) -> bool:
+        """True while the process has not exited."""
+        return self.popen.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group at once (a crash: nothing gets to clean up) and reap it."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout=10)
+
+    def terminate(self) -> None:
+        """Send SIGTERM to the process group (a polite stop) without waiting."""
+        if self.running:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.pid, signal.SIGTERM)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM, wait up to ``timeout`` seconds, then SIGKILL whatever is left of the group; idempotent."""
+        self.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout=timeout)
+        self.kill()  # anything the process left behind in its group
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The last lines of the process's output, for failure messages."""
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError as error:
+            return f"(no log at {self.log_path}: {error})"
+        return f"--- last lines of {self.name} ({self.log_path}) ---\n" + "\n".join(text.splitlines()[-lines:])
+
+
+class StudioProcesses:
+    """Starts studio processes and remembers them, so :meth:`stop_all` can stop every one."""
+
+    def __init__(self, log_dir: Path, env: Mapping[str, str], cwd: Path | None = None) -> None:
+        self.log_dir = Path(log_dir)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.env = dict(env)
+        self.cwd = cwd
+        self.processes: list[StudioProcess] = []
+
+    def start(self, name: str, args: list[str]) -> StudioProcess:
+        """Start ``args`` as ``name`` (output to ``log_dir/name.log``) in a new process group."""
+        log_path = self.log_dir / f"{name}.log"
+        with open(log_path, "ab") as log:
+            popen = subprocess.Popen(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self.env,
+                cwd=self.cwd,
+                start_new_session=True,
+                preexec_fn=parent_death_preexec(signal.SIGKILL),
+            )
+        process = StudioProcess(name, args, log_path, popen)
+        self.processes.append(process)
+        return process
+
+    def serve(self, port: int, *, worker: bool = False, name: str = "serve") -> StudioProcess:
+        """``stripstudio serve`` on 127.0.0.1:``port`` (``--no-worker`` unless ``worker``)."""
+        flag = "--worker" if worker else "--no-worker"
+        return self.start(name, [*stripstudio_command(), "serve", "--host", "127.0.0.1", "--port", str(port), flag])
+
+    def worker(self, name: str, threads: int = 1) -> StudioProcess:
+        """``stripstudio worker`` with ``threads`` job threads."""
+        return self.start(name, [*stripstudio_command(), "worker", "--threads", str(threads)])
+
+    def by_pid(self, pid: int) -> StudioProcess | None:
+        """The started process with this pid, if any."""
+        return next((p for p in self.processes if p.pid == pid), None)
+
+    def logs(self, lines: int = 40) -> str:
+        """The tails of every process's log, for failure messages."""
+        return "\n".join(p.log_tail(lines) for p in self.processes)
+
+    def stop_all(self, timeout: float = 10.0) -> None:
+        """Stop every process started here, all at once (SIGTERM, then SIGKILL after ``timeout`` seconds
+        for those still running); safe to call more than once."""
+        for process in reversed(self.processes):
+            process.terminate()
+        deadline = time.monotonic() + timeout
+        for process in reversed(self.processes):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.popen.wait(timeout=max(0.0, deadline - time.monotonic()))
+            process.kill()
 
 
 def wait_until_answers(
