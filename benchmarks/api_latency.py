@@ -125,8 +125,12 @@ class Author:
     def __init__(self, url: str) -> None:
         self.http = httpx.Client(base_url=url, timeout=120)
         self.http.headers["X-CSRFToken"] = self.http.get("/api/auth/csrf").json()["csrf_token"]
-        self.call("POST", "/api/auth/signup", 201, json={"username": f"bench-{uuid.uuid4().hex[:8]}",
-                                                          "password": "a long enough secret 42"})
+        self.call(
+            "POST",
+            "/api/auth/signup",
+            201,
+            json={"username": f"bench-{uuid.uuid4().hex[:8]}", "password": "a long enough secret 42"},
+        )
         self.http.headers["X-CSRFToken"] = self.http.cookies["csrftoken"]  # signing in rotates the token
 
     def call(self, method: str, url: str, expected: int = 200, **kwargs):

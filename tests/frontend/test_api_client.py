@@ -37,7 +37,10 @@ def test_generated_types_match_the_committed_schema():
     )
     result = subprocess.run(
         [npm, "--prefix", str(FRONTEND), "run", "--silent", "api:check"],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, (
         f"frontend/src/api/schema.d.ts is not generated from frontend/openapi.json; run `{REGENERATE}`.\n"

@@ -61,9 +61,7 @@ class ScaledStudio:
 
 
 @pytest.fixture
-def scaled_studio(
-    postgres_server: PostgresServer, redis_server: RedisServer, tmp_path: Path
-) -> Iterator[ScaledStudio]:
+def scaled_studio(postgres_server: PostgresServer, redis_server: RedisServer, tmp_path: Path) -> Iterator[ScaledStudio]:
     """A fresh database and Redis database, the server (no worker) and three workers; all stopped afterwards."""
     database = f"scaled_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(postgres_server.url, autocommit=True, connect_timeout=10) as conn:
@@ -72,9 +70,7 @@ def scaled_studio(
     with redis.Redis.from_url(redis_url) as client:
         client.flushdb()  # the queue and event streams of this test only
     database_url = postgres_server.url_for(database)
-    env = studio_env(
-        tmp_path / "data", database_url=database_url, redis_url=redis_url, lease_seconds=LEASE_SECONDS
-    )
+    env = studio_env(tmp_path / "data", database_url=database_url, redis_url=redis_url, lease_seconds=LEASE_SECONDS)
     processes = StudioProcesses(tmp_path / "logs", env)
     try:
         port = free_port()
@@ -250,9 +246,7 @@ def test_fifty_jobs_three_workers_one_killed(scaled_studio: ScaledStudio, client
     # No candidate twice, as the API shows it: per job, distinct candidates, all of them or none.
     for index, job in jobs.values():
         author = authors[index]
-        images = [
-            i for i in author.call("GET", f"/api/panels/{job['panel_id']}/images") if i["job_id"] == job["id"]
-        ]
+        images = [i for i in author.call("GET", f"/api/panels/{job['panel_id']}/images") if i["job_id"] == job["id"]]
         candidates = [i["candidate"] for i in images]
         assert len(candidates) == len(set(candidates)), (job["id"], candidates)
         expected = job["expected_candidates"] if states[job["id"]]["status"] == "succeeded" else 0

@@ -206,12 +206,19 @@ class Served:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {key: value for key, value in os.environ.items() if not key.startswith(("STRIPSTUDIO_", "DJANGO_"))}
         env.update(
-            STRIPSTUDIO_DATA_DIR=str(data_dir), STRIPSTUDIO_DEFAULT_MODEL="tiny-random-sdxl", STRIPSTUDIO_OFFLINE="1",
-            HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1", COLUMNS="200",
+            STRIPSTUDIO_DATA_DIR=str(data_dir),
+            STRIPSTUDIO_DEFAULT_MODEL="tiny-random-sdxl",
+            STRIPSTUDIO_OFFLINE="1",
+            HF_HUB_OFFLINE="1",
+            PYTHONUNBUFFERED="1",
+            COLUMNS="200",
         )
         self.process = subprocess.Popen(
-            [*_stripstudio(), "serve", "--port", str(self.port), *args], env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True,
+            [*_stripstudio(), "serve", "--port", str(self.port), *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
 
     def wait_until_ready(self, timeout: float = 120) -> bool:

@@ -70,7 +70,9 @@ def comic(api) -> dict:
     for name in ("Mia", "Leo"):
         api.call("POST", f"/api/comics/{comic['id']}/characters", 201, {"name": name, "description": f"{name} look"})
     first = api.call(
-        "POST", f"/api/comics/{comic['id']}/panels", 201,
+        "POST",
+        f"/api/comics/{comic['id']}/panels",
+        201,
         {"description": "Mia and Leo at the launch pad", "characters": ["Mia", "Leo"], "shot": "wide shot"},
     )
     api.call("POST", f"/api/panels/{first['id']}/bubbles", 201, {"text": "Ready?", "speaker": "Mia"})
@@ -274,9 +276,7 @@ def test_panel_create_read_patch_delete(api, comic):
 
 def test_panel_at_a_position_is_inserted_there(api, comic):
     first, second = panels_of(api, comic)
-    middle = api.call(
-        "POST", f"/api/comics/{comic['id']}/panels", 201, {"description": "In between", "position": 1}
-    )
+    middle = api.call("POST", f"/api/comics/{comic['id']}/panels", 201, {"description": "In between", "position": 1})
     assert [p["id"] for p in panels_of(api, comic)] == [first["id"], middle["id"], second["id"]]
     assert [p["position"] for p in panels_of(api, comic)] == [0, 1, 2]
 
@@ -333,7 +333,9 @@ def test_failed_panel_patch_changes_nothing(api, comic, payload, field):
 def test_panel_with_an_uploaded_sketch(api, comic):
     sketch = api.upload_png(png("white", (64, 48)))
     panel = api.call(
-        "POST", f"/api/comics/{comic['id']}/panels", 201,
+        "POST",
+        f"/api/comics/{comic['id']}/panels",
+        201,
         {"description": "From my drawing", "sketch_id": sketch["id"], "follow_sketch": 0.5},
     )
     assert panel["sketch"]["id"] == sketch["id"] and panel["sketch"]["width"] == 64
@@ -352,8 +354,12 @@ def test_panel_with_an_uploaded_sketch(api, comic):
 def test_sketch_must_be_the_authors_picture(api, comic):
     theirs = signed_in("bob").upload_png(png())
     model = models.Asset.objects.create(
-        owner=models.Comic.objects.get(pk=comic["id"]).owner, kind="model", file="objects/x.safetensors",
-        name="x.safetensors", sha256="0" * 64, size=1,
+        owner=models.Comic.objects.get(pk=comic["id"]).owner,
+        kind="model",
+        file="objects/x.safetensors",
+        name="x.safetensors",
+        sha256="0" * 64,
+        size=1,
     )
     for asset_id in (theirs["id"], model.pk):
         problems = api.invalid("POST", f"/api/comics/{comic['id']}/panels", {"description": "x", "sketch_id": asset_id})
@@ -364,8 +370,9 @@ def test_reorder_panels(api, comic):
     first, second = panels_of(api, comic)
     third = api.call("POST", f"/api/comics/{comic['id']}/panels", 201, {"description": "Lift-off"})
 
-    reordered = api.call("PUT", f"/api/comics/{comic['id']}/panels/order", json={"ids": [third["id"], first["id"],
-                                                                                        second["id"]]})
+    reordered = api.call(
+        "PUT", f"/api/comics/{comic['id']}/panels/order", json={"ids": [third["id"], first["id"], second["id"]]}
+    )
 
     assert [p["id"] for p in reordered] == [third["id"], first["id"], second["id"]]
     assert [p["position"] for p in reordered] == [0, 1, 2]
@@ -377,8 +384,13 @@ def test_wrong_panel_order_is_422_and_keeps_the_order(api, comic):
     elsewhere = api.call("POST", "/api/comics", 201, {"title": "Other"})
     stranger = api.call("POST", f"/api/comics/{elsewhere['id']}/panels", 201, {"description": "Not here"})
     url = f"/api/comics/{comic['id']}/panels/order"
-    for ids in ([first["id"]], [second["id"], first["id"], first["id"]], [second["id"], stranger["id"]],
-                [second["id"], first["id"], stranger["id"]], []):
+    for ids in (
+        [first["id"]],
+        [second["id"], first["id"], first["id"]],
+        [second["id"], stranger["id"]],
+        [second["id"], first["id"], stranger["id"]],
+        [],
+    ):
         assert "ids" in api.invalid("PUT", url, {"ids": ids}), ids
     assert "ids" in api.invalid("PUT", url, {"ids": "all"})
     assert [p["id"] for p in panels_of(api, comic)] == [first["id"], second["id"]]
@@ -392,7 +404,9 @@ def test_bubble_create_read_patch_delete(api, comic):
     first, _ = panels_of(api, comic)
     ready = first["bubbles"][0]
     second = api.call(
-        "POST", f"/api/panels/{first['id']}/bubbles", 201,
+        "POST",
+        f"/api/panels/{first['id']}/bubbles",
+        201,
         {"text": "Go!", "speaker": "Leo", "kind": "shout", "x": 0.3, "y": 0.2},
     )
     assert second["position"] > ready["position"] and second["spec"]["kind"] == "shout"
@@ -428,8 +442,11 @@ def test_bad_bubble_is_422_naming_the_field(api, comic, payload, field, fragment
 def test_failed_bubble_patch_changes_nothing(api, comic):
     first, _ = panels_of(api, comic)
     (bubble,) = first["bubbles"]
-    for payload, field in (({"text": "Changed", "speaker": "Ghost"}, "speaker"), ({"text": "Changed", "y": -1}, "y"),
-                           ({"position": 5, "text": ""}, "text")):
+    for payload, field in (
+        ({"text": "Changed", "speaker": "Ghost"}, "speaker"),
+        ({"text": "Changed", "y": -1}, "y"),
+        ({"position": 5, "text": ""}, "text"),
+    ):
         assert field in api.invalid("PATCH", f"/api/bubbles/{bubble['id']}", payload)
     assert api.call("GET", f"/api/panels/{first['id']}/bubbles") == [bubble]
 
@@ -444,7 +461,13 @@ def picked_image(panel_id: int, colour: str, picked: bool = True) -> models.Gene
     name, _sha = store_bytes(buffer.getvalue(), ".png")
     panel = models.Panel.objects.get(pk=panel_id)
     return models.GeneratedImage.objects.create(
-        owner=panel.owner, panel=panel, candidate=0 if picked else 1, file=name, seed=11, width=64, height=64,
+        owner=panel.owner,
+        panel=panel,
+        candidate=0 if picked else 1,
+        file=name,
+        seed=11,
+        width=64,
+        height=64,
         picked=picked,
     )
 

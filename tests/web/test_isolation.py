@@ -83,7 +83,9 @@ def build_author_a(a: StudioClient) -> tuple[Objects, dict]:
     """A's full comic through the API, with a real generation and export; returns (objects, names)."""
     objects = Objects()
     comic = a.call(
-        "POST", "/api/comics", 201,
+        "POST",
+        "/api/comics",
+        201,
         json={"title": f"A's comic {SECRET}", "summary": SECRET, "generation": TINY, "layout": {"width": 320}},
     )
     comic_id = comic["id"]
@@ -92,11 +94,15 @@ def build_author_a(a: StudioClient) -> tuple[Objects, dict]:
     mask = upload(a, "mask.png", png(3))
     model = upload(a, f"style-{SECRET}.safetensors", tiny_lora(), kind="model")
     character = a.call(
-        "POST", f"/api/comics/{comic_id}/characters", 201,
+        "POST",
+        f"/api/comics/{comic_id}/characters",
+        201,
         json={"name": "Mia", "description": f"girl, red hair, {SECRET}", "reference_image_ids": [reference["id"]]},
     )
     panel = a.call(
-        "POST", f"/api/comics/{comic_id}/panels", 201,
+        "POST",
+        f"/api/comics/{comic_id}/panels",
+        201,
         json={"description": f"Mia waves, {SECRET}", "characters": ["Mia"]},
     )
     bubble = a.call("POST", f"/api/panels/{panel['id']}/bubbles", 201, json={"text": SECRET, "speaker": "Mia"})
@@ -291,8 +297,14 @@ def test_another_author_gets_404_on_everything(live_studio):
 
     # B's lists show nothing of A, even when filtered by A's ids.
     for url in (
-        "/api/comics", "/api/assets", "/api/assets?kind=model", f"/api/assets?comic_id={comic_id}", "/api/jobs",
-        f"/api/jobs?comic_id={comic_id}", f"/api/jobs?panel_id={panel_id}", "/api/jobs?active=true",
+        "/api/comics",
+        "/api/assets",
+        "/api/assets?kind=model",
+        f"/api/assets?comic_id={comic_id}",
+        "/api/jobs",
+        f"/api/jobs?comic_id={comic_id}",
+        f"/api/jobs?panel_id={panel_id}",
+        "/api/jobs?active=true",
     ):
         assert b.call("GET", url) == [], url
 
@@ -341,31 +353,43 @@ def check_references(b: StudioClient, objects: Objects, names: dict) -> int:
     generate = f"/api/panels/{panel['id']}/generate"
     attempts = [
         (
-            "POST", f"/api/comics/{comic['id']}/panels", "sketch_id",
+            "POST",
+            f"/api/comics/{comic['id']}/panels",
+            "sketch_id",
             {"json": {"description": "x", "sketch_id": int(a_sketch)}},
         ),
         ("PATCH", f"/api/panels/{panel['id']}", "sketch_id", {"json": {"sketch_id": int(a_sketch)}}),
         (
-            "POST", f"/api/comics/{comic['id']}/characters", "reference_image_ids",
+            "POST",
+            f"/api/comics/{comic['id']}/characters",
+            "reference_image_ids",
             {"json": {"name": "Thief", "reference_image_ids": [int(a_reference)]}},
         ),
         (
-            "PATCH", f"/api/characters/{character['id']}", "reference_image_ids",
+            "PATCH",
+            f"/api/characters/{character['id']}",
+            "reference_image_ids",
             {"json": {"reference_image_ids": [int(a_reference)]}},
         ),
         ("POST", generate, "source_image_id", {"json": {"mode": "variation", "source_image_id": a_image}}),
         (
-            "POST", generate, "source_image_id",
+            "POST",
+            generate,
+            "source_image_id",
             {"json": {"mode": "outpaint", "source_image_id": a_image, "outpaint": {"right": 64}}},
         ),
         (
-            "POST", generate, "mask_id",
+            "POST",
+            generate,
+            "mask_id",
             {"json": {"mode": "inpaint", "source_image_id": own_image["id"], "mask_id": names["mask_id"]}},
         ),
         ("PUT", f"/api/comics/{comic['id']}/panels/order", "ids", {"json": {"ids": [panel["id"], int(a_panel)]}}),
         ("PUT", f"/api/comics/{comic['id']}/panels/order", "ids", {"json": {"ids": [int(a_panel)]}}),
         (
-            "POST", "/api/assets", None,
+            "POST",
+            "/api/assets",
+            None,
             {"files": {"file": ("x.png", png(5))}, "data": {"kind": "image", "comic_id": str(a_comic)}},
         ),
     ]

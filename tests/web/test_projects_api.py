@@ -117,23 +117,61 @@ def rich_comic(api: Api) -> dict:
     """A comic using most fields: series data, style, generation, layout, two characters, panels, bubbles."""
     comic = api.call("POST", "/api/comics", 201, RICH_COMIC)
     url = f"/api/comics/{comic['id']}"
-    api.call("POST", f"{url}/characters", 201, {
-        "name": "Mia", "description": "girl, red hair", "clothes": "space suit", "trigger_words": ["miachar"],
-        "seed": 11,
-    })
+    api.call(
+        "POST",
+        f"{url}/characters",
+        201,
+        {
+            "name": "Mia",
+            "description": "girl, red hair",
+            "clothes": "space suit",
+            "trigger_words": ["miachar"],
+            "seed": 11,
+        },
+    )
     api.call("POST", f"{url}/characters", 201, {"name": "Leo", "description": "boy: curly", "negative_prompt": "hat"})
-    first = api.call("POST", f"{url}/panels", 201, {
-        "id": "launch", "description": "Mia and Leo at the launch pad,\nsunrise", "characters": ["Mia", "Leo"],
-        "shot": "wide shot", "follow_sketch": 0.4, "seed": 5, "focus_x": 0.25,
-    })
+    first = api.call(
+        "POST",
+        f"{url}/panels",
+        201,
+        {
+            "id": "launch",
+            "description": "Mia and Leo at the launch pad,\nsunrise",
+            "characters": ["Mia", "Leo"],
+            "shot": "wide shot",
+            "follow_sketch": 0.4,
+            "seed": 5,
+            "focus_x": 0.25,
+        },
+    )
     api.call("POST", f"/api/panels/{first['id']}/bubbles", 201, {"text": "Ready?", "speaker": "Mia"})
     api.call("POST", f"/api/panels/{first['id']}/bubbles", 201, {"text": "Meanwhile…", "kind": "caption", "x": 0.2})
-    api.call("POST", f"/api/panels/{first['id']}/bubbles", 201, {
-        "text": "GO!", "speaker": "Leo", "kind": "shout", "x": 0.7, "y": 0.3, "tail_x": 1.1, "font_size": 40,
-    })
-    second = api.call("POST", f"{url}/panels", 201, {
-        "description": "Lift-off", "width": 512, "height": 512, "candidates": 2, "negative_prompt": "blurry",
-    })
+    api.call(
+        "POST",
+        f"/api/panels/{first['id']}/bubbles",
+        201,
+        {
+            "text": "GO!",
+            "speaker": "Leo",
+            "kind": "shout",
+            "x": 0.7,
+            "y": 0.3,
+            "tail_x": 1.1,
+            "font_size": 40,
+        },
+    )
+    second = api.call(
+        "POST",
+        f"{url}/panels",
+        201,
+        {
+            "description": "Lift-off",
+            "width": 512,
+            "height": 512,
+            "candidates": 2,
+            "negative_prompt": "blurry",
+        },
+    )
     api.call("POST", f"/api/panels/{second['id']}/bubbles", 201, {"text": "WHOOSH", "kind": "sfx", "rotation": 15})
     return comic
 
@@ -220,8 +258,9 @@ def test_script_that_is_not_utf8_is_refused(api):
 def picked_png(seed: int) -> bytes:
     """A picture as a generation job stores it: PNG with the A1111 parameters and the request as JSON."""
     request = {"prompt": "Mia waves", "seed": seed, "steps": 2, "width": 64, "height": 64}
-    return png_bytes("navy", (64, 64), {"parameters": f"Mia waves\nSteps: 2, Seed: {seed}", "stripstudio":
-                                        json.dumps(request)})
+    return png_bytes(
+        "navy", (64, 64), {"parameters": f"Mia waves\nSteps: 2, Seed: {seed}", "stripstudio": json.dumps(request)}
+    )
 
 
 def illustrated_comic(api: Api) -> tuple[dict, dict[str, bytes]]:
@@ -238,8 +277,15 @@ def illustrated_comic(api: Api) -> tuple[dict, dict[str, bytes]]:
     for candidate, seed in ((0, 4242), (1, 4243)):
         name, _sha = store_bytes(picked_png(seed), ".png")
         models.GeneratedImage.objects.create(
-            owner=panel.owner, panel=panel, candidate=candidate, file=name, seed=seed, width=64, height=64,
-            picked=candidate == 0, parameters={"seed": seed},
+            owner=panel.owner,
+            panel=panel,
+            candidate=candidate,
+            file=name,
+            seed=seed,
+            width=64,
+            height=64,
+            picked=candidate == 0,
+            parameters={"seed": seed},
         )
     files = {
         "sketch": api.download(sketch["url"])[0],
@@ -257,8 +303,9 @@ def assert_same_comic(api: Api, original: dict, copy: dict, files: dict[str, byt
     assert [(c["name"], c["spec"]) for c in characters[0]] == [(c["name"], c["spec"]) for c in characters[1]]
     panels = [api.call("GET", f"/api/comics/{c['id']}/panels") for c in (original, copy)]
     assert [p["spec"] for p in panels[0]] == [p["spec"] for p in panels[1]]
-    assert [[b["spec"] for b in p["bubbles"]] for p in panels[0]] == [[b["spec"] for b in p["bubbles"]] for p in
-                                                                      panels[1]]
+    assert [[b["spec"] for b in p["bubbles"]] for p in panels[0]] == [
+        [b["spec"] for b in p["bubbles"]] for p in panels[1]
+    ]
     first, second = panels[1]
     assert first["sketch"] is None and second["sketch"]["id"] != panels[0][1]["sketch"]["id"]
     assert api.download(second["sketch"]["url"])[0] == files["sketch"]
@@ -371,8 +418,10 @@ MALICIOUS = {
     "zip slip": (lambda: _with_extra({"../../evil.png": png_bytes("red")}), "outside the project folder"),
     "absolute path": (lambda: _with_extra({"/tmp/evil.png": png_bytes("red")}), "absolute"),
     "zip bomb": (lambda: _with_extra({"assets/0123456789abcdef.png": b"\0" * 20_000_000}), "zip bomb"),
-    "symlink": (lambda: _with_extra({"assets/link.png": b"/etc/passwd"}, symlinks=("assets/link.png",)),
-                "symbolic link"),
+    "symlink": (
+        lambda: _with_extra({"assets/link.png": b"/etc/passwd"}, symlinks=("assets/link.png",)),
+        "symbolic link",
+    ),
     "not a zip": (lambda: b"<html>not a zip</html>", "not a readable zip"),
     "altered after export": (_changed_script, "checksum"),
     "html as sketch": (lambda: project_zip(b"<!doctype html><script>alert(1)</script>"), "HTML"),
@@ -412,9 +461,15 @@ def test_odd_metadata_of_a_picked_image_is_ignored(api, metadata):
 
 @pytest.mark.slow
 def test_project_round_trip_with_a_generated_picked_image(author):
-    comic = author.call("POST", "/api/comics", 201, json={
-        "title": "Drawn", "generation": {"steps": 2, "width": 64, "height": 64, "candidates": 1, "seed": 3},
-    })
+    comic = author.call(
+        "POST",
+        "/api/comics",
+        201,
+        json={
+            "title": "Drawn",
+            "generation": {"steps": 2, "width": 64, "height": 64, "candidates": 1, "seed": 3},
+        },
+    )
     url = f"/api/comics/{comic['id']}"
     author.call("POST", f"{url}/characters", 201, json={"name": "Mia", "description": "girl"})
     panel = author.call("POST", f"{url}/panels", 201, json={"description": "Mia waves", "characters": ["Mia"]})

@@ -67,8 +67,10 @@ class Author:
         self.client = Client(enforce_csrf_checks=True)
         token = self.client.get("/api/auth/csrf").json()["csrf_token"]
         answer = self.client.post(
-            "/api/auth/signup", {"username": "fuzzer", "password": "a long enough secret 42"},
-            content_type="application/json", headers={"X-CSRFToken": token},
+            "/api/auth/signup",
+            {"username": "fuzzer", "password": "a long enough secret 42"},
+            content_type="application/json",
+            headers={"X-CSRFToken": token},
         )
         assert answer.status_code == 201, answer.content
         self.csrf = self.client.cookies["csrftoken"].value
@@ -109,7 +111,9 @@ def build_objects(author: Author) -> None:
     from stripstudio.web.studio.storage import store_bytes
 
     comic = author.call(
-        "POST", "/api/comics", 201,
+        "POST",
+        "/api/comics",
+        201,
         json={"title": "Fuzzed", "generation": {"steps": 2, "width": 64, "height": 64, "candidates": 2}},
     )
     reference = author.upload("reference.png", _png(1))
@@ -119,7 +123,9 @@ def build_objects(author: Author) -> None:
         "style.safetensors", safetensors_bytes({"w": np.zeros((4, 4), dtype=np.float32)}), kind="model"
     )
     character = author.call(
-        "POST", f"/api/comics/{comic['id']}/characters", 201,
+        "POST",
+        f"/api/comics/{comic['id']}/characters",
+        201,
         json={"name": "Mia", "description": "girl", "reference_image_ids": [reference["id"]]},
     )
     panel = author.call(
@@ -137,8 +143,14 @@ def build_objects(author: Author) -> None:
     for candidate in (0, 1):
         name, _sha = store_bytes(_png(10 + candidate), ".png")
         models.GeneratedImage.objects.create(
-            owner=row.owner, panel=row.panel, job=row, candidate=candidate, file=name, seed=candidate,
-            width=64, height=64,
+            owner=row.owner,
+            panel=row.panel,
+            job=row,
+            candidate=candidate,
+            file=name,
+            seed=candidate,
+            width=64,
+            height=64,
         )
         url = f"/api/jobs/{row.pk}/candidates/{candidate}/file"
         results.append({"candidate": candidate, "file": name, "url": url})
@@ -151,8 +163,13 @@ def build_objects(author: Author) -> None:
         cbz.writestr("001.png", _png(20))
     name, _sha = store_bytes(archive.getvalue(), ".cbz")
     export = models.Export.objects.create(
-        owner=row.owner, comic_id=comic["id"], job_id=export_job["id"], format="cbz", file=name,
-        name="fuzzed.cbz", size=len(archive.getvalue()),
+        owner=row.owner,
+        comic_id=comic["id"],
+        job_id=export_job["id"],
+        format="cbz",
+        file=name,
+        name="fuzzed.cbz",
+        size=len(archive.getvalue()),
     )
 
     author.keep("comic_id", comic["id"])
@@ -183,7 +200,7 @@ def panel_order(comic_id: int, turn: int) -> list[int]:
     from stripstudio.web.studio import models
 
     ids = list(models.Panel.objects.filter(comic_id=comic_id).values_list("pk", flat=True))
-    return ids[turn % len(ids):] + ids[:turn % len(ids)] if ids else []
+    return ids[turn % len(ids) :] + ids[: turn % len(ids)] if ids else []
 
 
 def with_real_ids(case, author: Author, pick: int) -> None:
@@ -293,8 +310,13 @@ HUGE = 2**70  # more than any integer column holds
         ("GET", f"/api/assets?comic_id={HUGE}", None, 422, "comic_id"),
         ("GET", f"/api/jobs?comic_id={HUGE}", None, 422, "comic_id"),
         ("GET", f"/api/jobs?panel_id={HUGE}", None, 422, "panel_id"),
-        ("POST", "/api/comics/{comic_id}/characters", {"name": "X", "reference_image_ids": [HUGE]}, 422,
-         "reference_image_ids"),
+        (
+            "POST",
+            "/api/comics/{comic_id}/characters",
+            {"name": "X", "reference_image_ids": [HUGE]},
+            422,
+            "reference_image_ids",
+        ),
         ("PATCH", "/api/characters/{character_id}", {"reference_image_ids": [HUGE]}, 422, "reference_image_ids"),
         ("POST", "/api/panels/{panel_id}/bubbles", {"text": "Hi", "position": HUGE}, 422, "position"),
         ("PATCH", "/api/bubbles/{bubble_id}", {"position": HUGE}, 422, "position"),

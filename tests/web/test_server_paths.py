@@ -28,15 +28,21 @@ def test_style_checkpoint_and_lora_paths_are_refused(client_of_author):
         answer = post(client_of_author, "/api/comics", {"title": "t", "style": style})
         assert answer.status_code == 422, answer.content
         assert field in str(answer.json()["detail"][0]["loc"]) and "path" in answer.json()["detail"][0]["msg"]
-    ok = post(client_of_author, "/api/comics", {"title": "t", "style": {"checkpoint": "org/model-xl", "loras": [
-        {"name": "cartoon_style_xl"}]}})
+    ok = post(
+        client_of_author,
+        "/api/comics",
+        {"title": "t", "style": {"checkpoint": "org/model-xl", "loras": [{"name": "cartoon_style_xl"}]}},
+    )
     assert ok.status_code == 201
 
 
 def test_character_lora_paths_and_bubble_font_files_are_refused(client_of_author):
     comic = post(client_of_author, "/api/comics", {"title": "t"}).json()
-    answer = post(client_of_author, f"/api/comics/{comic['id']}/characters",
-                  {"name": "Mia", "loras": [{"name": "~/loras/mia.safetensors"}]})
+    answer = post(
+        client_of_author,
+        f"/api/comics/{comic['id']}/characters",
+        {"name": "Mia", "loras": [{"name": "~/loras/mia.safetensors"}]},
+    )
     assert answer.status_code == 422 and "loras" in str(answer.json()["detail"][0]["loc"])
     panel = post(client_of_author, f"/api/comics/{comic['id']}/panels", {"description": "a street"}).json()
     answer = post(client_of_author, f"/api/panels/{panel['id']}/bubbles", {"text": "hi", "font": "/etc/fonts/x.ttf"})

@@ -23,11 +23,15 @@ def new_panel(author) -> tuple[dict, dict]:
     """A comic with a character and one panel; returns (comic, panel)."""
     comic = author.call("POST", "/api/comics", 201, json=TINY_COMIC)
     author.call(
-        "POST", f"/api/comics/{comic['id']}/characters", 201,
+        "POST",
+        f"/api/comics/{comic['id']}/characters",
+        201,
         json={"name": "Mia", "description": "girl, red hair", "seed": 11},
     )
     panel = author.call(
-        "POST", f"/api/comics/{comic['id']}/panels", 201,
+        "POST",
+        f"/api/comics/{comic['id']}/panels",
+        201,
         json={"description": "Mia waves at a spaceship", "characters": ["Mia"]},
     )
     return comic, panel

@@ -148,42 +148,66 @@ def _truncated_png() -> bytes:
 REFUSED = {
     # name: (file name, bytes builder, kind, what the message must say)
     "decompression bomb": (
-        "bomb.png", lambda: one_bit_png(20_000, 20_000), "image", ("too many pixels", "scale it down"),
+        "bomb.png",
+        lambda: one_bit_png(20_000, 20_000),
+        "image",
+        ("too many pixels", "scale it down"),
     ),
     "30000x30000 header": (
-        "huge.png", lambda: with_ihdr_size(png_bytes(Image.new("1", (8, 8))), 30_000, 30_000), "image",
+        "huge.png",
+        lambda: with_ihdr_size(png_bytes(Image.new("1", (8, 8))), 30_000, 30_000),
+        "image",
         ("too many pixels", "scale it down"),
     ),
     "over the pixel limit": (
-        "big.png", lambda: one_bit_png(7000, 7000), "image", ("40-megapixel limit", "scale it down"),
+        "big.png",
+        lambda: one_bit_png(7000, 7000),
+        "image",
+        ("40-megapixel limit", "scale it down"),
     ),
     "truncated png": ("cut.png", _truncated_png, "image", ("damaged or cut short", "re-upload")),
     "html named png": (
-        "page.png", lambda: b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", "image",
+        "page.png",
+        lambda: b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
+        "image",
         ("HTML text", "upload a picture saved as PNG, JPEG or WebP"),
     ),
     "svg named png": (
         "drawing.png",
         lambda: b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"></svg>',
-        "image", ("SVG drawing", "upload a picture saved as PNG, JPEG or WebP"),
+        "image",
+        ("SVG drawing", "upload a picture saved as PNG, JPEG or WebP"),
     ),
     "empty file": ("nothing.png", lambda: b"", "image", ("empty", "re-upload")),
     "safetensors as image": (
-        "lora.png", safetensors_bytes, "image", ("not a PNG, JPEG or WebP", "upload a picture saved as PNG"),
+        "lora.png",
+        safetensors_bytes,
+        "image",
+        ("not a PNG, JPEG or WebP", "upload a picture saved as PNG"),
     ),
     "pickle checkpoint": (
-        "model.ckpt", lambda: pickle.dumps({"state_dict": {"w": [1.0, 2.0]}}), "model",
+        "model.ckpt",
+        lambda: pickle.dumps({"state_dict": {"w": [1.0, 2.0]}}),
+        "model",
         ("pickle-based checkpoint", "can run arbitrary code", "convert the model to .safetensors"),
     ),
     "pickle named safetensors": (
-        "model.safetensors", lambda: pickle.dumps({"w": list(range(100))}, protocol=4), "model",
+        "model.safetensors",
+        lambda: pickle.dumps({"w": list(range(100))}, protocol=4),
+        "model",
         ("holds a pickle", "convert the model to .safetensors"),
     ),
     "picture as model": (
-        "photo.png", lambda: png_bytes(noise()), "model", ("not a .safetensors file", "convert it first"),
+        "photo.png",
+        lambda: png_bytes(noise()),
+        "model",
+        ("not a .safetensors file", "convert it first"),
     ),
     "truncated safetensors": (
-        "cut.safetensors", lambda: safetensors_bytes()[:-5], "model", ("upload a complete, unmodified",),
+        "cut.safetensors",
+        lambda: safetensors_bytes()[:-5],
+        "model",
+        ("upload a complete, unmodified",),
     ),
 }
 

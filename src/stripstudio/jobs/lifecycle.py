@@ -88,9 +88,7 @@ def finish(lease: Lease, status: str, commit=None, **fields) -> bool:
     Returns False, writing nothing, when the lease was lost (another worker owns the job now).
     """
     with transaction.atomic():
-        ended = held(lease).update(
-            status=status, finished_at=timezone.now(), lease_expires_at=None, **fields
-        )
+        ended = held(lease).update(status=status, finished_at=timezone.now(), lease_expires_at=None, **fields)
         if ended and commit is not None:
             commit()
     return bool(ended)

@@ -15,8 +15,14 @@ def submit_job(owner, kind: str, request: dict, *, comic=None, panel=None) -> Jo
     """Save a queued job and hand its id to the queue when the transaction commits."""
     runtime = current_runtime()
     job = Job.objects.create(
-        owner=owner, kind=kind, comic=comic, panel=panel, request=request,
-        max_attempts=runtime.settings.job_max_attempts, enqueued_at=timezone.now(), message="waiting for a worker",
+        owner=owner,
+        kind=kind,
+        comic=comic,
+        panel=panel,
+        request=request,
+        max_attempts=runtime.settings.job_max_attempts,
+        enqueued_at=timezone.now(),
+        message="waiting for a worker",
     )
 
     def send() -> None:

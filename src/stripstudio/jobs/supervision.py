@@ -55,9 +55,7 @@ def _take_back(runtime, job: Job, now) -> int:
             publish(runtime, job, "cancelled", attempt=job.attempts, message="cancelled")
         return 1
     if job.attempts >= job.max_attempts:
-        reason = (
-            f"the worker running it stopped answering ({job.worker}); gave up after {job.attempts} attempt(s)"
-        )
+        reason = f"the worker running it stopped answering ({job.worker}); gave up after {job.attempts} attempt(s)"
         if stale.update(
             status=Status.FAILED, finished_at=now, lease_expires_at=None, error_type="WorkerLost", error_message=reason
         ):

@@ -126,8 +126,10 @@ def _middleware(studio: StudioSettings) -> list[str]:
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
     ]
     if studio.auto_login:
-        middleware.insert(middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-                          "stripstudio.web.accounts.autologin.AutoLoginMiddleware")
+        middleware.insert(
+            middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+            "stripstudio.web.accounts.autologin.AutoLoginMiddleware",
+        )
     return middleware
 
 

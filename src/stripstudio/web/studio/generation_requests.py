@@ -65,11 +65,17 @@ def _for_mode(request, base: GenerationRequest, panel: models.Panel, payload: Ge
     if payload.mode == "inpaint":
         mask = _mask(request, payload.mask_id)
         return inpaint_request(
-            base, source.file.name, size, mask.file.name, grow=payload.grow, feather=payload.feather,
-            strength=payload.strength, prompt=payload.prompt,
+            base,
+            source.file.name,
+            size,
+            mask.file.name,
+            grow=payload.grow,
+            feather=payload.feather,
+            strength=payload.strength,
+            prompt=payload.prompt,
         )
     if payload.outpaint is None:
-        raise invalid("outpaint", "say how many pixels to add on which side, e.g. {\"right\": 256}")
+        raise invalid("outpaint", 'say how many pixels to add on which side, e.g. {"right": 256}')
     return outpaint_request(base, source.file.name, size, payload.outpaint, prompt=payload.prompt)
 
 

@@ -83,7 +83,10 @@ def create_comic(owner, comic: domain.Comic, assets: dict[str, models.Asset]) ->
         made.reference_images.set([assets[path] for path in character.reference_images])
     for position, panel in enumerate(comic.panels):
         made = models.Panel.objects.create(
-            owner=owner, comic=row, position=position, spec=panel_spec(panel),
+            owner=owner,
+            comic=row,
+            position=position,
+            spec=panel_spec(panel),
             sketch=assets[panel.sketch] if panel.sketch else None,
         )
         models.Bubble.objects.bulk_create(
@@ -109,8 +112,14 @@ def _asset(owner, path: str, data: bytes, checked: CleanImage | CleanModelFile) 
         )
     name, sha256 = store_bytes(checked.data, checked.extension)
     return models.Asset.objects.create(
-        owner=owner, kind=models.Asset.Kind.IMAGE, file=name, name=display, sha256=sha256, size=len(checked.data),
-        width=checked.width, height=checked.height,
+        owner=owner,
+        kind=models.Asset.Kind.IMAGE,
+        file=name,
+        name=display,
+        sha256=sha256,
+        size=len(checked.data),
+        width=checked.width,
+        height=checked.height,
     )
 
 
@@ -123,8 +132,15 @@ def _picked_image(owner, panel: models.Panel, data: bytes) -> None:
     seed = seed if isinstance(seed, int) and 0 <= seed < 2**32 else 0  # metadata from anyone: a number or nothing
     name, _sha = store_bytes(data, ".png")
     models.GeneratedImage.objects.create(
-        owner=owner, panel=panel, candidate=0, file=name, seed=seed, width=size[0], height=size[1],
-        parameters=parameters, picked=True,
+        owner=owner,
+        panel=panel,
+        candidate=0,
+        file=name,
+        seed=seed,
+        width=size[0],
+        height=size[1],
+        parameters=parameters,
+        picked=True,
     )
 
 
@@ -140,4 +156,3 @@ def _request_in(info: dict) -> dict:
 def script_files(comic: domain.Comic) -> list[str]:
     """The fields of a comic that name files (a script imported on its own cannot bring them)."""
     return [field.name for field in file_fields(comic)]
-

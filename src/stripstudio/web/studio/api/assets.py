@@ -28,7 +28,9 @@ def upload_limits() -> UploadLimits:
 
 @router.post("/assets", response={201: AssetOut})
 def upload_asset(
-    request, file: File[UploadedFile], kind: Form[models.Asset.Kind] = models.Asset.Kind.IMAGE,
+    request,
+    file: File[UploadedFile],
+    kind: Form[models.Asset.Kind] = models.Asset.Kind.IMAGE,
     comic_id: Form[int | None] = None,
 ):
     """Upload a picture (PNG, JPEG or WebP) or a model file (.safetensors); nothing is kept if it is rejected."""

@@ -48,7 +48,10 @@ def create_character(request, comic_id: int, payload: schemas.CharacterIn):
     check_loras(character.loras)
     _unique_name(comic, character.name)
     row = models.Character.objects.create(
-        owner=request.user, comic=comic, name=character.name, spec=character_spec(character),
+        owner=request.user,
+        comic=comic,
+        name=character.name,
+        spec=character_spec(character),
         position=_next_position(comic.characters),
     )
     row.reference_images.set(references)
@@ -136,7 +139,10 @@ def create_panel(request, comic_id: int, payload: schemas.PanelIn):
     panel = _valid_panel(comic, data)
     with transaction.atomic():
         row = models.Panel.objects.create(
-            owner=request.user, comic=comic, spec=panel_spec(panel), sketch=_sketch(request, sketch_id),
+            owner=request.user,
+            comic=comic,
+            spec=panel_spec(panel),
+            sketch=_sketch(request, sketch_id),
             position=_next_position(comic.panels),
         )
         if position is not None:
@@ -232,7 +238,9 @@ def create_bubble(request, panel_id: int, payload: schemas.BubbleIn):
     position = data.pop("position", None)
     bubble = _valid_bubble(panel, data)
     row = models.Bubble.objects.create(
-        owner=request.user, panel=panel, spec=bubble.model_dump(mode="json"),
+        owner=request.user,
+        panel=panel,
+        spec=bubble.model_dump(mode="json"),
         position=position if position is not None else _next_position(panel.bubbles),
     )
     return Status(201, bubble_out(row))

@@ -28,9 +28,7 @@ def _fields(model: type[BaseModel], drop: set[str], optional: bool) -> dict[str,
 
 def input_schema(model: type[BaseModel], name: str, *, drop: set[str] = frozenset(), optional=False, **extra):
     """A strict input schema with ``model``'s fields (all optional for PATCH), less ``drop``, plus ``extra``."""
-    return create_model(
-        name, __config__=ConfigDict(extra="forbid"), **_fields(model, set(drop), optional), **extra
-    )
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **_fields(model, set(drop), optional), **extra)
 
 
 ComicIn = input_schema(domain.Comic, "ComicIn", drop={"characters", "panels"})
@@ -42,14 +40,18 @@ CharacterIn = input_schema(
     domain.Character, "CharacterIn", drop={"reference_images"}, reference_image_ids=(list[RowId], [])
 )
 CharacterPatch = input_schema(
-    domain.Character, "CharacterPatch", drop={"reference_images"}, optional=True,
+    domain.Character,
+    "CharacterPatch",
+    drop={"reference_images"},
+    optional=True,
     reference_image_ids=(list[RowId] | None, None),
 )
 PanelIn = input_schema(
     domain.Panel, "PanelIn", drop={"sketch", "bubbles"}, sketch_id=(int | None, None), position=(Position | None, None)
 )
-PanelPatch = input_schema(domain.Panel, "PanelPatch", drop={"sketch", "bubbles"}, optional=True,
-                          sketch_id=(int | None, None))
+PanelPatch = input_schema(
+    domain.Panel, "PanelPatch", drop={"sketch", "bubbles"}, optional=True, sketch_id=(int | None, None)
+)
 BubbleIn = input_schema(domain.Bubble, "BubbleIn", position=(Position | None, None))
 BubblePatch = input_schema(domain.Bubble, "BubblePatch", optional=True, position=(Position | None, None))
 

@@ -9,16 +9,30 @@ from stripstudio.web.studio.api import schemas
 def asset_out(asset: models.Asset) -> schemas.AssetOut:
     """An asset with its download URL."""
     return schemas.AssetOut(
-        id=asset.pk, kind=asset.kind, name=asset.name, size=asset.size, sha256=asset.sha256,
-        width=asset.width, height=asset.height, url=f"/api/assets/{asset.pk}/file", created_at=asset.created_at,
+        id=asset.pk,
+        kind=asset.kind,
+        name=asset.name,
+        size=asset.size,
+        sha256=asset.sha256,
+        width=asset.width,
+        height=asset.height,
+        url=f"/api/assets/{asset.pk}/file",
+        created_at=asset.created_at,
     )
 
 
 def image_out(image: models.GeneratedImage) -> schemas.ImageOut:
     """A generated candidate with its download URL."""
     return schemas.ImageOut(
-        id=image.pk, panel_id=image.panel_id, job_id=image.job_id, candidate=image.candidate, seed=image.seed,
-        width=image.width, height=image.height, picked=image.picked, url=f"/api/images/{image.pk}/file",
+        id=image.pk,
+        panel_id=image.panel_id,
+        job_id=image.job_id,
+        candidate=image.candidate,
+        seed=image.seed,
+        width=image.width,
+        height=image.height,
+        picked=image.picked,
+        url=f"/api/images/{image.pk}/file",
         created_at=image.created_at,
     )
 
@@ -32,7 +46,10 @@ def panel_out(panel: models.Panel) -> schemas.PanelOut:
     """A panel with its sketch, bubbles and picked image."""
     picked = next((image for image in panel.images.all() if image.picked), None)
     return schemas.PanelOut(
-        id=panel.pk, comic_id=panel.comic_id, position=panel.position, spec=panel.spec,
+        id=panel.pk,
+        comic_id=panel.comic_id,
+        position=panel.position,
+        spec=panel.spec,
         sketch=asset_out(panel.sketch) if panel.sketch_id else None,
         bubbles=[bubble_out(b) for b in panel.bubbles.all()],
         picked_image=image_out(picked) if picked else None,
@@ -42,7 +59,10 @@ def panel_out(panel: models.Panel) -> schemas.PanelOut:
 def character_out(character: models.Character) -> schemas.CharacterOut:
     """A character with its reference images."""
     return schemas.CharacterOut(
-        id=character.pk, comic_id=character.comic_id, name=character.name, position=character.position,
+        id=character.pk,
+        comic_id=character.comic_id,
+        name=character.name,
+        position=character.position,
         spec={**character.spec, "name": character.name},
         reference_images=[asset_out(a) for a in character.reference_images.all()],
     )
@@ -51,25 +71,49 @@ def character_out(character: models.Character) -> schemas.CharacterOut:
 def comic_out(comic: models.Comic) -> schemas.ComicOut:
     """A comic's own fields and how many panels and characters it has."""
     return schemas.ComicOut(
-        id=comic.pk, title=comic.title, spec=comic.spec, panel_count=comic.panels.count(),
-        character_count=comic.characters.count(), created_at=comic.created_at, updated_at=comic.updated_at,
+        id=comic.pk,
+        title=comic.title,
+        spec=comic.spec,
+        panel_count=comic.panels.count(),
+        character_count=comic.characters.count(),
+        created_at=comic.created_at,
+        updated_at=comic.updated_at,
     )
 
 
 def job_out(job: models.Job) -> schemas.JobOut:
     """A job's state, with the URL of its event stream."""
     return schemas.JobOut(
-        id=job.pk, kind=job.kind, status=job.status, comic_id=job.comic_id, panel_id=job.panel_id,
-        progress=job.progress, step=job.step, total=job.total, message=job.message, error_type=job.error_type,
-        error_message=job.error_message, attempts=job.attempts, results=job.results, created_at=job.created_at,
-        started_at=job.started_at, finished_at=job.finished_at, events_url=f"/api/jobs/{job.pk}/events",
+        id=job.pk,
+        kind=job.kind,
+        status=job.status,
+        comic_id=job.comic_id,
+        panel_id=job.panel_id,
+        progress=job.progress,
+        step=job.step,
+        total=job.total,
+        message=job.message,
+        error_type=job.error_type,
+        error_message=job.error_message,
+        attempts=job.attempts,
+        results=job.results,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        events_url=f"/api/jobs/{job.pk}/events",
     )
 
 
 def export_out(export: models.Export) -> schemas.ExportOut:
     """An exported file with its download URL."""
     return schemas.ExportOut(
-        id=export.pk, comic_id=export.comic_id, job_id=export.job_id, format=export.format, name=export.name,
-        size=export.size, warnings=export.warnings, url=f"/api/exports/{export.pk}/file",
+        id=export.pk,
+        comic_id=export.comic_id,
+        job_id=export.job_id,
+        format=export.format,
+        name=export.name,
+        size=export.size,
+        warnings=export.warnings,
+        url=f"/api/exports/{export.pk}/file",
         created_at=export.created_at,
     )
