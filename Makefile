@@ -47,8 +47,11 @@ $(VENV)/.installed-dev: $(VENV)/.installed-ml
 	$(BIN)/python -m pip install --quiet -e ".[ml,dev]"
 	touch $@
 
+# Style and types: ruff (lint and format) and mypy (with the pydantic and Django plugins) on the whole package.
 lint: setup-dev
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python benchmarks/panel_latency.py
