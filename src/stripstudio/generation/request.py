@@ -8,7 +8,7 @@ Images are file paths, so a request round-trips through JSON unchanged.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -16,6 +16,8 @@ DEFAULT_SAMPLER = "dpmpp_2m"
 DEFAULT_SCHEDULER = "karras"
 DEFAULT_STEPS = 20
 DEFAULT_CFG = 8.0
+
+_T = TypeVar("_T")
 
 
 class Task(StrEnum):
@@ -164,6 +166,27 @@ class GenerationRequest(_Frozen):
         """Parse and validate a request written by :meth:`to_json`."""
         return cls.model_validate_json(text)
 
+    @property
+    def source_image(self) -> str:
+        """The init image of a task that needs one (the validator has checked that it is set)."""
+        return _required(self.init_image, "init_image", self.task)
+
+    @property
+    def inpaint_mask(self) -> MaskSpec:
+        """The mask of an inpaint request (the validator has checked that it is set)."""
+        return _required(self.mask, "mask", self.task)
+
+    @property
+    def outpaint_sides(self) -> OutpaintSpec:
+        """The canvas extension of an outpaint request (the validator has checked that it is set)."""
+        return _required(self.outpaint, "outpaint", self.task)
+
     def for_candidate(self, index: int) -> GenerationRequest:
         """The single-image request that reproduces candidate ``index`` (seed + index) on its own."""
         return self.model_copy(update={"seed": (self.seed + index) % 2**32, "num_images": 1})
+
+
+def _required(value: _T | None, name: str, task: Task) -> _T:
+    if value is None:
+        raise ValueError(f"task {task.value} needs {name}")
+    return value

@@ -129,8 +129,10 @@ def _request(sized: SizedBubble, points: Mapping[str, XY], panel_size: tuple[int
     bubble, (width, height) = sized.bubble, panel_size
     tail_to = None
     if sized.style.tail != TailStyle.NONE:
-        given = bubble.tail_x is not None and bubble.tail_y is not None
-        tail_to = (bubble.tail_x * width, bubble.tail_y * height) if given else _speaker(bubble, points, panel_size)
+        if bubble.tail_x is not None and bubble.tail_y is not None:
+            tail_to = (bubble.tail_x * width, bubble.tail_y * height)
+        else:
+            tail_to = _speaker(bubble, points, panel_size)
     return PlacementRequest(
         footprint=_local_footprint(sized),
         kind=bubble.kind,

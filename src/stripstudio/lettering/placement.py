@@ -88,11 +88,12 @@ def place_bubbles(
             board.occupy(requests[i], centre)
     previous: Polygon | None = None
     for i, request in enumerate(requests):
-        if centres[i] is None:
-            centres[i] = board.find(request, previous, label(i))
-            board.occupy(request, centres[i])
+        centre = centres[i]
+        if centre is None:
+            centre = centres[i] = board.find(request, previous, label(i))
+            board.occupy(request, centre)
         if request.kind != BubbleKind.SFX:
-            previous = affinity.translate(request.footprint, *centres[i])
+            previous = affinity.translate(request.footprint, *centre)
     return [c for c in centres if c is not None]
 
 

@@ -8,6 +8,7 @@ Very long words are broken with a hyphen only when nothing fits without breaking
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -162,7 +163,7 @@ def _token_choices(tokens: list[Token], chain: FontChain, size: int, widest: flo
         return
     for fraction in _BREAK_TARGETS:
         target = widest * fraction
-        broken = break_long_words(tokens, lambda text, target=target: chain.width(text, size) <= target)
+        broken = break_long_words(tokens, functools.partial(_fits, chain, size, target))
         if len(broken) > len(tokens):
             yield broken
 
@@ -233,3 +234,7 @@ def _build(
             )
         )
     return FittedText(frame.size, tuple(lines))
+
+
+def _fits(chain: FontChain, size: int, target: float, text: str) -> bool:
+    return chain.width(text, size) <= target

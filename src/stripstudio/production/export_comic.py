@@ -44,7 +44,7 @@ def pick_candidate(render_dir: Path, panel_id: str, candidate: int) -> None:
     """Record that candidate ``candidate`` (1-based, as in candidate-N.png) of ``panel_id`` is the one to use."""
     manifest = read_manifest(render_dir)
     render = manifest.panel(panel_id) if manifest else None
-    if render is None:
+    if manifest is None or render is None:
         raise ExportError(f"no rendered panel {panel_id!r} in {render_dir}", setting="panel")
     if not 1 <= candidate <= len(render.candidates):
         raise ExportError(f"panel {panel_id} has candidates 1 to {len(render.candidates)}", setting="candidate")

@@ -35,5 +35,6 @@ def _frontal_face_cascade():
             import cv2
         except ImportError:
             return None
-        _cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+        cascades = cv2.data.haarcascades  # type: ignore[attr-defined]  # cv2.data is missing from OpenCV's stubs
+        _cascade = cv2.CascadeClassifier(cascades + "haarcascade_frontalface_default.xml")
     return _cascade

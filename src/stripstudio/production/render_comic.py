@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -77,7 +78,7 @@ def render_comic(
     for planned in plan:
         manifest.model = planned.request.model.checkpoint
         previous = manifest.panel(planned.panel_id)
-        sink = (lambda event, pid=planned.panel_id: on_event(pid, event)) if on_event else (lambda event: None)
+        sink = functools.partial(_for_panel, on_event, planned.panel_id)
         images = run_job(engine, planned.request, sink, cancel, job_id=planned.panel_id)
         candidates = [
             CandidateFile(
@@ -111,3 +112,8 @@ def _remove_stale_candidates(panel_dir: Path, keep: list[CandidateFile], out_dir
     for old in panel_dir.glob("candidate-*.png"):
         if old not in kept:
             old.unlink()
+
+
+def _for_panel(on_event: PanelEventSink | None, panel_id: str, event: JobEvent) -> None:
+    if on_event is not None:
+        on_event(panel_id, event)

@@ -41,7 +41,9 @@ def resolve_files(data: dict[str, Any], base_dir: str | os.PathLike[str], check:
                 problems.append((("panels", i, "sketch"), _MISSING_SKETCH.format(panel["sketch"])))
     for i, character in _mappings(data.get("characters")):
         images = character.get("reference_images")
-        for j, image in enumerate(images if isinstance(images, list) else []):
+        if not isinstance(images, list):
+            continue
+        for j, image in enumerate(images):
             if _is_path(image):
                 images[j] = absolute_path(image.strip(), base_dir)
                 if check and not os.path.isfile(images[j]):

@@ -28,7 +28,9 @@ def expand_shorthand(data: dict[str, Any], positions: Positions) -> list[FieldPr
     panels = data.get("panels")
     for i, panel in enumerate(panels if isinstance(panels, list) else []):
         bubbles = panel.get("bubbles") if isinstance(panel, dict) else None
-        for j, bubble in enumerate(bubbles if isinstance(bubbles, list) else []):
+        if not isinstance(bubbles, list):
+            continue
+        for j, bubble in enumerate(bubbles):
             bubbles[j] = _expand_bubble(bubble, ("panels", i, "bubbles", j), names, positions, problems)
     return problems
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeGuard, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -61,9 +61,12 @@ def _reference_problems(
     """The domain's cross-reference checks, with stand-ins for parts that failed validation."""
     kept_cast, cast_index = _with_stand_ins(characters, cast, _character_stand_in)
     kept_scenes, scene_index = _with_stand_ins(panels, scenes, _panel_stand_in)
-    comic = Comic.model_construct(characters=kept_cast, panels=kept_scenes)
+    comic = _stand_in(Comic, characters=kept_cast, panels=kept_scenes)
     index = {"characters": cast_index, "panels": scene_index}
-    return [((path[0], index[path[0]][path[1]], *path[2:]), message) for path, message in comic.reference_problems()]
+    return [
+        ((path[0], index[str(path[0])][int(path[1])], *path[2:]), message)
+        for path, message in comic.reference_problems()
+    ]
 
 
 def _with_stand_ins(raw: list[Any], valid: list[Any], stand_in: Callable[[Any], Any]) -> tuple[list[Any], list[int]]:
@@ -80,7 +83,7 @@ def _with_stand_ins(raw: list[Any], valid: list[Any], stand_in: Callable[[Any], 
 def _character_stand_in(item: Any) -> Character | None:
     """An invalid character still has a name that panels may use."""
     name = item.get("name") if isinstance(item, dict) else None
-    return Character.model_construct(name=name.strip()) if _text(name) else None
+    return _stand_in(Character, name=name.strip()) if _text(name) else None
 
 
 def _panel_stand_in(item: Any) -> Panel | None:
@@ -91,12 +94,21 @@ def _panel_stand_in(item: Any) -> Panel | None:
     if not (isinstance(names, list) and all(_text(name) for name in names) and isinstance(bubbles, list)):
         return None
     speakers = [bubble.get("speaker") if isinstance(bubble, dict) else None for bubble in bubbles]
-    return Panel.model_construct(
+    return _stand_in(
+        Panel,
         id=item["id"].strip() if _text(item.get("id")) else None,
         characters=[name.strip() for name in names],
-        bubbles=[Bubble.model_construct(speaker=s.strip() if _text(s) else None) for s in speakers],
+        bubbles=[_stand_in(Bubble, speaker=s.strip() if _text(s) else None) for s in speakers],
     )
 
 
-def _text(value: Any) -> bool:
+def _text(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip())
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _stand_in(model: type[_Model], **fields: Any) -> _Model:
+    """A model built without validation from the fields that could be read: deliberately incomplete."""
+    return model.model_construct(**fields)

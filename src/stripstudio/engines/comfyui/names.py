@@ -90,7 +90,7 @@ def resolve_names(
             field="model.checkpoint",
         )
     loras = tuple(_lora(lora, object_info, url) for lora in prompt_loras(request))
-    controls = ()
+    controls: tuple[str, ...] = ()
     if request.task is Task.SKETCH_TO_IMAGE:
         controls = tuple(_control_model(c.kind, c.model, object_info, url) for c in request.controls)
     if request.task is Task.FACE_DETAIL:

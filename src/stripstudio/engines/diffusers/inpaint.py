@@ -12,8 +12,9 @@ from stripstudio.generation.request import GenerationRequest
 
 def run_inpaint(context: TaskContext, request: GenerationRequest) -> list[Image.Image]:
     """Repaint the white part of the mask (grown, then feathered) in ``num_images`` candidates."""
-    init = cover(load_image(request.init_image, "init_image"), request.width, request.height)
-    hard_mask, soft_mask = inpaint_masks(request.mask.image, init.size, request.mask.grow, request.mask.feather)
+    init = cover(load_image(request.source_image, "init_image"), request.width, request.height)
+    mask = request.inpaint_mask
+    hard_mask, soft_mask = inpaint_masks(mask.image, init.size, mask.grow, mask.feather)
     return inpaint_image(context, request, init, hard_mask, soft_mask)
 
 

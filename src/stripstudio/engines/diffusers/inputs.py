@@ -38,7 +38,7 @@ def inpaint_masks(path: str, size: tuple[int, int], grow: int, feather: int) -> 
     pixels farther than ``grow + feather`` from the painted area keep their exact values.
     """
     mask = cover(load_image(path, "mask.image", mode="L"), *size, resample=Image.Resampling.NEAREST)
-    hard = np.where(np.asarray(mask) > 127, 255, 0).astype(np.uint8)
+    hard: np.ndarray = np.where(np.asarray(mask) > 127, 255, 0).astype(np.uint8)
     if not hard.any():
         raise InvalidRequest("the mask is empty: paint the area to repaint in white", field="mask.image")
     if grow:

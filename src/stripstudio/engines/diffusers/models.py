@@ -12,6 +12,7 @@ import gc
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -46,7 +47,7 @@ class LoadedModel:
     """A checkpoint in memory: its base pipeline and the task pipelines derived from it."""
 
     source: ModelSource
-    base: object
+    base: Any
     device: torch.device
     dtype: torch.dtype
     memory: MemoryOptions
@@ -120,7 +121,7 @@ class ModelLoader:
             model.control_models[reference] = self._load_control(source, control.kind, model)
         return reference, model.control_models[reference]
 
-    def _load_base(self, source: ModelSource, ref: ModelRef):
+    def _load_base(self, source: ModelSource, ref: ModelRef) -> Any:
         from diffusers import StableDiffusionXLPipeline
 
         if source.kind is SourceKind.BUILTIN:
@@ -186,7 +187,7 @@ class ModelLoader:
             raise InvalidRequest(f"{reference!r} is not a VAE", field="model.vae")
         return self._from_pretrained(AutoencoderKL, source, "VAE")
 
-    def _load_control(self, source: ModelSource, kind: str, model: LoadedModel):
+    def _load_control(self, source: ModelSource, kind: str, model: LoadedModel) -> Any:
         from diffusers import ControlNetModel, T2IAdapter
 
         is_adapter = kind in ADAPTER_KINDS

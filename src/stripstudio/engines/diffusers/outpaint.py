@@ -22,18 +22,20 @@ def outpaint_geometry(width: int, height: int, spec: OutpaintSpec) -> tuple[int,
 def run_outpaint(context: TaskContext, request: GenerationRequest) -> list[Image.Image]:
     """Extend the init image by ``request.outpaint`` and inpaint the new strip (plus a small overlap)."""
     # 1. The init image as it is (its own size, not the request's: outpainting adds to it).
-    init = load_image(request.init_image, "init_image")
-    left, top, new_width, new_height = outpaint_geometry(*init.size, request.outpaint)
+    init = load_image(request.source_image, "init_image")
+    left, top, new_width, new_height = outpaint_geometry(*init.size, request.outpaint_sides)
     # 2. A larger canvas: the old picture in place, its border pixels stretched over the new area
     #    so the sampler starts from matching colours.
     pixels = np.asarray(init)
     right, bottom = new_width - init.width - left, new_height - init.height - top
     canvas = Image.fromarray(cv2.copyMakeBorder(pixels, top, bottom, left, right, cv2.BORDER_REPLICATE))
     # 3. Repaint the new area and `overlap` pixels of the old one, fading into the old picture.
-    overlap = request.outpaint.overlap
+    overlap = request.outpaint_sides.overlap
     keep = np.zeros((new_height, new_width), dtype=np.uint8)
     keep[top + overlap : top + init.height - overlap, left + overlap : left + init.width - overlap] = 255
-    keep[top : top + init.height, left : left + init.width][_inner_edges(init.size, request.outpaint, overlap)] = 255
+    keep[top : top + init.height, left : left + init.width][
+        _inner_edges(init.size, request.outpaint_sides, overlap)
+    ] = 255
     hard_mask = Image.fromarray(255 - keep, mode="L")
     soft_mask = feathered(hard_mask, overlap)
     resized = request.model_copy(update={"width": new_width, "height": new_height})

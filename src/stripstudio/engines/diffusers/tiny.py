@@ -8,6 +8,8 @@ deterministic. It draws coloured noise, never a picture.
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 
 from stripstudio.engines.diffusers.builtin_ids import TINY_CONTROLNET_ID, TINY_MODEL_ID, TINY_T2I_ADAPTER_ID  # noqa: F401
@@ -61,7 +63,7 @@ TINY_TEXT_ENCODER_CONFIG = dict(
 )
 
 
-def build_tiny_components() -> dict[str, object]:
+def build_tiny_components() -> dict[str, Any]:
     """The components of a StableDiffusionXLPipeline, built from configs with seeded random weights."""
     from diffusers import AutoencoderKL, EulerDiscreteScheduler, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection

@@ -7,9 +7,11 @@ prompt that keeps the character's gender. Needs the custom nodes ComfyUI-Impact-
 
 from __future__ import annotations
 
+from typing import Any
+
 from stripstudio.engines.comfyui.workflows.common import BuiltWorkflow, WorkflowBuilder
 
-FACE_DETAILER_SETTINGS = {
+FACE_DETAILER_SETTINGS: dict[str, Any] = {
     "guide_size": 512,
     "guide_size_for": True,
     "max_size": 1024,
@@ -34,7 +36,7 @@ FACE_DETAILER_SETTINGS = {
 def face_detail(builder: WorkflowBuilder) -> BuiltWorkflow:
     """LoadImage -> FaceDetailer(UltralyticsDetectorProvider, SAMLoader) -> SaveImage, per candidate."""
     request, graph = builder.request, builder.graph
-    image = builder.load_image(request.init_image)[0]
+    image = builder.load_image(request.source_image)[0]
     detector = graph.add("UltralyticsDetectorProvider", model_name=builder.names.face_detector)
     sam = graph.add("SAMLoader", model_name=builder.names.sam_model, device_mode="AUTO")
     samplers, outputs = [], []

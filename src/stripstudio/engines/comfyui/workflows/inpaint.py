@@ -19,8 +19,9 @@ MAX_BLUR_RADIUS = 31
 def inpaint(builder: WorkflowBuilder) -> BuiltWorkflow:
     """LoadImage + LoadImageMask -> GrowMask -> encode for inpaint -> KSampler -> composite -> SaveImage."""
     request, graph = builder.request, builder.graph
-    pixels = builder.fitted_image(request.init_image)
-    painted = graph.add("LoadImageMask", image=builder.names.image(request.mask.image), channel="red")
+    pixels = builder.fitted_image(request.source_image)
+    mask_spec = request.inpaint_mask
+    painted = graph.add("LoadImageMask", image=builder.names.image(mask_spec.image), channel="red")
     mask = graph.add(
         "ImageToMask",
         channel="red",
@@ -33,8 +34,8 @@ def inpaint(builder: WorkflowBuilder) -> BuiltWorkflow:
             crop="center",
         )[0],
     ).out
-    grown = graph.add("GrowMask", mask=mask, expand=request.mask.grow, tapered_corners=True).out
-    soft = soft_mask(builder, grown, request.mask.feather)
+    grown = graph.add("GrowMask", mask=mask, expand=mask_spec.grow, tapered_corners=True).out
+    soft = soft_mask(builder, grown, mask_spec.feather)
     paste = _paste_onto(builder, pixels, soft)
     if request.strength >= 1.0:
         latent = graph.add("VAEEncodeForInpaint", pixels=pixels, vae=builder.vae, mask=grown, grow_mask_by=0)

@@ -14,10 +14,10 @@ def _rounded_up(pixels: int) -> int:
 def outpaint(builder: WorkflowBuilder) -> BuiltWorkflow:
     """LoadImage -> ImagePadForOutpaint -> VAEEncodeForInpaint -> KSampler -> composite -> SaveImage."""
     request, graph = builder.request, builder.graph
-    spec = request.outpaint
+    spec = request.outpaint_sides
     padded = graph.add(
         "ImagePadForOutpaint",
-        image=builder.load_image(request.init_image)[0],
+        image=builder.load_image(request.source_image)[0],
         left=_rounded_up(spec.left),
         top=_rounded_up(spec.top),
         right=_rounded_up(spec.right),
