@@ -11,6 +11,7 @@ from stripstudio.cli.app import app
 from stripstudio.generation import GenerationRequest, Task
 
 from ..engines.diffusers.model_files import write_tiny_config_folder, write_tiny_lora, write_tiny_single_file
+from ..models.family_files import write_lora
 
 runner = CliRunner()
 
@@ -99,12 +100,14 @@ def test_models_list_shows_built_ins_and_files_in_the_model_folders(tmp_path, mo
     monkeypatch.setenv("STRIPSTUDIO_DATA_DIR", str(data_dir))
     write_tiny_lora(data_dir / "models" / "loras" / "leo.safetensors", seed=1)
     write_tiny_single_file(data_dir / "models" / "checkpoints" / "tinyxl.safetensors")
+    write_lora(data_dir / "models" / "loras" / "old.safetensors", "sd1")
     result = invoke("models", "list")
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert any("built-in" in line and "tiny-random-sdxl" in line for line in lines)
-    assert any("lora" in line and "leo" in line for line in lines)
-    assert any("checkpoint" in line and "tinyxl" in line for line in lines)
+    assert any("lora" in line and "SDXL" in line and "leo" in line for line in lines)
+    assert any("lora" in line and "SD 1.x" in line and "old" in line for line in lines)
+    assert any("checkpoint" in line and "SDXL" in line and "tinyxl" in line for line in lines)
 
 
 def test_models_check_finds_loads_or_explains(tmp_path, monkeypatch):
@@ -113,7 +116,7 @@ def test_models_check_finds_loads_or_explains(tmp_path, monkeypatch):
     config = write_tiny_config_folder(tmp_path / "tinyxl-config")
     result = invoke("models", "check", str(checkpoint), "--load", "--model-config", str(config))
     assert result.exit_code == 0, result.output
-    assert "ok" in result.output and "loaded" in result.output
+    assert "ok" in result.output and "loaded" in result.output and "SDXL checkpoint" in result.output
     result = invoke("models", "check", "leo", "--kind", "lora")
     assert result.exit_code == 1 and "LoRA 'leo' not found" in result.output
     header_end = 8 + int.from_bytes(checkpoint.read_bytes()[:8], "little")

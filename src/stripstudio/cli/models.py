@@ -19,9 +19,9 @@ app = typer.Typer(help="List and check checkpoints, LoRAs and control models.", 
 def list_command() -> None:
     """Every model found in the model folders and the hub cache, and the built-in ones."""
     settings = load_settings()
-    table = Table("kind", "name", "where")
+    table = Table("kind", "family", "name", "where")
     for entry in list_models(settings):
-        table.add_row(entry.kind, entry.name, entry.location)
+        table.add_row(entry.kind, entry.family, entry.name, entry.location)
     console.print(table)
     console.print(f"Model folders: {', '.join(str(d) for d in settings.model_search_dirs())}")
 

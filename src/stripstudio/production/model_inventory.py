@@ -7,7 +7,8 @@ from pathlib import Path
 
 from stripstudio.engines.diffusers.locate import BUILTIN_IDS, ModelLocator, SourceKind
 from stripstudio.generation.errors import InvalidRequest
-from stripstudio.modelfiles import BadModelFile, classify_model_file, read_safetensors_header
+from stripstudio.modelfiles import BadModelFile, read_safetensors_header
+from stripstudio.models.families import Family, Kind, detect_file, detect_folder
 from stripstudio.settings import StudioSettings
 
 _SUBFOLDER_KINDS = {
@@ -23,16 +24,20 @@ _SUBFOLDER_KINDS = {
 
 @dataclass(frozen=True)
 class ModelEntry:
-    """One model found: its kind, the name to use in scripts, and where it is."""
+    """One model found: its kind, the name to use in scripts, where it is, and its model family."""
 
     kind: str
     name: str
     location: str
+    family: str = ""
 
 
 def list_models(settings: StudioSettings) -> list[ModelEntry]:
     """Built-in models, files and folders in the model folders, and hub models in the local cache."""
-    entries = [ModelEntry("built-in", ref, "random weights, for tests and demos") for ref in sorted(BUILTIN_IDS)]
+    entries = [
+        ModelEntry("built-in", ref, "random weights, for tests and demos", Family.SDXL.label)
+        for ref in sorted(BUILTIN_IDS)
+    ]
     for folder in settings.model_search_dirs():
         entries += _scan_folder(folder)
     entries += _scan_hub_cache()
@@ -43,20 +48,24 @@ def _scan_folder(folder: Path) -> list[ModelEntry]:
     found = []
     for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
         if path.is_file() and path.suffix == ".safetensors":
-            found.append(ModelEntry(_file_kind(path, folder), path.stem, str(path)))
+            found.append(_file_entry(path, folder))
         elif path.is_dir() and (path / "model_index.json").is_file():
-            found.append(ModelEntry("checkpoint", path.name, str(path)))
+            found.append(ModelEntry("checkpoint", path.name, str(path), detect_folder(path).family.label))
     return found
 
 
-def _file_kind(path: Path, root: Path) -> str:
-    first = path.relative_to(root).parts[0]
-    if first in _SUBFOLDER_KINDS and len(path.relative_to(root).parts) > 1:
-        return _SUBFOLDER_KINDS[first]
+def _file_entry(path: Path, root: Path) -> ModelEntry:
+    """A file's kind from its tensors (or, when they say nothing, the folder it is in) and its family."""
     try:
-        return classify_model_file(read_safetensors_header(path))
+        found = detect_file(path)
     except (BadModelFile, OSError):
-        return "unreadable"
+        return ModelEntry("unreadable", path.stem, str(path))
+    kind = found.kind.value
+    first = path.relative_to(root).parts[0]
+    if found.kind is Kind.UNKNOWN and first in _SUBFOLDER_KINDS and len(path.relative_to(root).parts) > 1:
+        kind = _SUBFOLDER_KINDS[first]
+    family = "" if found.family is Family.UNKNOWN else found.family.label
+    return ModelEntry(kind, path.stem, str(path), family)
 
 
 def _scan_hub_cache() -> list[ModelEntry]:
@@ -94,7 +103,7 @@ def check_model(
             tensors = len(read_safetensors_header(Path(location))) - 1
         except BadModelFile as error:
             raise InvalidRequest(str(error), field=kind) from error
-        detail = f"{location} (.safetensors, {tensors} tensors)"
+        detail = f"{location} (.safetensors, {tensors} tensors, {detect_file(Path(location)).describe()})"
     else:
         detail = f"{location} ({source_kind.value})"
     if load and kind == "checkpoint":
