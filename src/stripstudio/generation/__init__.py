@@ -12,6 +12,7 @@ from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.generation.images import GeneratedImage
 from stripstudio.generation.request import (
     ControlInput,
+    FaceDetailSpec,
     GenerationRequest,
     LoraSpec,
     MaskSpec,
@@ -24,6 +25,7 @@ from stripstudio.generation.request import (
 __all__ = [
     "CancelSignal",
     "ControlInput",
+    "FaceDetailSpec",
     "Engine",
     "EngineCapabilities",
     "EngineUnavailable",

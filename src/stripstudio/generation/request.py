@@ -110,6 +110,29 @@ class ControlInput(_Frozen):
         return cls(kind=kind, image=image, strength=follow_sketch, start_percent=0.0, end_percent=follow_sketch)
 
 
+# Face detectors every in-process engine has (stripstudio.faces); anything else names a model file.
+BUILT_IN_FACE_DETECTORS = ("auto", "opencv", "anime")
+
+
+class FaceDetailSpec(_Frozen):
+    """How faces are found and redrawn (the thesis' Face Detailer; ComfyUI Impact Pack's names in brackets).
+
+    ``detector``: ``auto`` (the engine's default), ``opencv`` (photos), ``anime`` (manga/anime
+    drawings), or the file name of a face model in the model folders. Each face's box is grown by
+    ``dilation`` pixels [bbox_dilation]; a crop ``padding`` times the face's size [bbox_crop_factor]
+    is redrawn at ``draw_size`` pixels on its longer side [guide_size for the crop region] and
+    pasted back through the grown box feathered inward by ``feather`` pixels, so nothing outside
+    the faces changes. Faces narrower than ``min_size`` pixels are left alone [drop_size].
+    """
+
+    detector: str = Field("auto", min_length=1, max_length=200)
+    padding: float = Field(3.0, ge=1.0, le=10.0)
+    draw_size: int = Field(1024, ge=64, le=2048, multiple_of=8)
+    dilation: int = Field(10, ge=0, le=256)
+    feather: int = Field(5, ge=0, le=100)
+    min_size: int = Field(24, ge=1, le=4096)
+
+
 class Region(_Frozen):
     """A prompt that applies to one area (x, y, width, height as fractions of the image)."""
 
@@ -137,6 +160,7 @@ class GenerationRequest(_Frozen):
     init_image: str | None = None
     mask: MaskSpec | None = None
     outpaint: OutpaintSpec | None = None
+    face_detail: FaceDetailSpec | None = Field(None, description="face_detail only; None means the defaults.")
     controls: tuple[ControlInput, ...] = ()
     reference_images: tuple[str, ...] = ()
     regions: tuple[Region, ...] = ()

@@ -1,40 +1,22 @@
-"""Finding faces in a drawn panel so that lettering does not cover them (OpenCV's offline detector)."""
+"""Finding faces in a drawn panel so that lettering does not cover them."""
 
 from __future__ import annotations
 
 from PIL import Image
 
-FaceBox = tuple[float, float, float, float]  # left, top, width, height as fractions of the panel
+from stripstudio.faces import detect_faces
 
-_DETECTION_WIDTH = 640
-_cascade = None
+FaceBox = tuple[float, float, float, float]  # left, top, width, height as fractions of the panel
 
 
 def find_faces(image: Image.Image) -> list[FaceBox]:
-    """Face boxes in ``image`` from OpenCV's frontal-face Haar cascade; empty if OpenCV is not installed.
+    """Face boxes in ``image`` as fractions of its size, from the offline detectors (photos and drawings).
 
-    A cheap, offline detector: it misses stylised faces and finds some that are not there, which
-    only moves bubbles a little, so it is good enough to keep lettering off faces.
+    A face missed, or one found where there is none, only moves a bubble a little, so the cheap
+    detectors are good enough to keep lettering off faces.
     """
-    cascade = _frontal_face_cascade()
-    if cascade is None:
-        return []
-    import numpy as np
-
-    scale = min(1.0, _DETECTION_WIDTH / image.width)
-    small = image.convert("L").resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))))
-    found = cascade.detectMultiScale(np.asarray(small), scaleFactor=1.1, minNeighbors=5, minSize=(24, 24))
-    width, height = small.size
-    return [(x / width, y / height, w / width, h / height) for x, y, w, h in (found if len(found) else [])]
-
-
-def _frontal_face_cascade():
-    global _cascade
-    if _cascade is None:
-        try:
-            import cv2
-        except ImportError:
-            return None
-        cascades = cv2.data.haarcascades  # type: ignore[attr-defined]  # cv2.data is missing from OpenCV's stubs
-        _cascade = cv2.CascadeClassifier(cascades + "haarcascade_frontalface_default.xml")
-    return _cascade
+    width, height = image.size
+    return [
+        (face.left / width, face.top / height, face.width / width, face.height / height)
+        for face in detect_faces(image, "auto")
+    ]

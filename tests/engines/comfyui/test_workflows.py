@@ -12,6 +12,7 @@ from stripstudio.engines.comfyui.names import match_file, resolve_names
 from stripstudio.engines.comfyui.workflows import ServerNames, WorkflowOptions, build_workflow
 from stripstudio.generation import (
     ControlInput,
+    FaceDetailSpec,
     GenerationRequest,
     InvalidRequest,
     LoraSpec,
@@ -82,6 +83,16 @@ def test_face_detail_is_valid_where_the_impact_pack_is_installed(server_with_imp
     assert check_graph(graph, server_with_impact_pack) == []
     detailer = nodes(graph, "FaceDetailer")[0]["inputs"]
     assert detailer["denoise"] == 0.45 and detailer["sampler_name"] == "dpmpp_2m"
+
+
+def test_face_detail_settings_follow_the_request(server_with_impact_pack):
+    spec = FaceDetailSpec(padding=2.5, draw_size=768, dilation=4, feather=12, min_size=40)
+    graph = build_workflow(request(Task.FACE_DETAIL, face_detail=spec), NAMES).graph.to_api()
+    assert check_graph(graph, server_with_impact_pack) == []
+    detailer = nodes(graph, "FaceDetailer")[0]["inputs"]
+    assert (detailer["bbox_crop_factor"], detailer["guide_size"], detailer["max_size"]) == (2.5, 768, 768)
+    assert detailer["guide_size_for"] is False
+    assert (detailer["bbox_dilation"], detailer["feather"], detailer["drop_size"]) == (4, 12, 40)
 
 
 def test_face_detail_without_the_impact_pack_names_what_to_install():
@@ -190,6 +201,21 @@ def test_a_missing_checkpoint_lists_what_the_server_has():
     message = str(caught.value)
     assert "checkpoint 'dynavisionXL' is not on the ComfyUI server http://gpu:8188" in message
     assert "tiny_sdxl.safetensors" in message and "models/checkpoints" in message
+
+
+@pytest.mark.parametrize("detector", ["opencv", "anime"])
+def test_built_in_face_detectors_are_refused_at_their_field_with_what_to_use(server_with_impact_pack, detector):
+    face_request = request(Task.FACE_DETAIL, face_detail=FaceDetailSpec(detector=detector))
+    with pytest.raises(InvalidRequest) as caught:
+        resolve_names(face_request, server_with_impact_pack, {}, "u", face_detector="f", sam_model="s")
+    assert caught.value.field == "face_detail.detector"
+    assert "runs in the diffusers engine only" in str(caught.value) and "'auto'" in str(caught.value)
+
+
+def test_a_face_model_named_in_the_request_is_used(server_with_impact_pack):
+    face_request = request(Task.FACE_DETAIL, face_detail=FaceDetailSpec(detector="bbox/face_yolov8m.pt"))
+    names = resolve_names(face_request, server_with_impact_pack, {}, "u", face_detector="f", sam_model="s")
+    assert names.face_detector == "bbox/face_yolov8m.pt"
 
 
 def test_names_are_matched_without_folder_or_extension():

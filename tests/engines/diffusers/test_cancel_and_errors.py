@@ -94,6 +94,6 @@ def test_loaded_models_are_reused(engine, tmp_path):
 def test_tasks_the_engine_lacks_are_refused_by_name(engine, tmp_path):
     picture = tmp_path / "p.png"
     Image.new("RGB", (64, 64)).save(picture)
-    with pytest.raises(InvalidRequest, match="task: the diffusers engine cannot do face_detail"):
-        engine.run(tiny_request(task="face_detail", init_image=str(picture)), lambda event: None)
-    assert "face_detail" not in engine.capabilities().tasks
+    with pytest.raises(InvalidRequest, match="task: the diffusers engine cannot do upscale"):
+        engine.run(tiny_request(task="upscale", init_image=str(picture)), lambda event: None)
+    assert "upscale" not in engine.capabilities().tasks

@@ -8,7 +8,7 @@ from typing import Any
 from stripstudio.engines.comfyui.check import input_choices
 from stripstudio.engines.comfyui.workflows.common import ServerNames, prompt_loras
 from stripstudio.generation.errors import InvalidRequest
-from stripstudio.generation.request import GenerationRequest, LoraSpec, Task
+from stripstudio.generation.request import BUILT_IN_FACE_DETECTORS, FaceDetailSpec, GenerationRequest, LoraSpec, Task
 
 CONTROL_KEYWORDS = {
     "sketch": ("sketch", "t2i"),
@@ -94,7 +94,7 @@ def resolve_names(
     if request.task is Task.SKETCH_TO_IMAGE:
         controls = tuple(_control_model(c.kind, c.model, object_info, url) for c in request.controls)
     if request.task is Task.FACE_DETAIL:
-        face_detector = _face_detector(face_detector, object_info)
+        face_detector = _face_detector(_wanted_detector(request, face_detector), object_info)
         sam_model = match_file(sam_model, input_choices(object_info, "SAMLoader", "model_name")) or sam_model
     return ServerNames(
         checkpoint=checkpoint,
@@ -104,6 +104,20 @@ def resolve_names(
         face_detector=face_detector,
         sam_model=sam_model,
     )
+
+
+def _wanted_detector(request: GenerationRequest, configured: str) -> str:
+    """The request's face detector if it names a model file, else the configured one."""
+    detector = (request.face_detail or FaceDetailSpec()).detector
+    if detector == "auto":
+        return configured
+    if detector in BUILT_IN_FACE_DETECTORS:
+        raise InvalidRequest(
+            f"the {detector!r} face detector runs in the diffusers engine only; a ComfyUI server finds faces with "
+            "its Ultralytics models: use 'auto' or a model's name such as 'bbox/face_yolov8m.pt'",
+            field="face_detail.detector",
+        )
+    return detector
 
 
 def _face_detector(wanted: str, object_info: dict[str, Any]) -> str:

@@ -6,6 +6,7 @@ import threading
 
 from PIL import Image
 
+from stripstudio.engines.diffusers.face_detail import run_face_detail
 from stripstudio.engines.diffusers.image_to_image import run_image_to_image
 from stripstudio.engines.diffusers.inpaint import run_inpaint
 from stripstudio.engines.diffusers.locate import ModelLocator
@@ -37,11 +38,12 @@ _TASKS = {
     Task.INPAINT: run_inpaint,
     Task.OUTPAINT: run_outpaint,
     Task.SKETCH_TO_IMAGE: run_sketch_to_image,
+    Task.FACE_DETAIL: run_face_detail,
 }
 
 
 class DiffusersEngine:
-    """Runs SDXL in this process with diffusers: text, image, inpaint, outpaint and sketch tasks.
+    """Runs SDXL in this process with diffusers: text, image, inpaint, outpaint, sketch and face detail tasks.
 
     Pipelines stay loaded between requests (``model_cache_size`` models); one request runs at a
     time. Built from the studio settings: device, dtype, offload, VAE tiling/slicing, model folders.

@@ -42,7 +42,8 @@ class StepReporter:
     """Turns pipeline step callbacks into PROGRESS/PREVIEW events and stops the loop on cancel.
 
     Steps are counted over all candidates: candidate ``k`` of ``n`` with ``s`` steps reports
-    ``k*s + i`` of ``n*s``.
+    ``k*s + i`` of ``n*s``. A candidate drawn in ``parts`` sampling runs (one per face, for face
+    detail) counts ``parts*s`` steps; ``part`` is the run under way.
     """
 
     def __init__(self, on_event: EventSink, cancel: CancelSignal | None, candidates: int, previews: bool):
@@ -51,6 +52,8 @@ class StepReporter:
         self.candidates = candidates
         self.previews = previews
         self.candidate = 0
+        self.parts = 1
+        self.part = 0
 
     def on_step_end(self, pipe, step_index: int, timestep, callback_kwargs: dict) -> dict:
         """``callback_on_step_end`` for current diffusers pipelines."""
@@ -65,8 +68,9 @@ class StepReporter:
 
     def _step(self, step_index: int, steps: int, latents: torch.Tensor | None) -> None:
         done = step_index + 1
-        total = steps * self.candidates
-        self.on_event(JobEvent.progress(self.candidate * steps + done, total, self.candidate))
+        total = steps * self.candidates * self.parts
+        runs_before = self.candidate * self.parts + self.part
+        self.on_event(JobEvent.progress(runs_before * steps + done, total, self.candidate))
         if self.previews and latents is not None and (done % PREVIEW_EVERY == 0 or done == steps):
             self.on_event(
                 JobEvent(kind=EventKind.PREVIEW, candidate=self.candidate, preview=_png(latent_preview(latents)))

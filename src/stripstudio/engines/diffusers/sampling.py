@@ -53,24 +53,39 @@ def sample_candidates(
     base_scheduler_config = dict(pipe.scheduler.config)
     images = []
     for index in range(request.num_images):
-        check_cancel(context.cancel)
-        seed = (request.seed + index) % 2**32
         reporter.candidate = index
-        pipe.scheduler = make_scheduler(request.sampler, request.scheduler, base_scheduler_config, seed=seed)
-        hooks = (
-            {"callback": reporter.legacy_callback, "callback_steps": 1}
-            if legacy_callback
-            else {"callback_on_step_end": reporter.on_step_end}
+        image = draw_once(
+            pipe, request, {**embeddings, **call_kwargs}, index, reporter, base_scheduler_config, legacy_callback
         )
-        result = pipe(
-            **embeddings,
-            **call_kwargs,
-            num_inference_steps=request.num_inference_steps,
-            guidance_scale=request.guidance_scale,
-            generator=torch.Generator("cpu").manual_seed(seed),
-            **hooks,
-        )
-        image = finish(result.images[0]) if finish else result.images[0]
+        image = finish(image) if finish else image
         context.on_image(index, image)
         images.append(image)
     return images
+
+
+def draw_once(
+    pipe,
+    request: GenerationRequest,
+    call_kwargs: dict,
+    candidate: int,
+    reporter: StepReporter,
+    base_scheduler_config: dict,
+    legacy_callback: bool = False,
+) -> Image.Image:
+    """One sampling run of ``pipe`` with candidate ``candidate``'s seed (seed + candidate) and scheduler."""
+    check_cancel(reporter.cancel)
+    seed = (request.seed + candidate) % 2**32
+    pipe.scheduler = make_scheduler(request.sampler, request.scheduler, base_scheduler_config, seed=seed)
+    hooks = (
+        {"callback": reporter.legacy_callback, "callback_steps": 1}
+        if legacy_callback
+        else {"callback_on_step_end": reporter.on_step_end}
+    )
+    result = pipe(
+        **call_kwargs,
+        num_inference_steps=request.num_inference_steps,
+        guidance_scale=request.guidance_scale,
+        generator=torch.Generator("cpu").manual_seed(seed),
+        **hooks,
+    )
+    return result.images[0]

@@ -10,24 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from stripstudio.engines.comfyui.workflows.common import BuiltWorkflow, WorkflowBuilder
+from stripstudio.generation.request import FaceDetailSpec
 
 FACE_DETAILER_SETTINGS: dict[str, Any] = {
-    "guide_size": 512,
-    "guide_size_for": True,
-    "max_size": 1024,
-    "feather": 5,
     "noise_mask": True,
     "force_inpaint": True,
     "bbox_threshold": 0.5,
-    "bbox_dilation": 10,
-    "bbox_crop_factor": 3.0,
     "sam_detection_hint": "center-1",
     "sam_dilation": 0,
     "sam_threshold": 0.93,
     "sam_bbox_expansion": 0,
     "sam_mask_hint_threshold": 0.7,
     "sam_mask_hint_use_negative": "False",
-    "drop_size": 10,
     "wildcard": "",
     "cycle": 1,
 }
@@ -58,7 +52,21 @@ def face_detail(builder: WorkflowBuilder) -> BuiltWorkflow:
             bbox_detector=detector[0],
             sam_model_opt=sam[0],
             **FACE_DETAILER_SETTINGS,
+            **spec_settings(request.face_detail or FaceDetailSpec()),
         )
         samplers.append(detailer.id)
         outputs.append(builder.save(detailer[0], index).id)
     return BuiltWorkflow(graph, tuple(samplers), tuple(outputs))
+
+
+def spec_settings(spec: FaceDetailSpec) -> dict[str, Any]:
+    """The request's face-detail settings under FaceDetailer's names (the crop is drawn at ``draw_size``)."""
+    return {
+        "guide_size": spec.draw_size,
+        "guide_size_for": False,  # the size is the crop region's, as in the diffusers engine
+        "max_size": spec.draw_size,
+        "feather": spec.feather,
+        "bbox_dilation": spec.dilation,
+        "bbox_crop_factor": spec.padding,
+        "drop_size": spec.min_size,
+    }

@@ -1,0 +1,116 @@
+"""Face detail (the thesis' Face Detailer): redraw every face larger, then paste it back.
+
+Faces are found offline (:mod:`stripstudio.faces`); each is cropped with padding, scaled so the
+crop is ``draw_size`` pixels on its longer side, repainted image-to-image with the request's
+prompt (a face description that keeps the gender), sampler and denoise (``strength``, 0.45 is the
+thesis' value), scaled back and pasted through its grown face box feathered inward. Every pixel
+outside those boxes keeps its exact value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from diffusers import StableDiffusionXLImg2ImgPipeline
+from PIL import Image
+
+from stripstudio.engines.diffusers.inputs import feathered, load_image
+from stripstudio.engines.diffusers.progress import StepReporter
+from stripstudio.engines.diffusers.sampling import TaskContext, draw_once
+from stripstudio.faces import Face, FaceDetectorUnavailable, detect_faces
+from stripstudio.generation.errors import InvalidRequest
+from stripstudio.generation.events import JobEvent
+from stripstudio.generation.request import FaceDetailSpec, GenerationRequest
+
+Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels
+
+
+@dataclass(frozen=True)
+class FacePlan:
+    """Where one face is redrawn: the crop, the size it is drawn at, and the paste mask (crop-sized)."""
+
+    face: Face
+    crop: Box
+    draw_size: tuple[int, int]
+    mask: Image.Image
+
+
+def run_face_detail(context: TaskContext, request: GenerationRequest) -> list[Image.Image]:
+    """Every face of the init image redrawn, for each candidate (seed + k); no face: the image unchanged."""
+    spec = request.face_detail or FaceDetailSpec()
+    # 1. The picture at its own size, and its faces (model files may come from the model folders).
+    picture = load_image(request.source_image, "init_image")
+    model_dirs = tuple(context.loader.locator.search_dirs)
+    plans = [plan_face(face, picture.size, spec) for face in find_faces(picture, spec, model_dirs)]
+    context.on_event(JobEvent.progress(0, 1, 0, message=_found(plans)))
+    # 2. The img2img pipeline sharing the checkpoint's weights, and the prompt embeddings once.
+    pipe = context.model.pipeline(StableDiffusionXLImg2ImgPipeline)
+    embeddings = context.embeddings(pipe, request).as_kwargs()
+    scheduler_config = dict(pipe.scheduler.config)
+    reporter = StepReporter(context.on_event, context.cancel, request.num_images, request.previews)
+    reporter.parts = max(1, len(plans))
+    # 3. Per candidate: each face redrawn with the candidate's seed and pasted back.
+    images = []
+    for index in range(request.num_images):
+        reporter.candidate = index
+        result = picture.copy()
+        for part, plan in enumerate(plans):
+            reporter.part = part
+            crop = picture.crop(plan.crop).resize(plan.draw_size, Image.Resampling.LANCZOS)
+            call = {**embeddings, "image": crop, "strength": request.strength}
+            redrawn = draw_once(pipe, request, call, index, reporter, scheduler_config)
+            size = (plan.crop[2] - plan.crop[0], plan.crop[3] - plan.crop[1])
+            patch = Image.composite(redrawn.resize(size, Image.Resampling.LANCZOS), picture.crop(plan.crop), plan.mask)
+            result.paste(patch, plan.crop[:2])
+        context.on_image(index, result)
+        images.append(result)
+    return images
+
+
+def find_faces(picture: Image.Image, spec: FaceDetailSpec, model_dirs: tuple[Path, ...] = ()) -> list[Face]:
+    """The faces to redraw; a detector that cannot run is the request's error, at its field."""
+    try:
+        return detect_faces(picture, spec.detector, min_size=spec.min_size, model_dirs=model_dirs)
+    except FaceDetectorUnavailable as error:
+        raise InvalidRequest(str(error), field="face_detail.detector") from error
+
+
+def plan_face(face: Face, size: tuple[int, int], spec: FaceDetailSpec) -> FacePlan:
+    """The padded crop around ``face`` (inside the picture), its drawing size and its paste mask."""
+    width, height = size
+    grown = _clamped(
+        (face.left - spec.dilation, face.top - spec.dilation),
+        (face.left + face.width + spec.dilation, face.top + face.height + spec.dilation),
+        size,
+    )
+    side = max(face.width, face.height) * spec.padding
+    centre_x, centre_y = face.left + face.width / 2, face.top + face.height / 2
+    crop_width, crop_height = min(width, round(side)), min(height, round(side))
+    left = int(min(max(0, round(centre_x - crop_width / 2)), width - crop_width))
+    top = int(min(max(0, round(centre_y - crop_height / 2)), height - crop_height))
+    crop = (left, top, left + crop_width, top + crop_height)
+    # The grown face box must lie inside the crop for the mask to cover it.
+    crop = (min(crop[0], grown[0]), min(crop[1], grown[1]), max(crop[2], grown[2]), max(crop[3], grown[3]))
+    hard = np.zeros((crop[3] - crop[1], crop[2] - crop[0]), dtype=np.uint8)
+    hard[grown[1] - crop[1] : grown[3] - crop[1], grown[0] - crop[0] : grown[2] - crop[0]] = 255
+    mask = feathered(Image.fromarray(hard, mode="L"), spec.feather)
+    return FacePlan(face, crop, _drawing_size(crop, spec.draw_size), mask)
+
+
+def _clamped(top_left: tuple[int, int], bottom_right: tuple[int, int], size: tuple[int, int]) -> Box:
+    return (max(0, top_left[0]), max(0, top_left[1]), min(size[0], bottom_right[0]), min(size[1], bottom_right[1]))
+
+
+def _drawing_size(crop: Box, draw_size: int) -> tuple[int, int]:
+    """The crop scaled to ``draw_size`` on its longer side, each side a multiple of 8 (at least 64)."""
+    width, height = crop[2] - crop[0], crop[3] - crop[1]
+    scale = draw_size / max(width, height)
+    return tuple(max(64, round(side * scale / 8) * 8) for side in (width, height))  # type: ignore[return-value]
+
+
+def _found(plans: list[FacePlan]) -> str:
+    if not plans:
+        return "no faces found: the picture is returned unchanged"
+    return f"{len(plans)} face{'s' if len(plans) != 1 else ''} found"
