@@ -134,10 +134,23 @@ class FaceDetailSpec(_Frozen):
 
 
 class Region(_Frozen):
-    """A prompt that applies to one area (x, y, width, height as fractions of the image)."""
+    """A prompt that applies to one area: a box (x, y, width, height as fractions of the image) or a painted mask.
 
-    prompt: str
-    box: tuple[float, float, float, float]
+    The region's prompt (a character's look, clothes and trigger words) is only attended to inside
+    the area; the request's own prompt (the shared scene) applies everywhere. A mask image, white
+    inside, takes precedence over the box.
+    """
+
+    prompt: str = Field(min_length=1)
+    box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
+    mask: str | None = None
+
+    @model_validator(mode="after")
+    def _box_inside_the_image(self) -> Region:
+        x, y, width, height = self.box
+        if not (0 <= x < 1 and 0 <= y < 1 and 0 < width <= 1 - x + 1e-9 and 0 < height <= 1 - y + 1e-9):
+            raise ValueError("box must be x, y, width, height as fractions of the image, inside it (e.g. 0, 0, 0.5, 1)")
+        return self
 
 
 class GenerationRequest(_Frozen):
@@ -163,7 +176,7 @@ class GenerationRequest(_Frozen):
     face_detail: FaceDetailSpec | None = Field(None, description="face_detail only; None means the defaults.")
     controls: tuple[ControlInput, ...] = ()
     reference_images: tuple[str, ...] = ()
-    regions: tuple[Region, ...] = ()
+    regions: tuple[Region, ...] = Field((), max_length=8)
     previews: bool = Field(False, description="Send cheap preview images while sampling.")
 
     @model_validator(mode="after")

@@ -91,3 +91,16 @@ def test_an_unusable_detector_is_refused_at_its_field(engine, photo):
     with pytest.raises(InvalidRequest) as caught:
         engine.run(face_request(photo, face_detail=FaceDetailSpec(detector="missing.onnx")), lambda event: None)
     assert caught.value.field == "face_detail.detector"
+
+
+def test_each_face_gets_the_prompt_of_the_region_it_is_in(engine, photo):
+    from stripstudio.engines.diffusers.face_detail import face_prompt
+    from stripstudio.generation.request import Region
+
+    (face,) = detect_faces(astronaut(), "auto")
+    left, right = Region(prompt="Mia, red hair", box=(0, 0, 0.5, 1)), Region(prompt="Leo", box=(0.5, 0, 0.5, 1))
+    request = face_request(photo, regions=(left, right))
+    assert face_prompt(request, face, astronaut().size) == "beautiful young woman face, cartoon style, Mia, red hair"
+    (with_region,) = engine.run(request, lambda event: None)
+    (without,) = engine.run(face_request(photo), lambda event: None)
+    assert with_region.image.tobytes() != without.image.tobytes()

@@ -22,7 +22,7 @@ from stripstudio.engines.diffusers.sampling import TaskContext, draw_once
 from stripstudio.faces import Face, FaceDetectorUnavailable, detect_faces
 from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.events import JobEvent
-from stripstudio.generation.request import FaceDetailSpec, GenerationRequest
+from stripstudio.generation.request import FaceDetailSpec, GenerationRequest, Region
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels
 
@@ -45,9 +45,13 @@ def run_face_detail(context: TaskContext, request: GenerationRequest) -> list[Im
     model_dirs = tuple(context.loader.locator.search_dirs)
     plans = [plan_face(face, picture.size, spec) for face in find_faces(picture, spec, model_dirs)]
     context.on_event(JobEvent.progress(0, 1, 0, message=_found(plans)))
-    # 2. The img2img pipeline sharing the checkpoint's weights, and the prompt embeddings once.
+    # 2. The img2img pipeline sharing the checkpoint's weights, and each face's prompt: the request's,
+    #    plus the description of the region (character) the face is in.
     pipe = context.model.pipeline(StableDiffusionXLImg2ImgPipeline)
-    embeddings = context.embeddings(pipe, request).as_kwargs()
+    prompts = [face_prompt(request, plan.face, picture.size) for plan in plans]
+    embeddings = {
+        text: context.embeddings(pipe, request.model_copy(update={"prompt": text})).as_kwargs() for text in set(prompts)
+    }
     scheduler_config = dict(pipe.scheduler.config)
     reporter = StepReporter(context.on_event, context.cancel, request.num_images, request.previews)
     reporter.parts = max(1, len(plans))
@@ -59,7 +63,7 @@ def run_face_detail(context: TaskContext, request: GenerationRequest) -> list[Im
         for part, plan in enumerate(plans):
             reporter.part = part
             crop = picture.crop(plan.crop).resize(plan.draw_size, Image.Resampling.LANCZOS)
-            call = {**embeddings, "image": crop, "strength": request.strength}
+            call = {**embeddings[prompts[part]], "image": crop, "strength": request.strength}
             redrawn = draw_once(pipe, request, call, index, reporter, scheduler_config)
             size = (plan.crop[2] - plan.crop[0], plan.crop[3] - plan.crop[1])
             patch = Image.composite(redrawn.resize(size, Image.Resampling.LANCZOS), picture.crop(plan.crop), plan.mask)
@@ -67,6 +71,26 @@ def run_face_detail(context: TaskContext, request: GenerationRequest) -> list[Im
         context.on_image(index, result)
         images.append(result)
     return images
+
+
+def face_prompt(request: GenerationRequest, face: Face, size: tuple[int, int]) -> str:
+    """The request's prompt, followed by the prompt of the region whose box holds the face's centre."""
+    centre_x, centre_y = (face.left + face.width / 2) / size[0], (face.top + face.height / 2) / size[1]
+    for index, region in enumerate(request.regions):
+        if _holds(region, index, centre_x, centre_y):
+            return f"{request.prompt}, {region.prompt}" if request.prompt else region.prompt
+    return request.prompt
+
+
+def _holds(region: Region, index: int, x: float, y: float) -> bool:
+    """True when the point (fractions of the picture) lies in the region's mask, or else its box."""
+    if region.mask:
+        mask = load_image(region.mask, f"regions[{index}].mask", mode="L")
+        return (
+            mask.getpixel((min(mask.width - 1, int(x * mask.width)), min(mask.height - 1, int(y * mask.height)))) >= 128
+        )
+    left, top, width, height = region.box
+    return left <= x < left + width and top <= y < top + height
 
 
 def find_faces(picture: Image.Image, spec: FaceDetailSpec, model_dirs: tuple[Path, ...] = ()) -> list[Face]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import torch
@@ -11,6 +12,7 @@ from PIL import Image
 from stripstudio.engines.diffusers.embeddings import PromptEmbeddings, encode_prompts
 from stripstudio.engines.diffusers.models import LoadedModel, ModelLoader
 from stripstudio.engines.diffusers.progress import StepReporter, check_cancel
+from stripstudio.engines.diffusers.regions import regional_embeddings, regions_applied
 from stripstudio.engines.diffusers.schedulers import make_scheduler
 from stripstudio.generation.engine import CancelSignal, EventSink
 from stripstudio.generation.request import GenerationRequest
@@ -31,6 +33,17 @@ class TaskContext:
         device = getattr(pipe, "_execution_device", self.model.device)
         return encode_prompts(pipe, request.prompt, request.negative_prompt, device, self.model.dtype)
 
+    @contextlib.contextmanager
+    def conditioning(self, pipe, request: GenerationRequest) -> Iterator[dict[str, torch.Tensor]]:
+        """The prompt embeddings as pipeline arguments, with regional attention in place while in use."""
+        if not request.regions:
+            yield self.embeddings(pipe, request).as_kwargs()
+            return
+        device = getattr(pipe, "_execution_device", self.model.device)
+        embeddings, layout = regional_embeddings(pipe, request, device, self.model.dtype, request.width, request.height)
+        with regions_applied(pipe, layout):
+            yield embeddings.as_kwargs()
+
 
 def sample_candidates(
     context: TaskContext,
@@ -49,17 +62,17 @@ def sample_candidates(
     """
     reporter = StepReporter(context.on_event, context.cancel, request.num_images, request.previews)
     reporter.steps_per_candidate = request.num_inference_steps
-    embeddings = context.embeddings(pipe, request).as_kwargs()
     base_scheduler_config = dict(pipe.scheduler.config)
     images = []
-    for index in range(request.num_images):
-        reporter.candidate = index
-        image = draw_once(
-            pipe, request, {**embeddings, **call_kwargs}, index, reporter, base_scheduler_config, legacy_callback
-        )
-        image = finish(image) if finish else image
-        context.on_image(index, image)
-        images.append(image)
+    with context.conditioning(pipe, request) as embeddings:
+        for index in range(request.num_images):
+            reporter.candidate = index
+            image = draw_once(
+                pipe, request, {**embeddings, **call_kwargs}, index, reporter, base_scheduler_config, legacy_callback
+            )
+            image = finish(image) if finish else image
+            context.on_image(index, image)
+            images.append(image)
     return images
 
 
