@@ -86,9 +86,8 @@ def _holds(region: Region, index: int, x: float, y: float) -> bool:
     """True when the point (fractions of the picture) lies in the region's mask, or else its box."""
     if region.mask:
         mask = load_image(region.mask, f"regions[{index}].mask", mode="L")
-        return (
-            mask.getpixel((min(mask.width - 1, int(x * mask.width)), min(mask.height - 1, int(y * mask.height)))) >= 128
-        )
+        column, row = min(mask.width - 1, int(x * mask.width)), min(mask.height - 1, int(y * mask.height))
+        return bool(np.asarray(mask)[row, column] >= 128)
     left, top, width, height = region.box
     return left <= x < left + width and top <= y < top + height
 

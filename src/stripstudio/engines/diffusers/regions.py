@@ -14,6 +14,7 @@ import contextlib
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -124,7 +125,7 @@ def regional_embeddings(
 @contextlib.contextmanager
 def regions_applied(pipe, layout: RegionLayout) -> Iterator[None]:
     """Wrap every cross-attention processor of the pipeline's UNet (and ControlNet) for the duration."""
-    parts = (getattr(pipe, "unet", None), getattr(pipe, "controlnet", None))
+    parts: tuple[Any, ...] = (getattr(pipe, "unet", None), getattr(pipe, "controlnet", None))
     models = [model for model in parts if hasattr(model, "attn_processors")]
     saved = [(model, dict(model.attn_processors)) for model in models]
     try:
