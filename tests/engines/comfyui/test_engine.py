@@ -24,6 +24,7 @@ from stripstudio.generation import (
     LoraSpec,
     MaskSpec,
     ModelRef,
+    Region,
     Task,
 )
 from stripstudio.generation.running import run_job
@@ -104,6 +105,19 @@ def test_input_images_are_uploaded_under_content_addressed_names(server, tmp_pat
     graph = server.received.prompts[-1]["prompt"]
     loaded = {n["inputs"]["image"] for n in graph.values() if n["class_type"] in ("LoadImage", "LoadImageMask")}
     assert loaded == {f"stripstudio/{u.name}" for u in uploads}
+
+
+def test_a_two_character_panel_runs_with_its_painted_region_mask_uploaded(server, tmp_path):
+    mask = tmp_path / "leo.png"
+    Image.new("L", (64, 64), 255).save(mask)
+    regions = (Region(prompt="Mia", box=(0, 0, 0.5, 1)), Region(prompt="Leo", mask=str(mask)))
+    images = engine_for(server.url).run(request(regions=regions, num_images=1), lambda event: None)
+    assert len(images) == 1
+    (upload,) = server.received.uploads
+    graph = server.received.prompts[-1]["prompt"]
+    (masked,) = [n for n in graph.values() if n["class_type"] == "LoadImageMask"]
+    assert masked["inputs"]["image"] == f"stripstudio/{upload.name}"
+    assert sum(n["class_type"] == "ConditioningCombine" for n in graph.values()) == 2
 
 
 def test_a_validation_refusal_names_node_input_and_allowed_values(server):

@@ -19,6 +19,7 @@ from stripstudio.generation import (
     MaskSpec,
     ModelRef,
     OutpaintSpec,
+    Region,
     Task,
 )
 
@@ -83,6 +84,38 @@ def test_face_detail_is_valid_where_the_impact_pack_is_installed(server_with_imp
     assert check_graph(graph, server_with_impact_pack) == []
     detailer = nodes(graph, "FaceDetailer")[0]["inputs"]
     assert detailer["denoise"] == 0.45 and detailer["sampler_name"] == "dpmpp_2m"
+
+
+REGIONS = (
+    Region(prompt="Mia, red hair, green coat", box=(0.0, 0.0, 0.5, 1.0)),
+    Region(prompt="Leo, (blue scarf:1.2)", mask="/in/leo-mask.png"),
+)
+
+
+@pytest.mark.parametrize("task", [t for t in Task if t not in (Task.UPSCALE, Task.FACE_DETAIL)])
+def test_regions_become_area_and_mask_conditioning_combined_with_the_scene(task):
+    names = ServerNames(**{**NAMES.__dict__, "images": {**NAMES.images, "/in/leo-mask.png": "leo-mask.png"}})
+    graph = build_workflow(request(task, regions=REGIONS), names).graph.to_api()
+    assert check_graph(graph, OBJECT_INFO) == []
+    (area,) = nodes(graph, "ConditioningSetAreaPercentage")
+    assert [area["inputs"][k] for k in ("x", "y", "width", "height")] == [0.0, 0.0, 0.5, 1.0]
+    assert graph[area["inputs"]["conditioning"][0]]["inputs"]["text_g"] == "Mia, red hair, green coat"
+    (masked,) = nodes(graph, "ConditioningSetMask")
+    assert graph[masked["inputs"]["mask"][0]]["inputs"]["image"] == "leo-mask.png"
+    assert graph[masked["inputs"]["conditioning"][0]]["inputs"]["text_g"] == "Leo, (blue scarf:1.2)"
+    combines = nodes(graph, "ConditioningCombine")
+    assert len(combines) == 2
+    for sampler in nodes(graph, "KSampler"):
+        positive = graph[sampler["inputs"]["positive"][0]]
+        if positive["class_type"] != "ConditioningCombine":  # sketches: the control wraps the combined prompt
+            positive = graph[positive["inputs"]["positive"][0]]
+        assert positive["class_type"] == "ConditioningCombine"
+
+
+def test_face_detail_with_regions_is_refused_at_the_field():
+    with pytest.raises(InvalidRequest) as caught:
+        build_workflow(request(Task.FACE_DETAIL, regions=REGIONS[:1]), NAMES)
+    assert caught.value.field == "regions"
 
 
 def test_face_detail_settings_follow_the_request(server_with_impact_pack):

@@ -55,6 +55,7 @@ def input_paths(request: GenerationRequest) -> list[str]:
     """Every local image the request reads, once each."""
     paths = [request.init_image, request.mask.image if request.mask else None]
     paths += [control.image for control in request.controls]
+    paths += [region.mask for region in request.regions]
     return [path for path in dict.fromkeys(paths) if path]
 
 

@@ -67,7 +67,7 @@ class WorkflowBuilder:
         checkpoint = self.graph.add("CheckpointLoaderSimple", ckpt_name=names.checkpoint)
         self.model, self.clip, self.vae = checkpoint[0], checkpoint[1], checkpoint[2]
         self._chain_loras()
-        self.positive = self.encode(request.prompt)
+        self.positive = self._with_regions(self.encode(request.prompt))
         self.negative = self.encode(request.negative_prompt)
 
     def _chain_loras(self) -> None:
@@ -81,6 +81,30 @@ class WorkflowBuilder:
                 strength_clip=lora.strength_clip,
             )
             self.model, self.clip = loader[0], loader[1]
+
+    def _with_regions(self, base: Output) -> Output:
+        """The base conditioning combined with each region's, confined to its box or painted mask."""
+        combined = base
+        for region in self.request.regions:
+            text = self.encode(region.prompt)
+            if region.mask:
+                mask = self.graph.add("LoadImageMask", image=self.names.image(region.mask), channel="red")
+                area = self.graph.add(
+                    "ConditioningSetMask", conditioning=text, mask=mask[0], strength=1.0, set_cond_area="default"
+                )
+            else:
+                x, y, width, height = region.box
+                area = self.graph.add(
+                    "ConditioningSetAreaPercentage",
+                    conditioning=text,
+                    width=width,
+                    height=height,
+                    x=x,
+                    y=y,
+                    strength=1.0,
+                )
+            combined = self.graph.add("ConditioningCombine", conditioning_1=combined, conditioning_2=area.out).out
+        return combined
 
     def encode(self, text: str) -> Output:
         """Conditioning for ``text``, rewritten into ComfyUI's own weight syntax."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from stripstudio.engines.comfyui.workflows.common import BuiltWorkflow, WorkflowBuilder
+from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.request import FaceDetailSpec
 
 FACE_DETAILER_SETTINGS: dict[str, Any] = {
@@ -30,6 +31,12 @@ FACE_DETAILER_SETTINGS: dict[str, Any] = {
 def face_detail(builder: WorkflowBuilder) -> BuiltWorkflow:
     """LoadImage -> FaceDetailer(UltralyticsDetectorProvider, SAMLoader) -> SaveImage, per candidate."""
     request, graph = builder.request, builder.graph
+    if request.regions:
+        raise InvalidRequest(
+            "per-character face prompts (regions) run in the diffusers engine only; FaceDetailer gives every face "
+            "the same prompt: leave regions out of a face-detail request for ComfyUI",
+            field="regions",
+        )
     image = builder.load_image(request.source_image)[0]
     detector = graph.add("UltralyticsDetectorProvider", model_name=builder.names.face_detector)
     sam = graph.add("SAMLoader", model_name=builder.names.sam_model, device_mode="AUTO")
