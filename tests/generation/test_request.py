@@ -14,6 +14,7 @@ from stripstudio.generation import (
     MaskSpec,
     ModelRef,
     OutpaintSpec,
+    ReferenceSpec,
     Region,
     Task,
 )
@@ -40,7 +41,7 @@ def full_request() -> GenerationRequest:
         init_image="/a.png",
         mask=MaskSpec(image="/m.png", grow=16, feather=4),
         controls=(ControlInput(image="/s.png", kind="scribble"),),
-        reference_images=("/r.png",),
+        reference_images=(ReferenceSpec(images=("/r.png",), strength=0.5, focus="face", region=0),),
         regions=(Region(prompt="sky", box=(0, 0, 1, 0.3)),),
     )
 

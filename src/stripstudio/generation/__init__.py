@@ -18,6 +18,7 @@ from stripstudio.generation.request import (
     MaskSpec,
     ModelRef,
     OutpaintSpec,
+    ReferenceSpec,
     Region,
     Task,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "ModelNotFound",
     "ModelRef",
     "OutpaintSpec",
+    "ReferenceSpec",
     "Region",
     "Task",
 ]

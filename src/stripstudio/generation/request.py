@@ -153,6 +153,26 @@ class Region(_Frozen):
         return self
 
 
+ReferenceFocus = Literal["face", "face_and_clothes"]
+
+
+class ReferenceSpec(_Frozen):
+    """A character's reference pictures, which an identity adapter (IP-Adapter) makes the picture follow.
+
+    ``strength`` is the adapter's scale (0 leaves the picture as it would be without it).
+    ``focus`` picks the adapter: the face only, or the face and the clothes. ``region`` (an index
+    into the request's regions) confines the adapter to that character's area when a panel has
+    several characters. ``adapter`` and ``image_encoder`` name other model files than the defaults.
+    """
+
+    images: tuple[str, ...] = Field(min_length=1, max_length=8)
+    strength: float = Field(0.6, ge=0, le=1)
+    focus: ReferenceFocus = "face_and_clothes"
+    region: int | None = Field(None, ge=0)
+    adapter: str | None = Field(None, min_length=1, max_length=300)
+    image_encoder: str | None = Field(None, min_length=1, max_length=300)
+
+
 class GenerationRequest(_Frozen):
     """One generation job: the task, the model, the (already composed) prompts and every setting."""
 
@@ -175,7 +195,7 @@ class GenerationRequest(_Frozen):
     outpaint: OutpaintSpec | None = None
     face_detail: FaceDetailSpec | None = Field(None, description="face_detail only; None means the defaults.")
     controls: tuple[ControlInput, ...] = ()
-    reference_images: tuple[str, ...] = ()
+    reference_images: tuple[ReferenceSpec, ...] = Field((), max_length=4)
     regions: tuple[Region, ...] = Field((), max_length=8)
     previews: bool = Field(False, description="Send cheap preview images while sampling.")
 
@@ -192,6 +212,12 @@ class GenerationRequest(_Frozen):
         missing = [name for name in needs if not getattr(self, name)]
         if missing:
             raise ValueError(f"task {self.task.value} needs {' and '.join(missing)}")
+        for index, spec in enumerate(self.reference_images):
+            if spec.region is not None and spec.region >= len(self.regions):
+                raise ValueError(
+                    f"reference_images[{index}].region is {spec.region}, but the request has {len(self.regions)} "
+                    "region(s): give the index of the character's region, or leave it out"
+                )
         return self
 
     def to_json(self) -> str:

@@ -7,6 +7,7 @@ import threading
 from PIL import Image
 
 from stripstudio.engines.diffusers.face_detail import run_face_detail
+from stripstudio.engines.diffusers.identity import IdentityAdapters
 from stripstudio.engines.diffusers.image_to_image import run_image_to_image
 from stripstudio.engines.diffusers.inpaint import run_inpaint
 from stripstudio.engines.diffusers.locate import ModelLocator
@@ -59,6 +60,7 @@ class DiffusersEngine:
         memory = MemoryOptions(settings.cpu_offload, settings.vae_tiling, settings.vae_slicing)
         self.loader = ModelLoader(self.locator, self.device, self.dtype, memory)
         self.cache = ModelCache(self.loader, settings.model_cache_size)
+        self.identity = IdentityAdapters(self.locator, self.device, self.dtype)
         self._lock = threading.Lock()
 
     def capabilities(self) -> EngineCapabilities:
@@ -94,7 +96,14 @@ class DiffusersEngine:
                 results.append(result)
                 on_event(JobEvent(kind=EventKind.IMAGE, candidate=index, image=result, data={"seed": result.seed}))
 
-            context = TaskContext(model=model, loader=self.loader, on_event=on_event, cancel=cancel, on_image=deliver)
+            context = TaskContext(
+                model=model,
+                loader=self.loader,
+                on_event=on_event,
+                cancel=cancel,
+                on_image=deliver,
+                identity=self.identity,
+            )
             with loras_applied(model.base, loras):
                 _TASKS[request.task](context, request)
         return results

@@ -40,6 +40,11 @@ class FacePlan:
 def run_face_detail(context: TaskContext, request: GenerationRequest) -> list[Image.Image]:
     """Every face of the init image redrawn, for each candidate (seed + k); no face: the image unchanged."""
     spec = request.face_detail or FaceDetailSpec()
+    if request.reference_images:
+        raise InvalidRequest(
+            "face detail does not use reference images yet: draw the panel with them, then fix its faces without",
+            field="reference_images",
+        )
     # 1. The picture at its own size, and its faces (model files may come from the model folders).
     picture = load_image(request.source_image, "init_image")
     model_dirs = tuple(context.loader.locator.search_dirs)

@@ -13,13 +13,27 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from stripstudio.engines.diffusers.builtin_ids import TINY_CONTROLNET_ID, TINY_MODEL_ID, TINY_T2I_ADAPTER_ID
+from stripstudio.engines.diffusers.builtin_ids import (
+    TINY_CONTROLNET_ID,
+    TINY_IMAGE_ENCODER_ID,
+    TINY_IP_ADAPTER_FACE_ID,
+    TINY_IP_ADAPTER_ID,
+    TINY_MODEL_ID,
+    TINY_T2I_ADAPTER_ID,
+)
 from stripstudio.generation.errors import InvalidRequest, ModelNotFound
 
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 _PICKLE_SUFFIXES = {".ckpt", ".pt", ".pth", ".bin", ".pkl"}
 
-BUILTIN_IDS = {TINY_MODEL_ID, TINY_T2I_ADAPTER_ID, TINY_CONTROLNET_ID}
+BUILTIN_IDS = {
+    TINY_MODEL_ID,
+    TINY_T2I_ADAPTER_ID,
+    TINY_CONTROLNET_ID,
+    TINY_IP_ADAPTER_ID,
+    TINY_IP_ADAPTER_FACE_ID,
+    TINY_IMAGE_ENCODER_ID,
+}
 
 
 class SourceKind(StrEnum):
@@ -64,6 +78,18 @@ class ModelLocator:
     def control_model(self, reference: str) -> ModelSource:
         """Locate a ControlNet or T2I-Adapter: built-in id, file, folder or hub id."""
         return self._locate(reference, "control model", ("controlnet", "t2i_adapter", ""))
+
+    def ip_adapter(self, reference: str) -> ModelSource:
+        """Locate an IP-Adapter: built-in id, ``.safetensors`` file (``ipadapter/``) or ``repo:path`` on the hub."""
+        if ":" in reference and _HUB_ID.match(reference.split(":", 1)[0]) and not Path(reference).exists():
+            return ModelSource(SourceKind.HUB, reference)
+        return self._locate(reference, "IP-Adapter", ("ipadapter", ""), allow_hub=False, allow_folder=False)
+
+    def image_encoder(self, reference: str) -> ModelSource:
+        """Locate a CLIP image encoder: built-in id, transformers folder (``clip_vision/``) or ``repo:subfolder``."""
+        if ":" in reference and _HUB_ID.match(reference.split(":", 1)[0]) and not Path(reference).exists():
+            return ModelSource(SourceKind.HUB, reference)
+        return self._locate(reference, "image encoder", ("clip_vision", ""))
 
     def lora(self, reference: str) -> Path:
         """Locate a LoRA ``.safetensors`` file by path or by name in the ``loras/`` folders."""

@@ -10,11 +10,13 @@ import torch
 from PIL import Image
 
 from stripstudio.engines.diffusers.embeddings import PromptEmbeddings, encode_prompts
+from stripstudio.engines.diffusers.identity import IdentityAdapters
 from stripstudio.engines.diffusers.models import LoadedModel, ModelLoader
 from stripstudio.engines.diffusers.progress import StepReporter, check_cancel
 from stripstudio.engines.diffusers.regions import regional_embeddings, regions_applied
 from stripstudio.engines.diffusers.schedulers import make_scheduler
 from stripstudio.generation.engine import CancelSignal, EventSink
+from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.request import GenerationRequest
 
 
@@ -27,6 +29,7 @@ class TaskContext:
     on_event: EventSink
     cancel: CancelSignal | None
     on_image: Callable[[int, Image.Image], None]
+    identity: IdentityAdapters | None = None
 
     def embeddings(self, pipe, request: GenerationRequest) -> PromptEmbeddings:
         """Weighted prompt embeddings for ``pipe`` (LoRAs on the text encoders included)."""
@@ -35,14 +38,23 @@ class TaskContext:
 
     @contextlib.contextmanager
     def conditioning(self, pipe, request: GenerationRequest) -> Iterator[dict[str, torch.Tensor]]:
-        """The prompt embeddings as pipeline arguments, with regional attention in place while in use."""
-        if not request.regions:
-            yield self.embeddings(pipe, request).as_kwargs()
-            return
-        device = getattr(pipe, "_execution_device", self.model.device)
-        embeddings, layout = regional_embeddings(pipe, request, device, self.model.dtype, request.width, request.height)
-        with regions_applied(pipe, layout):
-            yield embeddings.as_kwargs()
+        """The conditioning as pipeline arguments: prompt embeddings (regional where the request has
+        regions) and identity adapters' image embeddings, with their processors in place while in use."""
+        with contextlib.ExitStack() as stack:
+            adapters: dict = {}
+            if request.reference_images:
+                if self.identity is None:
+                    raise InvalidRequest("this engine has no identity adapters", field="reference_images")
+                adapters = stack.enter_context(self.identity.applied(pipe, request, self.model.is_random))
+            if not request.regions:
+                yield {**self.embeddings(pipe, request).as_kwargs(), **adapters}
+                return
+            device = getattr(pipe, "_execution_device", self.model.device)
+            embeddings, layout = regional_embeddings(
+                pipe, request, device, self.model.dtype, request.width, request.height
+            )
+            stack.enter_context(regions_applied(pipe, layout))
+            yield {**embeddings.as_kwargs(), **adapters}
 
 
 def sample_candidates(

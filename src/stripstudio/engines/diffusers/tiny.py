@@ -122,3 +122,56 @@ def build_tiny_controlnet(unet):
             layer.weight.copy_(torch.randn(layer.weight.shape, generator=generator) * 0.05)
             layer.bias.copy_(torch.randn(layer.bias.shape, generator=generator) * 0.05)
     return controlnet.eval()
+
+
+TINY_IMAGE_ENCODER_CONFIG = dict(
+    hidden_size=32,
+    intermediate_size=37,
+    projection_dim=32,
+    num_hidden_layers=2,
+    num_attention_heads=4,
+    image_size=32,
+    patch_size=4,
+)
+TINY_IP_ADAPTER_TOKENS = 4
+
+
+def build_tiny_image_encoder():
+    """A tiny CLIP vision encoder (with projection) and its image processor, with seeded random weights."""
+    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(_SEED + 6)
+        encoder = CLIPVisionModelWithProjection(CLIPVisionConfig(**TINY_IMAGE_ENCODER_CONFIG))
+    size = TINY_IMAGE_ENCODER_CONFIG["image_size"]
+    return encoder.eval(), CLIPImageProcessor(size={"shortest_edge": size}, crop_size={"height": size, "width": size})
+
+
+def tiny_ip_adapter_state(unet, seed: int = 0) -> dict[str, dict[str, torch.Tensor]]:
+    """A random IP-Adapter (the plain ``ip-adapter_sdxl`` layout) for ``unet``, as IP-Adapter files store it.
+
+    ``image_proj`` maps the image encoder's projected embedding to four tokens of the UNet's
+    cross-attention width; ``ip_adapter`` holds ``to_k_ip``/``to_v_ip`` for every cross-attention
+    layer, numbered as the original files number them (1, 3, 5, … over the cross-attention layers).
+    """
+    width = unet.config.cross_attention_dim
+    embedding = TINY_IMAGE_ENCODER_CONFIG["projection_dim"]
+    generator = torch.Generator().manual_seed(_SEED + 7 + seed)
+
+    def random(*shape: int, scale: float) -> torch.Tensor:
+        return torch.randn(*shape, generator=generator) * scale
+
+    image_proj = {
+        "proj.weight": random(width * TINY_IP_ADAPTER_TOKENS, embedding, scale=embedding**-0.5),
+        "proj.bias": torch.zeros(width * TINY_IP_ADAPTER_TOKENS),
+        "norm.weight": torch.ones(width),
+        "norm.bias": torch.zeros(width),
+    }
+    layers: dict[str, torch.Tensor] = {}
+    cross_attention = [name for name in unet.attn_processors if name.endswith("attn2.processor")]
+    for index, name in enumerate(cross_attention):
+        attention = unet.get_submodule(name.removesuffix(".processor"))
+        shape = (attention.to_k.out_features, attention.to_k.in_features)
+        layers[f"{2 * index + 1}.to_k_ip.weight"] = random(*shape, scale=shape[1] ** -0.5)
+        layers[f"{2 * index + 1}.to_v_ip.weight"] = random(*shape, scale=shape[1] ** -0.5)
+    return {"image_proj": image_proj, "ip_adapter": layers}
