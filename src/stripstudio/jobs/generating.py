@@ -48,7 +48,7 @@ def run_generation(runtime, job: models.Job, report, cancel) -> Outcome:
 
 
 def local_request(request: GenerationRequest) -> GenerationRequest:
-    """The request with every storage name (init image, mask, controls, references) as a local path."""
+    """The request with every storage name (init image, masks, controls, references) as a local path."""
     changes: dict[str, Any] = {}
     if request.init_image:
         changes["init_image"] = _local(request.init_image)
@@ -57,7 +57,15 @@ def local_request(request: GenerationRequest) -> GenerationRequest:
     if request.controls:
         changes["controls"] = tuple(c.model_copy(update={"image": _local(c.image)}) for c in request.controls)
     if request.reference_images:
-        changes["reference_images"] = tuple(_local(name) for name in request.reference_images)
+        changes["reference_images"] = tuple(
+            spec.model_copy(update={"images": tuple(_local(name) for name in spec.images)})
+            for spec in request.reference_images
+        )
+    if any(region.mask for region in request.regions):
+        changes["regions"] = tuple(
+            region.model_copy(update={"mask": _local(region.mask)}) if region.mask else region
+            for region in request.regions
+        )
     if request.loras:
         changes["loras"] = tuple(
             lora.model_copy(update={"name": _local(lora.name)}) if lora.name.startswith("objects/") else lora
