@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from stripstudio import domain
+from stripstudio.domain.character import REFERENCE_IMAGES_MAX
 from stripstudio.generation.request import OutpaintSpec
 
 
@@ -37,14 +38,17 @@ ComicPatch = input_schema(domain.Comic, "ComicPatch", drop={"characters", "panel
 Position = Annotated[int, Field(ge=0, le=2**31 - 1)]
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 CharacterIn = input_schema(
-    domain.Character, "CharacterIn", drop={"reference_images"}, reference_image_ids=(list[RowId], [])
+    domain.Character,
+    "CharacterIn",
+    drop={"reference_images"},
+    reference_image_ids=(list[RowId], Field([], max_length=REFERENCE_IMAGES_MAX)),
 )
 CharacterPatch = input_schema(
     domain.Character,
     "CharacterPatch",
     drop={"reference_images"},
     optional=True,
-    reference_image_ids=(list[RowId] | None, None),
+    reference_image_ids=(list[RowId] | None, Field(None, max_length=REFERENCE_IMAGES_MAX)),
 )
 PanelIn = input_schema(
     domain.Panel, "PanelIn", drop={"sketch", "bubbles"}, sketch_id=(int | None, None), position=(Position | None, None)
@@ -203,7 +207,7 @@ class ExportIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    formats: list[Literal["webtoon", "png", "pdf", "cbz"]] = Field(default_factory=list)
+    formats: list[Literal["webtoon", "png", "pdf", "cbz"]] = Field(default_factory=list, max_length=4)
 
 
 class OrderIn(BaseModel):
@@ -211,7 +215,7 @@ class OrderIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    ids: list[int]
+    ids: list[RowId] = Field(max_length=10_000)
 
 
 class ErrorOut(BaseModel):
