@@ -12,7 +12,9 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from stripstudio.lettering.fonts import FONT_DIR
 from stripstudio.settings import StudioSettings
+from stripstudio.web.security import security_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -34,7 +36,7 @@ def django_settings(studio: StudioSettings) -> dict[str, Any]:
     return {
         "DEBUG": False,
         "SECRET_KEY": studio.secret_key or _kept_secret_key(studio.data_dir),
-        "ALLOWED_HOSTS": [*studio.allowed_hosts, "testserver"],
+        "ALLOWED_HOSTS": list(studio.allowed_hosts),
         "INSTALLED_APPS": [
             "django.contrib.admin",
             "django.contrib.auth",
@@ -42,6 +44,8 @@ def django_settings(studio: StudioSettings) -> dict[str, Any]:
             "django.contrib.sessions",
             "django.contrib.messages",
             "django.contrib.staticfiles",
+            "ninja",  # serves Swagger UI's files itself instead of linking a CDN
+            "axes",
             "stripstudio.web.accounts",
             "stripstudio.web.studio",
         ],
@@ -70,7 +74,10 @@ def django_settings(studio: StudioSettings) -> dict[str, Any]:
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
         "STATIC_URL": "/static/",
-        "STATICFILES_DIRS": [("studio", str(PACKAGE_DIR / "frontend" / "dist"))],
+        "STATICFILES_DIRS": [
+            ("studio", str(PACKAGE_DIR / "frontend" / "dist")),
+            ("studio/fonts", str(FONT_DIR)),  # the lettering fonts, stored once, shared with the renderer
+        ],
         "STATIC_ROOT": str(_folder(studio.data_dir / "static")),
         "WHITENOISE_USE_FINDERS": True,
         "USE_TZ": True,
@@ -92,6 +99,7 @@ def django_settings(studio: StudioSettings) -> dict[str, Any]:
         "FILE_UPLOAD_TEMP_DIR": str(_folder(studio.data_dir / "uploads")),
         "STRIPSTUDIO": studio,
         "LOGGING": _logging(),
+        **security_settings(studio),
     }
 
 
@@ -117,6 +125,7 @@ def database_settings(studio: StudioSettings) -> dict[str, Any]:
 def _middleware(studio: StudioSettings) -> list[str]:
     middleware = [
         "django.middleware.security.SecurityMiddleware",
+        "stripstudio.web.security.ContentSecurityPolicyMiddleware",
         "whitenoise.middleware.WhiteNoiseMiddleware",
         "django.contrib.sessions.middleware.SessionMiddleware",
         "django.middleware.common.CommonMiddleware",
@@ -124,6 +133,7 @@ def _middleware(studio: StudioSettings) -> list[str]:
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "axes.middleware.AxesMiddleware",  # answers a locked-out sign-in with 429
     ]
     if studio.auto_login:
         middleware.insert(
