@@ -60,8 +60,10 @@ def test_every_string_and_list_in_request_bodies_and_queries_is_bounded(db):
 
 
 def _field(answer) -> str:
+    """The dotted field of the single problem of a 422 (without "body" and the payload's name)."""
     (problem,) = answer["detail"]
-    return ".".join(str(part) for part in problem["loc"][2:])
+    location = [str(part) for part in problem["loc"][1:]]
+    return ".".join(location[1:] if location[0] == "payload" else location)
 
 
 def test_a_ten_megabyte_title_is_refused_naming_the_field(author):
@@ -102,3 +104,26 @@ def test_a_json_body_past_the_request_size_limit_is_refused_unread(author):
     answer = author.client.post("/api/comics", {"title": title}, content_type="application/json")
     assert answer.status_code == 400
     assert author.call("GET", "/api/comics") == []
+
+
+def test_a_panel_takes_at_most_fifty_bubbles(author):
+    comic = author.call("POST", "/api/comics", 201, {"title": "Crowded"})
+    panel = author.call("POST", f"/api/comics/{comic['id']}/panels", 201, {"description": "a crowd"})
+    for n in range(50):
+        author.call("POST", f"/api/panels/{panel['id']}/bubbles", 201, {"text": f"line {n}"})
+    refused = author.call("POST", f"/api/panels/{panel['id']}/bubbles", 422, {"text": "one more"})
+    assert _field(refused) == "bubbles" and "at most 50 bubbles" in refused["detail"][0]["msg"]
+    assert len(author.call("GET", f"/api/panels/{panel['id']}/bubbles")) == 50
+
+
+def test_a_comic_takes_at_most_its_limits_of_panels_and_characters(author, monkeypatch):
+    from stripstudio.web.studio.api import content
+
+    monkeypatch.setattr(content, "PANELS_MAX", 2)  # the real limits (1000, 200) take too many requests
+    monkeypatch.setattr(content, "CHARACTERS_MAX", 1)
+    comic = author.call("POST", "/api/comics", 201, {"title": "Short"})
+    for n in range(2):
+        author.call("POST", f"/api/comics/{comic['id']}/panels", 201, {"description": f"panel {n}"})
+    author.call("POST", f"/api/comics/{comic['id']}/characters", 201, {"name": "Mia"})
+    assert _field(author.call("POST", f"/api/comics/{comic['id']}/panels", 422, {"description": "3"})) == "panels"
+    assert _field(author.call("POST", f"/api/comics/{comic['id']}/characters", 422, {"name": "Leo"})) == "characters"

@@ -10,6 +10,9 @@ from stripstudio.domain.layout import Layout
 from stripstudio.domain.panel import Panel
 from stripstudio.domain.style import Style
 
+CHARACTERS_MAX = 200
+PANELS_MAX = 1000
+
 
 class GenerationDefaults(DomainModel):
     """Sampling settings every panel uses unless it says otherwise (the thesis' defaults)."""
@@ -36,8 +39,8 @@ class Comic(DomainModel):
     language: str = Field("en", max_length=35, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
     style: Style = Field(default_factory=Style)
     generation: GenerationDefaults = Field(default_factory=GenerationDefaults)
-    characters: list[Character] = Field(default_factory=list, max_length=200)
-    panels: list[Panel] = Field(default_factory=list, max_length=1000)
+    characters: list[Character] = Field(default_factory=list, max_length=CHARACTERS_MAX)
+    panels: list[Panel] = Field(default_factory=list, max_length=PANELS_MAX)
     layout: Layout = Field(default_factory=Layout)
 
     @model_validator(mode="after")

@@ -7,6 +7,8 @@ from pydantic import Field
 from stripstudio.domain.base import NAME_MAX, PATH_MAX, PROMPT_MAX, DomainModel
 from stripstudio.domain.bubble import Bubble
 
+BUBBLES_MAX = 50
+
 
 class Panel(DomainModel):
     """A scene to draw, with optional sketch, size, candidate count, seed and lettering.
@@ -37,6 +39,6 @@ class Panel(DomainModel):
     height: int | None = Field(None, ge=64, le=4096, multiple_of=8)
     candidates: int | None = Field(None, ge=1, le=16)
     seed: int | None = Field(None, ge=0, lt=2**32)
-    bubbles: list[Bubble] = Field(default_factory=list, max_length=50)
+    bubbles: list[Bubble] = Field(default_factory=list, max_length=BUBBLES_MAX)
     focus_x: float = Field(0.5, ge=0, le=1, description="Where to keep the picture when a frame crops it.")
     focus_y: float = Field(0.5, ge=0, le=1)
