@@ -30,6 +30,15 @@ def setup_django(studio: StudioSettings, **extra: Any) -> None:
     django.setup()
 
 
+def studio_settings() -> StudioSettings:
+    """The StudioSettings Django was set up with (the ``STRIPSTUDIO`` setting, typed)."""
+    from django.conf import settings
+
+    studio = getattr(settings, "STRIPSTUDIO")  # noqa: B009 - a setting of our own, unknown to the type stubs
+    assert isinstance(studio, StudioSettings)
+    return studio
+
+
 def django_settings(studio: StudioSettings) -> dict[str, Any]:
     """The Django settings for ``studio``: database, files, apps, security, the job queue."""
     studio.data_dir.mkdir(parents=True, exist_ok=True)
@@ -108,7 +117,7 @@ def database_settings(studio: StudioSettings) -> dict[str, Any]:
     if studio.database_url:
         import dj_database_url
 
-        return dj_database_url.parse(studio.database_url, conn_max_age=60, conn_health_checks=True)
+        return dict(dj_database_url.parse(studio.database_url, conn_max_age=60, conn_health_checks=True))
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(studio.data_dir / "studio.sqlite3"),

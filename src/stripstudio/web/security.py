@@ -59,10 +59,10 @@ def client_address(request) -> str:
     Each of ``trusted_proxy_count`` proxies appends the address it was reached from to X-Forwarded-For,
     so the client is that many entries from the right; entries further left are the client's own claims.
     """
-    from django.conf import settings
+    from stripstudio.web.config import studio_settings
 
     remote = request.META.get("REMOTE_ADDR") or ""
-    proxies = settings.STRIPSTUDIO.trusted_proxy_count
+    proxies = studio_settings().trusted_proxy_count
     if not proxies:
         return remote
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.http import JsonResponse
 from django.utils import timezone
+
+from stripstudio.web.config import studio_settings
 
 
 def lockout_response(request, original_response=None, credentials=None) -> JsonResponse:
@@ -14,7 +15,7 @@ def lockout_response(request, original_response=None, credentials=None) -> JsonR
 
     Every failed try while locked out starts the wait again, so the wait counts from now.
     """
-    minutes = settings.STRIPSTUDIO.login_lockout_minutes
+    minutes = studio_settings().login_lockout_minutes
     until = timezone.now() + timedelta(minutes=minutes)
     response = JsonResponse(
         {
