@@ -202,7 +202,8 @@ def _valid_panel(comic: models.Comic, data: dict, row: models.Panel | None = Non
     bubbles = [b.spec for b in row.bubbles.all()] if row else []
     with domain_errors():
         panel = domain.Panel.model_validate({**data, "bubbles": bubbles})
-    if panel.id and comic.panels.exclude(pk=row.pk if row else None).filter(spec__id=panel.id).exists():
+    others = comic.panels.exclude(pk=row.pk) if row else comic.panels.all()
+    if panel.id and others.filter(spec__id=panel.id).exists():
         raise invalid("id", f"another panel of this comic already has the id {panel.id!r}; choose another id")
     known = set(comic.characters.values_list("name", flat=True))
     for index, name in enumerate(panel.characters):

@@ -3,6 +3,7 @@ comic script accepts (same names, limits and messages) without restating the fie
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -20,14 +21,14 @@ def _fields(model: type[BaseModel], drop: set[str], optional: bool) -> dict[str,
         if name in drop:
             continue
         if optional:
-            constrained = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+            constrained: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
             fields[name] = (constrained | None, Field(None, description=info.description))
         else:
             fields[name] = (info.annotation, info)
     return fields
 
 
-def input_schema(model: type[BaseModel], name: str, *, drop: set[str] = frozenset(), optional=False, **extra):
+def input_schema(model: type[BaseModel], name: str, *, drop: AbstractSet[str] = frozenset(), optional=False, **extra):
     """A strict input schema with ``model``'s fields (all optional for PATCH), less ``drop``, plus ``extra``."""
     return create_model(name, __config__=ConfigDict(extra="forbid"), **_fields(model, set(drop), optional), **extra)
 
