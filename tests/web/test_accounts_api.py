@@ -383,3 +383,18 @@ def test_serve_on_every_network_answers_only_the_allowed_host_names(serving):
     assert httpx.get(f"{served.url}/api/auth/me", headers={"Host": "studio.example"}).status_code == 401
     status, out, err = served.stop()
     assert "Answering any host name" not in out and "AUTO-LOGIN" not in out, out
+
+
+def test_serve_answers_sign_ins_past_the_failure_limit_with_429(serving):
+    served = serving(env={"STRIPSTUDIO_LOGIN_FAILURE_LIMIT": "3", "STRIPSTUDIO_LOGIN_LOCKOUT_MINUTES": "2"})
+    with httpx.Client(base_url=served.url) as browser:
+        token = browser.get("/api/auth/csrf").json()["csrf_token"]
+        answers = [
+            browser.post(
+                "/api/auth/login", json={"username": "ann", "password": "guess"}, headers={"X-CSRFToken": token}
+            )
+            for _ in range(4)
+        ]
+    assert [a.status_code for a in answers] == [401, 401, 429, 429]
+    assert answers[-1].headers["retry-after"] == "120"
+    assert "try again in 2 minutes" in answers[-1].json()["detail"]
