@@ -35,7 +35,8 @@ def serve(
     settings = load_settings(auto_login=auto_login)
     if settings.auto_login and not local:
         raise typer.BadParameter(
-            "--auto-login (STRIPSTUDIO_AUTO_LOGIN) only works on 127.0.0.1: anyone on the network would be you"
+            "--auto-login (STRIPSTUDIO_AUTO_LOGIN) only works on 127.0.0.1: anyone on the network would be you; "
+            "pass --no-auto-login or unset STRIPSTUDIO_AUTO_LOGIN"
         )
     if "allowed_hosts" not in settings.model_fields_set:  # STRIPSTUDIO_ALLOWED_HOSTS, when set, always wins
         hosts = ["127.0.0.1", "localhost", "[::1]"] if local else ["*"]
