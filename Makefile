@@ -12,7 +12,8 @@ MODEL ?=
 .PHONY: studio example test setup setup-dev frontend lint bench
 
 studio: setup
-	$(if $(MODEL),STRIPSTUDIO_DEFAULT_MODEL=$(MODEL) )$(BIN)/stripstudio serve --host $(HOST) --port $(PORT)
+	$(if $(MODEL),STRIPSTUDIO_DEFAULT_MODEL=$(MODEL) )$(BIN)/stripstudio serve --host $(HOST) --port $(PORT) \
+		$(if $(filter 127.0.0.1 localhost ::1,$(HOST)),--auto-login)
 
 example: setup
 	$(BIN)/stripstudio render examples/to-the-stars-and-back.yaml --model tiny-random-sdxl \

@@ -2,9 +2,15 @@
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 
+// The lettering fonts are stored once, in the Python package (src/stripstudio/lettering/fonts), and
+// Django serves them at FONT_URL: the build leaves those URLs to be resolved at run time (it says so)
+// and the dev server asks Django for them, as it does for the API.
+const FONT_URL = "/static/studio/fonts/";
+
 // Built into the Python package: Django serves dist/index.html for every page and the assets at /static/studio/.
 export default defineConfig({
   base: "/static/studio/",
+  publicDir: false,
   plugins: [react()],
   build: {
     outDir: "../src/stripstudio/web/frontend/dist",
@@ -21,7 +27,7 @@ export default defineConfig({
     },
   },
   server: {
-    proxy: { "/api": "http://127.0.0.1:8000" },
+    proxy: { "/api": "http://127.0.0.1:8000", [FONT_URL]: "http://127.0.0.1:8000" },
   },
   test: {
     environment: "node",

@@ -51,6 +51,7 @@ def pytest_configure(config) -> None:
     )
     options = django_settings(studio)
     options["DATABASES"]["default"]["TEST"] = {"NAME": str(data_dir / "test.sqlite3")}
+    options["ALLOWED_HOSTS"] = [*options["ALLOWED_HOSTS"], "testserver"]  # Django's test client
     options["PASSWORD_HASHERS"] = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast sign-ups in tests
     django_settings_object.configure(**options)
     django.setup()

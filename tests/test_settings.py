@@ -33,3 +33,31 @@ def test_defaults_point_to_the_real_sdxl_model_and_the_diffusers_engine(monkeypa
     assert settings.default_model == "stabilityai/stable-diffusion-xl-base-1.0"
     assert settings.default_engine == "diffusers"
     assert settings.data_dir == Path.home() / ".local" / "share" / "stripstudio"
+
+
+def test_server_security_settings_from_the_environment(monkeypatch):
+    monkeypatch.setenv("STRIPSTUDIO_ALLOWED_HOSTS", "studio.example, www.studio.example")
+    monkeypatch.setenv("STRIPSTUDIO_PROXY_SSL_HEADER", "X-Forwarded-Proto")
+    monkeypatch.setenv("STRIPSTUDIO_TRUSTED_PROXY_COUNT", "1")
+    monkeypatch.setenv("STRIPSTUDIO_LOGIN_FAILURE_LIMIT", "3")
+    monkeypatch.setenv("STRIPSTUDIO_LOGIN_LOCKOUT_MINUTES", "2.5")
+    settings = StudioSettings()
+    assert settings.allowed_hosts == ["studio.example", "www.studio.example"]
+    assert settings.served_over_https and not settings.https  # the proxy's header implies HTTPS
+    assert (settings.trusted_proxy_count, settings.login_failure_limit, settings.login_lockout_minutes) == (1, 3, 2.5)
+    assert not settings.auto_login  # never on unless asked for
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("login_failure_limit", "0"),
+        ("login_lockout_minutes", "0"),
+        ("trusted_proxy_count", "-1"),
+        ("hsts_seconds", "-5"),
+    ],
+)
+def test_bad_security_values_name_the_setting(monkeypatch, name, value):
+    monkeypatch.setenv(f"STRIPSTUDIO_{name.upper()}", value)
+    with pytest.raises(ValidationError, match=name):
+        StudioSettings()

@@ -63,8 +63,22 @@ class StudioSettings(BaseSettings):
         default_factory=lambda: ["127.0.0.1", "localhost"], description="Host names the server answers to."
     )
     auto_login: bool = Field(
-        False, description="Sign every visitor in as the local author (set by `serve` on 127.0.0.1 only)."
+        False,
+        description="Sign requests from this machine in as the local author (`serve --auto-login`, 127.0.0.1 only).",
     )
+    https: bool = Field(False, description="The studio is reached over HTTPS: Secure cookies and HSTS.")
+    proxy_ssl_header: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9-]+$",
+        description="Header by which a trusted reverse proxy says a request came over HTTPS (value `https`), "
+        "e.g. X-Forwarded-Proto; implies `https`.",
+    )
+    hsts_seconds: int = Field(31_536_000, ge=0, description="HSTS max-age sent over HTTPS (0: no HSTS header).")
+    trusted_proxy_count: int = Field(
+        0, ge=0, le=10, description="Reverse proxies in front of the server that append to X-Forwarded-For."
+    )
+    login_failure_limit: int = Field(5, ge=1, description="Failed sign-ins per account or address before a lock-out.")
+    login_lockout_minutes: float = Field(15.0, gt=0, description="How long a lock-out after failed sign-ins lasts.")
     upload_max_bytes: int = Field(20 * 1024 * 1024, gt=0, description="Largest image upload, in bytes.")
     upload_max_pixels: int = Field(40_000_000, gt=0, description="Largest image upload, in pixels (width x height).")
     model_upload_max_bytes: int = Field(8 * 1024**3, gt=0, description="Largest .safetensors upload, in bytes.")
@@ -86,6 +100,11 @@ class StudioSettings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @property
+    def served_over_https(self) -> bool:
+        """True when browsers reach the studio over HTTPS (directly or through a proxy that says so)."""
+        return self.https or bool(self.proxy_ssl_header)
 
     @property
     def models_dir(self) -> Path:

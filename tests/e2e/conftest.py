@@ -91,14 +91,29 @@ def browser():
         browser.close()
 
 
+# Chromium reports whatever the server's Content-Security-Policy blocks as an event (and a console error).
+RECORD_CSP_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(`${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
+});
+"""
+
+
 @pytest.fixture
 def page(browser, studio_url):
-    """A fresh browser context (no cookies) at 1280×800 with downloads allowed."""
+    """A fresh browser context (no cookies) at 1280×800 with downloads allowed; at the end, asserts that the
+    Content-Security-Policy blocked nothing on the last page shown, nor on any page logged to the console."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True, base_url=studio_url)
     context.set_default_timeout(30_000)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
+    violations = page.evaluate("() => window.__violations || []")
     context.close()
+    assert violations == [] and blocked == [], (violations, blocked)
 
 
 @pytest.fixture

@@ -153,11 +153,19 @@ def test_auto_login_middleware_is_installed_only_when_the_setting_is_on(tmp_path
     assert on.index(middleware) == on.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
 
 
-def _through_middleware(session: dict | None = None, user=None):
-    """A GET through sessions, authentication and the auto-login middleware; returns the request."""
+def test_production_settings_answer_only_their_own_host_names(tmp_path):
+    hosts = django_settings(StudioSettings(data_dir=tmp_path, secret_key="x"))["ALLOWED_HOSTS"]
+    assert hosts == ["127.0.0.1", "localhost"]
+    chosen = StudioSettings(data_dir=tmp_path, secret_key="x", allowed_hosts="studio.example, www.studio.example")
+    assert django_settings(chosen)["ALLOWED_HOSTS"] == ["studio.example", "www.studio.example"]
+
+
+def _through_middleware(session: dict | None = None, user=None, **meta):
+    """A GET (from 127.0.0.1 unless ``meta`` says otherwise) through sessions, authentication and the
+    auto-login middleware; returns the request."""
     from django.contrib.auth.middleware import AuthenticationMiddleware
 
-    request = RequestFactory().get("/api/auth/me")
+    request = RequestFactory().get("/api/auth/me", **meta)
     SessionMiddleware(lambda r: None).process_request(request)
     for key, value in (session or {}).items():
         request.session[key] = value
@@ -175,6 +183,29 @@ def test_auto_login_signs_an_anonymous_visitor_in_as_the_local_author(db):
     assert request.session["_auth_user_id"] == str(request.user.pk)
     again = _through_middleware()
     assert again.user.pk == request.user.pk and get_user_model().objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {"HTTP_X_FORWARDED_FOR": "203.0.113.9"},
+        {"HTTP_FORWARDED": "for=203.0.113.9"},
+        {"HTTP_X_REAL_IP": "203.0.113.9"},
+        {"HTTP_X_FORWARDED_PROTO": "https"},
+        {"HTTP_X_FORWARDED_HOST": "studio.example"},
+        {"HTTP_VIA": "1.1 proxy"},
+        {"REMOTE_ADDR": "192.168.1.20"},
+        {"REMOTE_ADDR": ""},
+    ],
+)
+def test_auto_login_never_signs_in_a_request_through_a_proxy_or_from_another_machine(db, meta):
+    request = _through_middleware(**meta)
+    assert not request.user.is_authenticated
+    assert not get_user_model().objects.filter(username=LOCAL_AUTHOR).exists()
+
+
+def test_auto_login_signs_in_direct_requests_from_ipv6_loopback(db):
+    assert _through_middleware(REMOTE_ADDR="::1").user.username == LOCAL_AUTHOR
 
 
 def test_auto_login_leaves_signed_out_and_signed_in_visitors_alone(db):
@@ -201,10 +232,13 @@ def _stripstudio() -> list[str]:
 class Served:
     """A ``stripstudio serve`` subprocess with its own data folder."""
 
-    def __init__(self, data_dir: Path, *args: str) -> None:
+    def __init__(self, data_dir: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {key: value for key, value in os.environ.items() if not key.startswith(("STRIPSTUDIO_", "DJANGO_"))}
+        extra, env = (
+            env,
+            {key: value for key, value in os.environ.items() if not key.startswith(("STRIPSTUDIO_", "DJANGO_"))},
+        )
         env.update(
             STRIPSTUDIO_DATA_DIR=str(data_dir),
             STRIPSTUDIO_DEFAULT_MODEL="tiny-random-sdxl",
@@ -213,6 +247,7 @@ class Served:
             PYTHONUNBUFFERED="1",
             COLUMNS="200",
         )
+        env.update(extra or {})
         self.process = subprocess.Popen(
             [*_stripstudio(), "serve", "--port", str(self.port), *args],
             env=env,
@@ -258,10 +293,10 @@ def serving(tmp_path):
     """Start ``stripstudio serve`` processes and wait until they answer; whatever still runs at the end is killed."""
     started: list[Served] = []
 
-    def start(*args: str, data_dir: Path | None = None, ready: bool = True) -> Served:
+    def start(*args: str, data_dir: Path | None = None, ready: bool = True, env: dict | None = None) -> Served:
         data_dir = data_dir or tmp_path / f"data-{len(started)}"
         for _attempt in range(3):  # the free port may be taken before the server binds it
-            served = Served(data_dir, *args)
+            served = Served(data_dir, *args, env=env)
             started.append(served)
             if not ready or served.wait_until_ready():
                 return served
@@ -276,7 +311,7 @@ def serving(tmp_path):
 
 def test_serve_migrates_serves_signs_in_the_local_author_and_stops_on_sigint(serving, tmp_path):
     data_dir = tmp_path / "data"
-    served = serving(data_dir=data_dir)
+    served = serving("--auto-login", data_dir=data_dir)
 
     database = data_dir / "studio.sqlite3"
     assert database.is_file()
@@ -301,24 +336,26 @@ def test_serve_migrates_serves_signs_in_the_local_author_and_stops_on_sigint(ser
         assert browser.get("/api/comics").status_code == 401
     with httpx.Client(base_url=served.url) as other_browser:
         assert [c["title"] for c in other_browser.get("/api/comics").json()] == ["Mine"]
+    with httpx.Client(base_url=served.url, headers={"X-Forwarded-For": "203.0.113.9"}) as through_a_proxy:
+        assert through_a_proxy.get("/api/comics").status_code == 401
 
     status, out, err = served.stop(signal.SIGINT)
 
     assert status in (0, 128 + signal.SIGINT), (status, out, err)
-    assert f"http://127.0.0.1:{served.port}/" in out and "Signed in automatically as the local author" in out
+    assert f"http://127.0.0.1:{served.port}/" in out and "AUTO-LOGIN IS ON" in out and "'author'" in out
     assert "Traceback" not in err, err
     with socket.socket() as port:
         port.bind(("127.0.0.1", served.port))  # free again
 
 
 def test_serve_without_auto_login_asks_to_sign_in_and_stops_on_sigterm(serving):
-    served = serving("--no-auto-login")
+    served = serving()  # auto-login is off unless asked for
     assert httpx.get(f"{served.url}/api/auth/me").status_code == 401
 
     status, out, err = served.stop(signal.SIGTERM)
 
     assert status == 128 + signal.SIGTERM, (status, out, err)  # exited, worker stopped, not killed by the signal
-    assert f"http://127.0.0.1:{served.port}/" in out and "Signed in automatically" not in out
+    assert f"http://127.0.0.1:{served.port}/" in out and "AUTO-LOGIN" not in out
     assert "Traceback" not in err, err
 
 
@@ -326,5 +363,38 @@ def test_auto_login_on_every_network_refuses_to_start(serving, tmp_path):
     served = serving("--host", "0.0.0.0", "--auto-login", data_dir=tmp_path / "refused", ready=False)
     out, err = served.process.communicate(timeout=60)
     assert served.process.returncode == 2, (out, err)
-    assert "--auto-login only works on 127.0.0.1" in re.sub(r"[\s│]+", " ", err), err
+    assert "only works on 127.0.0.1" in re.sub(r"[\s│]+", " ", err), err
     assert not (tmp_path / "refused" / "studio.sqlite3").exists()
+
+
+def test_auto_login_from_the_environment_on_every_network_refuses_to_start(serving, tmp_path):
+    refused = tmp_path / "refused"
+    served = serving("--host", "0.0.0.0", data_dir=refused, ready=False, env={"STRIPSTUDIO_AUTO_LOGIN": "1"})
+    out, err = served.process.communicate(timeout=60)
+    assert served.process.returncode == 2, (out, err)
+    assert "only works on 127.0.0.1" in re.sub(r"[\s│]+", " ", err), err
+    assert not (refused / "studio.sqlite3").exists()
+
+
+def test_serve_on_every_network_answers_only_the_allowed_host_names(serving):
+    served = serving("--host", "0.0.0.0", env={"STRIPSTUDIO_ALLOWED_HOSTS": "studio.example"})
+    assert httpx.get(f"{served.url}/api/auth/csrf", headers={"Host": "studio.example"}).status_code == 200
+    assert httpx.get(f"{served.url}/api/auth/csrf", headers={"Host": "127.0.0.1"}).status_code == 400
+    assert httpx.get(f"{served.url}/api/auth/me", headers={"Host": "studio.example"}).status_code == 401
+    status, out, err = served.stop()
+    assert "Answering any host name" not in out and "AUTO-LOGIN" not in out, out
+
+
+def test_serve_answers_sign_ins_past_the_failure_limit_with_429(serving):
+    served = serving(env={"STRIPSTUDIO_LOGIN_FAILURE_LIMIT": "3", "STRIPSTUDIO_LOGIN_LOCKOUT_MINUTES": "2"})
+    with httpx.Client(base_url=served.url) as browser:
+        token = browser.get("/api/auth/csrf").json()["csrf_token"]
+        answers = [
+            browser.post(
+                "/api/auth/login", json={"username": "ann", "password": "guess"}, headers={"X-CSRFToken": token}
+            )
+            for _ in range(4)
+        ]
+    assert [a.status_code for a in answers] == [401, 401, 429, 429]
+    assert answers[-1].headers["retry-after"] == "120"
+    assert "try again in 2 minutes" in answers[-1].json()["detail"]

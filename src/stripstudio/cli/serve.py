@@ -23,19 +23,24 @@ def serve(
         bool | None,
         typer.Option(
             "--auto-login/--no-auto-login",
-            help="Sign visitors in as the local author (default: on when bound to 127.0.0.1, always off elsewhere).",
+            help="Sign requests from this machine in as the local author (only on 127.0.0.1; default: off).",
         ),
     ] = None,
 ) -> None:
     """Run the browser studio: migrates the database in STRIPSTUDIO_DATA_DIR, starts the worker, prints the URL."""
-    from stripstudio.web.server import is_loopback
+    from stripstudio.web.accounts.autologin import is_loopback
     from stripstudio.web.server import serve as run_server
 
     local = is_loopback(host)
-    if auto_login and not local:
-        raise typer.BadParameter("--auto-login only works on 127.0.0.1 (anyone on the network would be you)")
-    allowed = ["127.0.0.1", "localhost", "[::1]"] if local else ["*"]
-    settings = load_settings(auto_login=local if auto_login is None else auto_login, allowed_hosts=allowed)
+    settings = load_settings(auto_login=auto_login)
+    if settings.auto_login and not local:
+        raise typer.BadParameter(
+            "--auto-login (STRIPSTUDIO_AUTO_LOGIN) only works on 127.0.0.1: anyone on the network would be you; "
+            "pass --no-auto-login or unset STRIPSTUDIO_AUTO_LOGIN"
+        )
+    if "allowed_hosts" not in settings.model_fields_set:  # STRIPSTUDIO_ALLOWED_HOSTS, when set, always wins
+        hosts = ["127.0.0.1", "localhost", "[::1]"] if local else ["*"]
+        settings = settings.model_copy(update={"allowed_hosts": hosts})
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
@@ -43,7 +48,12 @@ def serve(
     def ready() -> None:
         console.print(f"stripstudio is running at [bold]{url}[/] (data: {settings.data_dir}); Ctrl+C stops it.")
         if settings.auto_login:
-            console.print("Signed in automatically as the local author (only on this machine).")
+            console.print(
+                "[bold red]AUTO-LOGIN IS ON[/]: every request from this machine is signed in as the local author "
+                "'author'. Never put a reverse proxy in front of this server; use --no-auto-login."
+            )
+        if "*" in settings.allowed_hosts:
+            console.print("Answering any host name: set STRIPSTUDIO_ALLOWED_HOSTS to the names it is served at.")
 
     run_server(settings, host, port, worker=worker, on_ready=ready)
 

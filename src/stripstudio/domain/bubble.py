@@ -4,7 +4,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from stripstudio.domain.base import DomainModel
+from stripstudio.domain.base import NAME_MAX, PATH_MAX, DomainModel
 
 Fraction = float  # a position or size as a fraction of the panel's width or height (0..1)
 
@@ -31,14 +31,16 @@ class Bubble(DomainModel):
     """
 
     kind: BubbleKind = BubbleKind.SPEECH
-    text: str = Field(min_length=1)
-    speaker: str | None = None
+    text: str = Field(min_length=1, max_length=2000)
+    speaker: str | None = Field(None, max_length=NAME_MAX)
     x: Fraction | None = Field(None, ge=0, le=1)
     y: Fraction | None = Field(None, ge=0, le=1)
     width: Fraction | None = Field(None, gt=0, le=1)
     height: Fraction | None = Field(None, gt=0, le=1)
     tail_x: Fraction | None = Field(None, ge=-0.5, le=1.5)
     tail_y: Fraction | None = Field(None, ge=-0.5, le=1.5)
-    font: str | None = Field(None, description="Font family name or a .ttf/.otf/.woff file; default by kind.")
+    font: str | None = Field(
+        None, max_length=PATH_MAX, description="Font family name or a .ttf/.otf/.woff file; default by kind."
+    )
     font_size: float | None = Field(None, gt=0, le=400)
     rotation: float = Field(0.0, ge=-180, le=180, description="Degrees, counter-clockwise (mostly for SFX).")

@@ -1,19 +1,29 @@
 """A recurring character with the look that keeps them consistent across panels."""
 
+from typing import Annotated
+
 from pydantic import Field
 
-from stripstudio.domain.base import DomainModel
+from stripstudio.domain.base import NAME_MAX, PATH_MAX, PROMPT_MAX, DomainModel
 from stripstudio.domain.lora import LoraRef
+
+REFERENCE_IMAGES_MAX = 16
 
 
 class Character(DomainModel):
     """Name, look, clothes, trigger words, LoRAs, reference images and a fixed seed."""
 
-    name: str = Field(min_length=1)
-    description: str = Field("", description="Face, hair, body: what stays the same in every panel.")
-    clothes: str = ""
-    trigger_words: list[str] = Field(default_factory=list, description="Words that activate the character LoRA.")
-    loras: list[LoraRef] = Field(default_factory=list)
-    reference_images: list[str] = Field(default_factory=list, description="Image files showing the character.")
-    negative_prompt: str = ""
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    description: str = Field(
+        "", max_length=PROMPT_MAX, description="Face, hair, body: what stays the same in every panel."
+    )
+    clothes: str = Field("", max_length=PROMPT_MAX)
+    trigger_words: list[Annotated[str, Field(max_length=NAME_MAX)]] = Field(
+        default_factory=list, max_length=32, description="Words that activate the character LoRA."
+    )
+    loras: list[LoraRef] = Field(default_factory=list, max_length=16)
+    reference_images: list[Annotated[str, Field(max_length=PATH_MAX)]] = Field(
+        default_factory=list, max_length=REFERENCE_IMAGES_MAX, description="Image files showing the character."
+    )
+    negative_prompt: str = Field("", max_length=PROMPT_MAX)
     seed: int | None = Field(None, ge=0, lt=2**32)

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from pydantic import Field, ValidationInfo, model_validator
 
-from stripstudio.domain.base import DomainModel
+from stripstudio.domain.base import NAME_MAX, PROMPT_MAX, TITLE_MAX, DomainModel
 from stripstudio.domain.character import Character
 from stripstudio.domain.layout import Layout
 from stripstudio.domain.panel import Panel
 from stripstudio.domain.style import Style
 
+CHARACTERS_MAX = 200
+PANELS_MAX = 1000
+
 
 class GenerationDefaults(DomainModel):
     """Sampling settings every panel uses unless it says otherwise (the thesis' defaults)."""
 
-    engine: str | None = None
-    sampler: str = "dpmpp_2m"
-    scheduler: str = "karras"
+    engine: str | None = Field(None, max_length=NAME_MAX)
+    sampler: str = Field("dpmpp_2m", max_length=NAME_MAX)
+    scheduler: str = Field("karras", max_length=NAME_MAX)
     steps: int = Field(20, ge=1, le=200)
     cfg: float = Field(8.0, ge=0, le=30)
     width: int = Field(1024, ge=64, le=4096, multiple_of=8)
@@ -28,16 +31,16 @@ class GenerationDefaults(DomainModel):
 class Comic(DomainModel):
     """A comic as the author wrote it. Names of characters are unique; panels refer to them by name."""
 
-    title: str = Field(min_length=1)
-    series: str = ""
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    series: str = Field("", max_length=TITLE_MAX)
     episode: int | None = Field(None, ge=0, description="Number of this episode or issue in its series.")
-    summary: str = ""
-    author: str = ""
-    language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
+    summary: str = Field("", max_length=PROMPT_MAX)
+    author: str = Field("", max_length=TITLE_MAX)
+    language: str = Field("en", max_length=35, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
     style: Style = Field(default_factory=Style)
     generation: GenerationDefaults = Field(default_factory=GenerationDefaults)
-    characters: list[Character] = Field(default_factory=list)
-    panels: list[Panel] = Field(default_factory=list)
+    characters: list[Character] = Field(default_factory=list, max_length=CHARACTERS_MAX)
+    panels: list[Panel] = Field(default_factory=list, max_length=PANELS_MAX)
     layout: Layout = Field(default_factory=Layout)
 
     @model_validator(mode="after")

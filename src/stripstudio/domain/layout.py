@@ -30,7 +30,7 @@ class PageLayout(DomainModel):
     preset: PagePreset | None = "2x2"
     rows: int | None = Field(None, ge=1, le=12)
     columns: int | None = Field(None, ge=1, le=12)
-    cells: list[GridCell] = Field(default_factory=list)
+    cells: list[GridCell] = Field(default_factory=list, max_length=144)
     margin_mm: float = Field(12.0, ge=0, le=100)
     bleed_mm: float = Field(3.0, ge=0, le=20)
     gutter_mm: float = Field(4.0, ge=0, le=50)

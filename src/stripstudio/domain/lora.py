@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from stripstudio.domain.base import DomainModel
+from stripstudio.domain.base import PATH_MAX, DomainModel
 
 
 class LoraRef(DomainModel):
@@ -11,6 +11,8 @@ class LoraRef(DomainModel):
     ``strength_model`` scales the UNet part of the LoRA, ``strength_clip`` the text-encoder part.
     """
 
-    name: str = Field(min_length=1, description="File name (with or without .safetensors) or a path.")
+    name: str = Field(
+        min_length=1, max_length=PATH_MAX, description="File name (with or without .safetensors) or a path."
+    )
     strength_model: float = Field(1.0, ge=-10, le=10)
     strength_clip: float = Field(1.0, ge=-10, le=10)

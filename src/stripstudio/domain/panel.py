@@ -1,9 +1,13 @@
 """One panel: what happens, who is in it, and how it is drawn."""
 
+from typing import Annotated
+
 from pydantic import Field
 
-from stripstudio.domain.base import DomainModel
+from stripstudio.domain.base import NAME_MAX, PATH_MAX, PROMPT_MAX, DomainModel
 from stripstudio.domain.bubble import Bubble
+
+BUBBLES_MAX = 50
 
 
 class Panel(DomainModel):
@@ -14,18 +18,27 @@ class Panel(DomainModel):
     """
 
     id: str | None = Field(
-        None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", description="Stable name; defaults to panel-NN."
+        None,
+        max_length=NAME_MAX,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+        description="Stable name; defaults to panel-NN.",
     )
-    description: str = Field(min_length=1, description="Scene, action and pose in prompt language.")
-    characters: list[str] = Field(default_factory=list, description="Names of the characters present.")
-    shot: str | None = Field(None, description="Framing, e.g. 'close-up', 'full body', 'wide shot'.")
-    negative_prompt: str = ""
-    sketch: str | None = Field(None, description="Black-on-white drawing guiding the composition.")
+    description: str = Field(
+        min_length=1, max_length=PROMPT_MAX, description="Scene, action and pose in prompt language."
+    )
+    characters: list[Annotated[str, Field(max_length=NAME_MAX)]] = Field(
+        default_factory=list, max_length=32, description="Names of the characters present."
+    )
+    shot: str | None = Field(
+        None, max_length=NAME_MAX, description="Framing, e.g. 'close-up', 'full body', 'wide shot'."
+    )
+    negative_prompt: str = Field("", max_length=PROMPT_MAX)
+    sketch: str | None = Field(None, max_length=PATH_MAX, description="Black-on-white drawing guiding the composition.")
     follow_sketch: float = Field(0.8, ge=0, le=1)
     width: int | None = Field(None, ge=64, le=4096, multiple_of=8)
     height: int | None = Field(None, ge=64, le=4096, multiple_of=8)
     candidates: int | None = Field(None, ge=1, le=16)
     seed: int | None = Field(None, ge=0, lt=2**32)
-    bubbles: list[Bubble] = Field(default_factory=list)
+    bubbles: list[Bubble] = Field(default_factory=list, max_length=BUBBLES_MAX)
     focus_x: float = Field(0.5, ge=0, le=1, description="Where to keep the picture when a frame crops it.")
     focus_y: float = Field(0.5, ge=0, le=1)

@@ -12,7 +12,9 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from stripstudio.lettering.fonts import FONT_DIR
 from stripstudio.settings import StudioSettings
+from stripstudio.web.security import security_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -28,13 +30,22 @@ def setup_django(studio: StudioSettings, **extra: Any) -> None:
     django.setup()
 
 
+def studio_settings() -> StudioSettings:
+    """The StudioSettings Django was set up with (the ``STRIPSTUDIO`` setting, typed)."""
+    from django.conf import settings
+
+    studio = getattr(settings, "STRIPSTUDIO")  # noqa: B009 - a setting of our own, unknown to the type stubs
+    assert isinstance(studio, StudioSettings)
+    return studio
+
+
 def django_settings(studio: StudioSettings) -> dict[str, Any]:
     """The Django settings for ``studio``: database, files, apps, security, the job queue."""
     studio.data_dir.mkdir(parents=True, exist_ok=True)
     return {
         "DEBUG": False,
         "SECRET_KEY": studio.secret_key or _kept_secret_key(studio.data_dir),
-        "ALLOWED_HOSTS": [*studio.allowed_hosts, "testserver"],
+        "ALLOWED_HOSTS": list(studio.allowed_hosts),
         "INSTALLED_APPS": [
             "django.contrib.admin",
             "django.contrib.auth",
@@ -42,6 +53,8 @@ def django_settings(studio: StudioSettings) -> dict[str, Any]:
             "django.contrib.sessions",
             "django.contrib.messages",
             "django.contrib.staticfiles",
+            "ninja",  # serves Swagger UI's files itself instead of linking a CDN
+            "axes",
             "stripstudio.web.accounts",
             "stripstudio.web.studio",
         ],
@@ -70,7 +83,10 @@ def django_settings(studio: StudioSettings) -> dict[str, Any]:
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
         "STATIC_URL": "/static/",
-        "STATICFILES_DIRS": [("studio", str(PACKAGE_DIR / "frontend" / "dist"))],
+        "STATICFILES_DIRS": [
+            ("studio", str(PACKAGE_DIR / "frontend" / "dist")),
+            ("studio/fonts", str(FONT_DIR)),  # the lettering fonts, stored once, shared with the renderer
+        ],
         "STATIC_ROOT": str(_folder(studio.data_dir / "static")),
         "WHITENOISE_USE_FINDERS": True,
         "USE_TZ": True,
@@ -92,6 +108,7 @@ def django_settings(studio: StudioSettings) -> dict[str, Any]:
         "FILE_UPLOAD_TEMP_DIR": str(_folder(studio.data_dir / "uploads")),
         "STRIPSTUDIO": studio,
         "LOGGING": _logging(),
+        **security_settings(studio),
     }
 
 
@@ -100,7 +117,7 @@ def database_settings(studio: StudioSettings) -> dict[str, Any]:
     if studio.database_url:
         import dj_database_url
 
-        return dj_database_url.parse(studio.database_url, conn_max_age=60, conn_health_checks=True)
+        return dict(dj_database_url.parse(studio.database_url, conn_max_age=60, conn_health_checks=True))
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(studio.data_dir / "studio.sqlite3"),
@@ -117,6 +134,7 @@ def database_settings(studio: StudioSettings) -> dict[str, Any]:
 def _middleware(studio: StudioSettings) -> list[str]:
     middleware = [
         "django.middleware.security.SecurityMiddleware",
+        "stripstudio.web.security.ContentSecurityPolicyMiddleware",
         "whitenoise.middleware.WhiteNoiseMiddleware",
         "django.contrib.sessions.middleware.SessionMiddleware",
         "django.middleware.common.CommonMiddleware",
@@ -124,6 +142,7 @@ def _middleware(studio: StudioSettings) -> list[str]:
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "axes.middleware.AxesMiddleware",  # answers a locked-out sign-in with 429
     ]
     if studio.auto_login:
         middleware.insert(

@@ -7,7 +7,6 @@ only queues jobs and ``stripstudio worker`` processes run them.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import logging
 import signal
 import threading
@@ -29,16 +28,6 @@ def prepare(settings: StudioSettings, *, migrate: bool = True, engine_factory=No
 
         call_command("migrate", interactive=False, verbosity=0)
     return install_runtime(JobRuntime(settings, engine_factory))
-
-
-def is_loopback(host: str) -> bool:
-    """True for 127.0.0.1, ::1 and localhost: only this machine can reach the server."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def serve(settings: StudioSettings, host: str, port: int, *, worker: bool | None = None, on_ready=None) -> None:

@@ -7,6 +7,8 @@ from django.db.models import Max, Prefetch
 from ninja import Router, Status
 
 from stripstudio import domain
+from stripstudio.domain.comic import CHARACTERS_MAX, PANELS_MAX
+from stripstudio.domain.panel import BUBBLES_MAX
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api import schemas
 from stripstudio.web.studio.api.access import mine, owned
@@ -27,6 +29,12 @@ def _next_position(rows) -> int:
     return (rows.aggregate(top=Max("position"))["top"] or 0) + 1 if rows.exists() else 0
 
 
+def _room_for_one_more(rows, limit: int, field: str, owner: str) -> None:
+    """422 naming ``field`` when ``rows`` already hold ``limit`` rows (the domain's limit on the list)."""
+    if rows.count() >= limit:
+        raise invalid(field, f"{owner} has at most {limit} {field}; delete one first")
+
+
 # --- characters -------------------------------------------------------------------------------
 
 
@@ -41,6 +49,7 @@ def list_characters(request, comic_id: int):
 def create_character(request, comic_id: int, payload: schemas.CharacterIn):
     """A new character; its name must be unique in the comic."""
     comic = owned(request, models.Comic, comic_id)
+    _room_for_one_more(comic.characters, CHARACTERS_MAX, "characters", "a comic")
     data = payload.model_dump(exclude_unset=True, mode="json")
     references = _reference_images(request, data.pop("reference_image_ids", []))
     with domain_errors():
@@ -134,6 +143,7 @@ def list_panels(request, comic_id: int):
 def create_panel(request, comic_id: int, payload: schemas.PanelIn):
     """A new panel, at the end or at ``position``."""
     comic = owned(request, models.Comic, comic_id)
+    _room_for_one_more(comic.panels, PANELS_MAX, "panels", "a comic")
     data = payload.model_dump(exclude_unset=True, mode="json")
     position, sketch_id = data.pop("position", None), data.pop("sketch_id", None)
     panel = _valid_panel(comic, data)
@@ -192,7 +202,8 @@ def _valid_panel(comic: models.Comic, data: dict, row: models.Panel | None = Non
     bubbles = [b.spec for b in row.bubbles.all()] if row else []
     with domain_errors():
         panel = domain.Panel.model_validate({**data, "bubbles": bubbles})
-    if panel.id and comic.panels.exclude(pk=row.pk if row else None).filter(spec__id=panel.id).exists():
+    others = comic.panels.exclude(pk=row.pk) if row else comic.panels.all()
+    if panel.id and others.filter(spec__id=panel.id).exists():
         raise invalid("id", f"another panel of this comic already has the id {panel.id!r}; choose another id")
     known = set(comic.characters.values_list("name", flat=True))
     for index, name in enumerate(panel.characters):
@@ -234,6 +245,7 @@ def list_bubbles(request, panel_id: int):
 def create_bubble(request, panel_id: int, payload: schemas.BubbleIn):
     """A new bubble on top of the others (or at ``position``)."""
     panel = owned(request, models.Panel, panel_id)
+    _room_for_one_more(panel.bubbles, BUBBLES_MAX, "bubbles", "a panel")
     data = payload.model_dump(exclude_unset=True, mode="json")
     position = data.pop("position", None)
     bubble = _valid_bubble(panel, data)

@@ -3,6 +3,7 @@ comic script accepts (same names, limits and messages) without restating the fie
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -10,6 +11,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from stripstudio import domain
+from stripstudio.domain.character import REFERENCE_IMAGES_MAX
 from stripstudio.generation.request import OutpaintSpec
 
 
@@ -19,14 +21,14 @@ def _fields(model: type[BaseModel], drop: set[str], optional: bool) -> dict[str,
         if name in drop:
             continue
         if optional:
-            constrained = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+            constrained: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
             fields[name] = (constrained | None, Field(None, description=info.description))
         else:
             fields[name] = (info.annotation, info)
     return fields
 
 
-def input_schema(model: type[BaseModel], name: str, *, drop: set[str] = frozenset(), optional=False, **extra):
+def input_schema(model: type[BaseModel], name: str, *, drop: AbstractSet[str] = frozenset(), optional=False, **extra):
     """A strict input schema with ``model``'s fields (all optional for PATCH), less ``drop``, plus ``extra``."""
     return create_model(name, __config__=ConfigDict(extra="forbid"), **_fields(model, set(drop), optional), **extra)
 
@@ -37,14 +39,17 @@ ComicPatch = input_schema(domain.Comic, "ComicPatch", drop={"characters", "panel
 Position = Annotated[int, Field(ge=0, le=2**31 - 1)]
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 CharacterIn = input_schema(
-    domain.Character, "CharacterIn", drop={"reference_images"}, reference_image_ids=(list[RowId], [])
+    domain.Character,
+    "CharacterIn",
+    drop={"reference_images"},
+    reference_image_ids=(list[RowId], Field([], max_length=REFERENCE_IMAGES_MAX)),
 )
 CharacterPatch = input_schema(
     domain.Character,
     "CharacterPatch",
     drop={"reference_images"},
     optional=True,
-    reference_image_ids=(list[RowId] | None, None),
+    reference_image_ids=(list[RowId] | None, Field(None, max_length=REFERENCE_IMAGES_MAX)),
 )
 PanelIn = input_schema(
     domain.Panel, "PanelIn", drop={"sketch", "bubbles"}, sketch_id=(int | None, None), position=(Position | None, None)
@@ -203,7 +208,7 @@ class ExportIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    formats: list[Literal["webtoon", "png", "pdf", "cbz"]] = Field(default_factory=list)
+    formats: list[Literal["webtoon", "png", "pdf", "cbz"]] = Field(default_factory=list, max_length=4)
 
 
 class OrderIn(BaseModel):
@@ -211,7 +216,7 @@ class OrderIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    ids: list[int]
+    ids: list[RowId] = Field(max_length=10_000)
 
 
 class ErrorOut(BaseModel):
