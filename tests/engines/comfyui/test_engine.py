@@ -24,6 +24,7 @@ from stripstudio.generation import (
     LoraSpec,
     MaskSpec,
     ModelRef,
+    ReferenceSpec,
     Region,
     Task,
 )
@@ -33,6 +34,7 @@ from stripstudio.settings import StudioSettings
 from .fake_script import ExecutionError
 from .fake_server import fake_comfyui
 from .impact_pack import impact_pack_nodes
+from .ipadapter_pack import ipadapter_nodes
 
 RECORDED = json.loads((Path(__file__).parent / "recorded" / "recorded-exchanges.json").read_text())
 FAST = WaitLimits(timeout=20.0, poll=0.05, silence_check=0.5, reconnect_attempts=2, reconnect_delay=0.05)
@@ -118,6 +120,22 @@ def test_a_two_character_panel_runs_with_its_painted_region_mask_uploaded(server
     (masked,) = [n for n in graph.values() if n["class_type"] == "LoadImageMask"]
     assert masked["inputs"]["image"] == f"stripstudio/{upload.name}"
     assert sum(n["class_type"] == "ConditioningCombine" for n in graph.values()) == 2
+
+
+def test_reference_pictures_are_uploaded_and_drawn_through_the_ipadapter_nodes(server, tmp_path):
+    portrait = tmp_path / "mia.png"
+    Image.new("RGB", (64, 64), "pink").save(portrait)
+    asked = request(reference_images=(ReferenceSpec(images=(str(portrait),), strength=0.6),), num_images=1)
+    with pytest.raises(InvalidRequest, match="ComfyUI_IPAdapter_plus"):
+        engine_for(server.url).run(asked, lambda event: None)
+    assert server.received.prompts == [] and server.received.uploads == []  # refused before anything was sent
+    server.add_nodes(ipadapter_nodes(server.object_info()))
+    images = engine_for(server.url).run(asked, lambda event: None)
+    assert len(images) == 1
+    (upload,) = server.received.uploads
+    graph = server.received.prompts[-1]["prompt"]
+    (adapter,) = [n for n in graph.values() if n["class_type"] == "IPAdapterAdvanced"]
+    assert graph[adapter["inputs"]["image"][0]]["inputs"]["image"] == f"stripstudio/{upload.name}"
 
 
 def test_a_validation_refusal_names_node_input_and_allowed_values(server):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from stripstudio.engines.comfyui.check import check_graph
-from stripstudio.engines.comfyui.names import match_file, resolve_names
+from stripstudio.engines.comfyui.identity import resolve_adapter_files
+from stripstudio.engines.comfyui.names import input_paths, match_file, resolve_names
 from stripstudio.engines.comfyui.workflows import ServerNames, WorkflowOptions, build_workflow
 from stripstudio.generation import (
     ControlInput,
@@ -19,11 +21,13 @@ from stripstudio.generation import (
     MaskSpec,
     ModelRef,
     OutpaintSpec,
+    ReferenceSpec,
     Region,
     Task,
 )
 
 from .impact_pack import impact_pack_nodes
+from .ipadapter_pack import ipadapter_nodes
 
 OBJECT_INFO = json.loads((Path(__file__).parent / "recorded" / "object_info.json").read_text())
 NAMES = ServerNames(
@@ -110,6 +114,72 @@ def test_regions_become_area_and_mask_conditioning_combined_with_the_scene(task)
         if positive["class_type"] != "ConditioningCombine":  # sketches: the control wraps the combined prompt
             positive = graph[positive["inputs"]["positive"][0]]
         assert positive["class_type"] == "ConditioningCombine"
+
+
+def with_ipadapter() -> dict:
+    return {**OBJECT_INFO, **ipadapter_nodes(OBJECT_INFO)}
+
+
+REFERENCES = (
+    ReferenceSpec(images=("/in/mia-1.png", "/in/mia-2.png"), strength=0.7, region=0),
+    ReferenceSpec(images=("/in/leo.png",), strength=0.5, focus="face", region=1),
+)
+
+
+def names_for(built_request: GenerationRequest, object_info: dict) -> ServerNames:
+    images = {path: PurePosixPath(path).name for path in input_paths(built_request)}
+    return resolve_names(built_request, object_info, images, "http://gpu:8188", face_detector="f", sam_model="s")
+
+
+@pytest.mark.parametrize("task", [t for t in Task if t not in (Task.UPSCALE, Task.FACE_DETAIL)])
+def test_reference_images_chain_one_ip_adapter_per_character_masked_to_its_region(task):
+    info = with_ipadapter()
+    asked = request(task, regions=REGIONS, reference_images=REFERENCES)
+    images = {path: PurePosixPath(path).name for path in input_paths(asked)}
+    adapters = resolve_adapter_files(asked, info, "http://gpu:8188", match_file)
+    graph = build_workflow(asked, dataclasses.replace(NAMES, images=images, adapters=adapters)).graph.to_api()
+    assert check_graph(graph, info) == []
+    mia, leo = nodes(graph, "IPAdapterAdvanced")
+    assert (mia["inputs"]["weight"], leo["inputs"]["weight"]) == (0.7, 0.5)
+    loaders = [graph[node["inputs"]["ipadapter"][0]]["inputs"]["ipadapter_file"] for node in (mia, leo)]
+    assert loaders == ["ip-adapter-plus_sdxl_vit-h.safetensors", "ip-adapter-plus-face_sdxl_vit-h.safetensors"]
+    assert graph[mia["inputs"]["image"][0]]["class_type"] == "ImageBatch"  # two pictures of Mia
+    box = graph[mia["inputs"]["attn_mask"][0]]
+    assert box["class_type"] == "MaskComposite" and (box["inputs"]["x"], box["inputs"]["y"]) == (0, 0)
+    assert graph[box["inputs"]["source"][0]]["inputs"]["width"] == 256  # half of 512
+    assert graph[leo["inputs"]["attn_mask"][0]]["class_type"] == "LoadImageMask"
+    # The second adapter takes the first one's model, and every sampler the second one's.
+    assert leo["inputs"]["model"][0] == next(k for k, v in graph.items() if v is mia)
+    leo_id = next(k for k, v in graph.items() if v is leo)
+    for sampler in nodes(graph, "KSampler"):
+        assert sampler["inputs"]["model"][0] == leo_id
+
+
+def test_without_the_ipadapter_nodes_the_check_names_the_pack_and_where_to_get_it():
+    asked = request(reference_images=REFERENCES[:1], regions=REGIONS)
+    with pytest.raises(InvalidRequest) as caught:
+        names_for(asked, OBJECT_INFO)
+    message = str(caught.value)
+    assert caught.value.field == "reference_images"
+    assert "no IPAdapterModelLoader, IPAdapterAdvanced node" in message
+    assert "ComfyUI_IPAdapter_plus (https://github.com/cubiq/ComfyUI_IPAdapter_plus)" in message
+    assert "models/ipadapter" in message and "models/clip_vision" in message
+
+
+def test_a_missing_adapter_file_is_named_with_the_folder_and_where_to_download_it():
+    info = {**OBJECT_INFO, **ipadapter_nodes(OBJECT_INFO, adapters=["ip-adapter_sdxl.safetensors"])}
+    with pytest.raises(InvalidRequest) as caught:
+        names_for(request(reference_images=REFERENCES[1:], regions=REGIONS), info)
+    assert caught.value.field == "reference_images[0].adapter"
+    assert "'ip-adapter-plus-face_sdxl_vit-h.safetensors' is not on the ComfyUI server" in str(caught.value)
+    assert "models/ipadapter" in str(caught.value) and "huggingface.co/h94/IP-Adapter" in str(caught.value)
+
+
+def test_the_ipadapter_graph_without_the_pack_is_reported_by_the_graph_check_too():
+    asked = request(reference_images=REFERENCES[:1], regions=REGIONS)
+    graph = build_workflow(asked, names_for(asked, with_ipadapter())).graph.to_api()
+    problems = check_graph(graph, OBJECT_INFO)
+    assert any("no IPAdapterAdvanced node; install the custom nodes ComfyUI_IPAdapter_plus" in p for p in problems)
 
 
 def test_face_detail_with_regions_is_refused_at_the_field():

@@ -14,6 +14,8 @@ NODE_PACKS = {
     "FaceDetailer": "ComfyUI-Impact-Pack",
     "SAMLoader": "ComfyUI-Impact-Pack",
     "UltralyticsDetectorProvider": "ComfyUI-Impact-Subpack",
+    "IPAdapterModelLoader": "ComfyUI_IPAdapter_plus",
+    "IPAdapterAdvanced": "ComfyUI_IPAdapter_plus",
 }
 # What the COMBO inputs that name files are, in words.
 FILE_INPUTS = {
@@ -22,6 +24,8 @@ FILE_INPUTS = {
     "control_net_name": "ControlNet",
     "vae_name": "VAE",
     "model_name": "model file",
+    "ipadapter_file": "IP-Adapter",
+    "clip_name": "image encoder",
 }
 _LIST_PREVIEW = 50
 

@@ -7,6 +7,7 @@ import io
 import json
 import uuid
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from PIL import Image
 
@@ -153,15 +154,19 @@ class ComfyUIEngine:
         self, client: ComfyUIClient, request: GenerationRequest, on_event: EventSink, cancel: CancelSignal | None
     ) -> list[GeneratedImage]:
         object_info = client.object_info()
-        images = {path: client.upload_image(*_png_upload(path)) for path in input_paths(request)}
-        names = resolve_names(
-            request,
-            object_info,
-            images,
-            client.url,
-            face_detector=self.settings.comfyui_face_detector,
-            sam_model=self.settings.comfyui_sam_model,
-        )
+
+        def names_for(images: dict[str, str]) -> ServerNames:
+            return resolve_names(
+                request,
+                object_info,
+                images,
+                client.url,
+                face_detector=self.settings.comfyui_face_detector,
+                sam_model=self.settings.comfyui_sam_model,
+            )
+
+        names_for({path: PurePosixPath(path).name for path in input_paths(request)})  # what is missing, before uploads
+        names = names_for({path: client.upload_image(*_png_upload(path)) for path in input_paths(request)})
         built = build_workflow(request, names, self.options)
         graph = built.graph.to_api()
         problems = check_graph(graph, object_info)

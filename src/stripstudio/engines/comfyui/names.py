@@ -6,6 +6,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from stripstudio.engines.comfyui.check import input_choices
+from stripstudio.engines.comfyui.identity import default_adapter_files, resolve_adapter_files
 from stripstudio.engines.comfyui.workflows.common import ServerNames, prompt_loras
 from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.request import BUILT_IN_FACE_DETECTORS, FaceDetailSpec, GenerationRequest, LoraSpec, Task
@@ -43,6 +44,7 @@ def offline_names(request: GenerationRequest, *, face_detector: str, sam_model: 
         images=images,
         face_detector=face_detector,
         sam_model=sam_model,
+        adapters=default_adapter_files(request),
     )
 
 
@@ -56,6 +58,7 @@ def input_paths(request: GenerationRequest) -> list[str]:
     paths = [request.init_image, request.mask.image if request.mask else None]
     paths += [control.image for control in request.controls]
     paths += [region.mask for region in request.regions]
+    paths += [image for spec in request.reference_images for image in spec.images]
     return [path for path in dict.fromkeys(paths) if path]
 
 
@@ -104,6 +107,7 @@ def resolve_names(
         images=images,
         face_detector=face_detector,
         sam_model=sam_model,
+        adapters=resolve_adapter_files(request, object_info, url, match_file),
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from stripstudio.engines.comfyui.graph import Graph, Node, Output
+from stripstudio.engines.comfyui.identity import apply_identity
 from stripstudio.generation.request import GenerationRequest, LoraSpec
 from stripstudio.prompting import extract_lora_tags, to_comfyui
 
@@ -24,6 +25,7 @@ class ServerNames:
     images: dict[str, str] = field(default_factory=dict)
     face_detector: str = "bbox/face_yolov8m.pt"
     sam_model: str = "sam_vit_b_01ec64.pth"
+    adapters: tuple[tuple[str, str], ...] = ()  # (IP-Adapter file, image encoder file) per reference spec
 
     def image(self, path: str) -> str:
         """The uploaded name of the local image ``path``."""
@@ -67,6 +69,7 @@ class WorkflowBuilder:
         checkpoint = self.graph.add("CheckpointLoaderSimple", ckpt_name=names.checkpoint)
         self.model, self.clip, self.vae = checkpoint[0], checkpoint[1], checkpoint[2]
         self._chain_loras()
+        apply_identity(self)
         self.positive = self._with_regions(self.encode(request.prompt))
         self.negative = self.encode(request.negative_prompt)
 

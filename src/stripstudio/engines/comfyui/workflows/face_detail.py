@@ -31,6 +31,11 @@ FACE_DETAILER_SETTINGS: dict[str, Any] = {
 def face_detail(builder: WorkflowBuilder) -> BuiltWorkflow:
     """LoadImage -> FaceDetailer(UltralyticsDetectorProvider, SAMLoader) -> SaveImage, per candidate."""
     request, graph = builder.request, builder.graph
+    if request.reference_images:
+        raise InvalidRequest(
+            "face detail does not use reference images yet: draw the panel with them, then fix its faces without",
+            field="reference_images",
+        )
     if request.regions:
         raise InvalidRequest(
             "per-character face prompts (regions) run in the diffusers engine only; FaceDetailer gives every face "
