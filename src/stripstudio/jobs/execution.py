@@ -4,38 +4,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.db import close_old_connections, connection
 
 from stripstudio.generation.errors import JobCancelled
 from stripstudio.jobs.lifecycle import Lease, claim, finish, renew, worker_name
+from stripstudio.jobs.models import Job
 from stripstudio.jobs.reporting import JobReporter, publish
-from stripstudio.web.studio.models import Job
+from stripstudio.jobs.runners import runner_for
 
 log = logging.getLogger(__name__)
 Status = Job.Status
-
-
-@dataclass
-class Outcome:
-    """What a runner produced: ``commit`` writes its results (run inside the job's final transaction)."""
-
-    commit: Callable[[], None]
-    message: str = ""
-    data: dict = field(default_factory=dict)
-
-
-Runner = Callable[..., Outcome]  # (runtime, job, report, cancel) -> Outcome
-
-
-def runners() -> dict[str, Runner]:
-    """The runner of each job kind."""
-    from stripstudio.jobs.exporting import run_export
-    from stripstudio.jobs.generating import run_generation
-
-    return {Job.Kind.GENERATE: run_generation, Job.Kind.EXPORT: run_export}
 
 
 def execute_job(runtime, job_id: str) -> None:
@@ -56,7 +35,7 @@ def execute_job(runtime, job_id: str) -> None:
 def _run(runtime, job: Job, lease: Lease, keeper: LeaseKeeper) -> None:
     reporter = JobReporter(runtime, job, lease)
     try:
-        outcome = runners()[job.kind](runtime, job, reporter, keeper.cancel)
+        outcome = runner_for(job.kind)(runtime, job, reporter, keeper.cancel)
     except JobCancelled as error:
         if keeper.lost:
             log.warning("job %s: lease lost to another worker; this attempt's work is dropped", job.pk)

@@ -9,7 +9,7 @@ from typing import Any
 from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.jobs.events import comic_channel, job_channel
 from stripstudio.jobs.lifecycle import Lease, record_progress
-from stripstudio.web.studio.models import Job
+from stripstudio.jobs.models import Job
 
 SAVE_EVERY_SECONDS = 0.5  # progress reaches the database at most this often per job
 

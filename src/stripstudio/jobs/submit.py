@@ -6,19 +6,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from stripstudio.jobs.lifecycle import cancel_queued
+from stripstudio.jobs.models import Job
 from stripstudio.jobs.reporting import publish
 from stripstudio.jobs.runtime import current_runtime
-from stripstudio.web.studio.models import Job
 
 
-def submit_job(owner, kind: str, request: dict, *, comic=None, panel=None) -> Job:
+def submit_job(owner, kind: str, request: dict, *, comic_id: int | None = None, panel_id: int | None = None) -> Job:
     """Save a queued job and hand its id to the queue when the transaction commits."""
     runtime = current_runtime()
     job = Job.objects.create(
         owner=owner,
         kind=kind,
-        comic=comic,
-        panel=panel,
+        comic_id=comic_id,
+        panel_id=panel_id,
         request=request,
         max_attempts=runtime.settings.job_max_attempts,
         enqueued_at=timezone.now(),

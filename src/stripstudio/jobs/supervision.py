@@ -13,8 +13,8 @@ from datetime import timedelta
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from stripstudio.jobs.models import Job
 from stripstudio.jobs.reporting import publish
-from stripstudio.web.studio.models import Job
 
 log = logging.getLogger(__name__)
 Status = Job.Status

@@ -42,6 +42,7 @@ def django_settings(studio: StudioSettings) -> dict[str, Any]:
             "django.contrib.sessions",
             "django.contrib.messages",
             "django.contrib.staticfiles",
+            "stripstudio.jobs",
             "stripstudio.web.accounts",
             "stripstudio.web.studio",
         ],

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 
 from stripstudio.jobs.events import comic_channel, job_channel
+from stripstudio.jobs.models import Job
 from stripstudio.jobs.runtime import current_runtime
 from stripstudio.web.studio import models
 
@@ -23,7 +24,7 @@ FINAL = {"succeeded", "failed", "cancelled"}
 
 async def job_events(request: HttpRequest, job_id: str) -> HttpResponse:
     """GET /api/jobs/{id}/events: the job's events until it ends."""
-    job = await _owned_or_404(request, models.Job, job_id)
+    job = await _owned_or_404(request, Job, job_id)
     return _stream(_job_stream(job, request.headers.get("Last-Event-ID")))
 
 
@@ -50,7 +51,7 @@ def _stream(events: AsyncIterator[str]) -> StreamingHttpResponse:
     return response
 
 
-async def _job_stream(job: models.Job, last_id: str | None) -> AsyncIterator[str]:
+async def _job_stream(job: Job, last_id: str | None) -> AsyncIterator[str]:
     seen_final = False
     async for frame, body in _frames(job_channel(job.pk), last_id, stop_after_final=True):
         seen_final = seen_final or (body is not None and body.get("type") in FINAL)
@@ -88,7 +89,7 @@ async def _frames(channel: str, last_id: str | None, *, stop_after_final: bool, 
 
 async def _job_has_ended(channel: str) -> bool:
     job_id = channel.removeprefix("job:")
-    status = await models.Job.objects.filter(pk=job_id).values_list("status", flat=True).afirst()
+    status = await Job.objects.filter(pk=job_id).values_list("status", flat=True).afirst()
     return status in FINAL or status is None
 
 

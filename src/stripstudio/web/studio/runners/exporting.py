@@ -11,16 +11,17 @@ from PIL import Image
 from stripstudio.export import ExportError
 from stripstudio.export.episode import ExportOptions, export_episode
 from stripstudio.generation.events import EventKind, JobEvent
-from stripstudio.jobs.execution import Outcome
+from stripstudio.jobs.models import Job
+from stripstudio.jobs.runners import Outcome
+from stripstudio.jobs.storage import store_file, stored_path
 from stripstudio.production.export_comic import file_stem, letter_all
 from stripstudio.web.studio import models
 from stripstudio.web.studio.convert import domain_comic
-from stripstudio.web.studio.storage import store_file, stored_path
 
 
-def run_export(runtime, job: models.Job, report, cancel) -> Outcome:
+def run_export(runtime, job: Job, report, cancel) -> Outcome:
     """Export the job's comic in ``job.request["formats"]``; each file becomes an Export on success."""
-    comic_row = job.comic
+    comic_row = models.Comic.objects.get(pk=job.comic_id)
     comic = domain_comic(comic_row)
     pictures = [_open(image) for image in chosen_images(comic_row)]
     total = len(pictures) + 1
