@@ -407,6 +407,6 @@ def check_references(b: StudioClient, objects: Objects, names: dict) -> int:
     b.events(job["events_url"])
     from stripstudio.jobs.models import Job
 
-    loras = Job.objects.get(pk=job["id"]).request["generation"]["loras"]
-    assert [entry["name"] for entry in loras] == [lora], loras
+    loras = Job.objects.get(pk=job["id"]).payload().generation.loras
+    assert [entry.name for entry in loras] == [lora], loras
     return len(attempts)

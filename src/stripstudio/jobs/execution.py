@@ -35,7 +35,7 @@ def execute_job(runtime, job_id: str) -> None:
 def _run(runtime, job: Job, lease: Lease, keeper: LeaseKeeper) -> None:
     reporter = JobReporter(runtime, job, lease)
     try:
-        outcome = runner_for(job.kind)(runtime, job, reporter, keeper.cancel)
+        outcome = runner_for(job.kind)(runtime, job, job.payload(), reporter, keeper.cancel)
     except JobCancelled as error:
         if keeper.lost:
             log.warning("job %s: lease lost to another worker; this attempt's work is dropped", job.pk)

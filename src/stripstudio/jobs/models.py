@@ -11,6 +11,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from stripstudio.jobs.payloads import JobPayload, parse_payload
+
 
 class Job(models.Model):
     """Queued work of one author: what to do (``request``), its state, progress and results."""
@@ -64,3 +66,7 @@ class Job(models.Model):
     def is_final(self) -> bool:
         """True once the job succeeded, failed or was cancelled."""
         return self.status in self.FINAL
+
+    def payload(self) -> JobPayload:
+        """What the job is asked to do, validated for its kind; InvalidJobPayload naming what is wrong."""
+        return parse_payload(self.kind, self.request)

@@ -21,7 +21,7 @@ class Outcome:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-Runner = Callable[..., Outcome]  # (runtime, job, payload, report, cancel) -> Outcome
+Runner = Callable[..., Outcome]  # (runtime, job, payload, report, cancel) -> Outcome; payload: job.payload()
 
 
 class UnknownJobKind(LookupError):

@@ -7,19 +7,21 @@ from django.utils import timezone
 
 from stripstudio.jobs.lifecycle import cancel_queued
 from stripstudio.jobs.models import Job
+from stripstudio.jobs.payloads import JobPayload
 from stripstudio.jobs.reporting import publish
 from stripstudio.jobs.runtime import current_runtime
 
 
-def submit_job(owner, kind: str, request: dict, *, comic_id: int | None = None, panel_id: int | None = None) -> Job:
-    """Save a queued job and hand its id to the queue when the transaction commits."""
+def submit_job(owner, payload: JobPayload, *, comic_id: int | None = None, panel_id: int | None = None) -> Job:
+    """Save a queued job of the payload's kind and hand its id to the queue when the transaction commits."""
     runtime = current_runtime()
+    kind = payload.kind
     job = Job.objects.create(
         owner=owner,
         kind=kind,
         comic_id=comic_id,
         panel_id=panel_id,
-        request=request,
+        request=payload.model_dump(mode="json"),
         max_attempts=runtime.settings.job_max_attempts,
         enqueued_at=timezone.now(),
         message="waiting for a worker",

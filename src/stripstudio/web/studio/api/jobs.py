@@ -7,6 +7,7 @@ from django.http import Http404
 from ninja import Router, Status
 
 from stripstudio.jobs.models import Job
+from stripstudio.jobs.payloads import ExportPayload
 from stripstudio.jobs.submit import request_cancel, submit_job
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api import schemas
@@ -26,7 +27,7 @@ def generate(request, panel_id: int, payload: schemas.GenerateIn):
     comic = checked_comic(panel.comic)
     job_request = generation_request(request, comic, panel, payload)
     with transaction.atomic():
-        job = submit_job(request.user, Job.Kind.GENERATE, job_request, comic_id=panel.comic_id, panel_id=panel.pk)
+        job = submit_job(request.user, job_request, comic_id=panel.comic_id, panel_id=panel.pk)
     return Status(202, job_out(job))
 
 
@@ -37,7 +38,7 @@ def character_sheet(request, character_id: int, payload: schemas.SheetIn):
     comic = checked_comic(character.comic)
     job_request = character_sheet_request(comic, character.name, payload.count)
     with transaction.atomic():
-        job = submit_job(request.user, Job.Kind.GENERATE, job_request, comic_id=character.comic_id)
+        job = submit_job(request.user, job_request, comic_id=character.comic_id)
     return Status(202, job_out(job))
 
 
@@ -47,7 +48,7 @@ def export(request, comic_id: int, payload: schemas.ExportIn):
     comic = owned(request, models.Comic, comic_id)
     checked_comic(comic)
     with transaction.atomic():
-        job = submit_job(request.user, Job.Kind.EXPORT, {"formats": payload.formats}, comic_id=comic.pk)
+        job = submit_job(request.user, ExportPayload(formats=tuple(payload.formats)), comic_id=comic.pk)
     return Status(202, job_out(job))
 
 

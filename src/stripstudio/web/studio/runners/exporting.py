@@ -12,6 +12,7 @@ from stripstudio.export import ExportError
 from stripstudio.export.episode import ExportOptions, export_episode
 from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.jobs.models import Job
+from stripstudio.jobs.payloads import ExportPayload
 from stripstudio.jobs.runners import Outcome
 from stripstudio.jobs.storage import store_file, stored_path
 from stripstudio.production.export_comic import file_stem, letter_all
@@ -19,8 +20,8 @@ from stripstudio.web.studio import models
 from stripstudio.web.studio.convert import domain_comic
 
 
-def run_export(runtime, job: Job, report, cancel) -> Outcome:
-    """Export the job's comic in ``job.request["formats"]``; each file becomes an Export on success."""
+def run_export(runtime, job: Job, payload: ExportPayload, report, cancel) -> Outcome:
+    """Export the job's comic in the payload's formats; each file becomes an Export on success."""
     comic_row = models.Comic.objects.get(pk=job.comic_id)
     comic = domain_comic(comic_row)
     pictures = [_open(image) for image in chosen_images(comic_row)]
@@ -29,7 +30,7 @@ def run_export(runtime, job: Job, report, cancel) -> Outcome:
     done = iter(range(1, total))
     art = letter_all(comic, pictures, on_panel=lambda _id: report(JobEvent.progress(next(done), total, 0)))
     name = file_stem(comic.title)
-    options = ExportOptions(name=name, formats=frozenset(job.request.get("formats") or ()) or None)
+    options = ExportOptions(name=name, formats=frozenset(payload.formats) or None)
     with tempfile.TemporaryDirectory(prefix="stripstudio-export-") as folder:
         written = export_episode(comic, art, Path(folder) / "out", options)
         files = _stored_files(written, Path(folder), name)

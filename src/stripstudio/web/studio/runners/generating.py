@@ -9,16 +9,17 @@ from stripstudio.generation.images import GeneratedImage as DrawnImage
 from stripstudio.generation.request import GenerationRequest
 from stripstudio.jobs.lifecycle import record_progress
 from stripstudio.jobs.models import Job
+from stripstudio.jobs.payloads import GeneratePayload
 from stripstudio.jobs.runners import Outcome
 from stripstudio.jobs.storage import store_bytes, stored_path
 from stripstudio.web.studio import models
 
 
-def run_generation(runtime, job: Job, report, cancel) -> Outcome:
-    """Run the job's request on its engine; the images become the panel's candidates on success."""
-    request = local_request(GenerationRequest.model_validate(job.request["generation"]))
+def run_generation(runtime, job: Job, payload: GeneratePayload, report, cancel) -> Outcome:
+    """Run the payload's request on its engine; the images become the panel's candidates on success."""
+    request = local_request(payload.generation)
     report.store_image = lambda drawn: _store(job, report, drawn)
-    engine = runtime.engine(job.request.get("engine"))
+    engine = runtime.engine(payload.engine)
     drawn = engine.run(request, report, cancel)
     for image in drawn:  # engines that sent no image event for a candidate
         if image.index not in report.images:
