@@ -37,7 +37,11 @@ def test_a_payload_round_trips_through_the_job_row(owner):
     ("kind", "stored", "named"),
     [
         ("generate", {"engine": "diffusers"}, "generation: Field required"),
-        ("generate", {"generation": {**REQUEST.model_dump(mode="json"), "num_inference_steps": "many"}}, "generation.num_inference_steps"),
+        (
+            "generate",
+            {"generation": {**REQUEST.model_dump(mode="json"), "num_inference_steps": "many"}},
+            "generation.num_inference_steps",
+        ),
         ("export", {"formats": ["gif"]}, "formats.0"),
         ("export", {"formats": [], "dpi": 1200}, "dpi: Extra inputs are not permitted"),
         ("train", {}, "'train' cannot be run here"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.jobs.lifecycle import cancel_queued
 from stripstudio.jobs.models import Job
 from stripstudio.jobs.payloads import JobPayload
@@ -28,7 +29,7 @@ def submit_job(owner, payload: JobPayload, *, comic_id: int | None = None, panel
     )
 
     def send() -> None:
-        publish(runtime, job, "queued", attempt=0, message="waiting for a worker")
+        publish(runtime, job, JobEvent(kind=EventKind.QUEUED, message="waiting for a worker"), attempt=0)
         runtime.queue.enqueue(kind, job.pk)
 
     transaction.on_commit(send)
@@ -39,7 +40,7 @@ def request_cancel(job: Job) -> Job:
     """Cancel ``job``: at once when it is still queued, else its worker stops within a step."""
     runtime = current_runtime()
     if cancel_queued(job.pk):
-        publish(runtime, job, "cancelled", attempt=job.attempts, message="cancelled before it started")
+        publish(runtime, job, JobEvent(kind=EventKind.CANCELLED, message="cancelled before it started"), job.attempts)
     elif not job.is_final:
         Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(cancel_requested=True)
     job.refresh_from_db()

@@ -22,7 +22,9 @@ from stripstudio.web.studio.convert import domain_comic
 
 def run_export(runtime, job: Job, payload: ExportPayload, report, cancel) -> Outcome:
     """Export the job's comic in the payload's formats; each file becomes an Export on success."""
-    comic_row = models.Comic.objects.get(pk=job.comic_id)
+    comic_row = models.Comic.objects.filter(pk=job.comic_id).first() if job.comic_id is not None else None
+    if comic_row is None:
+        raise ExportError("this export's comic no longer exists", setting="comic")
     comic = domain_comic(comic_row)
     pictures = [_open(image) for image in chosen_images(comic_row)]
     total = len(pictures) + 1
@@ -38,7 +40,7 @@ def run_export(runtime, job: Job, payload: ExportPayload, report, cancel) -> Out
 
     def commit() -> None:
         models.Export.objects.bulk_create(
-            models.Export(owner_id=job.owner_id, comic_id=job.comic_id, job=job, warnings=list(written.warnings), **f)
+            models.Export(owner_id=job.owner_id, comic_id=comic_row.pk, job=job, warnings=list(written.warnings), **f)
             for f in files
         )
 
