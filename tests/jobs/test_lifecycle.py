@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from stripstudio.jobs.lifecycle import claim, finish, renew
+from stripstudio.jobs.models import Job
 from stripstudio.jobs.runtime import JobRuntime
 from stripstudio.jobs.supervision import recover_stale_jobs
-from stripstudio.web.studio.models import Job
 
 Status = Job.Status
 

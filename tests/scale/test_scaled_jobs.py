@@ -118,7 +118,7 @@ def _running_long_job(database_url: str, worker_pids: set[int]) -> tuple[str, in
     """A long job some worker is in the middle of (sampling has begun): (job id, worker pid)."""
     with psycopg.connect(database_url, autocommit=True, connect_timeout=10) as conn:
         rows = conn.execute(
-            "SELECT id, worker FROM studio_job WHERE status = 'running' AND kind = 'generate' AND progress > 0 "
+            "SELECT id, worker FROM jobs_job WHERE status = 'running' AND kind = 'generate' AND progress > 0 "
             "AND progress < 0.5 AND (request -> 'generation' ->> 'num_inference_steps')::int >= %s",
             (LONG_JOB["steps"],),
         ).fetchall()
@@ -132,7 +132,7 @@ def _running_long_job(database_url: str, worker_pids: set[int]) -> tuple[str, in
 def _jobs_held_by(database_url: str, pid: int) -> list[str]:
     """The running jobs whose worker is process ``pid``."""
     with psycopg.connect(database_url, autocommit=True, connect_timeout=10) as conn:
-        rows = conn.execute("SELECT id, worker FROM studio_job WHERE status = 'running'").fetchall()
+        rows = conn.execute("SELECT id, worker FROM jobs_job WHERE status = 'running'").fetchall()
     return [str(job_id) for job_id, worker in rows if int(worker.rsplit(":", 2)[1]) == pid]
 
 
@@ -263,7 +263,7 @@ def test_fifty_jobs_three_workers_one_killed(scaled_studio: ScaledStudio, client
         per_job = dict(conn.execute("SELECT job_id::text, count(*) FROM studio_generatedimage GROUP BY job_id"))
         rows = {
             str(job_id): (status, worker)
-            for job_id, status, worker in conn.execute("SELECT id, status, worker FROM studio_job")
+            for job_id, status, worker in conn.execute("SELECT id, status, worker FROM jobs_job")
         }
     assert duplicates == []
     for job_id, (_index, job) in jobs.items():

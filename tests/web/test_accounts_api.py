@@ -318,8 +318,8 @@ def test_serve_migrates_serves_signs_in_the_local_author_and_stops_on_sigint(ser
     with sqlite3.connect(database) as connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         applied = {row[0] for row in connection.execute("SELECT DISTINCT app FROM django_migrations")}
-    assert {"studio_comic", "studio_panel", "studio_job", "auth_user", "django_session"} <= tables
-    assert {"studio", "auth", "sessions"} <= applied
+    assert {"studio_comic", "studio_panel", "jobs_job", "auth_user", "django_session"} <= tables
+    assert {"studio", "jobs", "auth", "sessions"} <= applied
     page = httpx.get(f"{served.url}/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "<!doctype html>" in page.text.lower()

@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from PIL import Image
 
+from stripstudio.jobs.storage import store_bytes
 from stripstudio.web.studio import models
-from stripstudio.web.studio.storage import store_bytes
 from tests.web.django_api import DjangoApi
 
 

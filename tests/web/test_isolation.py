@@ -405,8 +405,8 @@ def check_references(b: StudioClient, objects: Objects, names: dict) -> int:
     job = b.call("POST", generate, 202, json={})
     b.call("POST", f"/api/jobs/{job['id']}/cancel")
     b.events(job["events_url"])
-    from stripstudio.web.studio.models import Job
+    from stripstudio.jobs.models import Job
 
-    loras = Job.objects.get(pk=job["id"]).request["generation"]["loras"]
-    assert [entry["name"] for entry in loras] == [lora], loras
+    loras = Job.objects.get(pk=job["id"]).payload().generation.loras
+    assert [entry.name for entry in loras] == [lora], loras
     return len(attempts)

@@ -20,11 +20,11 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from stripstudio import domain
+from stripstudio.jobs.storage import store_bytes
 from stripstudio.production.project_archive import write_project_archive
 from stripstudio.script.loader import load_comic_text
 from stripstudio.web.studio import models
 from stripstudio.web.studio.convert import domain_comic
-from stripstudio.web.studio.storage import store_bytes
 from tests.web.django_api import DjangoApi
 
 # Helpers ------------------------------------------------------------------------------------------------------

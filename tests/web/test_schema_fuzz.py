@@ -36,6 +36,7 @@ from safetensors.numpy import save as safetensors_bytes
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
+from stripstudio.jobs.models import Job
 from stripstudio.jobs.runtime import JobRuntime, install_runtime
 
 EXAMPLES_PER_MODE = int(os.environ.get("STRIPSTUDIO_FUZZ_EXAMPLES", "14"))  # per operation, valid and invalid each
@@ -107,8 +108,8 @@ def _named(name: str, data: bytes) -> io.BytesIO:
 
 def build_objects(author: Author) -> None:
     """A comic with one of everything, its ids kept by the parameter names that take them."""
+    from stripstudio.jobs.storage import store_bytes
     from stripstudio.web.studio import models
-    from stripstudio.web.studio.storage import store_bytes
 
     comic = author.call(
         "POST",
@@ -138,7 +139,7 @@ def build_objects(author: Author) -> None:
     job = author.call("POST", f"/api/panels/{panel['id']}/generate", 202, json={})
 
     # The job as a worker would leave it: two candidates drawn (no engine runs in this test).
-    row = models.Job.objects.get(pk=job["id"])
+    row = Job.objects.get(pk=job["id"])
     results = []
     for candidate in (0, 1):
         name, _sha = store_bytes(_png(10 + candidate), ".png")
@@ -154,7 +155,7 @@ def build_objects(author: Author) -> None:
         )
         url = f"/api/jobs/{row.pk}/candidates/{candidate}/file"
         results.append({"candidate": candidate, "file": name, "url": url})
-    models.Job.objects.filter(pk=row.pk).update(status=models.Job.Status.SUCCEEDED, progress=1.0, results=results)
+    Job.objects.filter(pk=row.pk).update(status=Job.Status.SUCCEEDED, progress=1.0, results=results)
     images = author.call("GET", f"/api/panels/{panel['id']}/images")
     author.call("POST", f"/api/images/{images[0]['id']}/pick", 200)
     export_job = author.call("POST", f"/api/comics/{comic['id']}/exports", 202, json={"formats": ["cbz"]})

@@ -25,8 +25,8 @@ from PIL import ExifTags, Image
 from PIL.PngImagePlugin import PngInfo
 from safetensors.numpy import save as save_safetensors
 
+from stripstudio.jobs.storage import object_name
 from stripstudio.web.studio import models
-from stripstudio.web.studio.storage import object_name
 
 # Building files -----------------------------------------------------------------------------------------------
 

@@ -21,14 +21,21 @@ export const JOB_EVENT_TYPES: JobEventType[] = [
   "cancelled",
 ];
 
+/** The data of each Server-Sent Event: the server's JobMessage (stripstudio.jobs.messages) as JSON. */
 export interface JobEvent {
   type: JobEventType;
+  job?: string;
+  job_kind?: string;
+  comic?: number | null;
+  panel?: number | null;
+  attempt?: number | null;
+  time?: number;
   step?: number | null;
   total?: number | null;
   fraction?: number | null;
   candidate?: number | null;
   message?: string;
-  error_type?: string;
+  error_type?: string | null;
   data?: { seed?: number; url?: string; preview?: string } | null;
 }
 

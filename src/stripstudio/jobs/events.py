@@ -1,9 +1,10 @@
-"""The event bus: job events published by workers, read in order by Server-Sent Event streams.
+"""The event bus: job messages published by workers, read in order by Server-Sent Event streams.
 
 Each channel (``job:<id>``, ``comic:<id>``) is an ordered log with ids, so a stream that connects
 late, or reconnects with ``Last-Event-ID``, gets what it missed before the live events. Embedded,
 the log lives in memory (worker and web server share the process); scaled, it is a Redis stream
-per channel, capped in length and expiring a day after its last event.
+per channel, capped in length and expiring a day after its last event. What travels is always a
+typed :class:`~stripstudio.jobs.messages.JobMessage`; Redis holds its JSON form.
 """
 
 from __future__ import annotations
@@ -11,14 +12,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import re
 import threading
 import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
+from pydantic import ValidationError
+
+from stripstudio.jobs.messages import JobMessage
+
+log = logging.getLogger(__name__)
 CHANNEL_LENGTH = 2000  # events kept per channel
 CHANNEL_IDLE_SECONDS = 24 * 3600  # a channel with no new event for this long is dropped
 _STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
@@ -26,17 +33,17 @@ _STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 
 @dataclass(frozen=True)
 class BusEvent:
-    """One event read from a channel: its id on that channel and its JSON-ready body."""
+    """One message read from a channel, with its id on that channel."""
 
     id: str
-    body: dict[str, Any]
+    message: JobMessage
 
 
 class EventBus(Protocol):
-    """Publish events to channels and read them back in order."""
+    """Publish job messages to channels and read them back in order."""
 
-    def publish(self, channels: Iterable[str], body: dict[str, Any]) -> None:
-        """Append ``body`` to every channel."""
+    def publish(self, channels: Iterable[str], message: JobMessage) -> None:
+        """Append ``message`` to every channel."""
 
     def read(self, channel: str, after: str | None, timeout: float) -> list[BusEvent]:
         """Events of ``channel`` after the id ``after`` (all kept ones when None); waits up to ``timeout``
@@ -66,14 +73,14 @@ class InProcessBus:
         self._changed = threading.Condition()
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
 
-    def publish(self, channels: Iterable[str], body: dict[str, Any]) -> None:
-        """Append ``body`` to every channel and wake the readers."""
+    def publish(self, channels: Iterable[str], message: JobMessage) -> None:
+        """Append ``message`` to every channel and wake the readers."""
         with self._changed:
             self._next_id += 1
             now = time.monotonic()
             for channel in channels:
                 log = self._channels.setdefault(channel, deque(maxlen=CHANNEL_LENGTH))
-                log.append(BusEvent(str(self._next_id), body))
+                log.append(BusEvent(str(self._next_id), message))
                 self._touched[channel] = now
             self._drop_idle(now)
             self._changed.notify_all()
@@ -134,9 +141,9 @@ class RedisBus:
         self._prefix = prefix
         self._async_clients: dict[asyncio.AbstractEventLoop, object] = {}
 
-    def publish(self, channels: Iterable[str], body: dict[str, Any]) -> None:
-        """XADD ``body`` to each channel's stream (capped, expiring when idle)."""
-        payload = json.dumps(body)
+    def publish(self, channels: Iterable[str], message: JobMessage) -> None:
+        """XADD the message's JSON to each channel's stream (capped, expiring when idle)."""
+        payload = json.dumps(message.wire())
         with self._redis.pipeline(transaction=False) as pipe:
             for channel in channels:
                 key = self._prefix + channel
@@ -174,7 +181,10 @@ def _stream_events(answer) -> list[BusEvent]:
     events = []
     for _key, entries in answer or []:
         for entry_id, fields in entries:
-            events.append(BusEvent(_text(entry_id), json.loads(fields[b"body"])))
+            try:
+                events.append(BusEvent(_text(entry_id), JobMessage.from_wire(fields[b"body"])))
+            except ValidationError:  # not a job message (written by something else): skipped, not fatal
+                log.warning("skipping entry %s of %s: not a job message", _text(entry_id), _text(_key))
     return events
 
 

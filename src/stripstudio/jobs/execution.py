@@ -4,38 +4,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.db import close_old_connections, connection
 
 from stripstudio.generation.errors import JobCancelled
+from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.jobs.lifecycle import Lease, claim, finish, renew, worker_name
-from stripstudio.jobs.reporting import JobReporter, publish
-from stripstudio.web.studio.models import Job
+from stripstudio.jobs.messages import JobMessage
+from stripstudio.jobs.models import Job
+from stripstudio.jobs.reporting import JobReporter, send
+from stripstudio.jobs.runners import Outcome, runner_for
 
 log = logging.getLogger(__name__)
 Status = Job.Status
-
-
-@dataclass
-class Outcome:
-    """What a runner produced: ``commit`` writes its results (run inside the job's final transaction)."""
-
-    commit: Callable[[], None]
-    message: str = ""
-    data: dict = field(default_factory=dict)
-
-
-Runner = Callable[..., Outcome]  # (runtime, job, report, cancel) -> Outcome
-
-
-def runners() -> dict[str, Runner]:
-    """The runner of each job kind."""
-    from stripstudio.jobs.exporting import run_export
-    from stripstudio.jobs.generating import run_generation
-
-    return {Job.Kind.GENERATE: run_generation, Job.Kind.EXPORT: run_export}
 
 
 def execute_job(runtime, job_id: str) -> None:
@@ -55,24 +36,24 @@ def execute_job(runtime, job_id: str) -> None:
 
 def _run(runtime, job: Job, lease: Lease, keeper: LeaseKeeper) -> None:
     reporter = JobReporter(runtime, job, lease)
+    outcome: Outcome | None = None
     try:
-        outcome = runners()[job.kind](runtime, job, reporter, keeper.cancel)
+        outcome = runner_for(job.kind)(runtime, job, job.payload(), reporter, keeper.cancel)
+        ending = JobEvent(kind=EventKind.SUCCEEDED, message=outcome.message, data=outcome.data)
     except JobCancelled as error:
         if keeper.lost:
             log.warning("job %s: lease lost to another worker; this attempt's work is dropped", job.pk)
-        elif finish(lease, Status.CANCELLED, message=str(error)[:500] or "cancelled"):
-            publish(runtime, job, "cancelled", attempt=lease.attempt, message=str(error) or "cancelled")
-        return
+            return
+        ending = JobEvent(kind=EventKind.CANCELLED, message=str(error) or "cancelled")
     except Exception as error:
         log.exception("job %s failed", job.pk)
-        error_type = getattr(error, "type_name", type(error).__name__)
-        if finish(lease, Status.FAILED, error_type=error_type[:100], error_message=str(error)):
-            publish(runtime, job, "failed", attempt=lease.attempt, error_type=error_type, message=str(error))
-        return
-    if finish(lease, Status.SUCCEEDED, commit=outcome.commit, progress=1.0, message=outcome.message[:500]):
-        publish(runtime, job, "succeeded", attempt=lease.attempt, message=outcome.message, data=outcome.data)
+        ending = JobEvent.failed(error)
+    message = JobMessage.of(job, ending, lease.attempt)
+    commit = outcome.commit if outcome is not None else None
+    if finish(lease, message.type.value, commit=commit, **message.row_fields()):
+        send(runtime, message)
     else:
-        log.warning("job %s: lease lost before the results were saved; they are dropped", job.pk)
+        log.warning("job %s: lease lost before its end (%s) was saved; this attempt is dropped", job.pk, message.type)
 
 
 class LeaseKeeper:

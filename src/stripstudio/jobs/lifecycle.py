@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from stripstudio.web.studio.models import Job
+from stripstudio.jobs.models import Job
 
 Status = Job.Status
 

@@ -1,4 +1,4 @@
-"""From engine events to the bus and the job row: every event published, progress saved now and then."""
+"""From job events to the bus and the job row: every event published, progress saved now and then."""
 
 from __future__ import annotations
 
@@ -9,29 +9,21 @@ from typing import Any
 from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.jobs.events import comic_channel, job_channel
 from stripstudio.jobs.lifecycle import Lease, record_progress
-from stripstudio.web.studio.models import Job
+from stripstudio.jobs.messages import JobLike, JobMessage
 
 SAVE_EVERY_SECONDS = 0.5  # progress reaches the database at most this often per job
 
 
-def event_body(job: Job, kind: str, *, attempt: int | None = None, **fields: Any) -> dict[str, Any]:
-    """The JSON body of an event of ``job`` as streams and clients see it."""
-    return {
-        "type": kind,
-        "job": str(job.pk),
-        "job_kind": job.kind,
-        "comic": job.comic_id,
-        "panel": job.panel_id,
-        "attempt": attempt,
-        "time": time.time(),
-        **fields,
-    }
+def publish(runtime, job: JobLike, event: JobEvent, attempt: int | None) -> JobMessage:
+    """Send ``event`` of ``job`` (during ``attempt``) to the job's channel and its comic's; returns the message."""
+    return send(runtime, JobMessage.of(job, event, attempt))
 
 
-def publish(runtime, job: Job, kind: str, **fields: Any) -> None:
-    """Send one event of ``job`` to its own channel and its comic's."""
-    channels = [job_channel(job.pk)] + ([comic_channel(job.comic_id)] if job.comic_id else [])
-    runtime.bus.publish(channels, event_body(job, kind, **fields))
+def send(runtime, message: JobMessage) -> JobMessage:
+    """Publish ``message`` on its job's channel and its comic's."""
+    channels = [job_channel(message.job)] + ([comic_channel(message.comic)] if message.comic else [])
+    runtime.bus.publish(channels, message)
+    return message
 
 
 class JobReporter:
@@ -41,7 +33,7 @@ class JobReporter:
     so a client that sees "succeeded" finds the results in the database.
     """
 
-    def __init__(self, runtime, job: Job, lease: Lease, store_image=None) -> None:
+    def __init__(self, runtime, job: JobLike, lease: Lease, store_image=None) -> None:
         self.runtime, self.job, self.lease = runtime, job, lease
         self.store_image = store_image
         self.images: dict[int, dict[str, Any]] = {}
@@ -58,25 +50,15 @@ class JobReporter:
             data.update(stored)
         if event.kind == EventKind.PREVIEW and event.preview is not None:
             data["preview"] = "data:image/png;base64," + base64.b64encode(event.preview).decode()
-        fields = {
-            "step": event.step,
-            "total": event.total,
-            "candidate": event.candidate,
-            "fraction": event.fraction,
-            "message": event.message,
-            "data": data,
-        }
-        publish(self.runtime, self.job, event.kind.value, attempt=self.lease.attempt, **fields)
-        self._save(event)
+        message = publish(self.runtime, self.job, event.model_copy(update={"data": data}), self.lease.attempt)
+        self._save(message)
 
-    def _save(self, event: JobEvent) -> None:
+    def _save(self, message: JobMessage) -> None:
         now = time.monotonic()
-        urgent = event.kind in (EventKind.STARTED, EventKind.IMAGE)
+        urgent = message.type in (EventKind.STARTED, EventKind.IMAGE)
         if not urgent and now - self._saved_at < SAVE_EVERY_SECONDS:
             return
         self._saved_at = now
-        fields: dict[str, Any] = {"message": event.message[:500]} if event.message else {}
-        if event.fraction is not None:
-            fields.update(progress=event.fraction, step=event.step, total=event.total)
+        fields = message.row_fields()
         if fields:
             record_progress(self.lease, **fields)

@@ -5,28 +5,31 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.jobs.lifecycle import cancel_queued
+from stripstudio.jobs.models import Job
+from stripstudio.jobs.payloads import JobPayload
 from stripstudio.jobs.reporting import publish
 from stripstudio.jobs.runtime import current_runtime
-from stripstudio.web.studio.models import Job
 
 
-def submit_job(owner, kind: str, request: dict, *, comic=None, panel=None) -> Job:
-    """Save a queued job and hand its id to the queue when the transaction commits."""
+def submit_job(owner, payload: JobPayload, *, comic_id: int | None = None, panel_id: int | None = None) -> Job:
+    """Save a queued job of the payload's kind and hand its id to the queue when the transaction commits."""
     runtime = current_runtime()
+    kind = payload.kind
     job = Job.objects.create(
         owner=owner,
         kind=kind,
-        comic=comic,
-        panel=panel,
-        request=request,
+        comic_id=comic_id,
+        panel_id=panel_id,
+        request=payload.model_dump(mode="json"),
         max_attempts=runtime.settings.job_max_attempts,
         enqueued_at=timezone.now(),
         message="waiting for a worker",
     )
 
     def send() -> None:
-        publish(runtime, job, "queued", attempt=0, message="waiting for a worker")
+        publish(runtime, job, JobEvent(kind=EventKind.QUEUED, message="waiting for a worker"), attempt=0)
         runtime.queue.enqueue(kind, job.pk)
 
     transaction.on_commit(send)
@@ -37,7 +40,7 @@ def request_cancel(job: Job) -> Job:
     """Cancel ``job``: at once when it is still queued, else its worker stops within a step."""
     runtime = current_runtime()
     if cancel_queued(job.pk):
-        publish(runtime, job, "cancelled", attempt=job.attempts, message="cancelled before it started")
+        publish(runtime, job, JobEvent(kind=EventKind.CANCELLED, message="cancelled before it started"), job.attempts)
     elif not job.is_final:
         Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(cancel_requested=True)
     job.refresh_from_db()

@@ -13,8 +13,10 @@ from datetime import timedelta
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from stripstudio.jobs.reporting import publish
-from stripstudio.web.studio.models import Job
+from stripstudio.generation.events import EventKind, JobEvent
+from stripstudio.jobs.messages import JobMessage
+from stripstudio.jobs.models import Job
+from stripstudio.jobs.reporting import send
 
 log = logging.getLogger(__name__)
 Status = Job.Status
@@ -51,21 +53,22 @@ def _lost_messages(runtime) -> int | None:
 def _take_back(runtime, job: Job, now) -> int:
     stale = Job.objects.filter(pk=job.pk, status=Status.RUNNING, attempts=job.attempts, lease_expires_at__lt=now)
     if job.cancel_requested:
-        if stale.update(status=Status.CANCELLED, finished_at=now, lease_expires_at=None, message="cancelled"):
-            publish(runtime, job, "cancelled", attempt=job.attempts, message="cancelled")
-        return 1
-    if job.attempts >= job.max_attempts:
+        ending = JobMessage.of(job, JobEvent(kind=EventKind.CANCELLED, message="cancelled"), job.attempts)
+    elif job.attempts >= job.max_attempts:
         reason = f"the worker running it stopped answering ({job.worker}); gave up after {job.attempts} attempt(s)"
-        if stale.update(
-            status=Status.FAILED, finished_at=now, lease_expires_at=None, error_type="WorkerLost", error_message=reason
-        ):
-            publish(runtime, job, "failed", attempt=job.attempts, error_type="WorkerLost", message=reason)
+        ending = JobMessage.of(
+            job, JobEvent(kind=EventKind.FAILED, error_type="WorkerLost", message=reason), job.attempts
+        )
+    else:
+        reason = f"retrying: the worker running attempt {job.attempts} ({job.worker}) stopped answering"
+        retry = JobMessage.of(job, JobEvent(kind=EventKind.QUEUED, message=reason), job.attempts)
+        if stale.update(status=Status.QUEUED, worker="", lease_expires_at=None, enqueued_at=now, **retry.row_fields()):
+            log.warning("job %s: %s", job.pk, reason)
+            send(runtime, retry)
+            runtime.queue.enqueue(job.kind, job.pk)
         return 1
-    message = f"retrying: the worker running attempt {job.attempts} ({job.worker}) stopped answering"
-    if stale.update(status=Status.QUEUED, worker="", lease_expires_at=None, enqueued_at=now, message=message):
-        log.warning("job %s: %s", job.pk, message)
-        publish(runtime, job, "queued", attempt=job.attempts, message=message)
-        runtime.queue.enqueue(job.kind, job.pk)
+    if stale.update(status=ending.type.value, finished_at=now, lease_expires_at=None, **ending.row_fields()):
+        send(runtime, ending)
     return 1
 
 

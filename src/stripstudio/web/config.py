@@ -55,6 +55,7 @@ def django_settings(studio: StudioSettings) -> dict[str, Any]:
             "django.contrib.staticfiles",
             "ninja",  # serves Swagger UI's files itself instead of linking a CDN
             "axes",
+            "stripstudio.jobs",
             "stripstudio.web.accounts",
             "stripstudio.web.studio",
         ],

@@ -1,4 +1,4 @@
-"""The admin for staff: every table, read mostly, searchable by owner."""
+"""The admin for staff: every studio table, read mostly, searchable by owner (jobs: the jobs app's admin)."""
 
 from django.contrib import admin
 
@@ -11,15 +11,6 @@ class ComicAdmin(admin.ModelAdmin):
 
     list_display = ("title", "owner", "updated_at")
     search_fields = ("title", "owner__username")
-
-
-@admin.register(models.Job)
-class JobAdmin(admin.ModelAdmin):
-    """Jobs with their state, attempts and worker."""
-
-    list_display = ("id", "kind", "status", "owner", "attempts", "worker", "created_at", "finished_at")
-    list_filter = ("kind", "status")
-    search_fields = ("id", "owner__username", "worker")
 
 
 for model in (models.Character, models.Panel, models.Bubble, models.Asset, models.GeneratedImage, models.Export):

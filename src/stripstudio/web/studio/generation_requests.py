@@ -6,6 +6,7 @@ from django.conf import settings
 
 from stripstudio import domain
 from stripstudio.generation.request import GenerationRequest, Task
+from stripstudio.jobs.payloads import GeneratePayload
 from stripstudio.production.panel_edits import inpaint_request, outpaint_request, variation_request
 from stripstudio.production.panel_request import PanelOverrides, build_panel_request
 from stripstudio.web.studio import models
@@ -15,8 +16,8 @@ from stripstudio.web.studio.api.validation import domain_errors, invalid
 from stripstudio.web.studio.convert import panel_index
 
 
-def generation_request(request, comic: domain.Comic, panel: models.Panel, payload: GenerateIn) -> dict:
-    """The JSON request of a generate job for ``panel`` (422 naming the field when something is missing)."""
+def generation_request(request, comic: domain.Comic, panel: models.Panel, payload: GenerateIn) -> GeneratePayload:
+    """The payload of a generate job for ``panel`` (422 naming the field when something is missing)."""
     studio = settings.STRIPSTUDIO
     overrides = PanelOverrides(
         candidates=payload.candidates, steps=payload.steps, width=payload.width, height=payload.height
@@ -25,21 +26,21 @@ def generation_request(request, comic: domain.Comic, panel: models.Panel, payloa
         base = build_panel_request(comic, panel_index(panel), studio.default_model, overrides)
         base = base.model_copy(update=_base_changes(request, base, payload))
         built = _for_mode(request, base, panel, payload)
-    return {"engine": comic.generation.engine or studio.default_engine, "generation": built.model_dump(mode="json")}
+    return GeneratePayload(engine=comic.generation.engine or studio.default_engine, generation=built)
 
 
 SHEET_DESCRIPTION = "character sheet, portrait, looking at the viewer, plain light background"
 
 
-def character_sheet_request(comic: domain.Comic, character: str, count: int) -> dict:
-    """A job request for ``count`` portraits of ``character`` to check their look before drawing panels."""
+def character_sheet_request(comic: domain.Comic, character: str, count: int) -> GeneratePayload:
+    """A job payload for ``count`` portraits of ``character`` to check their look before drawing panels."""
     studio = settings.STRIPSTUDIO
     sheet = domain.Panel(description=SHEET_DESCRIPTION, characters=[character], shot="portrait")
     with domain_errors():
         alone = comic.model_copy(update={"panels": [sheet]})
         built = build_panel_request(alone, 0, studio.default_model, PanelOverrides(candidates=count))
     built = built.model_copy(update={"previews": True})
-    return {"engine": comic.generation.engine or studio.default_engine, "generation": built.model_dump(mode="json")}
+    return GeneratePayload(engine=comic.generation.engine or studio.default_engine, generation=built)
 
 
 def _base_changes(request, base: GenerationRequest, payload: GenerateIn) -> dict:

@@ -7,8 +7,6 @@ never disagree about what a panel is.
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 
@@ -103,62 +101,11 @@ class Bubble(Owned):
         ordering = ["position", "id"]
 
 
-class Job(Owned):
-    """Queued work. The row is the truth: the queue carries only its id."""
-
-    class Kind(models.TextChoices):
-        GENERATE = "generate"
-        EXPORT = "export"
-        TRAIN = "train"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued"
-        RUNNING = "running"
-        SUCCEEDED = "succeeded"
-        FAILED = "failed"
-        CANCELLED = "cancelled"
-
-    FINAL = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
-    comic = models.ForeignKey(Comic, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
-    panel = models.ForeignKey(Panel, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
-    request = models.JSONField(default=dict, help_text="What to do: a generation request or export options.")
-    progress = models.FloatField(default=0.0)
-    step = models.IntegerField(null=True, blank=True)
-    total = models.IntegerField(null=True, blank=True)
-    message = models.CharField(max_length=500, blank=True, default="")
-    error_type = models.CharField(max_length=100, blank=True, default="")
-    error_message = models.TextField(blank=True, default="")
-    attempts = models.IntegerField(default=0)
-    max_attempts = models.IntegerField(default=3)
-    worker = models.CharField(max_length=200, blank=True, default="")
-    lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    cancel_requested = models.BooleanField(default=False)
-    results = models.JSONField(default=list, help_text="Files this attempt has written so far.")
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} job {self.id} ({self.status})"
-
-    @property
-    def is_final(self) -> bool:
-        """True once the job succeeded, failed or was cancelled."""
-        return self.status in self.FINAL
-
-
 class GeneratedImage(Owned):
     """A candidate a generation job drew for a panel; one per panel may be picked."""
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="images")
-    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="images")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="images")
     candidate = models.IntegerField(help_text="0-based index of the candidate within its job.")
     file = models.FileField(max_length=300)
     seed = models.BigIntegerField()
@@ -181,7 +128,7 @@ class Export(Owned):
     """A file an export job wrote: webtoon slices (zip), tall PNG, PDF or CBZ."""
 
     comic = models.ForeignKey(Comic, on_delete=models.CASCADE, related_name="exports")
-    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="exports")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="exports")
     format = models.CharField(max_length=10)
     file = models.FileField(max_length=300)
     name = models.CharField(max_length=200, help_text="The download's file name.")

@@ -11,23 +11,24 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, StreamingHttpResponse
 
 from stripstudio.jobs.events import comic_channel, job_channel
+from stripstudio.jobs.messages import JobMessage, final_message
+from stripstudio.jobs.models import Job
 from stripstudio.jobs.runtime import current_runtime
 from stripstudio.web.studio import models
 
 KEEPALIVE_SECONDS = 10.0
-FINAL = {"succeeded", "failed", "cancelled"}
 
 
-async def job_events(request: HttpRequest, job_id: str) -> HttpResponse:
+async def job_events(request: HttpRequest, job_id: str) -> StreamingHttpResponse:
     """GET /api/jobs/{id}/events: the job's events until it ends."""
-    job = await _owned_or_404(request, models.Job, job_id)
+    job = await _owned_or_404(request, Job, job_id)
     return _stream(_job_stream(job, request.headers.get("Last-Event-ID")))
 
 
-async def comic_events(request: HttpRequest, comic_id: int) -> HttpResponse:
+async def comic_events(request: HttpRequest, comic_id: int) -> StreamingHttpResponse:
     """GET /api/comics/{id}/events: every job event of the comic, as they happen."""
     comic = await _owned_or_404(request, models.Comic, comic_id)
     return _stream(_channel_stream(comic_channel(comic.pk), request.headers.get("Last-Event-ID"), live_only=True))
@@ -50,14 +51,18 @@ def _stream(events: AsyncIterator[str]) -> StreamingHttpResponse:
     return response
 
 
-async def _job_stream(job: models.Job, last_id: str | None) -> AsyncIterator[str]:
+async def _job_stream(job: Job, last_id: str | None) -> AsyncIterator[str]:
     seen_final = False
-    async for frame, body in _frames(job_channel(job.pk), last_id, stop_after_final=True):
-        seen_final = seen_final or (body is not None and body.get("type") in FINAL)
+    async for frame, message in _frames(job_channel(job.pk), last_id, stop_after_final=True):
+        seen_final = seen_final or (message is not None and message.is_final)
         yield frame
     if not seen_final:  # the bus forgot this job (e.g. after a restart): its row still knows how it ended
-        await job.arefresh_from_db()
-        yield _frame(None, {"type": job.status, "job": str(job.pk), "message": job.error_message or job.message})
+        try:
+            await job.arefresh_from_db()
+        except Job.DoesNotExist:  # deleted with its comic or panel: nothing more to say
+            return
+        if job.is_final:
+            yield _frame(None, final_message(job))
 
 
 async def _channel_stream(channel: str, last_id: str | None, live_only: bool = False) -> AsyncIterator[str]:
@@ -66,7 +71,7 @@ async def _channel_stream(channel: str, last_id: str | None, live_only: bool = F
 
 
 async def _frames(channel: str, last_id: str | None, *, stop_after_final: bool, live_only: bool = False):
-    """(frame, body) pairs: events of ``channel`` after ``last_id``; keep-alive comments have body None."""
+    """(frame, message) pairs: events of ``channel`` after ``last_id``; keep-alive comments have message None."""
     read = current_runtime().bus.aread
     after = last_id
     if live_only and after is None:
@@ -81,18 +86,18 @@ async def _frames(channel: str, last_id: str | None, *, stop_after_final: bool, 
             continue
         for event in events:
             after = event.id
-            yield _frame(event.id, event.body), event.body
-            if stop_after_final and event.body.get("type") in FINAL:
+            yield _frame(event.id, event.message), event.message
+            if stop_after_final and event.message.is_final:
                 return
 
 
 async def _job_has_ended(channel: str) -> bool:
     job_id = channel.removeprefix("job:")
-    status = await models.Job.objects.filter(pk=job_id).values_list("status", flat=True).afirst()
-    return status in FINAL or status is None
+    status = await Job.objects.filter(pk=job_id).values_list("status", flat=True).afirst()
+    return status in Job.FINAL or status is None
 
 
-def _frame(event_id: str | None, body: dict) -> str:
+def _frame(event_id: str | None, message: JobMessage) -> str:
     lines = [f"id: {event_id}"] if event_id else []
-    lines += [f"event: {body.get('type', 'message')}", f"data: {json.dumps(body)}"]
+    lines += [f"event: {message.type.value}", f"data: {json.dumps(message.wire())}"]
     return "\n".join(lines) + "\n\n"

@@ -9,7 +9,7 @@ from asgiref.sync import sync_to_async
 from django.http import Http404, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
-from stripstudio.web.studio.storage import stored_path
+from stripstudio.jobs.storage import stored_path
 
 CHUNK = 256 * 1024
 CONTENT_TYPES = {

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.http import Http404
 from ninja import Router, Status
 
+from stripstudio.jobs.models import Job
+from stripstudio.jobs.payloads import ExportPayload
 from stripstudio.jobs.submit import request_cancel, submit_job
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api import schemas
@@ -25,7 +27,7 @@ def generate(request, panel_id: int, payload: schemas.GenerateIn):
     comic = checked_comic(panel.comic)
     job_request = generation_request(request, comic, panel, payload)
     with transaction.atomic():
-        job = submit_job(request.user, models.Job.Kind.GENERATE, job_request, comic=panel.comic, panel=panel)
+        job = submit_job(request.user, job_request, comic_id=panel.comic_id, panel_id=panel.pk)
     return Status(202, job_out(job))
 
 
@@ -36,7 +38,7 @@ def character_sheet(request, character_id: int, payload: schemas.SheetIn):
     comic = checked_comic(character.comic)
     job_request = character_sheet_request(comic, character.name, payload.count)
     with transaction.atomic():
-        job = submit_job(request.user, models.Job.Kind.GENERATE, job_request, comic=character.comic)
+        job = submit_job(request.user, job_request, comic_id=character.comic_id)
     return Status(202, job_out(job))
 
 
@@ -46,7 +48,7 @@ def export(request, comic_id: int, payload: schemas.ExportIn):
     comic = owned(request, models.Comic, comic_id)
     checked_comic(comic)
     with transaction.atomic():
-        job = submit_job(request.user, models.Job.Kind.EXPORT, {"formats": payload.formats}, comic=comic)
+        job = submit_job(request.user, ExportPayload(formats=tuple(payload.formats)), comic_id=comic.pk)
     return Status(202, job_out(job))
 
 
@@ -55,32 +57,32 @@ def list_jobs(
     request, comic_id: schemas.RowId | None = None, panel_id: schemas.RowId | None = None, active: bool = False
 ):
     """The author's jobs, newest first (``active``: only queued and running ones)."""
-    rows = mine(request, models.Job)
+    rows = mine(request, Job)
     if comic_id is not None:
         rows = rows.filter(comic_id=comic_id)
     if panel_id is not None:
         rows = rows.filter(panel_id=panel_id)
     if active:
-        rows = rows.filter(status__in=[models.Job.Status.QUEUED, models.Job.Status.RUNNING])
+        rows = rows.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
     return [job_out(j) for j in rows[:200]]
 
 
 @router.get("/jobs/{job_id}", response=schemas.JobOut)
 def get_job(request, job_id: str):
     """A job's state and progress."""
-    return job_out(owned(request, models.Job, job_id))
+    return job_out(owned(request, Job, job_id))
 
 
 @router.post("/jobs/{job_id}/cancel", response=schemas.JobOut)
 def cancel_job(request, job_id: str):
     """Cancel a job (a running one stops within one sampling step)."""
-    return job_out(request_cancel(owned(request, models.Job, job_id)))
+    return job_out(request_cancel(owned(request, Job, job_id)))
 
 
 @router.get("/jobs/{job_id}/candidates/{candidate}/file", response={200: bytes})
 def candidate_file(request, job_id: str, candidate: int):
     """A candidate of a running or finished generation job, as soon as it is drawn."""
-    job = owned(request, models.Job, job_id)
+    job = owned(request, Job, job_id)
     entry = next((e for e in job.results if e.get("candidate") == candidate), None)
     if entry is None:
         raise Http404("that candidate is not drawn yet")

@@ -10,6 +10,7 @@ from ninja import Router
 from PIL import Image
 from pydantic import BaseModel
 
+from stripstudio.jobs.storage import stored_path
 from stripstudio.lettering import LetteringError
 from stripstudio.lettering.layout import PlacedBubble, layout_bubbles
 from stripstudio.lettering.render import draw_bubbles
@@ -19,7 +20,6 @@ from stripstudio.web.studio.api.access import owned
 from stripstudio.web.studio.api.comics import checked_comic
 from stripstudio.web.studio.api.validation import invalid
 from stripstudio.web.studio.convert import panel_index
-from stripstudio.web.studio.storage import stored_path
 
 router = Router(tags=["lettering"])
 

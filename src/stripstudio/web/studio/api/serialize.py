@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stripstudio.jobs.models import Job
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api import schemas
 
@@ -81,7 +82,7 @@ def comic_out(comic: models.Comic) -> schemas.ComicOut:
     )
 
 
-def job_out(job: models.Job) -> schemas.JobOut:
+def job_out(job: Job) -> schemas.JobOut:
     """A job's state, with the URL of its event stream."""
     return schemas.JobOut(
         id=job.pk,

@@ -7,17 +7,19 @@ from typing import Any
 
 from stripstudio.generation.images import GeneratedImage as DrawnImage
 from stripstudio.generation.request import GenerationRequest
-from stripstudio.jobs.execution import Outcome
 from stripstudio.jobs.lifecycle import record_progress
+from stripstudio.jobs.models import Job
+from stripstudio.jobs.payloads import GeneratePayload
+from stripstudio.jobs.runners import Outcome
+from stripstudio.jobs.storage import store_bytes, stored_path
 from stripstudio.web.studio import models
-from stripstudio.web.studio.storage import store_bytes, stored_path
 
 
-def run_generation(runtime, job: models.Job, report, cancel) -> Outcome:
-    """Run the job's request on its engine; the images become the panel's candidates on success."""
-    request = local_request(GenerationRequest.model_validate(job.request["generation"]))
+def run_generation(runtime, job: Job, payload: GeneratePayload, report, cancel) -> Outcome:
+    """Run the payload's request on its engine; the images become the panel's candidates on success."""
+    request = local_request(payload.generation)
     report.store_image = lambda drawn: _store(job, report, drawn)
-    engine = runtime.engine(job.request.get("engine"))
+    engine = runtime.engine(payload.engine)
     drawn = engine.run(request, report, cancel)
     for image in drawn:  # engines that sent no image event for a candidate
         if image.index not in report.images:
@@ -78,7 +80,7 @@ def _local(name: str) -> str:
     return str(stored_path(name)) if name.startswith("objects/") else name
 
 
-def _store(job: models.Job, report, drawn: DrawnImage) -> dict[str, Any]:
+def _store(job: Job, report, drawn: DrawnImage) -> dict[str, Any]:
     """Write one drawn candidate (PNG with its metadata) to storage and note it on the job."""
     buffer = io.BytesIO()
     drawn.image.save(buffer, format="PNG", pnginfo=drawn.png_info())

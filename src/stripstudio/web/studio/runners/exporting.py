@@ -11,16 +11,20 @@ from PIL import Image
 from stripstudio.export import ExportError
 from stripstudio.export.episode import ExportOptions, export_episode
 from stripstudio.generation.events import EventKind, JobEvent
-from stripstudio.jobs.execution import Outcome
+from stripstudio.jobs.models import Job
+from stripstudio.jobs.payloads import ExportPayload
+from stripstudio.jobs.runners import Outcome
+from stripstudio.jobs.storage import store_file, stored_path
 from stripstudio.production.export_comic import file_stem, letter_all
 from stripstudio.web.studio import models
 from stripstudio.web.studio.convert import domain_comic
-from stripstudio.web.studio.storage import store_file, stored_path
 
 
-def run_export(runtime, job: models.Job, report, cancel) -> Outcome:
-    """Export the job's comic in ``job.request["formats"]``; each file becomes an Export on success."""
-    comic_row = job.comic
+def run_export(runtime, job: Job, payload: ExportPayload, report, cancel) -> Outcome:
+    """Export the job's comic in the payload's formats; each file becomes an Export on success."""
+    comic_row = models.Comic.objects.filter(pk=job.comic_id).first() if job.comic_id is not None else None
+    if comic_row is None:
+        raise ExportError("this export's comic no longer exists", setting="comic")
     comic = domain_comic(comic_row)
     pictures = [_open(image) for image in chosen_images(comic_row)]
     total = len(pictures) + 1
@@ -28,7 +32,7 @@ def run_export(runtime, job: models.Job, report, cancel) -> Outcome:
     done = iter(range(1, total))
     art = letter_all(comic, pictures, on_panel=lambda _id: report(JobEvent.progress(next(done), total, 0)))
     name = file_stem(comic.title)
-    options = ExportOptions(name=name, formats=frozenset(job.request.get("formats") or ()) or None)
+    options = ExportOptions(name=name, formats=frozenset(payload.formats) or None)
     with tempfile.TemporaryDirectory(prefix="stripstudio-export-") as folder:
         written = export_episode(comic, art, Path(folder) / "out", options)
         files = _stored_files(written, Path(folder), name)
@@ -36,7 +40,7 @@ def run_export(runtime, job: models.Job, report, cancel) -> Outcome:
 
     def commit() -> None:
         models.Export.objects.bulk_create(
-            models.Export(owner_id=job.owner_id, comic_id=job.comic_id, job=job, warnings=list(written.warnings), **f)
+            models.Export(owner_id=job.owner_id, comic_id=comic_row.pk, job=job, warnings=list(written.warnings), **f)
             for f in files
         )
 

@@ -1,0 +1,70 @@
+"""What each kind of job is asked to do: one pydantic model per kind, stored as the job's JSON.
+
+``submit_job`` takes a payload object, so a job is only ever queued with a valid one; a worker reads
+it back through ``Job.payload()``, and a stored payload that no longer validates (written by hand,
+or by an older version) fails that job with :class:`InvalidJobPayload`, not the worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from stripstudio.generation.request import GenerationRequest
+
+ExportFormat = Literal["webtoon", "png", "pdf", "cbz"]
+
+
+class JobPayload(BaseModel):
+    """The base of every payload: frozen, unknown fields refused; ``kind`` is the job kind it is for."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: ClassVar[str]
+
+
+class GeneratePayload(JobPayload):
+    """Draw images: the request and the engine to run it on (None: the server's default engine)."""
+
+    kind: ClassVar[str] = "generate"
+    engine: str | None = None
+    generation: GenerationRequest
+
+
+class ExportPayload(JobPayload):
+    """Export a comic in these formats (none: the formats its layout is made for)."""
+
+    kind: ClassVar[str] = "export"
+    formats: tuple[ExportFormat, ...] = ()
+
+
+PAYLOADS: dict[str, type[JobPayload]] = {payload.kind: payload for payload in (GeneratePayload, ExportPayload)}
+
+
+class InvalidJobPayload(ValueError):
+    """A job's stored payload does not fit its kind; the message names the fields and what is wrong."""
+
+    type_name = "InvalidJobPayload"
+
+
+def payload_type(kind: str) -> type[JobPayload]:
+    """The payload model of jobs of ``kind``; InvalidJobPayload for a kind that takes none (training, for now)."""
+    try:
+        return PAYLOADS[kind]
+    except KeyError:
+        raise InvalidJobPayload(
+            f"jobs of kind {kind!r} cannot be run here: the kinds are {', '.join(sorted(PAYLOADS))}"
+        ) from None
+
+
+def parse_payload(kind: str, stored: Any) -> JobPayload:
+    """The payload of a job of ``kind`` from its stored JSON; InvalidJobPayload naming each bad field."""
+    model = payload_type(kind)
+    try:
+        return model.model_validate(stored)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in problem['loc']) or '(payload)'}: {problem['msg']}"
+            for problem in error.errors()[:5]
+        )
+        raise InvalidJobPayload(f"the {kind} job's stored payload is not valid: {problems}") from None

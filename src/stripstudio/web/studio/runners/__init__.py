@@ -1,0 +1,14 @@
+"""The studio's job runners: drawing a panel's candidates and exporting a comic."""
+
+from __future__ import annotations
+
+
+def register_studio_runners() -> None:
+    """Register the runners of the studio's job kinds with the jobs app."""
+    from stripstudio.jobs.models import Job
+    from stripstudio.jobs.runners import register_runner
+    from stripstudio.web.studio.runners.exporting import run_export
+    from stripstudio.web.studio.runners.generating import run_generation
+
+    register_runner(Job.Kind.GENERATE, run_generation)
+    register_runner(Job.Kind.EXPORT, run_export)
