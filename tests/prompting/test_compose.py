@@ -62,13 +62,14 @@ def test_thesis_panel():
     assert composed.loras == [lora("styles/ink.safetensors", 0.7), lora("alex", 0.9, 0.8)]
 
 
-def test_characters_follow_the_panel_order():
+def test_several_characters_each_get_their_own_prompt_and_the_scene_is_shared():
     composed = compose(Panel(description="talking on a bench", characters=["Mia", "Alex"]))
-    assert composed.prompt == (
-        "((cartoon style)), comic panel, miachar, freckles, alexchar, "
-        "young woman, red hair, yellow raincoat, young adult man, 25, short brown hair, green hoodie, "
-        "talking on a bench, high quality"
-    )
+    assert composed.prompt == "((cartoon style)), comic panel, talking on a bench, high quality"
+    assert composed.character_prompts == {
+        "Mia": "miachar, freckles, young woman, red hair, yellow raincoat",
+        "Alex": "alexchar, young adult man, 25, short brown hair, green hoodie",
+    }
+    assert list(composed.character_prompts) == ["Mia", "Alex"]
     assert composed.negative_prompt == "blurry, text, glasses, beard"
     assert [ref.name for ref in composed.loras] == [
         "styles/ink.safetensors",

@@ -6,10 +6,13 @@ from stripstudio.domain.comic import Comic, GenerationDefaults
 from stripstudio.domain.layout import GridCell, Layout, PageLayout
 from stripstudio.domain.lora import LoraRef
 from stripstudio.domain.panel import Panel
+from stripstudio.domain.region import PLACEMENTS, CharacterRegion, default_regions
 from stripstudio.domain.style import Style
 
 __all__ = [
+    "PLACEMENTS",
     "Bubble",
+    "CharacterRegion",
     "BubbleKind",
     "Character",
     "Comic",
@@ -20,4 +23,5 @@ __all__ = [
     "PageLayout",
     "Panel",
     "Style",
+    "default_regions",
 ]

@@ -26,6 +26,7 @@ class GenerationDefaults(DomainModel):
     height: int = Field(1024, ge=64, le=4096, multiple_of=8)
     candidates: int = Field(2, ge=1, le=16)
     seed: int = Field(0, ge=0, lt=2**32, description="Base seed; panel N without its own seed uses seed + 1000*N.")
+    fix_faces: bool = Field(False, description="Always redraw faces after drawing a panel (face detail).")
 
 
 class Comic(DomainModel):
@@ -72,6 +73,15 @@ class Comic(DomainModel):
             for j, name in enumerate(panel.characters):
                 if name not in seen_names:
                     problems.append((("panels", i, "characters", j), f"unknown character {name!r} (known: {known})"))
+            for j, region in enumerate(panel.regions):
+                if region.character not in panel.characters:
+                    present = ", ".join(panel.characters) or "nobody"
+                    problems.append(
+                        (
+                            ("panels", i, "regions", j, "character"),
+                            f"{region.character!r} is not in this panel (present: {present})",
+                        )
+                    )
             for j, bubble in enumerate(panel.bubbles):
                 if bubble.speaker and bubble.speaker not in panel.characters:
                     present = ", ".join(panel.characters) or "nobody"

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from stripstudio.domain.base import NAME_MAX, PATH_MAX, PROMPT_MAX, DomainModel
 from stripstudio.domain.bubble import Bubble
+from stripstudio.domain.region import CharacterRegion
 
 BUBBLES_MAX = 50
 
@@ -39,6 +40,12 @@ class Panel(DomainModel):
     height: int | None = Field(None, ge=64, le=4096, multiple_of=8)
     candidates: int | None = Field(None, ge=1, le=16)
     seed: int | None = Field(None, ge=0, lt=2**32)
+    regions: list[CharacterRegion] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Where each character stands; with two or more characters and none given, side by side.",
+    )
+    fix_faces: bool | None = Field(None, description="Redraw faces after drawing; None follows the comic.")
     bubbles: list[Bubble] = Field(default_factory=list, max_length=BUBBLES_MAX)
     focus_x: float = Field(0.5, ge=0, le=1, description="Where to keep the picture when a frame crops it.")
     focus_y: float = Field(0.5, ge=0, le=1)

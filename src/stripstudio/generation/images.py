@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, PngImagePlugin
 
-from stripstudio.generation.metadata import PARAMETERS_KEY, REQUEST_KEY
+from stripstudio.generation.metadata import FILES_KEY, PARAMETERS_KEY, REQUEST_KEY, input_file_hashes
 from stripstudio.generation.request import GenerationRequest
 
 
@@ -36,6 +37,9 @@ class GeneratedImage:
         info = PngImagePlugin.PngInfo()
         info.add_text(PARAMETERS_KEY, self.parameters)
         info.add_text(REQUEST_KEY, self.request.to_json())
+        hashes = input_file_hashes(self.request)
+        if hashes:
+            info.add_text(FILES_KEY, json.dumps(hashes, sort_keys=True))
         for key, value in self.extra_text.items():
             info.add_text(key, value)
         return info

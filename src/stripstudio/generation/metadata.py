@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
+from pathlib import Path
 
 from stripstudio.generation.request import GenerationRequest
 
 PARAMETERS_KEY = "parameters"
 REQUEST_KEY = "stripstudio"
+FILES_KEY = "stripstudio-files"  # sha256 of every input file, so a redraw can check it has the same ones
 
 # ComfyUI sampler / scheduler names as AUTOMATIC1111 writes them.
 _A1111_SAMPLERS = {
@@ -95,3 +98,13 @@ def _version() -> str:
     from stripstudio import __version__
 
     return __version__
+
+
+def input_file_hashes(request: GenerationRequest) -> dict[str, str]:
+    """The sha256 of every input file the request reads (reference pictures, masks, init image…)."""
+    hashes = {}
+    for path in request.input_files():
+        file = Path(path)
+        if file.is_file():
+            hashes[path] = hashlib.sha256(file.read_bytes()).hexdigest()
+    return hashes

@@ -229,6 +229,14 @@ class GenerationRequest(_Frozen):
         """Parse and validate a request written by :meth:`to_json`."""
         return cls.model_validate_json(text)
 
+    def input_files(self) -> list[str]:
+        """Every local file the request reads (init image, masks, controls, references), once each."""
+        paths = [self.init_image, self.mask.image if self.mask else None]
+        paths += [control.image for control in self.controls]
+        paths += [region.mask for region in self.regions]
+        paths += [image for spec in self.reference_images for image in spec.images]
+        return [path for path in dict.fromkeys(paths) if path]
+
     @property
     def source_image(self) -> str:
         """The init image of a task that needs one (the validator has checked that it is set)."""

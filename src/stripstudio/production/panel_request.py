@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stripstudio.domain import Comic, LoraRef
-from stripstudio.generation.request import ControlInput, GenerationRequest, LoraSpec, ModelRef, Task
+from stripstudio.domain import Comic, LoraRef, Panel, default_regions
+from stripstudio.generation.request import (
+    ControlInput,
+    GenerationRequest,
+    LoraSpec,
+    ModelRef,
+    ReferenceSpec,
+    Region,
+    Task,
+)
 from stripstudio.prompting import compose_panel_prompt
 
 SEED_STRIDE = 1000  # panel N without its own seed draws with base seed + N * 1000
@@ -65,7 +73,36 @@ def build_panel_request(
     if panel.sketch:
         fields["task"] = Task.SKETCH_TO_IMAGE
         fields["controls"] = (ControlInput.from_follow_sketch(panel.sketch, panel.follow_sketch),)
+    fields["regions"], fields["reference_images"] = character_conditioning(comic, panel, composed.character_prompts)
     return GenerationRequest(**fields)
+
+
+def character_conditioning(
+    comic: Comic, panel: Panel, character_prompts: dict[str, str]
+) -> tuple[tuple[Region, ...], tuple[ReferenceSpec, ...]]:
+    """One region per character of a panel with several (as placed, else side by side), and each present
+    character's reference images, confined to its region when it has one."""
+    names = list(dict.fromkeys(panel.characters))
+    placed = {region.character: region for region in panel.regions}
+    regions: list[Region] = []
+    region_of: dict[str, int] = {}
+    if len(names) >= 2:
+        defaults = {region.character: region for region in default_regions(names)}
+        for name in names:
+            region = placed.get(name, defaults[name])
+            region_of[name] = len(regions)
+            regions.append(Region(prompt=character_prompts.get(name) or name, box=region.area, mask=region.mask))
+    references = [
+        ReferenceSpec(
+            images=tuple(character.reference_images[:8]),
+            strength=character.reference_strength,
+            focus=character.reference_focus,
+            region=region_of.get(name),
+        )
+        for name in names
+        if (character := comic.character(name)).reference_images
+    ]
+    return tuple(regions), tuple(references[:4])
 
 
 def _lora_spec(lora: LoraRef) -> LoraSpec:

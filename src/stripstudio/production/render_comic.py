@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Callable, Sequence
@@ -12,6 +13,7 @@ from stripstudio.domain import Comic
 from stripstudio.generation.engine import CancelSignal, Engine
 from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.events import JobEvent
+from stripstudio.generation.images import GeneratedImage
 from stripstudio.generation.request import GenerationRequest
 from stripstudio.generation.running import run_job
 from stripstudio.production.manifest import (
@@ -21,6 +23,7 @@ from stripstudio.production.manifest import (
     read_manifest,
     write_manifest,
 )
+from stripstudio.production.panel_edits import face_detail_request
 from stripstudio.production.panel_request import PanelOverrides, build_panel_request
 
 PanelEventSink = Callable[[str, JobEvent], None]
@@ -33,6 +36,7 @@ class PlannedPanel:
     index: int
     panel_id: str
     request: GenerationRequest
+    fix_faces: bool = False
 
 
 def plan_render(
@@ -49,10 +53,17 @@ def plan_render(
     if not comic.panels:
         raise InvalidRequest("the comic has no panels: add at least one under 'panels:'", field="panels")
     return [
-        PlannedPanel(index, ids[index], build_panel_request(comic, index, default_model, overrides))
+        PlannedPanel(
+            index, ids[index], build_panel_request(comic, index, default_model, overrides), _fix_faces(comic, index)
+        )
         for index in range(len(comic.panels))
         if not only or ids[index] in only
     ]
+
+
+def _fix_faces(comic: Comic, index: int) -> bool:
+    panel = comic.panels[index]
+    return panel.fix_faces if panel.fix_faces is not None else comic.generation.fix_faces
 
 
 def render_comic(
@@ -80,6 +91,8 @@ def render_comic(
         previous = manifest.panel(planned.panel_id)
         sink = functools.partial(_for_panel, on_event, planned.panel_id)
         images = run_job(engine, planned.request, sink, cancel, job_id=planned.panel_id)
+        if planned.fix_faces:
+            images = [_faces_fixed(engine, planned, image, out_dir, sink, cancel) for image in images]
         candidates = [
             CandidateFile(
                 file=image.save(out_dir / planned.panel_id / f"candidate-{image.index + 1}.png")
@@ -106,11 +119,26 @@ def render_comic(
     return manifest
 
 
+def _faces_fixed(
+    engine: Engine,
+    planned: PlannedPanel,
+    drawn: GeneratedImage,
+    out_dir: Path,
+    sink: Callable[[JobEvent], None],
+    cancel: CancelSignal | None,
+) -> GeneratedImage:
+    """The candidate with its faces redrawn; the picture as first drawn is kept beside it."""
+    before = drawn.save(out_dir / planned.panel_id / f"candidate-{drawn.index + 1}-before-faces.png")
+    request = face_detail_request(planned.request, str(before), drawn.image.size, seed=drawn.seed)
+    (fixed,) = run_job(engine, request, sink, cancel, job_id=f"{planned.panel_id}-faces")
+    return dataclasses.replace(fixed, index=drawn.index)
+
+
 def _remove_stale_candidates(panel_dir: Path, keep: list[CandidateFile], out_dir: Path) -> None:
     """Delete candidate files of an earlier render that this render did not write again."""
     kept = {out_dir / c.file for c in keep}
     for old in panel_dir.glob("candidate-*.png"):
-        if old not in kept:
+        if old not in kept and not old.name.endswith("-before-faces.png"):
             old.unlink()
 
 

@@ -21,11 +21,13 @@ from stripstudio.prompting.syntax import split_top_level_commas
 
 @dataclass(frozen=True)
 class ComposedPrompt:
-    """A prompt ready for an engine: texts without LoRA tags, and the LoRAs to load."""
+    """A prompt ready for an engine: texts without LoRA tags, the LoRAs to load and, for a panel with
+    several characters, each character's own prompt (the main prompt then holds the shared scene)."""
 
     prompt: str
     negative_prompt: str
     loras: list[LoraRef] = field(default_factory=list)
+    character_prompts: dict[str, str] = field(default_factory=dict)
 
 
 def compose_panel_prompt(comic: Comic, panel: Panel) -> ComposedPrompt:
@@ -41,7 +43,15 @@ def compose_panel_prompt(comic: Comic, panel: Panel) -> ComposedPrompt:
     cast = _present_characters(comic, panel)
     negatives = [comic.style.negative_prompt, *(c.negative_prompt for c in cast), panel.negative_prompt]
     defaults = [*comic.style.loras, *(lora for character in cast for lora in character.loras)]
-    return _compose(_positive_parts(comic.style, cast, panel), negatives, defaults)
+    if len(cast) < 2:
+        return _compose(_positive_parts(comic.style, cast, panel), negatives, defaults)
+    # Several characters: each one's look goes to its own region, so that looks cannot mix; the
+    # main prompt keeps the style, framing and scene. Tags in a character's texts still load LoRAs.
+    scene = _compose(_positive_parts(comic.style, [], panel), negatives, defaults)
+    own = {character.name: _compose(_character_parts(character), [], []) for character in cast}
+    loras = merge_loras([*scene.loras, *(lora for part in own.values() for lora in part.loras)])
+    prompts = {name: part.prompt for name, part in own.items()}
+    return ComposedPrompt(scene.prompt, scene.negative_prompt, loras, prompts)
 
 
 def compose_prompt(text: str, negative: str = "", loras: Iterable[LoraRef] = ()) -> ComposedPrompt:
@@ -69,6 +79,10 @@ def _positive_parts(style: Style, cast: Sequence[Character], panel: Panel) -> li
         panel.description,
         style.prompt_suffix,
     ]
+
+
+def _character_parts(character: Character) -> list[str]:
+    return [*character.trigger_words, character.description, character.clothes]
 
 
 def _compose(positives: Sequence[str], negatives: Sequence[str], loras: list[LoraRef]) -> ComposedPrompt:

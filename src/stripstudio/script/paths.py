@@ -28,7 +28,8 @@ def relative_path(text: str, base_dir: str | os.PathLike[str] | None) -> str:
 
 
 def resolve_files(data: dict[str, Any], base_dir: str | os.PathLike[str], check: bool) -> list[FieldProblem]:
-    """Make ``panels[i].sketch`` and ``characters[i].reference_images[j]`` absolute, in place.
+    """Make ``panels[i].sketch``, ``panels[i].regions[j].mask`` and ``characters[i].reference_images[j]``
+    absolute, in place.
 
     With ``check``, every file that does not exist is a problem. Values that are not text are
     left for validation to report.
@@ -39,6 +40,11 @@ def resolve_files(data: dict[str, Any], base_dir: str | os.PathLike[str], check:
             panel["sketch"] = absolute_path(panel["sketch"].strip(), base_dir)
             if check and not os.path.isfile(panel["sketch"]):
                 problems.append((("panels", i, "sketch"), _MISSING_SKETCH.format(panel["sketch"])))
+        for j, region in _mappings(panel.get("regions")):
+            if _is_path(region.get("mask")):
+                region["mask"] = absolute_path(region["mask"].strip(), base_dir)
+                if check and not os.path.isfile(region["mask"]):
+                    problems.append((("panels", i, "regions", j, "mask"), _MISSING_IMAGE.format(region["mask"])))
     for i, character in _mappings(data.get("characters")):
         images = character.get("reference_images")
         if not isinstance(images, list):

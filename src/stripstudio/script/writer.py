@@ -90,6 +90,9 @@ def _panel(panel: Panel, base_dir: str | os.PathLike[str] | None) -> CommentedMa
     fields = CommentedMap(panel.model_dump(mode="json", exclude_defaults=True, exclude={"bubbles"}))
     if panel.sketch:
         fields["sketch"] = relative_path(panel.sketch, base_dir)
+    for region, written in zip(panel.regions, fields.get("regions", []), strict=False):
+        if region.mask:
+            written["mask"] = relative_path(region.mask, base_dir)
     if panel.characters and all(_fits_flow(name) for name in panel.characters):
         fields["characters"] = CommentedSeq(panel.characters)
         fields["characters"].fa.set_flow_style()

@@ -55,11 +55,7 @@ def _file_name(reference: str) -> str:
 
 def input_paths(request: GenerationRequest) -> list[str]:
     """Every local image the request reads, once each."""
-    paths = [request.init_image, request.mask.image if request.mask else None]
-    paths += [control.image for control in request.controls]
-    paths += [region.mask for region in request.regions]
-    paths += [image for spec in request.reference_images for image in spec.images]
-    return [path for path in dict.fromkeys(paths) if path]
+    return request.input_files()
 
 
 def match_file(wanted: str, available: list[str]) -> str | None:
