@@ -7,6 +7,7 @@ import io
 import json
 import stat
 import struct
+import tracemalloc
 import warnings
 import zipfile
 from pathlib import Path
@@ -25,6 +26,7 @@ from stripstudio.production.project_archive import (
     write_project_archive,
 )
 from stripstudio.script import load_comic
+from tests.hostile import alias_bomb
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "to-the-stars-and-back.yaml"
@@ -384,6 +386,20 @@ def test_an_invalid_script_names_its_line_and_field():
     assert "comic.yaml:4: panels[0].follow_sketch:" in str(caught.value)
     [problem] = caught.value.script_problems
     assert (problem.file, problem.line, problem.field) == ("comic.yaml", 4, "panels[0].follow_sketch")
+
+
+def test_a_script_alias_bomb_is_refused_before_it_is_expanded():
+    archive = make_zip({"comic.yaml": alias_bomb().encode()})
+    tracemalloc.start()
+    try:
+        with pytest.raises(ProjectArchiveError) as caught:
+            read_project_archive(archive)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    [problem] = caught.value.script_problems
+    assert problem.file == "comic.yaml" and "more than 10000 values once expanded" in problem.message
+    assert peak < 4 * 1024**2
 
 
 @pytest.mark.parametrize("sketch", ["assets/0123456789abcdef.png", "../outside.png", "/etc/passwd", "~/x.png"])

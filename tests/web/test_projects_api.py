@@ -9,6 +9,7 @@ import asyncio
 import io
 import json
 import stat
+import tracemalloc
 import zipfile
 
 import httpx
@@ -25,6 +26,7 @@ from stripstudio.production.project_archive import write_project_archive
 from stripstudio.script.loader import load_comic_text
 from stripstudio.web.studio import models
 from stripstudio.web.studio.convert import domain_comic
+from tests.hostile import alias_bomb
 from tests.web.django_api import DjangoApi
 
 # Helpers ------------------------------------------------------------------------------------------------------
@@ -242,6 +244,19 @@ def test_script_that_names_a_sketch_points_to_project_zips(api):
     before = rows()
     message = refusal(api.send_file("/api/comics/import-script", "sketched.yaml", script.encode()))
     assert "panels[0].sketch" in message and "project zip" in message
+    assert rows() == before
+
+
+def test_script_alias_bomb_is_refused_with_its_line(api):
+    before = rows()
+    tracemalloc.start()
+    try:
+        message = refusal(api.send_file("/api/comics/import-script", "bomb.yaml", alias_bomb().encode()))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert message.startswith("bomb.yaml:") and "more than 10000 values once expanded" in message, message
+    assert peak < 8 * 1024**2
     assert rows() == before
 
 

@@ -11,6 +11,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from stripstudio.domain import Comic
 from stripstudio.domain.comic import format_path
+from stripstudio.script.aliases import RecordingComposer, alias_problem
 from stripstudio.script.errors import FieldProblem, ScriptError, ScriptProblem
 from stripstudio.script.locate import Positions, to_plain
 from stripstudio.script.paths import resolve_files
@@ -60,9 +61,15 @@ def load_comic_text(
 
 
 def _parse(text: str, filename: str) -> Any:
-    """The YAML tree, or ScriptError for a syntax error."""
+    """The YAML tree, or ScriptError for a syntax error or aliases that would expand too far."""
+    yaml = YAML(typ="rt")
+    yaml.Composer = RecordingComposer
     try:
-        return YAML(typ="rt").load(text)
+        root = yaml.compose(text)
+        problem = alias_problem(root, yaml.composer.alias_uses, filename)
+        if problem is not None:
+            raise ScriptError([problem])
+        return None if root is None else yaml.constructor.construct_document(root)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
