@@ -7,9 +7,9 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from stripstudio.export import ExportError
+from stripstudio.uploads import UploadRejected
 from stripstudio.web.accounts.api import router as accounts_router
 from stripstudio.web.studio.api import assets, comics, content, jobs, lettering, projects
-from stripstudio.web.uploads import UploadRejected
 
 
 def build_api() -> NinjaAPI:

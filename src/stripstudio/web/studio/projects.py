@@ -12,10 +12,10 @@ from stripstudio import domain
 from stripstudio.jobs.storage import store_bytes, stored_path
 from stripstudio.production.project_archive import ProjectFiles, file_fields, write_project_archive
 from stripstudio.script.writer import dump_comic
+from stripstudio.uploads import CleanImage, CleanModelFile, UploadLimits, clean_image, clean_model_file
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.server_paths import check_comic
 from stripstudio.web.studio.convert import character_spec, comic_spec, domain_comic, panel_spec
-from stripstudio.web.uploads import CleanImage, CleanModelFile, UploadLimits, clean_image, clean_model_file
 
 ASSET_FOLDER = "assets"
 

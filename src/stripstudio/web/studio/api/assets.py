@@ -6,12 +6,12 @@ from django.conf import settings
 from ninja import File, Form, Router, Status, UploadedFile
 
 from stripstudio.jobs.storage import store_bytes, store_file
+from stripstudio.uploads import UploadLimits, UploadRejected, clean_image, clean_model_file, safe_filename
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.access import mine, owned
 from stripstudio.web.studio.api.files import file_response
 from stripstudio.web.studio.api.schemas import AssetOut, RowId
 from stripstudio.web.studio.api.serialize import asset_out
-from stripstudio.web.uploads import UploadLimits, UploadRejected, clean_image, clean_model_file, safe_filename
 
 router = Router(tags=["assets"])
 

@@ -15,6 +15,7 @@ from stripstudio.production.export_comic import file_stem
 from stripstudio.production.project_archive import ProjectArchiveError, read_project_archive
 from stripstudio.script.errors import ScriptError
 from stripstudio.script.loader import load_comic_text
+from stripstudio.uploads import UploadRejected
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.access import owned
 from stripstudio.web.studio.api.assets import upload_limits
@@ -23,7 +24,6 @@ from stripstudio.web.studio.api.schemas import ComicOut
 from stripstudio.web.studio.api.serialize import comic_out
 from stripstudio.web.studio.api.validation import invalid
 from stripstudio.web.studio.projects import comic_script, create_comic, import_project, script_files, write_project
-from stripstudio.web.uploads import UploadRejected
 
 router = Router(tags=["scripts and projects"])
 MAX_SCRIPT_BYTES = 4 * 1024 * 1024

@@ -1,4 +1,4 @@
-"""Upload checks: real pictures and model files built here, no mocks."""
+"""Upload checks (stripstudio.uploads): real pictures and model files built here, no mocks."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from PIL import Image, ImageCms, ImageFile
 from PIL.PngImagePlugin import PngInfo
 from safetensors.numpy import save_file
 
-from stripstudio.web.uploads import (
+from stripstudio.uploads import (
     CleanImage,
     CleanModelFile,
     UploadLimits,
