@@ -10,6 +10,7 @@ import struct
 import tracemalloc
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,11 @@ from PIL import Image
 
 from stripstudio.domain import Bubble, Character, Comic, LoraRef, Panel, Style
 from stripstudio.production.project_archive import (
+    ArchiveLimits,
     ProjectArchiveError,
     ProjectFiles,
     asset_name,
+    open_project_archive,
     pack_script_folder,
     read_project_archive,
     unpack_project,
@@ -321,25 +324,68 @@ def test_an_entry_that_inflates_over_a_hundred_times_is_refused():
         read_project_archive(archive)
 
 
-def test_an_entry_declared_small_that_inflates_hugely_is_refused():
-    archive = bytearray(make_zip({"comic.yaml": VALID_SCRIPT}, manifest=False))
-    stream = io.BytesIO(archive)
-    stream.seek(0, io.SEEK_END)
-    with zipfile.ZipFile(stream, "a", zipfile.ZIP_DEFLATED) as bomb:
-        bomb.writestr("assets/0123456789abcdef.png", bytes(64 * 1024**2))
+SKETCHED_SCRIPT = b"title: T\npanels:\n  - description: a\n    sketch: assets/0123456789abcdef.png\n"
+
+
+def listing(sizes: dict[str, tuple[int, str]]) -> bytes:
+    """A project.json listing entries by (size, sha256)."""
+    files = [{"path": name, "size": size, "sha256": sha} for name, (size, sha) in sorted(sizes.items())]
+    return json.dumps({"format": "stripstudio-project", "version": 1, "files": files}).encode()
+
+
+def described(data: bytes) -> tuple[int, str]:
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
+def test_an_entry_declared_small_that_inflates_hugely_is_stopped_while_inflating():
+    asset = "assets/0123456789abcdef.png"
+    manifest = listing({"comic.yaml": described(SKETCHED_SCRIPT), asset: described(bytes(100))})
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("comic.yaml", SKETCHED_SCRIPT)
+        archive.writestr("project.json", manifest)
+        archive.writestr(asset, bytes(64 * 1024**2))
     data = bytearray(stream.getvalue())
     central = data.rfind(b"PK\x01\x02")  # the bomb's record: the last one
     local = struct.unpack_from("<I", data, central + 42)[0]
     struct.pack_into("<I", data, central + 24, 100)  # declared uncompressed size
     struct.pack_into("<I", data, local + 22, 100)
-    with pytest.raises(ProjectArchiveError, match="assets/0123456789abcdef.png"):
-        read_project_archive(bytes(data))
+    # 64 MiB of zeros deflate to about 64 KiB: under the ratio bound for the declared 100 bytes.
+    tracemalloc.start()
+    try:
+        with pytest.raises(ProjectArchiveError, match=f"{asset}: (is damaged|inflates to more)"):
+            read_project_archive(bytes(data))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024**2  # stopped after a chunk, not inflated in full
+
+
+def test_many_small_entries_that_inflate_hugely_are_refused_before_any_is_read():
+    # The shape of a 445 KB zip of 380 one-MiB entries: every entry is checked for its ratio.
+    entries = {f"assets/{index:016x}.png": bytes(1024**2) for index in range(40)}
+    archive = make_zip({"comic.yaml": VALID_SCRIPT, **entries})
+    assert len(archive) < 100_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(
+            ProjectArchiveError, match=r"assets/0000000000000000.png: inflates 1048576 bytes .* zip bomb"
+        ):
+            read_project_archive(archive)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 1024**2
 
 
 def test_an_archive_larger_than_the_limits_is_refused():
     archive = example_project()
-    with pytest.raises(ProjectArchiveError, match="more than the 1000 allowed"):
-        read_project_archive(archive, max_total_bytes=1000)
+    sizes = [info.file_size for info in zipfile.ZipFile(io.BytesIO(archive)).infolist()]
+    with pytest.raises(ProjectArchiveError, match=f"more than the {sum(sizes) - 1} allowed"):
+        read_project_archive(archive, max_total_bytes=sum(sizes) - 1)
+    with pytest.raises(ProjectArchiveError, match=f"more than the {max(sizes) - 1} one file may have"):
+        with open_project_archive(archive, ArchiveLimits(max_entry_bytes=max(sizes) - 1)):
+            pass
     with pytest.raises(ProjectArchiveError, match="more than the 3 allowed"):
         read_project_archive(archive, max_files=3)
 
@@ -347,9 +393,46 @@ def test_an_archive_larger_than_the_limits_is_refused():
 def test_a_checksum_mismatch_is_refused():
     entries = zip_entries(example_project())
     asset = next(name for name in entries if name.startswith("assets/"))
-    entries[asset] = png((255, 0, 0))
+    changed = bytearray(entries[asset])
+    changed[-20] ^= 0xFF  # same size, other bytes
     with pytest.raises(ProjectArchiveError, match=f"{asset}: its checksum differs"):
-        read_project_archive(make_zip(entries, manifest=False))
+        read_project_archive(make_zip({**entries, asset: bytes(changed)}, manifest=False))
+    with pytest.raises(ProjectArchiveError, match=f"{asset}: declares 78 bytes but project.json lists"):
+        read_project_archive(make_zip({**entries, asset: png((255, 0, 0))}, manifest=False))
+
+
+def test_entries_the_manifest_does_not_list_are_refused_without_being_read():
+    entries = zip_entries(example_project())
+    archive = make_zip({**entries, "assets/ffffffffffffffff.png": b"never read"}, manifest=False)
+    broken = damaged(archive, "assets/ffffffffffffffff.png")
+    with pytest.raises(ProjectArchiveError, match="assets/ffffffffffffffff.png: not listed in project.json"):
+        read_project_archive(broken)
+
+
+def test_listed_entries_the_comic_does_not_name_are_never_read():
+    unused = png((1, 2, 3))
+    archive = damaged(
+        make_zip({"comic.yaml": VALID_SCRIPT, "assets/eeeeeeeeeeeeeeee.png": unused}), "assets/eeeeeeeeeeeeeeee.png"
+    )
+    project = read_project_archive(archive)
+    assert project.files == {} and project.picked == {}
+
+
+def test_a_zip_without_a_manifest_is_refused_before_the_script_is_read():
+    archive = damaged(make_zip({"comic.yaml": VALID_SCRIPT}, manifest=False), "comic.yaml")
+    with pytest.raises(ProjectArchiveError, match="project.json: missing; this is not a stripstudio project"):
+        read_project_archive(archive)
+
+
+def damaged(archive: bytes, name: str) -> bytes:
+    """``archive`` with the stored bytes of entry ``name`` overwritten, so reading it fails its CRC."""
+    data = bytearray(archive)
+    info = zipfile.ZipFile(io.BytesIO(archive)).getinfo(name)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start : start + info.compress_size] = bytes(info.compress_size)
+    with pytest.raises((zipfile.BadZipFile, zlib.error)):  # reading it really fails
+        zipfile.ZipFile(io.BytesIO(bytes(data))).read(name)
+    return bytes(data)
 
 
 def test_entries_missing_from_project_json_are_refused():

@@ -6,11 +6,14 @@ Most tests use Django's test client; one slow test draws the picked image with t
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import json
+import random
 import stat
 import tracemalloc
 import zipfile
+from pathlib import Path
 
 import httpx
 import pytest
@@ -424,6 +427,26 @@ def _changed_script() -> bytes:
     return zip_of(valid)
 
 
+def _relisted(entries: dict[str, bytes]) -> bytes:
+    """A zip of ``entries`` with a project.json that lists them all correctly."""
+    entries = {name: data for name, data in entries.items() if name != "project.json"}
+    files = [
+        {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+        for name, data in sorted(entries.items())
+    ]
+    manifest = {"format": "stripstudio-project", "version": 1, "files": files}
+    return zip_of({**entries, "project.json": json.dumps(manifest).encode()})
+
+
+def _alias_bomb_project() -> bytes:
+    return _relisted({"comic.yaml": alias_bomb().encode()})
+
+
+def _many_megabyte_entries() -> bytes:
+    entries = _entries_of(project_zip(png_bytes("white")))
+    return _relisted({**entries, **{f"assets/{index:016x}.png": bytes(1024**2) for index in range(380)}})
+
+
 def _truncated_png() -> bytes:
     whole = png_bytes("white", (64, 64))
     return whole[: len(whole) // 2]
@@ -433,12 +456,16 @@ MALICIOUS = {
     "zip slip": (lambda: _with_extra({"../../evil.png": png_bytes("red")}), "outside the project folder"),
     "absolute path": (lambda: _with_extra({"/tmp/evil.png": png_bytes("red")}), "absolute"),
     "zip bomb": (lambda: _with_extra({"assets/0123456789abcdef.png": b"\0" * 20_000_000}), "zip bomb"),
+    "380 one-MiB entries": (_many_megabyte_entries, "zip bomb"),
+    "unlisted entry": (lambda: _with_extra({"assets/0123456789abcdef.png": png_bytes("red")}), "not listed"),
+    "no manifest": (lambda: zip_of({"comic.yaml": b"title: T\n"}), "project.json: missing"),
+    "alias bomb in the script": (_alias_bomb_project, "more than 10000 values once expanded"),
     "symlink": (
         lambda: _with_extra({"assets/link.png": b"/etc/passwd"}, symlinks=("assets/link.png",)),
         "symbolic link",
     ),
     "not a zip": (lambda: b"<html>not a zip</html>", "not a readable zip"),
-    "altered after export": (_changed_script, "checksum"),
+    "altered after export": (_changed_script, "damaged or altered archive"),
     "html as sketch": (lambda: project_zip(b"<!doctype html><script>alert(1)</script>"), "HTML"),
     "bad picked image": (lambda: project_zip(png_bytes("white"), _truncated_png()), "picked"),
 }
@@ -457,6 +484,36 @@ def test_malicious_project_zip_is_refused_and_creates_nothing(api, case):
     assert fragment in message, message
     assert rows() == before
     assert storage_files() == files_before
+    assert not list(Path(django_settings.FILE_UPLOAD_TEMP_DIR).glob("stripstudio-import-*"))
+
+
+def test_a_project_refused_at_its_last_file_stores_none_of_the_others(api):
+    comic = domain.Comic(
+        title="Half good",
+        panels=[domain.Panel(description="x", sketch="good.png"), domain.Panel(description="y", sketch="bad.png")],
+    )
+    files = {"good.png": png_bytes("white", (64, 64)), "bad.png": b"<!doctype html><p>not a picture</p>"}
+    buffer = io.BytesIO()
+    write_project_archive(comic, buffer, read_file=files.__getitem__)
+    before, files_before = rows(), storage_files()
+
+    message = refusal(api.send_file("/api/comics/import-project", "half.zip", buffer.getvalue()))
+
+    assert message.startswith("assets/") and "HTML" in message, message
+    assert rows() == before
+    assert storage_files() == files_before
+    assert not list(Path(django_settings.FILE_UPLOAD_TEMP_DIR).glob("stripstudio-import-*"))
+
+
+def test_a_picture_in_a_project_past_the_upload_limit_is_refused_with_the_limit(api, settings):
+    settings.STRIPSTUDIO = settings.STRIPSTUDIO.model_copy(update={"upload_max_bytes": 50_000})
+    big = png_bytes("white", (64, 64)) + random.Random(7).randbytes(60_000)  # more than the limit
+    before, files_before = rows(), storage_files()
+
+    message = refusal(api.send_file("/api/comics/import-project", "big.zip", project_zip(big)))
+
+    assert "more than the 48.8 KB upload limit" in message, message
+    assert rows() == before and storage_files() == files_before
 
 
 @pytest.mark.parametrize("metadata", ["[1, 2]", '{"seed": "abc"}', '{"seed": -5}', "not json", '{"seed": 1e400}'])

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-import io
 import json
-from pathlib import PurePosixPath
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
+from django.conf import settings
 from PIL import Image
 
 from stripstudio import domain
-from stripstudio.jobs.storage import store_bytes, stored_path
-from stripstudio.production.project_archive import ProjectFiles, file_fields, write_project_archive
+from stripstudio.jobs.storage import store_file, stored_path
+from stripstudio.production.project_archive import (
+    ArchiveLimits,
+    ProjectReader,
+    file_fields,
+    picked_entry,
+    write_project_archive,
+)
 from stripstudio.script.writer import dump_comic
-from stripstudio.uploads import CleanImage, CleanModelFile, UploadLimits, clean_image, clean_model_file
+from stripstudio.uploads import CleanImage, CleanModelFile, UploadLimits, UploadRejected, clean_image, clean_model_file
+from stripstudio.uploads.limits import human_size
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.server_paths import check_comic
 from stripstudio.web.studio.convert import character_spec, comic_spec, domain_comic, panel_spec
@@ -51,24 +60,34 @@ def _assets_of(row: models.Comic) -> list[models.Asset]:
     return assets
 
 
-def import_project(owner, project: ProjectFiles, limits: UploadLimits) -> models.Comic:
-    """Create a comic from a read project zip; its files are checked like uploads (call in a transaction).
+def archive_limits(limits: UploadLimits) -> ArchiveLimits:
+    """What a project zip may unpack to: twenty pictures' worth in all, no file past its upload limit."""
+    return ArchiveLimits(
+        max_total_bytes=limits.max_bytes * 20, max_entry_bytes=max(limits.max_bytes, limits.model_max_bytes)
+    )
 
-    Every file is checked before the first one is stored, so a refused project leaves no file behind.
+
+def import_project(owner, project: ProjectReader, limits: UploadLimits) -> models.Comic:
+    """Create a comic from an open project zip; its files are checked like uploads (call in a transaction).
+
+    Each file the comic names is streamed out of the zip into a staging folder and checked there;
+    only when every one has passed is anything stored, so a refused project leaves no file behind
+    (the staging folder goes either way).
     """
     comic = project.comic
-    checked = {path: _checked(path, data, limits) for path, data in project.files.items()}
-    for panel_id, data in project.picked.items():  # refuse anything that is not a sound picture
-        clean_image(data, field=f"picked/{panel_id}.png", limits=limits)
-    assets = {path: _asset(owner, path, data, checked[path]) for path, data in project.files.items()}
-    for field in file_fields(comic):
-        if field.path in assets and assets[field.path].kind == models.Asset.Kind.MODEL:
-            field.replace(assets[field.path].name)
-    row = create_comic(owner, comic, assets)
-    for index, panel in enumerate(row.panels.all()):
-        data = project.picked.get(comic.panel_id(index))
-        if data is not None:
-            _picked_image(owner, panel, data)
+    with tempfile.TemporaryDirectory(prefix="stripstudio-import-", dir=settings.FILE_UPLOAD_TEMP_DIR) as folder:
+        staging = Path(folder)
+        staged = {path: _staged_file(project, path, staging, limits) for path in project.file_paths}
+        picked = {panel_id: _staged_picked(project, panel_id, staging, limits) for panel_id in project.picked_ids}
+        assets = {path: _asset(owner, path, file) for path, file in staged.items()}
+        for field in file_fields(comic):
+            if field.path in assets and assets[field.path].kind == models.Asset.Kind.MODEL:
+                field.replace(assets[field.path].name)
+        row = create_comic(owner, comic, assets)
+        for index, panel in enumerate(row.panels.all()):
+            source = picked.get(comic.panel_id(index))
+            if source is not None:
+                _picked_image(owner, panel, source)
     return row
 
 
@@ -96,21 +115,58 @@ def create_comic(owner, comic: domain.Comic, assets: dict[str, models.Asset]) ->
     return row
 
 
-def _checked(path: str, data: bytes, limits: UploadLimits) -> CleanImage | CleanModelFile:
-    """A file of the project checked like an upload (UploadRejected naming its path)."""
+@dataclass(frozen=True)
+class _Staged:
+    """A checked file of a project waiting in the staging folder to be stored."""
+
+    path: Path
+    checked: CleanImage | CleanModelFile
+
+
+def _staged_file(project: ProjectReader, path: str, staging: Path, limits: UploadLimits) -> _Staged:
+    """A file of the project streamed out and checked like an upload (UploadRejected naming its path)."""
+    target = staging / f"{len(list(staging.iterdir()))}{PurePosixPath(path).suffix}"
     if path.lower().endswith(".safetensors"):
-        return clean_model_file(data, filename=PurePosixPath(path).name, field=path, limits=limits)
-    return clean_image(data, field=path, limits=limits)
+        _check_entry_size(project, path, limits.model_max_bytes, "a model file")
+        with target.open("wb") as sink:
+            project.copy_entry(path, sink)
+        return _Staged(target, clean_model_file(target, filename=PurePosixPath(path).name, field=path, limits=limits))
+    _check_entry_size(project, path, limits.max_bytes, "a picture")
+    image = clean_image(project.read_entry(path), field=path, limits=limits)
+    target.write_bytes(image.data)
+    return _Staged(target, image)
 
 
-def _asset(owner, path: str, data: bytes, checked: CleanImage | CleanModelFile) -> models.Asset:
+def _staged_picked(project: ProjectReader, panel_id: str, staging: Path, limits: UploadLimits) -> Path:
+    """A picked picture streamed out as it is (its PNG metadata tells how it was drawn), once it decodes soundly."""
+    name = picked_entry(panel_id)
+    _check_entry_size(project, name, limits.max_bytes, "a picture")
+    data = project.read_entry(name)
+    image = clean_image(data, field=name, limits=limits)
+    if image.format != "png":
+        raise UploadRejected(
+            name, f"a picked picture must be a PNG, not {image.format.upper()}; export the project again"
+        )
+    target = staging / f"picked-{panel_id}.png"
+    target.write_bytes(data)
+    return target
+
+
+def _check_entry_size(project: ProjectReader, path: str, limit: int, kind: str) -> None:
+    size = project.entry_size(path)
+    if size > limit:
+        raise UploadRejected(path, f"{kind} of {human_size(size)}, more than the {human_size(limit)} upload limit")
+
+
+def _asset(owner, path: str, staged: _Staged) -> models.Asset:
     display = PurePosixPath(path).name
+    checked = staged.checked
     if isinstance(checked, CleanModelFile):
-        name, sha256 = store_bytes(data, ".safetensors")
+        name, sha256 = store_file(staged.path, ".safetensors")
         return models.Asset.objects.create(
             owner=owner, kind=models.Asset.Kind.MODEL, file=name, name=display, sha256=sha256, size=checked.size
         )
-    name, sha256 = store_bytes(checked.data, checked.extension)
+    name, sha256 = store_file(staged.path, checked.extension)
     return models.Asset.objects.create(
         owner=owner,
         kind=models.Asset.Kind.IMAGE,
@@ -123,14 +179,14 @@ def _asset(owner, path: str, data: bytes, checked: CleanImage | CleanModelFile) 
     )
 
 
-def _picked_image(owner, panel: models.Panel, data: bytes) -> None:
-    """A picked image from a project (already checked): kept as it is (its PNG metadata tells how it was drawn)."""
-    with Image.open(io.BytesIO(data)) as image:
+def _picked_image(owner, panel: models.Panel, source: Path) -> None:
+    """A picked image from a project (already checked), stored as it is."""
+    with Image.open(source) as image:
         parameters = _request_in(image.info)
         size = image.size
     seed = parameters.get("seed")
     seed = seed if isinstance(seed, int) and 0 <= seed < 2**32 else 0  # metadata from anyone: a number or nothing
-    name, _sha = store_bytes(data, ".png")
+    name, _sha = store_file(source, ".png")
     models.GeneratedImage.objects.create(
         owner=owner,
         panel=panel,

@@ -12,7 +12,7 @@ from ninja import File, Router, Status, UploadedFile
 from ninja.errors import HttpError
 
 from stripstudio.production.export_comic import file_stem
-from stripstudio.production.project_archive import ProjectArchiveError, read_project_archive
+from stripstudio.production.project_archive import ProjectArchiveError, open_project_archive
 from stripstudio.script.errors import ScriptError
 from stripstudio.script.loader import load_comic_text
 from stripstudio.uploads import UploadRejected
@@ -23,7 +23,14 @@ from stripstudio.web.studio.api.files import stream_file
 from stripstudio.web.studio.api.schemas import ComicOut
 from stripstudio.web.studio.api.serialize import comic_out
 from stripstudio.web.studio.api.validation import invalid
-from stripstudio.web.studio.projects import comic_script, create_comic, import_project, script_files, write_project
+from stripstudio.web.studio.projects import (
+    archive_limits,
+    comic_script,
+    create_comic,
+    import_project,
+    script_files,
+    write_project,
+)
 
 router = Router(tags=["scripts and projects"])
 MAX_SCRIPT_BYTES = 4 * 1024 * 1024
@@ -80,12 +87,10 @@ def import_project_zip(request, file: File[UploadedFile]):
     """A new comic from a project zip; every file in it is checked like an upload."""
     limits = upload_limits()
     try:
-        project = read_project_archive(file.file, max_total_bytes=limits.max_bytes * 20)
+        with open_project_archive(file.file, archive_limits(limits)) as project, transaction.atomic():
+            row = import_project(request.user, project, limits)
     except ProjectArchiveError as error:
         raise invalid("file", str(error)) from None
-    try:
-        with transaction.atomic():
-            row = import_project(request.user, project, limits)
     except UploadRejected as error:  # a file inside the zip: name the zip's form field, and the entry in the message
         raise invalid("file", f"{error.field}: {error.message}") from None
     return Status(201, comic_out(row))
