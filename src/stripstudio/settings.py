@@ -81,7 +81,11 @@ class StudioSettings(BaseSettings):
     login_lockout_minutes: float = Field(15.0, gt=0, description="How long a lock-out after failed sign-ins lasts.")
     upload_max_bytes: int = Field(20 * 1024 * 1024, gt=0, description="Largest image upload, in bytes.")
     upload_max_pixels: int = Field(40_000_000, gt=0, description="Largest image upload, in pixels (width x height).")
-    model_upload_max_bytes: int = Field(8 * 1024**3, gt=0, description="Largest .safetensors upload, in bytes.")
+    model_upload_max_bytes: int = Field(
+        2 * 1024**3,
+        gt=0,
+        description="Largest .safetensors upload, in bytes (LoRAs fit; put checkpoints in a model folder or raise it).",
+    )
     job_lease_seconds: float = Field(
         30.0, gt=0, description="A running job whose worker sends no sign of life for this long is taken back."
     )

@@ -75,15 +75,15 @@ def _free_port() -> int:
 def live_studio(transactional_db) -> Iterator[str]:
     """A running studio (uvicorn in a thread, the embedded worker in this process); yields its URL."""
     import uvicorn
-    from django.core.asgi import get_asgi_application
 
     from stripstudio.jobs.worker import EmbeddedWorker
+    from stripstudio.web.asgi import application_for_settings
 
     runtime = install_runtime(JobRuntime(settings.STRIPSTUDIO))
     worker = EmbeddedWorker(runtime).start()
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(get_asgi_application(), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(application_for_settings(), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()

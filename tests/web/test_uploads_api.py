@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import json
 import pickle
 import struct
 import zlib
@@ -20,13 +21,17 @@ import numpy as np
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.core.asgi import get_asgi_application
+from django.core.files.uploadhandler import FileUploadHandler
 from django.test import Client
 from PIL import ExifTags, Image
 from PIL.PngImagePlugin import PngInfo
 from safetensors.numpy import save as save_safetensors
 
 from stripstudio.jobs.storage import object_name
+from stripstudio.settings import StudioSettings
 from stripstudio.web.studio import models
+from stripstudio.web.upload_limits import FORM_OVERHEAD, BodyLimit
 
 # Building files -----------------------------------------------------------------------------------------------
 
@@ -232,7 +237,7 @@ def test_upload_over_the_byte_limit_from_settings_is_refused(api, settings):
     assert len(data) > 1000
     files_before = storage_files()
 
-    message = assert_refused(upload(api, "photo.png", data), "limit", "smaller")
+    message = assert_refused(upload(api, "photo.png", data), "limit", "smaller", status=413)
 
     assert "1000" in message or "1000 bytes" in message
     assert not models.Asset.objects.exists() and storage_files() == files_before
@@ -243,7 +248,9 @@ def test_model_over_the_byte_limit_from_settings_is_refused(api, settings):
     settings.STRIPSTUDIO = settings.STRIPSTUDIO.model_copy(update={"model_upload_max_bytes": len(data) - 1})
     files_before = storage_files()
 
-    assert_refused(upload(api, "lora.safetensors", data, kind="model"), "limit", "upload a smaller model file")
+    assert_refused(
+        upload(api, "lora.safetensors", data, kind="model"), "at most 127 bytes", "upload a smaller file", status=413
+    )
 
     assert not models.Asset.objects.exists() and storage_files() == files_before
 
@@ -361,3 +368,139 @@ def test_uploads_belong_to_their_author(api):
 
     assert attached.status_code == 404  # another author's comic is "not found", and nothing is kept
     assert models.Asset.objects.count() == 1
+
+
+# Size limits while the body streams in ------------------------------------------------------------------------
+
+
+class RecordingHandler(FileUploadHandler):
+    """An upload handler after the limit that records how many bytes of a file reached it."""
+
+    received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        RecordingHandler.received = max(RecordingHandler.received, start + len(raw_data))
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+@pytest.fixture
+def recorded(settings):
+    """Upload handlers as configured, with a RecordingHandler right after the limit."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # every file goes to a temporary file, as a large one would
+    settings.FILE_UPLOAD_HANDLERS = [
+        settings.FILE_UPLOAD_HANDLERS[0],
+        f"{__name__}.RecordingHandler",
+        *settings.FILE_UPLOAD_HANDLERS[1:],
+    ]
+    RecordingHandler.received = 0
+    return RecordingHandler
+
+
+def _leftovers() -> list[Path]:
+    return sorted(Path(django_settings.FILE_UPLOAD_TEMP_DIR).rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("filename", "kind", "setting", "data"),
+    [
+        ("big.png", "image", "STRIPSTUDIO_UPLOAD_MAX_BYTES", lambda: png_bytes(noise(400, 300))),
+        (
+            "big.safetensors",
+            "model",
+            "STRIPSTUDIO_MODEL_UPLOAD_MAX_BYTES",
+            lambda: safetensors_bytes() + bytes(400_000),
+        ),
+    ],
+)
+def test_an_oversized_upload_is_stopped_at_its_limit_and_leaves_nothing(
+    api, settings, recorded, filename, kind, setting, data
+):
+    settings.STRIPSTUDIO = settings.STRIPSTUDIO.model_copy(
+        update={"upload_max_bytes": 100_000, "model_upload_max_bytes": 150_000}
+    )
+    limit = 100_000 if kind == "image" else 150_000
+    body = data()
+    assert len(body) > 2 * limit
+    files_before, temp_before = storage_files(), _leftovers()
+
+    message = assert_refused(upload(api, filename, body, kind=kind), f"({limit} bytes)", setting, status=413)
+
+    assert message.startswith(f"a {'picture' if kind == 'image' else 'model file'} may be at most"), message
+    assert 0 < recorded.received <= limit  # the next handlers never got the bytes past the limit
+    assert storage_files() == files_before
+    assert _leftovers() == temp_before
+    assert not models.Asset.objects.exists()
+
+
+def test_the_model_upload_limit_defaults_to_two_gibibytes():
+    assert StudioSettings().model_upload_max_bytes == 2 * 1024**3
+
+
+def _multipart_chunks(filename: str, size: int, chunk: int = 64 * 1024):
+    head = (
+        b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="' + filename.encode() + b'"\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n"
+    )
+    yield head
+    for _ in range(size // chunk):
+        yield bytes(chunk)
+    yield b"\r\n--XyZ--\r\n"
+
+
+@pytest.mark.parametrize(
+    ("filename", "setting"),
+    [("big.png", "STRIPSTUDIO_UPLOAD_MAX_BYTES"), ("big.safetensors", "STRIPSTUDIO_MODEL_UPLOAD_MAX_BYTES")],
+)
+def test_the_asgi_layer_answers_413_before_the_body_is_spooled_in_full(db, settings, filename, setting):
+    studio = settings.STRIPSTUDIO.model_copy(update={"upload_max_bytes": 100_000, "model_upload_max_bytes": 300_000})
+    application = BodyLimit(get_asgi_application(), studio)
+    chunks = _multipart_chunks(filename, 50 * 1024**2)
+    pulled = 0
+    sent: list[dict] = []
+
+    async def receive():
+        nonlocal pulled
+        body = next(chunks)
+        pulled += len(body)
+        return {"type": "http.request", "body": body, "more_body": True}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/api/assets",
+        "headers": [(b"content-type", b"multipart/form-data; boundary=XyZ"), (b"host", b"127.0.0.1")],
+        "query_string": b"",
+    }
+    asyncio.run(application(scope, receive, send))
+
+    limit = 100_000 if filename.endswith(".png") else 300_000
+    assert sent[0]["status"] == 413
+    assert setting in json.loads(sent[1]["body"])["detail"][0]["msg"]
+    assert pulled <= limit + FORM_OVERHEAD + 64 * 1024  # stopped within a chunk of the cap, not 50 MiB
+
+
+def test_the_asgi_layer_refuses_a_declared_length_past_every_cap_at_once(db, settings):
+    studio = settings.STRIPSTUDIO.model_copy(update={"upload_max_bytes": 100_000, "model_upload_max_bytes": 300_000})
+    pulled = []
+
+    async def receive():
+        pulled.append(1)
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    sent: list[dict] = []
+
+    async def send(message):
+        sent.append(message)
+
+    headers = [(b"content-length", str(8 * 1024**3).encode()), (b"content-type", b"multipart/form-data; boundary=XyZ")]
+    scope = {"type": "http", "method": "POST", "path": "/api/assets", "headers": headers, "query_string": b""}
+    asyncio.run(BodyLimit(get_asgi_application(), studio)(scope, receive, send))
+
+    assert sent[0]["status"] == 413 and not pulled
+    assert "STRIPSTUDIO_MODEL_UPLOAD_MAX_BYTES" in json.loads(sent[1]["body"])["detail"][0]["msg"]

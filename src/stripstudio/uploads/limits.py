@@ -24,7 +24,7 @@ class UploadLimits:
     max_bytes: int = 20 * 1024 * 1024
     max_pixels: int = 40_000_000
     max_side: int = 16384
-    model_max_bytes: int = 8 * 1024**3
+    model_max_bytes: int = 2 * 1024**3
 
 
 DEFAULT_LIMITS = UploadLimits()

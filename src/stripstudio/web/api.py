@@ -10,6 +10,7 @@ from stripstudio.export import ExportError
 from stripstudio.uploads import UploadRejected
 from stripstudio.web.accounts.api import router as accounts_router
 from stripstudio.web.studio.api import assets, comics, content, jobs, lettering, projects
+from stripstudio.web.upload_limits import UploadTooLarge
 
 
 def build_api() -> NinjaAPI:
@@ -33,6 +34,12 @@ def _error_handlers(api: NinjaAPI) -> None:
     def upload_rejected(request, error: UploadRejected):
         return api.create_response(
             request, {"detail": [{"loc": ["body", error.field], "msg": error.message, "type": "upload"}]}, status=400
+        )
+
+    @api.exception_handler(UploadTooLarge)
+    def upload_too_large(request, error: UploadTooLarge):
+        return api.create_response(
+            request, {"detail": [{"loc": ["body", error.field], "msg": error.message, "type": "upload"}]}, status=413
         )
 
     @api.exception_handler(ExportError)

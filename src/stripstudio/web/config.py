@@ -107,6 +107,11 @@ def django_settings(studio: StudioSettings) -> dict[str, Any]:
         "DATA_UPLOAD_MAX_MEMORY_SIZE": studio.upload_max_bytes + 1024 * 1024,
         "FILE_UPLOAD_MAX_MEMORY_SIZE": 5 * 1024 * 1024,
         "FILE_UPLOAD_TEMP_DIR": str(_folder(studio.data_dir / "uploads")),
+        "FILE_UPLOAD_HANDLERS": [  # the first stops a file as soon as it passes its size limit
+            "stripstudio.web.upload_limits.LimitedUploadHandler",
+            "django.core.files.uploadhandler.MemoryFileUploadHandler",
+            "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+        ],
         "STRIPSTUDIO": studio,
         "LOGGING": _logging(),
         **security_settings(studio),

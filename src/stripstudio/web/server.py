@@ -36,13 +36,17 @@ def serve(settings: StudioSettings, host: str, port: int, *, worker: bool | None
 
     runtime = prepare(settings)
     _close_connections_after_each_request()
-    from django.core.asgi import get_asgi_application
-
     from stripstudio.jobs.worker import EmbeddedWorker
+    from stripstudio.web.asgi import application_for_settings
 
     embedded = EmbeddedWorker(runtime).start() if (worker if worker is not None else not settings.scaled) else None
     config = uvicorn.Config(
-        get_asgi_application(), host=host, port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=3
+        application_for_settings(),
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        timeout_graceful_shutdown=3,
     )
     server = uvicorn.Server(config)
     if on_ready:
