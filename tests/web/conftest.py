@@ -83,7 +83,13 @@ def live_studio(transactional_db) -> Iterator[str]:
     worker = EmbeddedWorker(runtime).start()
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(application_for_settings(), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(
+            application_for_settings(settings.STRIPSTUDIO),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+        )
     )
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()

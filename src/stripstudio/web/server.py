@@ -41,7 +41,7 @@ def serve(settings: StudioSettings, host: str, port: int, *, worker: bool | None
 
     embedded = EmbeddedWorker(runtime).start() if (worker if worker is not None else not settings.scaled) else None
     config = uvicorn.Config(
-        application_for_settings(),
+        application_for_settings(settings),
         host=host,
         port=port,
         log_level="warning",

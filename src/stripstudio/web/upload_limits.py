@@ -77,11 +77,13 @@ class LimitedUploadHandler(FileUploadHandler):
     def new_file(self, field_name: str, file_name: str, *args: Any, **kwargs: Any) -> None:
         """Pick the cap for this file by the URL and its name."""
         super().new_file(field_name, file_name, *args, **kwargs)
+        assert self.request is not None  # Django always gives upload handlers the request
         self.cap = cap_for(self.request.path, file_name, settings.STRIPSTUDIO)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         """Pass the chunk on, or refuse the upload once it is past the cap."""
         if start + len(raw_data) > self.cap.limit:
+            assert self.request is not None
             for handler in self.request.upload_handlers:  # the temporary file goes as it is closed
                 if handler is not self and hasattr(handler, "file"):
                     handler.file.close()

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from stripstudio import __version__
 from stripstudio.domain import Comic
@@ -47,7 +47,7 @@ _CHUNK = 1024**2
 _VIRTUAL_ROOT = os.path.abspath(os.path.join(os.sep, "stripstudio-project"))
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
 
-Source = str | os.PathLike[str] | BinaryIO | bytes
+Source = str | os.PathLike[str] | IO[bytes] | bytes
 
 
 @dataclass

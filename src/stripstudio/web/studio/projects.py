@@ -31,7 +31,7 @@ ASSET_FOLDER = "assets"
 
 def archive_name(asset: models.Asset) -> str:
     """The path of an asset inside a project zip or next to an exported script."""
-    return f"{ASSET_FOLDER}/{asset.sha256[:16]}{PurePosixPath(asset.file.name).suffix}"
+    return f"{ASSET_FOLDER}/{asset.sha256[:16]}{PurePosixPath(asset.file.name or '').suffix}"
 
 
 def comic_script(row: models.Comic) -> str:
@@ -47,14 +47,14 @@ def write_project(row: models.Comic, destination) -> None:
     for index, panel in enumerate(row.panels.all()):
         image = panel.images.filter(picked=True).first()
         if image is not None:
-            picked[comic.panel_id(index)] = stored_path(image.file.name).read_bytes()
+            picked[comic.panel_id(index)] = stored_path(image.file.name or "").read_bytes()
     write_project_archive(
-        comic, destination, read_file=lambda path: stored_path(files[path].file.name).read_bytes(), picked=picked
+        comic, destination, read_file=lambda path: stored_path(files[path].file.name or "").read_bytes(), picked=picked
     )
 
 
 def _assets_of(row: models.Comic) -> list[models.Asset]:
-    assets = [p.sketch for p in row.panels.select_related("sketch") if p.sketch_id]
+    assets = [p.sketch for p in row.panels.select_related("sketch") if p.sketch is not None]
     for character in row.characters.prefetch_related("reference_images"):
         assets += list(character.reference_images.all())
     return assets
@@ -96,10 +96,10 @@ def create_comic(owner, comic: domain.Comic, assets: dict[str, models.Asset]) ->
     check_comic(comic)
     row = models.Comic.objects.create(owner=owner, title=comic.title, spec=comic_spec(comic))
     for position, character in enumerate(comic.characters):
-        made = models.Character.objects.create(
+        made_character = models.Character.objects.create(
             owner=owner, comic=row, name=character.name, position=position, spec=character_spec(character)
         )
-        made.reference_images.set([assets[path] for path in character.reference_images])
+        made_character.reference_images.set([assets[path] for path in character.reference_images])
     for position, panel in enumerate(comic.panels):
         made = models.Panel.objects.create(
             owner=owner,

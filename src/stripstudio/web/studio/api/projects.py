@@ -87,7 +87,7 @@ def import_project_zip(request, file: File[UploadedFile]):
     """A new comic from a project zip; every file in it is checked like an upload."""
     limits = upload_limits()
     try:
-        with open_project_archive(file.file, archive_limits(limits)) as project, transaction.atomic():
+        with open_project_archive(file.file or b"", archive_limits(limits)) as project, transaction.atomic():
             row = import_project(request.user, project, limits)
     except ProjectArchiveError as error:
         raise invalid("file", str(error)) from None
