@@ -504,3 +504,30 @@ def test_the_asgi_layer_refuses_a_declared_length_past_every_cap_at_once(db, set
 
     assert sent[0]["status"] == 413 and not pulled
     assert "STRIPSTUDIO_MODEL_UPLOAD_MAX_BYTES" in json.loads(sent[1]["body"])["detail"][0]["msg"]
+
+
+def test_the_asgi_layer_caps_a_body_without_a_file_at_the_picture_limit(db, settings):
+    studio = settings.STRIPSTUDIO.model_copy(update={"upload_max_bytes": 100_000, "model_upload_max_bytes": 300_000})
+    sent: list[dict] = []
+    pulled = 0
+
+    async def receive():
+        nonlocal pulled
+        pulled += 64 * 1024
+        return {"type": "http.request", "body": b" " * (64 * 1024), "more_body": True}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/api/comics",
+        "headers": [(b"content-type", b"application/json")],
+        "query_string": b"",
+    }
+    asyncio.run(BodyLimit(get_asgi_application(), studio)(scope, receive, send))
+
+    assert sent[0]["status"] == 413
+    assert "a request without a file may be at most" in json.loads(sent[1]["body"])["detail"][0]["msg"]
+    assert pulled <= 100_000 + FORM_OVERHEAD + 64 * 1024

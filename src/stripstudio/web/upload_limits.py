@@ -107,12 +107,11 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = _content_length(scope)
-        path = scope.get("path", "")
-        if declared is not None and declared > cap_for(path, None, self.studio).limit + FORM_OVERHEAD:
-            await _too_large(send, cap_for(path, None, self.studio))
+        guard = _BodyGuard(scope, self.studio, receive)
+        declared = _header(scope, b"content-length")
+        if declared.isdigit() and int(declared) > guard.cap.limit + FORM_OVERHEAD:
+            await _too_large(send, guard.cap)
             return
-        guard = _BodyGuard(path, self.studio, receive)
         try:
             await self.app(scope, guard.receive, send)
         except UploadTooLarge:  # raised while the body was read, before any response was started
@@ -122,9 +121,10 @@ class BodyLimit:
 class _BodyGuard:
     """Counts the body as it arrives; raises UploadTooLarge once it passes the cap of its file."""
 
-    def __init__(self, path: str, studio: StudioSettings, receive: Any) -> None:
-        self.path, self.studio, self._receive = path, studio, receive
-        self.cap = cap_for(path, None, studio)
+    def __init__(self, scope: dict[str, Any], studio: StudioSettings, receive: Any) -> None:
+        self.path, self.studio, self._receive = scope.get("path", ""), studio, receive
+        self.multipart = _header(scope, b"content-type").startswith("multipart/form-data")
+        self.cap = cap_for(self.path, None, studio) if self.multipart else _plain_body_cap(studio)
         self.count = 0
         self.head = b""
 
@@ -134,7 +134,7 @@ class _BodyGuard:
         if message.get("type") == "http.request":
             body = message.get("body", b"")
             self.count += len(body)
-            if len(self.head) < _HEAD_BYTES:
+            if self.multipart and len(self.head) < _HEAD_BYTES:
                 self.head += body[: _HEAD_BYTES - len(self.head)]
                 found = _FILENAME.search(self.head)
                 if found:
@@ -150,14 +150,16 @@ def _studio() -> StudioSettings:
     return studio
 
 
-def _content_length(scope: dict[str, Any]) -> int | None:
-    for name, value in scope.get("headers", []):
-        if name.lower() == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+def _header(scope: dict[str, Any], name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1").strip().lower()
+    return ""
+
+
+def _plain_body_cap(studio: StudioSettings) -> UploadCap:
+    """A body that carries no file (JSON, a plain form) is never larger than a picture upload."""
+    return UploadCap(studio.upload_max_bytes, "a request without a file", "STRIPSTUDIO_UPLOAD_MAX_BYTES")
 
 
 async def _too_large(send: Any, cap: UploadCap) -> None:
