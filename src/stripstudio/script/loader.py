@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from stripstudio.domain import Comic
 from stripstudio.domain.comic import format_path
-from stripstudio.script.aliases import RecordingComposer, alias_problem
+from stripstudio.script.bounds import MAX_DEPTH, RecordingComposer, TooManyValues, alias_problem
 from stripstudio.script.errors import FieldProblem, ScriptError, ScriptProblem
 from stripstudio.script.locate import Positions, to_plain
 from stripstudio.script.paths import resolve_files
@@ -61,15 +62,23 @@ def load_comic_text(
 
 
 def _parse(text: str, filename: str) -> Any:
-    """The YAML tree, or ScriptError for a syntax error or aliases that would expand too far."""
+    """The YAML tree, or ScriptError for a syntax error or a script past the bounds (see ``bounds``)."""
     yaml = YAML(typ="rt")
     yaml.Composer = RecordingComposer
+    yaml.max_depth = MAX_DEPTH
     try:
         root = yaml.compose(text)
         problem = alias_problem(root, yaml.composer.alias_uses, filename)
         if problem is not None:
             raise ScriptError([problem])
         return None if root is None else yaml.constructor.construct_document(root)
+    except TooManyValues as error:
+        raise ScriptError([error.problem(filename)]) from None
+    except MaxDepthExceededError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = f"values nest more than {MAX_DEPTH} levels deep, far more than a comic needs; flatten them"
+        raise ScriptError([ScriptProblem(filename, line, column, "", message)]) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -1,11 +1,16 @@
-"""A bound on YAML aliases: a short script must not expand into millions of values.
+"""Bounds on a comic script's YAML, checked while it is composed, before anything is built from it.
 
-An alias (``*name``) repeats the value of its anchor (``&name``). Aliases nested in anchors
-multiply: nine aliases nested seven deep turn a few hundred bytes into millions of values (an
-"alias bomb"). The composed YAML graph shares each anchored node, so it stays small; this module
-counts how many values the graph expands to before anything is built from it, and refuses a
-script whose aliases add more than ``MAX_ALIAS_VALUES`` values, or whose alias sits inside its
-own anchor. Ordinary anchors (a style or a character repeated in a few panels) stay well below.
+A comic script is small: a few hundred panels at most. Three things could make a short file cost
+minutes and gigabytes, and each is refused at its line:
+
+* too many values (``MAX_SCRIPT_VALUES``): counted as the YAML is composed, which stops there;
+* values nested too deep (``MAX_DEPTH``), which would exhaust Python's recursion;
+* aliases that expand too far. An alias (``*name``) repeats the value of its anchor
+  (``&name``); aliases nested in anchors multiply, so nine aliases nested seven deep turn a few
+  hundred bytes into millions of values (an "alias bomb"). The composed graph shares each
+  anchored node, so it stays small; ``alias_problem`` counts how many values it expands to and
+  refuses a script whose aliases add more than ``MAX_ALIAS_VALUES``, or whose alias sits inside
+  its own anchor. Ordinary anchors (a style or a panel repeated a few times) stay well below.
 """
 
 from __future__ import annotations
@@ -21,6 +26,29 @@ from stripstudio.script.errors import ScriptProblem
 
 MAX_ALIAS_VALUES = 10_000
 """How many values all the aliases of one script may add once expanded."""
+MAX_SCRIPT_VALUES = 20_000
+"""How many values (mappings, lists, keys and scalars) one script may hold: 300 rich panels fit."""
+MAX_DEPTH = 64
+"""How deep values may nest; a comic script needs about eight levels."""
+
+
+class TooManyValues(Exception):
+    """The script holds more than ``MAX_SCRIPT_VALUES`` values; ``line`` and ``column`` are where it passed."""
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(line, column)
+        self.line, self.column = line, column
+
+    def problem(self, filename: str) -> ScriptProblem:
+        """The problem, for the script ``filename``."""
+        return ScriptProblem(
+            filename,
+            self.line,
+            self.column,
+            "",
+            f"the script holds more than {MAX_SCRIPT_VALUES} values, far more than a comic needs; "
+            "split it into several comics or remove what it does not use",
+        )
 
 
 @dataclass(frozen=True)
@@ -34,15 +62,21 @@ class AliasUse:
 
 
 class RecordingComposer(Composer):
-    """ruamel.yaml's composer, also noting where each alias is used (``alias_uses``)."""
+    """ruamel.yaml's composer, counting values (TooManyValues) and noting where each alias is used."""
 
     def __init__(self, loader: Any = None) -> None:
         super().__init__(loader=loader)
         self.alias_uses: list[AliasUse] = []
+        self.values = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         """Compose as usual; an alias is recorded with its own place, not its anchor's."""
         event = self.parser.peek_event() if self.parser.check_event(AliasEvent) else None
+        if event is None:
+            self.values += 1
+            if self.values > MAX_SCRIPT_VALUES:
+                mark = self.parser.peek_event().start_mark
+                raise TooManyValues(mark.line + 1, mark.column + 1)
         node = super().compose_node(parent, index)
         if event is not None:
             mark = event.start_mark

@@ -1,4 +1,5 @@
-"""YAML anchors and aliases: ordinary ones load; an alias bomb or a self-containing alias is refused early."""
+"""Bounds on a script's YAML: an alias bomb, a self-containing alias, too many values or too deep nesting
+are refused at their line before anything is built; ordinary anchors and aliases still load."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import tracemalloc
 import pytest
 
 from stripstudio.script import ScriptError, load_comic, load_comic_text
-from stripstudio.script.aliases import MAX_ALIAS_VALUES
+from stripstudio.script.bounds import MAX_ALIAS_VALUES, MAX_DEPTH, MAX_SCRIPT_VALUES
 from tests.hostile import alias_bomb
 
 
@@ -64,3 +65,23 @@ def test_aliases_under_the_bound_reach_validation() -> None:
     too_many = text.replace("[" + ", ".join(["*b"] * 100), "[" + ", ".join(["*b"] * 110))
     with pytest.raises(ScriptError, match="more than 10000 values"):
         load_comic_text(too_many)
+
+
+def test_a_script_with_too_many_values_is_refused_where_it_passes_the_bound() -> None:
+    items = "\n".join(f"  - x{index}" for index in range(MAX_SCRIPT_VALUES + 10))
+    text = f"title: T\npanels:\n  - description: d\nnotes:\n{items}\n"
+    with pytest.raises(ScriptError) as caught:
+        load_comic_text(text, filename="long.yaml")
+    (problem,) = caught.value.problems
+    # Ten values come before the first note (keys count too); composing stopped at the one past the bound.
+    assert (problem.file, problem.line) == ("long.yaml", 4 + MAX_SCRIPT_VALUES - 10 + 1)
+    assert f"more than {MAX_SCRIPT_VALUES} values" in problem.message and "split it" in problem.message
+
+
+def test_values_nested_too_deep_are_refused_instead_of_exhausting_the_stack() -> None:
+    text = "title: T\nnotes: " + "[" * 5000 + "]" * 5000 + "\n"
+    with pytest.raises(ScriptError) as caught:
+        load_comic_text(text, filename="deep.yaml")
+    (problem,) = caught.value.problems
+    assert problem.file == "deep.yaml" and problem.line == 2
+    assert f"more than {MAX_DEPTH} levels deep" in problem.message
