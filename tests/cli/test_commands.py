@@ -11,6 +11,7 @@ from stripstudio.cli.app import app
 from stripstudio.generation import GenerationRequest, Task
 
 from ..engines.diffusers.model_files import write_tiny_config_folder, write_tiny_lora, write_tiny_single_file
+from ..hostile import alias_bomb
 from ..models.family_files import write_lora
 
 runner = CliRunner()
@@ -133,3 +134,15 @@ def test_doctor_reports_versions_device_and_data_dir(tmp_path, monkeypatch):
     assert result.exit_code == 0
     for expected in ("torch", "diffusers", "device", f"data dir: {tmp_path / 'data'}\n", "model(s) found"):
         assert expected in result.output
+
+
+def test_render_refuses_an_alias_bomb_script_at_its_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("STRIPSTUDIO_DATA_DIR", str(tmp_path / "data"))
+    script = tmp_path / "bomb.yaml"
+    script.write_text(alias_bomb(), encoding="utf-8")
+
+    result = invoke("render", str(script), "--out", str(tmp_path / "out"))
+
+    assert result.exit_code == 1, result.output
+    assert f"{script}:" in result.output and "more than 10000 values once expanded" in result.output
+    assert not (tmp_path / "out").exists()

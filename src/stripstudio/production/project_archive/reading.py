@@ -39,8 +39,8 @@ from stripstudio.production.project_archive.limits import ArchiveLimits, checked
 from stripstudio.script import ScriptError, load_comic_text
 from stripstudio.script.paths import relative_path
 
-MAX_TEXT_BYTES = 16 * 1024**2
-"""The largest ``comic.yaml`` or ``project.json``: both are small text; more is not a project."""
+MAX_TEXT_BYTES = 4 * 1024**2
+"""The largest ``comic.yaml`` or ``project.json``: both are small text (a script imported alone may be as large)."""
 
 _CHUNK = 1024**2
 # Where comic.yaml "is" while it is validated, so that its relative paths can be taken back.

@@ -13,6 +13,8 @@ from PIL import Image
 from stripstudio import domain
 from stripstudio.jobs.storage import store_file, stored_path
 from stripstudio.production.project_archive import (
+    ASSETS_DIR,
+    PICKED_DIR,
     ArchiveLimits,
     ProjectReader,
     file_fields,
@@ -26,7 +28,7 @@ from stripstudio.web.studio import models
 from stripstudio.web.studio.api.server_paths import check_comic
 from stripstudio.web.studio.convert import character_spec, comic_spec, domain_comic, panel_spec
 
-ASSET_FOLDER = "assets"
+ASSET_FOLDER = ASSETS_DIR
 
 
 def archive_name(asset: models.Asset) -> str:
@@ -77,6 +79,8 @@ def import_project(owner, project: ProjectReader, limits: UploadLimits) -> model
     comic = project.comic
     with tempfile.TemporaryDirectory(prefix="stripstudio-import-", dir=settings.FILE_UPLOAD_TEMP_DIR) as folder:
         staging = Path(folder)
+        (staging / ASSETS_DIR).mkdir()
+        (staging / PICKED_DIR).mkdir()
         staged = {path: _staged_file(project, path, staging, limits) for path in project.file_paths}
         picked = {panel_id: _staged_picked(project, panel_id, staging, limits) for panel_id in project.picked_ids}
         assets = {path: _asset(owner, path, file) for path, file in staged.items()}
@@ -125,7 +129,7 @@ class _Staged:
 
 def _staged_file(project: ProjectReader, path: str, staging: Path, limits: UploadLimits) -> _Staged:
     """A file of the project streamed out and checked like an upload (UploadRejected naming its path)."""
-    target = staging / f"{len(list(staging.iterdir()))}{PurePosixPath(path).suffix}"
+    target = staging / path  # assets/<name>: a name the archive checks already accepted
     if path.lower().endswith(".safetensors"):
         _check_entry_size(project, path, limits.model_max_bytes, "a model file")
         with target.open("wb") as sink:
@@ -147,7 +151,7 @@ def _staged_picked(project: ProjectReader, panel_id: str, staging: Path, limits:
         raise UploadRejected(
             name, f"a picked picture must be a PNG, not {image.format.upper()}; export the project again"
         )
-    target = staging / f"picked-{panel_id}.png"
+    target = staging / name
     target.write_bytes(data)
     return target
 
