@@ -505,3 +505,8 @@ def test_project_files_read_file_raises_file_not_found():
     project = ProjectFiles(comic=Comic(title="T"))
     with pytest.raises(FileNotFoundError):
         project.read_file("assets/x.png")
+
+
+def test_asset_names_keep_the_model_file_suffix():
+    assert asset_name(b"weights", "loras/Ink.SafeTensors").endswith(".safetensors")
+    assert asset_name(b"weights", "odd.thisisfartoolong") == f"assets/{hashlib.sha256(b'weights').hexdigest()[:16]}"

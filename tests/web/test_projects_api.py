@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
@@ -566,3 +567,24 @@ def test_project_round_trip_with_a_generated_picked_image(author):
     assert (first["picked_image"]["seed"], first["picked_image"]["width"]) == (image["seed"], 64)
     assert second["spec"] == sketched["spec"]
     assert author.http.get(second["sketch"]["url"]).content == author.http.get(sketch["url"]).content
+
+
+def test_a_lora_file_in_a_project_is_streamed_out_checked_and_stored_as_a_model(api):
+    from safetensors.numpy import save as save_safetensors
+
+    lora = save_safetensors({"lora_unet_down.lora_down.weight": np.zeros((4, 8), dtype=np.float32)})
+    comic = domain.Comic(
+        title="Inked",
+        style=domain.Style(loras=[domain.LoraRef(name="loras/ink.safetensors", strength_model=0.6)]),
+        panels=[domain.Panel(description="x")],
+    )
+    buffer = io.BytesIO()
+    write_project_archive(comic, buffer, read_file=lambda path: lora)
+
+    made = api.send_file("/api/comics/import-project", "inked.zip", buffer.getvalue())
+
+    assert made.status_code == 201, made.content
+    (asset,) = models.Asset.objects.filter(kind=models.Asset.Kind.MODEL)
+    assert asset.size == len(lora) and asset.sha256 == hashlib.sha256(lora).hexdigest()
+    assert Path(django_settings.STRIPSTUDIO.files_dir, asset.file.name).read_bytes() == lora
+    assert not list(Path(django_settings.FILE_UPLOAD_TEMP_DIR).glob("stripstudio-import-*"))

@@ -22,7 +22,7 @@ ASSETS_DIR = "assets"
 PICKED_DIR = "picked"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-_SUFFIX = re.compile(r"^\.[a-z0-9]{1,10}$")
+_SUFFIX = re.compile(r"^\.[a-z0-9]{1,12}$")  # ".safetensors" included
 
 
 class ProjectArchiveError(Exception):

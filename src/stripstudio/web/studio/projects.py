@@ -22,7 +22,7 @@ from stripstudio.production.project_archive import (
     write_project_archive,
 )
 from stripstudio.script.writer import dump_comic
-from stripstudio.uploads import CleanImage, CleanModelFile, UploadLimits, UploadRejected, clean_image, clean_model_file
+from stripstudio.uploads import UploadLimits, UploadRejected, clean_image, clean_model_file
 from stripstudio.uploads.limits import human_size
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.server_paths import check_comic
@@ -121,10 +121,14 @@ def create_comic(owner, comic: domain.Comic, assets: dict[str, models.Asset]) ->
 
 @dataclass(frozen=True)
 class _Staged:
-    """A checked file of a project waiting in the staging folder to be stored."""
+    """A checked file of a project waiting in the staging folder to be stored (no bytes held in memory)."""
 
     path: Path
-    checked: CleanImage | CleanModelFile
+    kind: str
+    extension: str
+    size: int
+    width: int | None = None
+    height: int | None = None
 
 
 def _staged_file(project: ProjectReader, path: str, staging: Path, limits: UploadLimits) -> _Staged:
@@ -134,11 +138,12 @@ def _staged_file(project: ProjectReader, path: str, staging: Path, limits: Uploa
         _check_entry_size(project, path, limits.model_max_bytes, "a model file")
         with target.open("wb") as sink:
             project.copy_entry(path, sink)
-        return _Staged(target, clean_model_file(target, filename=PurePosixPath(path).name, field=path, limits=limits))
+        checked = clean_model_file(target, filename=PurePosixPath(path).name, field=path, limits=limits)
+        return _Staged(target, models.Asset.Kind.MODEL, ".safetensors", checked.size)
     _check_entry_size(project, path, limits.max_bytes, "a picture")
     image = clean_image(project.read_entry(path), field=path, limits=limits)
     target.write_bytes(image.data)
-    return _Staged(target, image)
+    return _Staged(target, models.Asset.Kind.IMAGE, image.extension, len(image.data), image.width, image.height)
 
 
 def _staged_picked(project: ProjectReader, panel_id: str, staging: Path, limits: UploadLimits) -> Path:
@@ -159,27 +164,22 @@ def _staged_picked(project: ProjectReader, panel_id: str, staging: Path, limits:
 def _check_entry_size(project: ProjectReader, path: str, limit: int, kind: str) -> None:
     size = project.entry_size(path)
     if size > limit:
-        raise UploadRejected(path, f"{kind} of {human_size(size)}, more than the {human_size(limit)} upload limit")
+        raise UploadRejected(
+            path, f"{kind} of {human_size(size)}, more than the {human_size(limit)} upload limit; make it smaller"
+        )
 
 
 def _asset(owner, path: str, staged: _Staged) -> models.Asset:
-    display = PurePosixPath(path).name
-    checked = staged.checked
-    if isinstance(checked, CleanModelFile):
-        name, sha256 = store_file(staged.path, ".safetensors")
-        return models.Asset.objects.create(
-            owner=owner, kind=models.Asset.Kind.MODEL, file=name, name=display, sha256=sha256, size=checked.size
-        )
-    name, sha256 = store_file(staged.path, checked.extension)
+    name, sha256 = store_file(staged.path, staged.extension)
     return models.Asset.objects.create(
         owner=owner,
-        kind=models.Asset.Kind.IMAGE,
+        kind=staged.kind,
         file=name,
-        name=display,
+        name=PurePosixPath(path).name,
         sha256=sha256,
-        size=len(checked.data),
-        width=checked.width,
-        height=checked.height,
+        size=staged.size,
+        width=staged.width,
+        height=staged.height,
     )
 
 
