@@ -21,11 +21,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
 
 from stripstudio.settings import StudioSettings
 from stripstudio.uploads.limits import UploadRejected, human_size
+from stripstudio.web.config import studio_settings
 
 PROJECT_IMPORT_PATH = "/api/comics/import-project"
 FORM_OVERHEAD = 1024 * 1024
@@ -78,7 +78,7 @@ class LimitedUploadHandler(FileUploadHandler):
         """Pick the cap for this file by the URL and its name."""
         super().new_file(field_name, file_name, *args, **kwargs)
         assert self.request is not None  # Django always gives upload handlers the request
-        self.cap = cap_for(self.request.path, file_name, _studio())
+        self.cap = cap_for(self.request.path, file_name, studio_settings())
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         """Pass the chunk on, or refuse the upload once it is past the cap."""
@@ -142,12 +142,6 @@ class _BodyGuard:
             if self.count > self.cap.limit + FORM_OVERHEAD:
                 raise self.cap.refusal("file")
         return message
-
-
-def _studio() -> StudioSettings:
-    studio = getattr(settings, "STRIPSTUDIO")  # noqa: B009 - set at run time, unknown to the type checker
-    assert isinstance(studio, StudioSettings)
-    return studio
 
 
 def _header(scope: dict[str, Any], name: bytes) -> str:
