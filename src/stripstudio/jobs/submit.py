@@ -8,25 +8,32 @@ from django.utils import timezone
 from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.jobs.lifecycle import cancel_queued
 from stripstudio.jobs.models import Job
-from stripstudio.jobs.payloads import JobPayload
+from stripstudio.jobs.payloads import GeneratePayload, JobPayload
+from stripstudio.jobs.quotas import Submission, check_submission
 from stripstudio.jobs.reporting import publish
 from stripstudio.jobs.runtime import current_runtime
 
 
 def submit_job(owner, payload: JobPayload, *, comic_id: int | None = None, panel_id: int | None = None) -> Job:
-    """Save a queued job of the payload's kind and hand its id to the queue when the transaction commits."""
+    """Save a queued job of the payload's kind and hand its id to the queue when the transaction commits.
+
+    Raises JobTooLarge or QuotaExceeded (see quotas) when the job or its author is over a limit.
+    """
     runtime = current_runtime()
     kind = payload.kind
-    job = Job.objects.create(
-        owner=owner,
-        kind=kind,
-        comic_id=comic_id,
-        panel_id=panel_id,
-        request=payload.model_dump(mode="json"),
-        max_attempts=runtime.settings.job_max_attempts,
-        enqueued_at=timezone.now(),
-        message="waiting for a worker",
-    )
+    generation = payload.generation if isinstance(payload, GeneratePayload) else None
+    with transaction.atomic():
+        check_submission(runtime.settings, owner, Submission(generation))
+        job = Job.objects.create(
+            owner=owner,
+            kind=kind,
+            comic_id=comic_id,
+            panel_id=panel_id,
+            request=payload.model_dump(mode="json"),
+            max_attempts=runtime.settings.job_max_attempts,
+            enqueued_at=timezone.now(),
+            message="waiting for a worker",
+        )
 
     def send() -> None:
         publish(runtime, job, JobEvent(kind=EventKind.QUEUED, message="waiting for a worker"), attempt=0)
