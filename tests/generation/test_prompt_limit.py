@@ -21,7 +21,7 @@ def test_a_million_character_prompt_is_refused_at_its_field(field):
     (problem,) = refused.value.errors()
     assert problem["loc"] == (field,)
     assert "1,000,000 characters long; at most 32,000 are allowed" in problem["msg"]
-    assert "shorten the descriptions" in problem["msg"]
+    assert "shorten it (or the panel, character and style descriptions" in problem["msg"]
 
 
 def test_the_limit_itself_is_accepted_and_region_prompts_are_bounded_too():

@@ -27,7 +27,7 @@ def _bounded_prompt(text: str) -> str:
     if len(text) > PROMPT_MAX_CHARS:
         raise ValueError(
             f"the prompt is {len(text):,} characters long; at most {PROMPT_MAX_CHARS:,} are allowed: "
-            "shorten the descriptions it is composed from (panel, characters, style)"
+            "shorten it (or the panel, character and style descriptions it is composed from)"
         )
     return text
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, FloatField, Q, QuerySet, Sum
+from django.db.models import FloatField, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -143,25 +143,24 @@ def check_active_jobs(settings: StudioSettings, owner) -> None:
 
 
 def counted_jobs(owner, since: datetime) -> QuerySet[Job]:
-    """The author's jobs submitted since ``since`` that count as work (not those cancelled before they started),
-    each annotated with its ``work``."""
-    rows = Job.objects.filter(owner=owner, created_at__gte=since).exclude(
+    """The author's jobs submitted since ``since`` that count as work (not those cancelled before they started)."""
+    return Job.objects.filter(owner=owner, created_at__gte=since).exclude(
         Q(status=Status.CANCELLED) & Q(started_at__isnull=True)
     )
-    return rows.annotate(work=Coalesce(_stored_work(), 0.0, output_field=FloatField()))
 
 
-def _stored_work():
-    """The work of a job row, in SQL, from its stored request (NULL for jobs that draw nothing)."""
+def stored_work() -> Coalesce:
+    """The work of a job row, in SQL, from its stored request (0 for jobs that draw nothing)."""
     factors = ("width", "height", "num_inference_steps", "num_images")
     number = [Cast(KT(f"request__generation__{name}"), FloatField()) for name in factors]
-    return number[0] * number[1] * number[2] * number[3] / float(WORK_UNIT_PIXELS)
+    work = number[0] * number[1] * number[2] * number[3] / float(WORK_UNIT_PIXELS)
+    return Coalesce(work, 0.0, output_field=FloatField())
 
 
 def daily_work(owner, now: datetime | None = None) -> float:
     """Work units the author submitted in the 24 hours before ``now``."""
     now = now or timezone.now()
-    total = counted_jobs(owner, now - DAY).aggregate(total=Sum(F("work")))["total"]
+    total = counted_jobs(owner, now - DAY).aggregate(total=Sum(stored_work()))["total"]
     return float(total or 0.0)
 
 
@@ -189,7 +188,7 @@ def check_daily_work(settings: StudioSettings, owner, work: float) -> None:
 def _frees_at(owner, now: datetime, excess: float) -> datetime | None:
     """When enough of the author's oldest counted work leaves the 24-hour window to free ``excess`` units."""
     freed = 0.0
-    rows = counted_jobs(owner, now - DAY).filter(work__gt=0).order_by("created_at")
+    rows = counted_jobs(owner, now - DAY).annotate(work=stored_work()).filter(work__gt=0).order_by("created_at")
     for created_at, work in rows.values_list("created_at", "work").iterator():
         freed += work
         if freed >= excess:
