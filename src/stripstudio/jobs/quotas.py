@@ -115,7 +115,7 @@ def check_job_work(settings: StudioSettings, request: GenerationRequest) -> None
     )
     for field, attribute, smallest in _FACTORS:
         value = getattr(request, attribute)
-        fitting = math.floor(value * limit / work)
+        fitting = math.floor(value * limit / work + 1e-9)  # 2.9999… of rounding is 3
         if attribute == "width":
             fitting -= fitting % 8
         if smallest <= fitting < value:
