@@ -92,3 +92,24 @@ def test_a_composed_prompt_over_the_server_limit_is_a_422_naming_it(limits):
     (problem,) = answer.json()["detail"]
     assert problem["loc"] == ["body", "prompt"] and "this server takes at most 300" in problem["msg"]
     assert not Job.objects.exists()
+
+
+def test_a_million_character_description_never_becomes_a_job(limits):
+    limits()
+    api = signed_in("ann")
+    comic = api.call("POST", "/api/comics", 201, {"title": "Long"})
+    look = api.client.post(
+        f"/api/comics/{comic['id']}/characters",
+        data={"name": "Mia", "description": "red hair " * 111_112},
+        content_type="application/json",
+    )
+    if look.status_code == 422:  # refused when it is saved
+        assert look.json()["detail"][0]["loc"][-1] == "description"
+        return
+    assert look.status_code == 201, look.content
+    panel = api.call("POST", f"/api/comics/{comic['id']}/panels", 201, {"description": "hi", "characters": ["Mia"]})
+    answer = api.client.post(f"/api/panels/{panel['id']}/generate", data={}, content_type="application/json")
+    assert answer.status_code == 422, answer.content
+    (problem,) = answer.json()["detail"]
+    assert problem["loc"] == ["body", "prompt"] and "at most 32,000 are allowed" in problem["msg"]
+    assert not Job.objects.exists()
