@@ -14,9 +14,9 @@ from django.db import connection
 
 from stripstudio.jobs.fairness import claim_turn
 from stripstudio.jobs.lifecycle import claim, finish
+from stripstudio.jobs.models import Job
 from stripstudio.jobs.runtime import JobRuntime, install_runtime
 from stripstudio.jobs.submit import request_cancel
-from stripstudio.jobs.models import Job
 from tests.fakes import FakeEngine
 from tests.jobs.jobs_helpers import author, recording_runtime, submit
 from tests.jobs.test_lifecycle import expire
