@@ -94,7 +94,23 @@ def test_a_composed_prompt_over_the_server_limit_is_a_422_naming_it(limits):
     assert not Job.objects.exists()
 
 
-def test_a_million_character_description_never_becomes_a_job(limits):
+def test_a_characters_region_prompt_over_the_server_limit_is_a_422_naming_the_region(limits):
+    limits(max_prompt_chars=200)
+    api = signed_in("ann")
+    comic = api.call("POST", "/api/comics", 201, {"title": "Two"})
+    for name in ("Mia", "Leo"):
+        api.call("POST", f"/api/comics/{comic['id']}/characters", 201, {"name": name, "description": "tall " * 50})
+    panel = api.call(
+        "POST", f"/api/comics/{comic['id']}/panels", 201, {"description": "hi", "characters": ["Mia", "Leo"]}
+    )
+    answer = api.client.post(f"/api/panels/{panel['id']}/generate", data={}, content_type="application/json")
+    assert answer.status_code == 422, answer.content
+    (problem,) = answer.json()["detail"]
+    assert problem["loc"] == ["body", "regions", "0", "prompt"] and "at most 200" in problem["msg"]
+    assert not Job.objects.exists()
+
+
+def test_a_million_character_description_is_refused_when_it_is_saved(limits):
     limits()
     api = signed_in("ann")
     comic = api.call("POST", "/api/comics", 201, {"title": "Long"})
@@ -103,13 +119,6 @@ def test_a_million_character_description_never_becomes_a_job(limits):
         data={"name": "Mia", "description": "red hair " * 111_112},
         content_type="application/json",
     )
-    if look.status_code == 422:  # refused when it is saved
-        assert look.json()["detail"][0]["loc"][-1] == "description"
-        return
-    assert look.status_code == 201, look.content
-    panel = api.call("POST", f"/api/comics/{comic['id']}/panels", 201, {"description": "hi", "characters": ["Mia"]})
-    answer = api.client.post(f"/api/panels/{panel['id']}/generate", data={}, content_type="application/json")
-    assert answer.status_code == 422, answer.content
-    (problem,) = answer.json()["detail"]
-    assert problem["loc"] == ["body", "prompt"] and "at most 32,000 are allowed" in problem["msg"]
-    assert not Job.objects.exists()
+    assert look.status_code == 422, look.content
+    assert look.json()["detail"][0]["loc"][-1] == "description"
+    assert api.call("GET", f"/api/comics/{comic['id']}/characters") == []
