@@ -37,7 +37,7 @@ def submit_job(owner, payload: JobPayload, *, comic_id: int | None = None, panel
 
     def send() -> None:
         publish(runtime, job, JobEvent(kind=EventKind.QUEUED, message="waiting for a worker"), attempt=0)
-        runtime.queue.enqueue(kind, job.pk)
+        runtime.queue.enqueue(kind, str(job.pk))
 
     transaction.on_commit(send)
     return job
@@ -46,7 +46,7 @@ def submit_job(owner, payload: JobPayload, *, comic_id: int | None = None, panel
 def request_cancel(job: Job) -> Job:
     """Cancel ``job``: at once when it is still queued, else its worker stops within a step."""
     runtime = current_runtime()
-    if cancel_queued(job.pk):
+    if cancel_queued(str(job.pk)):
         publish(runtime, job, JobEvent(kind=EventKind.CANCELLED, message="cancelled before it started"), job.attempts)
     elif not job.is_final:
         Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(cancel_requested=True)
