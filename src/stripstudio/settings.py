@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from stripstudio.generation.request import PROMPT_MAX_CHARS
+
 DEFAULT_MODEL = "stabilityai/stable-diffusion-xl-base-1.0"
 
 
@@ -90,6 +92,24 @@ class StudioSettings(BaseSettings):
         30.0, gt=0, description="A running job whose worker sends no sign of life for this long is taken back."
     )
     job_max_attempts: int = Field(3, ge=1, description="Tries a job gets when its workers keep dying.")
+    max_active_jobs_per_author: int = Field(
+        20, ge=0, description="Jobs one author may have queued or running at once (0: no limit)."
+    )
+    max_job_work: float = Field(
+        2_000,
+        ge=0,
+        description="Largest generation job, in work units: megapixels (of 1024x1024) x steps x candidates "
+        "(0: no limit).",
+    )
+    max_daily_work_per_author: float = Field(
+        50_000, ge=0, description="Work units one author may submit in any 24 hours (0: no limit)."
+    )
+    max_prompt_chars: int = Field(
+        8_000,
+        ge=1,
+        le=PROMPT_MAX_CHARS,
+        description="Longest prompt or negative prompt a submitted job may carry, once composed, in characters.",
+    )
 
     @field_validator("model_dirs", mode="before")
     @classmethod

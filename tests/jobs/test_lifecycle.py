@@ -14,6 +14,7 @@ from stripstudio.jobs.lifecycle import claim, finish, renew
 from stripstudio.jobs.models import Job
 from stripstudio.jobs.runtime import JobRuntime
 from stripstudio.jobs.supervision import recover_stale_jobs
+from tests.jobs.jobs_helpers import RecordingQueue
 
 Status = Job.Status
 
@@ -22,16 +23,6 @@ Status = Job.Status
 def job(db) -> Job:
     owner = get_user_model().objects.create_user("lifecycle")
     return Job.objects.create(owner=owner, kind=Job.Kind.EXPORT, request={}, max_attempts=2)
-
-
-class RecordingQueue:
-    """Stands in for Huey: remembers what was sent."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str]] = []
-
-    def enqueue(self, kind: str, job_id) -> None:
-        self.sent.append((kind, str(job_id)))
 
 
 @pytest.fixture

@@ -43,8 +43,8 @@ FINAL = {"succeeded", "failed", "cancelled"}
 # A worker's log line for a queue message whose job was already taken or finished: workers log each
 # line twice (bare, from Django's LOGGING, and timestamped, from the root handler), so each form is counted.
 IDLE_MESSAGES = (
-    re.compile(r"^job \S+ is taken, finished or cancelled", re.MULTILINE),
-    re.compile(r"^\S+ \S+ INFO stripstudio\.jobs\.execution: job \S+ is taken", re.MULTILINE),
+    re.compile(r"^turn of job \S+: no job of its kind is waiting", re.MULTILINE),
+    re.compile(r"^\S+ \S+ INFO stripstudio\.jobs\.execution: turn of job \S+: no job", re.MULTILINE),
 )
 TINY_COMIC = {"title": "Scaled", "generation": {"steps": 2, "width": 64, "height": 64, "candidates": 2, "seed": 3}}
 

@@ -8,16 +8,31 @@ Images are file paths, so a request round-trips through JSON unchanged.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 DEFAULT_SAMPLER = "dpmpp_2m"
 DEFAULT_SCHEDULER = "karras"
 DEFAULT_STEPS = 20
 DEFAULT_CFG = 8.0
+# Text encoders read a prompt in 75-token chunks and the sampler attends to all of them at every
+# step, so an unbounded prompt makes an unbounded job; a server may set a tighter limit.
+PROMPT_MAX_CHARS = 32_000
 
 _T = TypeVar("_T")
+
+
+def _bounded_prompt(text: str) -> str:
+    if len(text) > PROMPT_MAX_CHARS:
+        raise ValueError(
+            f"the prompt is {len(text):,} characters long; at most {PROMPT_MAX_CHARS:,} are allowed: "
+            "shorten it (or the panel, character and style descriptions it is composed from)"
+        )
+    return text
+
+
+PromptText = Annotated[str, AfterValidator(_bounded_prompt)]
 
 
 class Task(StrEnum):
@@ -141,7 +156,7 @@ class Region(_Frozen):
     inside, takes precedence over the box.
     """
 
-    prompt: str = Field(min_length=1)
+    prompt: PromptText = Field(min_length=1)
     box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
     mask: str | None = None
 
@@ -178,8 +193,8 @@ class GenerationRequest(_Frozen):
 
     task: Task = Task.TEXT_TO_IMAGE
     model: ModelRef
-    prompt: str = ""
-    negative_prompt: str = ""
+    prompt: PromptText = ""
+    negative_prompt: PromptText = ""
     loras: tuple[LoraSpec, ...] = ()
     width: int = Field(1024, ge=64, le=4096, multiple_of=8)
     height: int = Field(1024, ge=64, le=4096, multiple_of=8)

@@ -9,7 +9,8 @@ from django.db import close_old_connections, connection
 
 from stripstudio.generation.errors import JobCancelled
 from stripstudio.generation.events import EventKind, JobEvent
-from stripstudio.jobs.lifecycle import Lease, claim, finish, renew, worker_name
+from stripstudio.jobs.fairness import claim_turn
+from stripstudio.jobs.lifecycle import Lease, finish, renew, worker_name
 from stripstudio.jobs.messages import JobMessage
 from stripstudio.jobs.models import Job
 from stripstudio.jobs.reporting import JobReporter, send
@@ -20,14 +21,14 @@ Status = Job.Status
 
 
 def execute_job(runtime, job_id: str) -> None:
-    """The queue task: run job ``job_id`` if it is still waiting (or its last worker died)."""
+    """The queue task: a turn at ``job_id``'s kind, taken by the fairest waiting job of that kind (see fairness)."""
     close_old_connections()
     try:
-        lease = claim(job_id, worker_name(), runtime.lease_seconds)
+        lease = claim_turn(job_id, worker_name(), runtime.lease_seconds)
         if lease is None:
-            log.info("job %s is taken, finished or cancelled; nothing to do", job_id)
+            log.info("turn of job %s: no job of its kind is waiting; nothing to do", job_id)
             return
-        job = Job.objects.get(pk=job_id)
+        job = Job.objects.get(pk=lease.job_id)
         with LeaseKeeper(lease, runtime.lease_seconds) as keeper:
             _run(runtime, job, lease, keeper)
     finally:

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from stripstudio.export import ExportError
+from stripstudio.jobs.quotas import JobTooLarge, QuotaExceeded
 from stripstudio.uploads import UploadRejected
 from stripstudio.web.accounts.api import router as accounts_router
 from stripstudio.web.studio.api import assets, comics, content, jobs, lettering, projects
@@ -45,6 +46,18 @@ def _error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ExportError)
     def export_error(request, error: ExportError):
         return api.create_response(request, {"detail": str(error)}, status=422)
+
+    @api.exception_handler(JobTooLarge)
+    def job_too_large(request, error: JobTooLarge):
+        detail = [{"loc": ["body", *error.field.split(".")], "msg": error.message, "type": "job_too_large"}]
+        return api.create_response(request, {"detail": detail}, status=422)
+
+    @api.exception_handler(QuotaExceeded)
+    def quota_exceeded(request, error: QuotaExceeded):
+        response = api.create_response(request, {"detail": error.message, "limit": error.limit}, status=429)
+        if error.retry_after is not None:
+            response["Retry-After"] = str(error.retry_after)
+        return response
 
     @api.exception_handler(Http404)
     def not_found(request, error: Http404):

@@ -20,7 +20,7 @@ from stripstudio.web.studio.generation_requests import character_sheet_request, 
 router = Router(tags=["jobs"])
 
 
-@router.post("/panels/{panel_id}/generate", response={202: schemas.JobOut})
+@router.post("/panels/{panel_id}/generate", response={202: schemas.JobOut, 429: schemas.ErrorOut})
 def generate(request, panel_id: int, payload: schemas.GenerateIn):
     """Queue drawing candidates for a panel (from its description or sketch, or editing an image)."""
     panel = owned(request, models.Panel, panel_id)
@@ -31,7 +31,7 @@ def generate(request, panel_id: int, payload: schemas.GenerateIn):
     return Status(202, job_out(job))
 
 
-@router.post("/characters/{character_id}/sheet", response={202: schemas.JobOut})
+@router.post("/characters/{character_id}/sheet", response={202: schemas.JobOut, 429: schemas.ErrorOut})
 def character_sheet(request, character_id: int, payload: schemas.SheetIn):
     """Queue a few portraits of a character (the job's results) to check their look."""
     character = owned(request, models.Character, character_id)
@@ -42,7 +42,7 @@ def character_sheet(request, character_id: int, payload: schemas.SheetIn):
     return Status(202, job_out(job))
 
 
-@router.post("/comics/{comic_id}/exports", response={202: schemas.JobOut})
+@router.post("/comics/{comic_id}/exports", response={202: schemas.JobOut, 429: schemas.ErrorOut})
 def export(request, comic_id: int, payload: schemas.ExportIn):
     """Queue an export of the comic (webtoon slices, tall PNG, PDF, CBZ) from each panel's picked image."""
     comic = owned(request, models.Comic, comic_id)
