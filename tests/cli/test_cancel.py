@@ -1,0 +1,135 @@
+"""Ctrl-C on ``stripstudio generate``: the job stops cleanly on every engine, nothing is left running."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+
+from stripstudio.engines.comfyui.client import ComfyUIClient
+from stripstudio.engines.comfyui.workflows import ServerNames, WorkflowOptions, build_workflow
+from stripstudio.generation import GenerationRequest, ModelRef
+
+from ..engines.comfyui.fake_server import fake_comfyui
+from .cli_process import CliProcess
+
+NOTICE = "Cancelling: stopping the running job"
+
+
+@pytest.fixture
+def server():
+    with fake_comfyui() as running:
+        yield running
+
+
+def generate_on(server, out, *options: str) -> list[str]:
+    return [
+        "generate",
+        "a lighthouse",
+        "--engine",
+        "comfyui",
+        "--comfyui-url",
+        server.url,
+        "--model",
+        "tiny_sdxl",
+        "--size",
+        "64x64",
+        "--out",
+        str(out),
+        *options,
+    ]
+
+
+def is_step(line: str) -> bool:
+    return line.startswith("generate: step ")
+
+
+def wait_until(condition, timeout: float = 60.0) -> None:
+    """Wait for ``condition()`` with a bound, re-checking as the server changes state."""
+    settled = threading.Event()
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        settled.wait(0.02)
+    raise AssertionError("condition never became true")
+
+
+def test_ctrl_c_interrupts_the_running_comfyui_prompt(server, tmp_path):
+    server.script.next_prompt(step_delay=0.2)
+    out = tmp_path / "out"
+    cli = CliProcess(*generate_on(server, out, "--steps", "200"), data_dir=tmp_path / "data")
+    try:
+        cli.wait_for_line(is_step)
+        cli.ctrl_c()
+        assert cli.wait() == 130, cli.output
+    finally:
+        cli.kill()
+    prompt_id = server.received.prompts[-1]["prompt_id"]
+    assert server.received.interrupts == [{"prompt_id": prompt_id}]
+    client = ComfyUIClient(server.url)
+    assert client.queue() == {"queue_running": [], "queue_pending": []}
+    history = client.history(prompt_id)
+    assert history["status"]["status_str"] == "error"
+    assert "execution_interrupted" in [kind for kind, _ in history["status"]["messages"]]
+    assert "Cancelled: cancelled" in cli.output and "saved" not in cli.output
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_ctrl_c_deletes_a_waiting_prompt_and_leaves_other_clients_prompts_running(server, tmp_path):
+    server.script.next_prompt(step_delay=0.2)
+    other = ComfyUIClient(server.url)
+    theirs = other.submit(someone_elses_graph(), "someone-else", str(uuid.uuid4()))
+    wait_until(lambda: other.queue_state(theirs) == "running")
+    cli = CliProcess(*generate_on(server, tmp_path / "out", "--steps", "2"), data_dir=tmp_path / "data")
+    try:
+        wait_until(lambda: len(server.received.prompts) == 2)
+        ours = server.received.prompts[-1]["prompt_id"]
+        wait_until(lambda: other.queue_state(ours) == "pending")
+        cli.ctrl_c()
+        assert cli.wait() == 130, cli.output
+    finally:
+        cli.kill()
+        other.interrupt(theirs)
+    assert {"delete": [ours]} in server.received.queue_requests
+    assert server.received.interrupts[:-1] == []  # only the clean-up above interrupted anything
+    assert other.history(ours) is None and "Cancelled: cancelled" in cli.output
+
+
+def test_ctrl_c_stops_the_diffusers_engine_after_the_step_it_is_drawing(tmp_path):
+    out = tmp_path / "out"
+    cli = CliProcess(
+        "generate",
+        "a house",
+        "--model",
+        "tiny-random-sdxl",
+        "--size",
+        "256x256",
+        "--num-images",
+        "4",
+        "--steps",
+        "200",
+        "--out",
+        str(out),
+        data_dir=tmp_path / "data",
+    )
+    try:
+        cli.wait_for_line(lambda line: line.startswith("generate: step 2/"))
+        cli.ctrl_c()
+        assert cli.wait() == 130, cli.output
+    finally:
+        cli.kill()
+    notice = cli.wait_for_line(lambda line: NOTICE in line)
+    steps = [line for line in cli.lines if is_step(line)]
+    after = [line for line in cli.lines[notice:] if is_step(line)]
+    assert len(after) <= 1, after  # the step being drawn ends, no other starts
+    assert steps[-1] != "generate: step 800/800"
+    assert "Cancelled: cancelled" in cli.output and not (out.exists() and list(out.iterdir()))
+
+
+def someone_elses_graph() -> dict:
+    request = GenerationRequest(
+        model=ModelRef(checkpoint="tiny_sdxl"), prompt="a cat", width=64, height=64, num_inference_steps=200
+    )
+    names = ServerNames(checkpoint="tiny_sdxl.safetensors")
+    return build_workflow(request, names, WorkflowOptions(sdxl_text_encode=True)).graph.to_api()
