@@ -9,7 +9,7 @@ from django.db import close_old_connections, connection
 
 from stripstudio.generation.errors import JobCancelled
 from stripstudio.generation.events import EventKind, JobEvent
-from stripstudio.jobs.lifecycle import Lease, claim, finish, renew, worker_name
+from stripstudio.jobs.lifecycle import Lease, claim, finish, hand_back, renew, worker_name
 from stripstudio.jobs.messages import JobMessage
 from stripstudio.jobs.models import Job
 from stripstudio.jobs.reporting import JobReporter, send
@@ -29,7 +29,11 @@ def execute_job(runtime, job_id: str) -> None:
             return
         job = Job.objects.get(pk=job_id)
         with LeaseKeeper(lease, runtime.lease_seconds) as keeper:
-            _run(runtime, job, lease, keeper)
+            runtime.running.add(job_id, keeper.cancel)
+            try:
+                _run(runtime, job, lease, keeper)
+            finally:
+                runtime.running.discard(job_id)
     finally:
         close_old_connections()
 
@@ -43,6 +47,10 @@ def _run(runtime, job: Job, lease: Lease, keeper: LeaseKeeper) -> None:
     except JobCancelled as error:
         if keeper.lost:
             log.warning("job %s: lease lost to another worker; this attempt's work is dropped", job.pk)
+            return
+        if runtime.running.stopping.is_set():
+            log.info("job %s: stopped with its worker; handed back to the queue", job.pk)
+            hand_back(lease)
             return
         ending = JobEvent(kind=EventKind.CANCELLED, message=str(error) or "cancelled")
     except Exception as error:
