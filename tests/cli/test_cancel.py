@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 
@@ -13,6 +14,7 @@ from stripstudio.generation import GenerationRequest, ModelRef
 
 from ..engines.comfyui.fake_server import fake_comfyui
 from .cli_process import CliProcess
+from .test_render_command import EXAMPLE
 
 NOTICE = "Cancelling: stopping the running job"
 
@@ -94,6 +96,35 @@ def test_ctrl_c_deletes_a_waiting_prompt_and_leaves_other_clients_prompts_runnin
     assert {"delete": [ours]} in server.received.queue_requests
     assert server.received.interrupts[:-1] == []  # only the clean-up above interrupted anything
     assert other.history(ours) is None and "Cancelled: cancelled" in cli.output
+
+
+def test_ctrl_c_on_render_keeps_the_finished_panels_and_interrupts_the_running_one(server, tmp_path):
+    server.set_choices(
+        "ControlNetLoader", "control_net_name", ["tiny_sdxl_controlnet.safetensors", "tiny_sdxl_sketch.safetensors"]
+    )
+    server.script.next_prompt()  # the first panel draws at once
+    server.script.next_prompt(step_delay=0.2)  # the second is still drawing at Ctrl-C
+    out = tmp_path / "render"
+    cli = CliProcess(
+        *("render", str(EXAMPLE), "--engine", "comfyui", "--comfyui-url", server.url, "--model", "tiny_sdxl"),
+        *("--size", "64x64", "--steps", "100", "--candidates", "1", "--out", str(out)),
+        data_dir=tmp_path / "data",
+    )
+    try:
+        second = cli.wait_for_line(lambda line: ": step 1/100" in line and not line.startswith(first_panel(cli)))
+        cli.ctrl_c()
+        assert cli.wait() == 130, cli.output
+    finally:
+        cli.kill()
+    prompt_id = server.received.prompts[-1]["prompt_id"]
+    assert len(server.received.prompts) == 2 and server.received.interrupts == [{"prompt_id": prompt_id}]
+    assert ComfyUIClient(server.url).queue_state(prompt_id) is None
+    assert f"panels finished before are in {out} (manifest.json)" in " ".join(cli.lines[second:])
+    assert [panel["id"] for panel in json.loads((out / "manifest.json").read_text())["panels"]] == [first_panel(cli)]
+
+
+def first_panel(cli: CliProcess) -> str:
+    return cli.lines[cli.wait_for_line(lambda line: ": step " in line)].split(":")[0]
 
 
 def test_ctrl_c_stops_the_diffusers_engine_after_the_step_it_is_drawing(tmp_path):
