@@ -45,10 +45,10 @@ class JobProgressBars:
             self.console.print(f"{job}: step {event.step}/{event.total}", markup=False)
         if event.kind is EventKind.PROGRESS:
             self.progress.update(
-                task, total=event.total, completed=event.step, status=f"candidate {event.candidate + 1}"
+                task, total=event.total, completed=event.step, status=f"candidate {(event.candidate or 0) + 1}"
             )
         elif event.kind is EventKind.IMAGE:
-            self.progress.update(task, status=f"candidate {event.candidate + 1} drawn")
+            self.progress.update(task, status=f"candidate {(event.candidate or 0) + 1} drawn")
         elif event.kind is EventKind.SUCCEEDED:
             total = self.progress.tasks[self._index(task)].total or 1
             self.progress.update(task, completed=total, status="[green]done")
