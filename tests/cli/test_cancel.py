@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from stripstudio.engines.comfyui.client import ComfyUIClient
 from stripstudio.engines.comfyui.workflows import ServerNames, WorkflowOptions, build_workflow
 from stripstudio.generation import GenerationRequest, ModelRef
+from tests.waiting import wait_until
 
 from ..engines.comfyui.fake_server import fake_comfyui
 from .cli_process import CliProcess
@@ -45,16 +45,6 @@ def generate_on(server, out, *options: str) -> list[str]:
 
 def is_step(line: str) -> bool:
     return line.startswith("generate: step ")
-
-
-def wait_until(condition, timeout: float = 60.0) -> None:
-    """Wait for ``condition()`` with a bound, re-checking as the server changes state."""
-    settled = threading.Event()
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        settled.wait(0.02)
-    raise AssertionError("condition never became true")
 
 
 def test_ctrl_c_interrupts_the_running_comfyui_prompt(server, tmp_path):
@@ -127,6 +117,7 @@ def first_panel(cli: CliProcess) -> str:
     return cli.lines[cli.wait_for_line(lambda line: ": step " in line)].split(":")[0]
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_the_diffusers_engine_after_the_step_it_is_drawing(tmp_path):
     out = tmp_path / "out"
     cli = CliProcess(

@@ -19,6 +19,7 @@ from stripstudio.jobs.payloads import GeneratePayload
 from stripstudio.jobs.runtime import JobRuntime, install_runtime
 from stripstudio.jobs.submit import request_cancel, submit_job
 from stripstudio.jobs.worker import EmbeddedWorker
+from tests.waiting import wait_until
 
 from ..engines.comfyui.fake_server import fake_comfyui
 
@@ -44,15 +45,6 @@ def submit(steps: int = 200) -> Job:
         model=ModelRef(checkpoint="tiny_sdxl"), prompt="a lighthouse", width=64, height=64, num_inference_steps=steps
     )
     return submit_job(owner, GeneratePayload(generation=request, engine="comfyui"))
-
-
-def wait_until(condition, timeout: float = 60.0) -> None:
-    pause = threading.Event()
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        pause.wait(0.02)
-    raise AssertionError("condition never became true")
 
 
 def running_prompt(server) -> str:

@@ -33,6 +33,7 @@ from stripstudio.generation import (
 )
 from stripstudio.generation.running import run_job
 from stripstudio.settings import StudioSettings
+from tests.waiting import wait_until
 
 from .fake_script import ExecutionError
 from .fake_server import fake_comfyui
@@ -246,7 +247,7 @@ def test_a_timeout_while_waiting_deletes_the_prompt_and_spares_the_running_one(s
     server.script.next_prompt(step_delay=0.2)
     other = ComfyUIClient(server.url)
     theirs = other.submit(_graph_of(request(num_images=1, num_inference_steps=200)), "someone-else", "theirs")
-    _wait_until(lambda: other.queue_state(theirs) == "running")
+    wait_until(lambda: other.queue_state(theirs) == "running")
     limits = WaitLimits(timeout=0.5, poll=0.05, silence_check=0.2)
     with pytest.raises(EngineUnavailable, match="the prompt was taken off the server"):
         engine_for(server.url, limits=limits).run(request(), lambda event: None)
@@ -266,7 +267,7 @@ def test_cancel_while_waiting_deletes_the_prompt_from_the_queue(server):
     def cancel_once_queued(event):
         events.append(event)
         if event.kind is EventKind.STARTED:
-            threading.Thread(target=lambda: (_wait_until(lambda: blocker.load() == 2), cancel.set())).start()
+            threading.Thread(target=lambda: (wait_until(lambda: blocker.load() == 2), cancel.set())).start()
 
     with pytest.raises(JobCancelled):
         run_job(engine_for(server.url), request(), cancel_once_queued, cancel)
@@ -346,7 +347,7 @@ def test_jobs_go_to_the_least_busy_server(server):
         threading.Thread(
             target=lambda: _quietly(engine_for(server.url, limits=WaitLimits(timeout=3)), hung), daemon=True
         ).start()
-        _wait_until(lambda: blocker.load() == 1)
+        wait_until(lambda: blocker.load() == 1)
         engine_for(server.url, idle.url).run(request(num_images=1), lambda event: None)
         assert len(idle.received.prompts) == 1
 
@@ -383,15 +384,6 @@ def test_face_detail_runs_where_the_impact_pack_is(server, tmp_path):
 def _quietly(engine: ComfyUIEngine, job: GenerationRequest) -> None:
     with contextlib.suppress(Exception):  # the blocking job only holds the queue; how it ends does not matter
         engine.run(job, lambda event: None)
-
-
-def _wait_until(condition, attempts: int = 200) -> None:
-    event = threading.Event()
-    for _ in range(attempts):
-        if condition():
-            return
-        event.wait(0.02)
-    raise AssertionError("condition never became true")
 
 
 def test_client_reads_the_servers_state_and_uploads_masks(server):
