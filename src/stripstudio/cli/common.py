@@ -33,7 +33,9 @@ def user_errors(kept: str = "") -> Iterator[None]:
     try:
         yield
     except JobCancelled as error:
-        err_console.print(f"[yellow]Cancelled:[/] {escape(str(error))}" + (f"; {escape(kept)}" if kept else ""))
+        text = str(error)
+        said = text[len("cancelled") :] if text.lower().startswith("cancelled") else f": {text}"
+        err_console.print(f"[yellow]Cancelled[/]{escape(said)}" + (f"; {escape(kept)}" if kept else ""))
         raise typer.Exit(CANCELLED_EXIT_CODE) from None
     except ScriptError as error:
         err_console.print(f"[red]The script has {len(error.problems)} problem(s):[/]")

@@ -166,7 +166,8 @@ class PromptFollower:
     def _check_cancel(self, prompt_id: str) -> None:
         if self.cancel is not None and self.cancel.is_set():
             stopped = self._stop(prompt_id)
-            raise JobCancelled("cancelled" + ("" if stopped else f"; {self._unconfirmed()}"))
+            done = f"the prompt was taken off the ComfyUI server {self.client.url}" if stopped else self._unconfirmed()
+            raise JobCancelled(f"cancelled; {done}")
 
     def _stop(self, prompt_id: str) -> bool:
         """Take ``prompt_id`` off the server; True once ``/queue`` no longer lists it.
