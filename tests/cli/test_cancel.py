@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
 import uuid
 
 import pytest
 
+from stripstudio.cli.cancelling import cancel_on_ctrl_c
 from stripstudio.engines.comfyui.client import ComfyUIClient
 from stripstudio.engines.comfyui.workflows import ServerNames, WorkflowOptions, build_workflow
 from stripstudio.generation import GenerationRequest, ModelRef
@@ -157,3 +159,14 @@ def someone_elses_graph() -> dict:
     )
     names = ServerNames(checkpoint="tiny_sdxl.safetensors")
     return build_workflow(request, names, WorkflowOptions(sdxl_text_encode=True)).graph.to_api()
+
+
+def test_the_first_ctrl_c_cancels_the_second_quits_and_the_handler_is_put_back():
+    before = signal.getsignal(signal.SIGINT)
+    with cancel_on_ctrl_c() as cancel:
+        assert not cancel.is_set()
+        signal.raise_signal(signal.SIGINT)
+        assert cancel.is_set()
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is before
