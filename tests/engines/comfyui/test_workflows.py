@@ -355,12 +355,13 @@ def test_control_models_are_chosen_by_kind_or_by_name_or_refused_with_the_list()
         control("depth")
 
 
-# The recorded server with the packs installed, the uploads of NAMES and the face models in its lists.
+REGION_NAMES = ServerNames(**{**NAMES.__dict__, "images": {**NAMES.images, "/in/leo-mask.png": "leo-mask.png"}})
+# The recorded server with the packs installed, the uploads and the face models in its lists.
 SERVER = with_files(
     recorded_object_info(custom_nodes=True),
     {
-        ("LoadImage", "image"): list(NAMES.images.values()),
-        ("LoadImageMask", "image"): list(NAMES.images.values()),
+        ("LoadImage", "image"): list(REGION_NAMES.images.values()),
+        ("LoadImageMask", "image"): list(REGION_NAMES.images.values()),
         ("UltralyticsDetectorProvider", "model_name"): [NAMES.face_detector],
         ("SAMLoader", "model_name"): [NAMES.sam_model],
     },
@@ -392,6 +393,12 @@ GRAPHS = {
     "uninverted control": (request(Task.SKETCH_TO_IMAGE, controls=(control("lineart", invert=False),)), NAMES),
     "two controls": (request(Task.SKETCH_TO_IMAGE, controls=(control("scribble"), control("depth"))), TWO_LORAS),
     "face detail with LoRAs": (request(Task.FACE_DETAIL), TWO_LORAS),
+    "face detail settings": (request(Task.FACE_DETAIL, face_detail=FaceDetailSpec(draw_size=768, feather=12)), NAMES),
+    **{
+        f"{task.value} with regions": (request(task, regions=REGIONS), REGION_NAMES)
+        for task in Task
+        if task not in (Task.UPSCALE, Task.FACE_DETAIL)
+    },
 }
 
 
