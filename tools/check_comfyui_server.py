@@ -23,6 +23,7 @@ from stripstudio.engines.comfyui.check import input_choices
 from stripstudio.engines.comfyui.engine import ComfyUIEngine
 from stripstudio.generation import (
     ControlInput,
+    EngineUnavailable,
     EventKind,
     GenerationRequest,
     LoraSpec,
@@ -77,6 +78,9 @@ def cases(files: dict[str, str], lora: str | None) -> dict[str, dict]:
     return found
 
 
+SERVER_DOWN = 2  # exit status when the server cannot be checked at all
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8188")
@@ -85,10 +89,24 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=3)
     parser.add_argument("--only", nargs="*", help="run only the cases whose label starts with one of these")
     args = parser.parse_args()
+    try:
+        return check(args)
+    except EngineUnavailable as error:
+        print(
+            f"Cannot check the ComfyUI server: {error}. Start ComfyUI (python main.py --listen 127.0.0.1 "
+            "--port 8188) or give the address of a running one with --url.",
+            file=sys.stderr,
+        )
+        return SERVER_DOWN
+
+
+def check(args: argparse.Namespace) -> int:
+    """Run every case on the server at ``args.url``; 1 when any failed."""
     settings = StudioSettings(
         comfyui_urls=[args.url], comfyui_text_encode="plain" if args.plain_text_encode else "sdxl"
     )
     engine = ComfyUIEngine(settings)
+    engine.pool.clients[0].system_stats()  # a server that is not there stops the check here
     capabilities = engine.capabilities()
     print("tasks:", ", ".join(t.value for t in capabilities.tasks), "| notes:", "; ".join(capabilities.notes))
     client = engine.pool.clients[0]

@@ -9,9 +9,10 @@ from contextlib import contextmanager
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from stripstudio.export import ExportError
-from stripstudio.generation.errors import GenerationError
+from stripstudio.generation.errors import GenerationError, JobCancelled
 from stripstudio.lettering import LetteringError
 from stripstudio.script import ScriptError
 
@@ -19,11 +20,23 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+CANCELLED_EXIT_CODE = 130  # what shells report for a command stopped by Ctrl-C
+
+
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """Print script and generation errors as plain messages and exit with status 1."""
+def user_errors(kept: str = "") -> Iterator[None]:
+    """Print script and generation errors as plain messages and exit with status 1.
+
+    A cancelled job (Ctrl-C) exits with status 130 after one line saying so and, when given,
+    what was ``kept``.
+    """
     try:
         yield
+    except JobCancelled as error:
+        text = str(error)
+        said = text[len("cancelled") :] if text.lower().startswith("cancelled") else f": {text}"
+        err_console.print(f"[yellow]Cancelled[/]{escape(said)}" + (f"; {escape(kept)}" if kept else ""))
+        raise typer.Exit(CANCELLED_EXIT_CODE) from None
     except ScriptError as error:
         err_console.print(f"[red]The script has {len(error.problems)} problem(s):[/]")
         for line in str(error).splitlines():

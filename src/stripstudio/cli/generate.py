@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from stripstudio.cli.cancelling import cancel_on_ctrl_c
 from stripstudio.cli.common import console, parse_lora, parse_size, user_errors
 from stripstudio.cli.environment import load_settings, make_engine
 from stripstudio.cli.progress import JobProgressBars
@@ -85,8 +86,8 @@ def generate(
         request = GenerationRequest(**fields)
         engine_instance = make_engine(settings, engine)
         folder = out or settings.data_dir / "generations"
-        with JobProgressBars(console) as bars:
-            images = run_job(engine_instance, request, lambda event: bars.on_event("generate", event))
+        with cancel_on_ctrl_c() as cancel, JobProgressBars(console) as bars:
+            images = run_job(engine_instance, request, lambda event: bars.on_event("generate", event), cancel)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         for image in images:
             path = image.save(folder / f"{stamp}-{image.seed}.png")

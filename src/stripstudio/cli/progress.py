@@ -9,7 +9,11 @@ from stripstudio.generation.events import EventKind, JobEvent
 
 
 class JobProgressBars:
-    """One progress bar per job (a panel, or a single generation), updated from its events."""
+    """One progress bar per job (a panel, or a single generation), updated from its events.
+
+    Where the output is not a terminal (a log file, a pipe), bars cannot redraw: each step is
+    printed as a line ``JOB: step N/TOTAL`` instead.
+    """
 
     def __init__(self, console: Console):
         self.console = console
@@ -37,12 +41,14 @@ class JobProgressBars:
         if event.kind is EventKind.STARTED and event.message and event.message not in self._notes_shown:
             self._notes_shown.add(event.message)
             self.console.print(f"[yellow]note:[/] {event.message}")
+        if event.kind is EventKind.PROGRESS and not self.console.is_terminal:
+            self.console.print(f"{job}: step {event.step}/{event.total}", markup=False)
         if event.kind is EventKind.PROGRESS:
             self.progress.update(
-                task, total=event.total, completed=event.step, status=f"candidate {event.candidate + 1}"
+                task, total=event.total, completed=event.step, status=f"candidate {(event.candidate or 0) + 1}"
             )
         elif event.kind is EventKind.IMAGE:
-            self.progress.update(task, status=f"candidate {event.candidate + 1} drawn")
+            self.progress.update(task, status=f"candidate {(event.candidate or 0) + 1} drawn")
         elif event.kind is EventKind.SUCCEEDED:
             total = self.progress.tasks[self._index(task)].total or 1
             self.progress.update(task, completed=total, status="[green]done")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from stripstudio.cli.cancelling import cancel_on_ctrl_c
 from stripstudio.cli.common import console, parse_size, user_errors
 from stripstudio.cli.environment import load_settings, make_engine
 from stripstudio.cli.export import FORMATS_HELP, parse_formats, report
@@ -42,7 +43,7 @@ def render(
     """Generate the candidates of every panel of SCRIPT into OUT, with a manifest."""
     settings = load_settings(comfyui_urls=comfyui_url or None)
     width, height = parse_size(size) or (None, None)
-    with user_errors():
+    with user_errors(kept=f"panels finished before are in {out} (manifest.json)"):
         comic = load_comic(script)
         overrides = PanelOverrides(
             model=model,
@@ -55,8 +56,10 @@ def render(
         plan = plan_render(comic, settings.default_model, overrides, only=panel or ())
         engine_instance = make_engine(settings, engine or comic.generation.engine)
         console.print(f"Rendering [bold]{comic.title}[/]: {len(plan)} panel(s) with {engine_instance.name}")
-        with JobProgressBars(console) as bars:
-            manifest = render_comic(comic, engine_instance, out, plan, script=script, on_event=bars.on_event)
+        with cancel_on_ctrl_c() as cancel, JobProgressBars(console) as bars:
+            manifest = render_comic(
+                comic, engine_instance, out, plan, script=script, on_event=bars.on_event, cancel=cancel
+            )
     drawn = sum(len(p.candidates) for p in manifest.panels)
     console.print(f"[green]Wrote {drawn} image(s) for {len(manifest.panels)} panel(s) to {out}[/]")
     if export_formats is not None:

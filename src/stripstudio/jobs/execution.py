@@ -10,7 +10,7 @@ from django.db import close_old_connections, connection
 from stripstudio.generation.errors import JobCancelled
 from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.jobs.fairness import claim_turn
-from stripstudio.jobs.lifecycle import Lease, finish, renew, worker_name
+from stripstudio.jobs.lifecycle import Lease, finish, hand_back, renew, worker_name
 from stripstudio.jobs.messages import JobMessage
 from stripstudio.jobs.models import Job
 from stripstudio.jobs.reporting import JobReporter, send
@@ -30,7 +30,12 @@ def execute_job(runtime, job_id: str) -> None:
             return
         job = Job.objects.get(pk=lease.job_id)
         with LeaseKeeper(lease, runtime.lease_seconds) as keeper:
-            _run(runtime, job, lease, keeper)
+            # The turn may have gone to another job than the message's: register the one that runs.
+            runtime.running.add(str(job.pk), keeper.cancel)
+            try:
+                _run(runtime, job, lease, keeper)
+            finally:
+                runtime.running.discard(str(job.pk))
     finally:
         close_old_connections()
 
@@ -44,6 +49,10 @@ def _run(runtime, job: Job, lease: Lease, keeper: LeaseKeeper) -> None:
     except JobCancelled as error:
         if keeper.lost:
             log.warning("job %s: lease lost to another worker; this attempt's work is dropped", job.pk)
+            return
+        if runtime.running.stopping.is_set():
+            log.info("job %s: stopped with its worker; handed back to the queue", job.pk)
+            hand_back(lease)
             return
         ending = JobEvent(kind=EventKind.CANCELLED, message=str(error) or "cancelled")
     except Exception as error:

@@ -94,6 +94,12 @@ def finish(lease: Lease, status: str, commit=None, **fields) -> bool:
     return bool(ended)
 
 
+def hand_back(lease: Lease) -> bool:
+    """Give the job up because its worker is stopping: the lease ends now, and the supervisor
+    retries or fails the job exactly as for a worker that died (see ``supervision``)."""
+    return bool(held(lease).update(lease_expires_at=timezone.now()))
+
+
 def cancel_queued(job_id: str) -> bool:
     """Cancel a job no worker has taken yet; True when it was still queued."""
     now = timezone.now()

@@ -12,13 +12,15 @@ from collections.abc import Callable
 from stripstudio.generation.engine import Engine
 from stripstudio.jobs.events import EventBus, InProcessBus, RedisBus
 from stripstudio.jobs.queue import JobQueue
+from stripstudio.jobs.shutdown import RunningJobs
 from stripstudio.settings import StudioSettings
 
 EngineFactory = Callable[[StudioSettings, str | None], Engine]
 
 
 class JobRuntime:
-    """Settings, queue, bus and a cache of engines (one per engine name, built on first use)."""
+    """Settings, queue, bus, a cache of engines (one per engine name, built on first use) and the
+    jobs running in this process."""
 
     def __init__(self, settings: StudioSettings, engine_factory: EngineFactory | None = None) -> None:
         from stripstudio.jobs.execution import execute_job
@@ -29,6 +31,7 @@ class JobRuntime:
         self._engine_factory = engine_factory or _registry_engine
         self._engines: dict[str, Engine] = {}
         self._engines_lock = threading.Lock()
+        self.running = RunningJobs()
 
     @property
     def lease_seconds(self) -> float:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from huey.consumer import Consumer
-
 from stripstudio.jobs.runtime import JobRuntime
+from stripstudio.jobs.shutdown import StoppingConsumer
 from stripstudio.jobs.supervision import Supervisor, recover_stale_jobs
 
 log = logging.getLogger(__name__)
 
 
-class EmbeddedConsumer(Consumer):
+class EmbeddedConsumer(StoppingConsumer):
     """A consumer that runs beside the web server: the server owns the process's signals."""
 
     def _set_signal_handlers(self) -> None:
@@ -25,6 +24,7 @@ class EmbeddedWorker:
     def __init__(self, runtime: JobRuntime, threads: int = 1) -> None:
         self.runtime = runtime
         self.consumer = EmbeddedConsumer(runtime.queue.huey, **runtime.queue.consumer_options(threads))
+        self.consumer.running = runtime.running
         self.supervisor = Supervisor(runtime)
 
     def start(self) -> EmbeddedWorker:
@@ -35,17 +35,20 @@ class EmbeddedWorker:
         return self
 
     def stop(self) -> None:
-        """Finish the running job (if any) and stop."""
+        """Cancel the running jobs (their engines clean up), hand them back to the queue, and stop."""
         self.supervisor.stop()
         self.consumer.stop(graceful=True)
+        recover_stale_jobs(self.runtime)
 
 
 def run_worker(runtime: JobRuntime, threads: int = 1) -> None:
     """Run a worker in the foreground until SIGINT/SIGTERM (``stripstudio worker``)."""
     supervisor = Supervisor(runtime).start()
-    consumer = Consumer(runtime.queue.huey, **runtime.queue.consumer_options(threads))
+    consumer = StoppingConsumer(runtime.queue.huey, **runtime.queue.consumer_options(threads))
+    consumer.running = runtime.running
     log.info("worker ready: %d thread(s), queue %s", threads, runtime.settings.redis_url or "SQLite")
     try:
         consumer.run()
     finally:
         supervisor.stop()
+        recover_stale_jobs(runtime)  # the jobs cancelled by the stop go back to the queue now

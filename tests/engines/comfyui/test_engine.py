@@ -14,7 +14,9 @@ from PIL import Image
 
 from stripstudio.engines.comfyui.client import ComfyUIClient
 from stripstudio.engines.comfyui.engine import ComfyUIEngine
+from stripstudio.engines.comfyui.errors import ServerLost
 from stripstudio.engines.comfyui.execution import WaitLimits
+from stripstudio.engines.comfyui.workflows import ServerNames, WorkflowOptions, build_workflow
 from stripstudio.generation import (
     EngineUnavailable,
     EventKind,
@@ -24,12 +26,14 @@ from stripstudio.generation import (
     LoraSpec,
     MaskSpec,
     ModelRef,
+    OutpaintSpec,
     ReferenceSpec,
     Region,
     Task,
 )
 from stripstudio.generation.running import run_job
 from stripstudio.settings import StudioSettings
+from tests.waiting import wait_until
 
 from .fake_script import ExecutionError
 from .fake_server import fake_comfyui
@@ -211,18 +215,108 @@ def test_a_lone_server_that_goes_away_fails_the_job_with_the_reason(server):
         engine_for(server.url).run(request(), lambda event: None)
 
 
-def test_a_refused_connection_is_engine_unavailable():
+def test_a_server_never_reached_is_not_one_that_went_away():
     url = free_port_url()
-    with pytest.raises(EngineUnavailable, match=f"no ComfyUI server could run the job .*{url}.*refused"):
+    with pytest.raises(EngineUnavailable) as caught:
         engine_for(url).run(request(), lambda event: None)
+    message = str(caught.value)
+    assert f"no ComfyUI server could run the job ({url}: could not reach the ComfyUI server at {url}" in message
+    assert "check the URL and that the server is running" in message and "refused" in message
+    assert "went away" not in message
+
+
+def test_a_server_that_answered_and_then_stopped_went_away(server):
+    client = ComfyUIClient(server.url)
+    client.queue()
+    server.stop()
+    with pytest.raises(ServerLost, match=f"ComfyUI server {server.url} went away: ConnectError"):
+        client.queue()
 
 
 def test_a_slow_server_is_stopped_at_the_timeout_and_nothing_hangs(server):
     server.script.next_prompt(step_delay=5.0)
     limits = WaitLimits(timeout=0.6, poll=0.05, silence_check=0.2)
-    with pytest.raises(EngineUnavailable, match="did not finish within"):
+    with pytest.raises(EngineUnavailable, match="did not finish within 1 s; the prompt was taken off the server"):
         engine_for(server.url, limits=limits).run(request(), lambda event: None)
-    assert server.received.interrupts
+    prompt_id = server.received.prompts[-1]["prompt_id"]
+    assert server.received.interrupts == [{"prompt_id": prompt_id}]
+    assert_taken_off(server, prompt_id, interrupted=True)
+
+
+def test_a_timeout_while_waiting_deletes_the_prompt_and_spares_the_running_one(server):
+    server.script.next_prompt(step_delay=0.2)
+    other = ComfyUIClient(server.url)
+    theirs = other.submit(_graph_of(request(num_images=1, num_inference_steps=200)), "someone-else", "theirs")
+    wait_until(lambda: other.queue_state(theirs) == "running")
+    limits = WaitLimits(timeout=0.5, poll=0.05, silence_check=0.2)
+    with pytest.raises(EngineUnavailable, match="the prompt was taken off the server"):
+        engine_for(server.url, limits=limits).run(request(), lambda event: None)
+    ours = server.received.prompts[-1]["prompt_id"]
+    assert server.received.queue_requests == [{"delete": [ours]}] and server.received.interrupts == []
+    assert other.queue_state(theirs) == "running" and other.history(ours) is None
+    other.interrupt(theirs)
+
+
+def test_cancel_while_waiting_deletes_the_prompt_from_the_queue(server):
+    server.script.next_prompt(hang=True)
+    blocker = ComfyUIClient(server.url)
+    blocker.submit(_graph_of(request(num_images=1)), "someone-else", "blocker")
+    cancel = threading.Event()
+    events = []
+
+    def cancel_once_queued(event):
+        events.append(event)
+        if event.kind is EventKind.STARTED:
+            threading.Thread(target=lambda: (wait_until(lambda: blocker.load() == 2), cancel.set())).start()
+
+    with pytest.raises(JobCancelled):
+        run_job(engine_for(server.url), request(), cancel_once_queued, cancel)
+    ours = server.received.prompts[-1]["prompt_id"]
+    assert {"delete": [ours]} in server.received.queue_requests and server.received.interrupts == []
+    assert blocker.queue_state(ours) is None and blocker.queue_state("blocker") == "pending"
+    assert events[-1].kind is EventKind.CANCELLED
+
+
+def assert_taken_off(server, prompt_id: str, interrupted: bool) -> None:
+    client = ComfyUIClient(server.url)
+    assert client.queue_state(prompt_id) is None
+    history = client.history(prompt_id)
+    if interrupted:
+        assert history["status"]["status_str"] == "error"
+        assert "execution_interrupted" in [kind for kind, _ in history["status"]["messages"]]
+    else:
+        assert history is None
+
+
+def _graph_of(job: GenerationRequest) -> dict:
+    names = ServerNames(checkpoint="tiny_sdxl.safetensors")
+    return build_workflow(job, names, WorkflowOptions(sdxl_text_encode=True)).graph.to_api()
+
+
+@pytest.mark.parametrize(
+    ("task", "inputs", "size"),
+    [
+        (Task.IMAGE_TO_IMAGE, {"strength": 0.6}, (64, 64)),
+        (Task.OUTPAINT, {"outpaint": OutpaintSpec(right=20, top=8)}, (88, 56)),
+    ],
+)
+def test_image_to_image_and_outpaint_run_on_the_server(server, tmp_path, task, inputs, size):
+    picture = tmp_path / "panel.png"
+    Image.new("RGB", (64, 48), "gray").save(picture)
+    events = []
+    images = run_job(engine_for(server.url), request(task=task, init_image=str(picture), **inputs), events.append)
+    assert [image.image.size for image in images] == [size, size] and [image.seed for image in images] == [7, 8]
+    assert [e.step for e in events if e.kind is EventKind.PROGRESS] == [1, 2, 3, 4, 5, 6]
+    assert events[-1].kind is EventKind.SUCCEEDED
+    graph = server.received.prompts[-1]["prompt"]
+    loaded = [n["inputs"]["image"] for n in graph.values() if n["class_type"] == "LoadImage"]
+    assert loaded == [f"stripstudio/{server.received.uploads[-1].name}"]
+    if task is Task.OUTPAINT:
+        pad = next(n["inputs"] for n in graph.values() if n["class_type"] == "ImagePadForOutpaint")
+        assert (pad["left"], pad["top"], pad["right"], pad["bottom"]) == (0, 8, 24, 0)
+    else:
+        samplers = [n["inputs"] for n in graph.values() if n["class_type"] == "KSampler"]
+        assert [s["denoise"] for s in samplers] == [0.6, 0.6]
 
 
 def test_cancel_interrupts_the_running_prompt(server):
@@ -239,7 +333,8 @@ def test_cancel_interrupts_the_running_prompt(server):
             engine_for(server.url), request(num_inference_steps=20), lambda e: (events.append(e), on_event(e)), cancel
         )
     prompt_id = server.received.prompts[-1]["prompt_id"]
-    assert any(prompt_id in json.dumps(body) for body in server.received.interrupts)
+    assert server.received.interrupts == [{"prompt_id": prompt_id}]
+    assert_taken_off(server, prompt_id, interrupted=True)
     assert events[-1].kind is EventKind.CANCELLED
     assert max(e.step for e in events if e.kind is EventKind.PROGRESS) < 5
 
@@ -252,7 +347,7 @@ def test_jobs_go_to_the_least_busy_server(server):
         threading.Thread(
             target=lambda: _quietly(engine_for(server.url, limits=WaitLimits(timeout=3)), hung), daemon=True
         ).start()
-        _wait_until(lambda: blocker.load() == 1)
+        wait_until(lambda: blocker.load() == 1)
         engine_for(server.url, idle.url).run(request(num_images=1), lambda event: None)
         assert len(idle.received.prompts) == 1
 
@@ -289,15 +384,6 @@ def test_face_detail_runs_where_the_impact_pack_is(server, tmp_path):
 def _quietly(engine: ComfyUIEngine, job: GenerationRequest) -> None:
     with contextlib.suppress(Exception):  # the blocking job only holds the queue; how it ends does not matter
         engine.run(job, lambda event: None)
-
-
-def _wait_until(condition, attempts: int = 200) -> None:
-    event = threading.Event()
-    for _ in range(attempts):
-        if condition():
-            return
-        event.wait(0.02)
-    raise AssertionError("condition never became true")
 
 
 def test_client_reads_the_servers_state_and_uploads_masks(server):

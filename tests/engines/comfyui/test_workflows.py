@@ -26,6 +26,7 @@ from stripstudio.generation import (
     Task,
 )
 
+from .graph_validator import recorded_object_info, validate, with_files
 from .impact_pack import impact_pack_nodes
 from .ipadapter_pack import ipadapter_nodes
 
@@ -352,3 +353,85 @@ def test_control_models_are_chosen_by_kind_or_by_name_or_refused_with_the_list()
     assert control("depth", model="controlnet-scribble-sdxl") == ("controlnet-scribble-sdxl.safetensors",)
     with pytest.raises(InvalidRequest, match=r"control model for depth .* is not on the ComfyUI server u \(it has: "):
         control("depth")
+
+
+REGION_NAMES = ServerNames(**{**NAMES.__dict__, "images": {**NAMES.images, "/in/leo-mask.png": "leo-mask.png"}})
+# The recorded server with the packs installed, the uploads and the face models in its lists.
+SERVER = with_files(
+    recorded_object_info(custom_nodes=True),
+    {
+        ("LoadImage", "image"): list(REGION_NAMES.images.values()),
+        ("LoadImageMask", "image"): list(REGION_NAMES.images.values()),
+        ("UltralyticsDetectorProvider", "model_name"): [NAMES.face_detector],
+        ("SAMLoader", "model_name"): [NAMES.sam_model],
+    },
+)
+TWO_LORAS = ServerNames(
+    checkpoint=NAMES.checkpoint,
+    loras=(
+        LoraSpec(name="tiny_sdxl_lora.safetensors", strength_model=0.8),
+        LoraSpec(name="tiny_sd15_lora.safetensors"),
+    ),
+    control_models=("tiny_sdxl_controlnet.safetensors", "tiny_sd15_controlnet.safetensors"),
+    images=NAMES.images,
+)
+NO_LORA = ServerNames(checkpoint=NAMES.checkpoint, control_models=NAMES.control_models, images=NAMES.images)
+
+
+def control(kind: str, invert: bool = True) -> ControlInput:
+    return ControlInput(kind=kind, image="/in/sketch.png", strength=0.7, end_percent=0.9, invert=invert)
+
+
+GRAPHS = {
+    **{f"{task.value}": (request(task), NAMES) for task in Task if task is not Task.UPSCALE},
+    "inpaint below full strength": (request(Task.INPAINT, strength=0.5), NAMES),
+    "one candidate": (request(num_images=1), NAMES),
+    "no LoRA": (request(), NO_LORA),
+    "two LoRAs and a prompt tag": (request(prompt="a man <lora:tiny_sdxl_lora:0.5>"), TWO_LORAS),
+    "LoRAs on image to image": (request(Task.IMAGE_TO_IMAGE), TWO_LORAS),
+    "canny control": (request(Task.SKETCH_TO_IMAGE, controls=(control("canny"),)), NAMES),
+    "uninverted control": (request(Task.SKETCH_TO_IMAGE, controls=(control("lineart", invert=False),)), NAMES),
+    "two controls": (request(Task.SKETCH_TO_IMAGE, controls=(control("scribble"), control("depth"))), TWO_LORAS),
+    "face detail with LoRAs": (request(Task.FACE_DETAIL), TWO_LORAS),
+    "face detail settings": (request(Task.FACE_DETAIL, face_detail=FaceDetailSpec(draw_size=768, feather=12)), NAMES),
+    **{
+        f"{task.value} with regions": (request(task, regions=REGIONS), REGION_NAMES)
+        for task in Task
+        if task not in (Task.UPSCALE, Task.FACE_DETAIL)
+    },
+}
+
+
+@pytest.mark.parametrize("sdxl", [True, False], ids=["sdxl-encode", "plain-encode"])
+@pytest.mark.parametrize("case", list(GRAPHS))
+def test_every_graph_passes_an_independent_validator(case, sdxl):
+    job, names = GRAPHS[case]
+    graph = build_workflow(job, names, WorkflowOptions(sdxl_text_encode=sdxl)).graph.to_api()
+    assert validate(graph, SERVER) == []
+    assert check_graph(graph, SERVER) == []  # and the checker the engine uses agrees
+
+
+def test_the_independent_validator_finds_what_a_server_would_refuse():
+    graph = build_workflow(request(num_images=1), NAMES).graph.to_api()
+    sampler = next(node_id for node_id, node in graph.items() if node["class_type"] == "KSampler")
+    decode = next(node_id for node_id, node in graph.items() if node["class_type"] == "VAEDecode")
+    graph[sampler]["inputs"]["sampler_name"] = "dpmpp_9m"  # not in the enum
+    graph[sampler]["inputs"]["latent_image"] = ["1", 0]  # a MODEL where a LATENT belongs
+    graph[sampler]["inputs"]["steps"] = 0
+    graph[sampler]["inputs"]["cfg"] = "8"
+    del graph[decode]["inputs"]["vae"]
+    graph[decode]["inputs"]["tiles"] = 2
+    graph["5"]["inputs"]["width"] = ["42", 0]
+    problems = validate(graph, SERVER)
+    assert any(p.startswith(f"{sampler}.sampler_name: 'dpmpp_9m' is not one of ['euler', ") for p in problems)
+    assert f"{sampler}.latent_image: takes LATENT but is linked to a MODEL output of node 1" in problems
+    assert f"{sampler}.steps: 0 is outside [1, 10000]" in problems
+    assert f"{sampler}.cfg: '8' is not FLOAT" in problems
+    assert f"{decode}.vae: required input missing" in problems
+    assert f"{decode}.tiles: not an input of VAEDecode" in problems
+    assert "5.width: links to node 42, which is not in the graph" in problems
+    assert len(problems) == 7
+    assert validate({"1": {"class_type": "NoSuchNode", "inputs": {}}}, SERVER) == [
+        "1: unknown class_type 'NoSuchNode'",
+        "the graph has no output node",
+    ]

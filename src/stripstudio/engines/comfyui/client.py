@@ -1,7 +1,8 @@
 """HTTP and WebSocket transport to one ComfyUI server.
 
 Every network failure becomes an error of the generation contract: a refused or dropped
-connection is :class:`ServerLost` (an EngineUnavailable), a validation refusal (HTTP 400 with
+connection is :class:`ServerLost` (an EngineUnavailable; worded as a server that could not be
+reached until it has answered once, then as one that went away), a validation refusal (HTTP 400 with
 ``node_errors``) is InvalidRequest naming the node, the input and the allowed values.
 """
 
@@ -32,6 +33,7 @@ class ComfyUIClient:
         self.timeout = timeout
         self._http = httpx.Client(base_url=self.url, timeout=timeout, transport=transport)
         self._object_info: dict[str, Any] | None = None
+        self.reached = False  # True once the server has answered: later failures mean it went away
 
     def close(self) -> None:
         """Close the HTTP connection pool."""
@@ -59,9 +61,15 @@ class ComfyUIClient:
 
     def is_queued(self, prompt_id: str) -> bool:
         """True while ``prompt_id`` is running or waiting."""
+        return self.queue_state(prompt_id) is not None
+
+    def queue_state(self, prompt_id: str) -> str | None:
+        """``"running"``, ``"pending"`` or None (finished, removed or unknown) for ``prompt_id``."""
         queue = self.queue()
-        items = queue.get("queue_running", []) + queue.get("queue_pending", [])
-        return any(len(item) > 1 and item[1] == prompt_id for item in items)
+        for state in ("running", "pending"):
+            if any(len(item) > 1 and item[1] == prompt_id for item in queue.get(f"queue_{state}", [])):
+                return state
+        return None
 
     def history(self, prompt_id: str) -> dict[str, Any] | None:
         """The finished prompt's history entry, or None while it is queued, running or unknown."""
@@ -102,7 +110,7 @@ class ComfyUIClient:
         return answer.get("prompt_id", prompt_id)
 
     def interrupt(self, prompt_id: str) -> None:
-        """Stop ``prompt_id`` if it is running."""
+        """Stop ``prompt_id`` if it is the running prompt (servers since 0.3 leave any other prompt alone)."""
         self._request("POST", "/interrupt", json={"prompt_id": prompt_id})
 
     def delete_from_queue(self, prompt_id: str) -> None:
@@ -123,7 +131,7 @@ class ComfyUIClient:
                 origin=None,  # ComfyUI answers 403 to a mismatched Origin header
             )
         except (OSError, TimeoutError, InvalidHandshake, InvalidURI) as error:
-            raise ServerLost(self.url, f"WebSocket connection failed ({error})") from error
+            raise ServerLost(self.url, f"WebSocket connection failed ({error})", reached=self.reached) from error
         # The socket outlives this call (it is handed from reconnect to reconnect) and the caller
         # closes it; entering it marks it as managed, as websockets asks.
         return connection.__enter__()
@@ -142,10 +150,12 @@ class ComfyUIClient:
         try:
             response = self._http.request(method, path, **kwargs)
         except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
-            raise ServerLost(self.url, f"{type(error).__name__}: {error or 'connection refused'}") from error
+            reason = f"{type(error).__name__}: {error or 'connection refused'}"
+            raise ServerLost(self.url, reason, reached=self.reached) from error
         except httpx.TimeoutException as error:
             message = f"ComfyUI server {self.url} did not answer {path} within {self.timeout} s"
             raise EngineUnavailable(message) from error
+        self.reached = True
         if response.status_code not in ok:
             raise EngineUnavailable(
                 f"ComfyUI server {self.url} answered {path} with HTTP {response.status_code}: {response.text[:300]}"

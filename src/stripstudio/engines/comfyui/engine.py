@@ -19,7 +19,7 @@ from stripstudio.engines.comfyui.names import input_paths, resolve_names
 from stripstudio.engines.comfyui.pool import ServerPool
 from stripstudio.engines.comfyui.workflows import BUILDERS, BuiltWorkflow, ServerNames, WorkflowOptions, build_workflow
 from stripstudio.generation.engine import CancelSignal, EngineCapabilities, EventSink
-from stripstudio.generation.errors import EngineUnavailable, InvalidRequest
+from stripstudio.generation.errors import EngineUnavailable, InvalidRequest, JobCancelled
 from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.generation.images import GeneratedImage
 from stripstudio.generation.metadata import a1111_parameters
@@ -146,7 +146,7 @@ class ComfyUIEngine:
                 return self._run_on(client, request, on_event, cancel)
             except ServerLost as error:
                 reasons[client.url] = str(error)
-                on_event(JobEvent(kind=EventKind.STARTED, message=f"{client.url} went away; trying another server"))
+                on_event(JobEvent(kind=EventKind.STARTED, message=f"{error}; trying another server"))
         detail = "; ".join(f"{url}: {reason}" for url, reason in reasons.items()) or "no server configured"
         raise EngineUnavailable(f"no ComfyUI server could run the job ({detail})")
 
@@ -182,6 +182,8 @@ class ComfyUIEngine:
                 on_output=delivery.output,
                 on_preview=lambda data: on_event(JobEvent(kind=EventKind.PREVIEW, preview=data)),
             )
+            if cancel is not None and cancel.is_set():
+                raise JobCancelled("cancelled before the prompt was sent")
             client.submit(graph, client_id, prompt_id)
             follower = PromptFollower(client, client_id, socket, watchers, cancel, self.limits)
             follower.wait(prompt_id)

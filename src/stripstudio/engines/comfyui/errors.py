@@ -6,11 +6,21 @@ from stripstudio.generation.errors import EngineUnavailable, GenerationError
 
 
 class ServerLost(EngineUnavailable):
-    """The server went away (refused connections, dropped socket) while a job needed it."""
+    """The server cannot take this job: it went away (refused connections, dropped socket) after
+    answering before, or it was never reached at all (``reached=False``: a wrong URL or a server
+    that is not running). Either way the job moves on to the next server of the pool.
+    """
 
-    def __init__(self, url: str, reason: str):
-        super().__init__(f"ComfyUI server {url} went away: {reason}")
+    def __init__(self, url: str, reason: str, *, reached: bool = True):
+        if reached:
+            message = f"ComfyUI server {url} went away: {reason}"
+        else:
+            message = (
+                f"could not reach the ComfyUI server at {url}: check the URL and that the server is running ({reason})"
+            )
+        super().__init__(message)
         self.url = url
+        self.reached = reached
 
 
 class ComfyUIExecutionError(GenerationError):

@@ -3,8 +3,9 @@
 Done = the WebSocket ``executing`` message with ``node: null`` for our prompt (``execution_success``
 arrives before the history entry exists). Meanwhile: progress and preview frames are passed on,
 ``executed`` outputs are handed over as they appear, ``execution_error`` fails the job with the
-server's exception, cancel interrupts the prompt, a dropped socket is reopened, and silence is
-checked against ``/history`` and ``/queue`` so nothing waits forever.
+server's exception, a cancel or the timeout takes the prompt off the server (deleted while it
+waits, interrupted while it runs, confirmed through ``/queue``), a dropped socket is reopened, and
+silence is checked against ``/history`` and ``/queue`` so nothing waits forever.
 """
 
 from __future__ import annotations
@@ -35,13 +36,15 @@ class PromptWatchers:
 
 @dataclass
 class WaitLimits:
-    """How long to wait: for the whole prompt, between checks while silent, and for reconnects."""
+    """How long to wait: for the whole prompt, between checks while silent, for reconnects, and for
+    the server to confirm that a cancelled prompt is off its queue."""
 
     timeout: float = 900.0
     poll: float = 0.5
     silence_check: float = 10.0
     reconnect_attempts: int = 3
     reconnect_delay: float = 1.0
+    stop_wait: float = 5.0
 
 
 class PromptFollower:
@@ -70,10 +73,10 @@ class PromptFollower:
         while True:
             self._check_cancel(prompt_id)
             if time.monotonic() > deadline:
-                self._stop(prompt_id)
+                stopped = self._stop(prompt_id)
                 raise EngineUnavailable(
                     f"ComfyUI server {self.client.url} did not finish within {self.limits.timeout:.0f} s; "
-                    "the prompt was interrupted"
+                    + ("the prompt was taken off the server" if stopped else self._unconfirmed())
                 )
             message = self._next_message()
             if message is None:
@@ -162,15 +165,37 @@ class PromptFollower:
 
     def _check_cancel(self, prompt_id: str) -> None:
         if self.cancel is not None and self.cancel.is_set():
-            self._stop(prompt_id)
-            raise JobCancelled("cancelled by the user")
+            stopped = self._stop(prompt_id)
+            done = f"the prompt was taken off the ComfyUI server {self.client.url}" if stopped else self._unconfirmed()
+            raise JobCancelled(f"cancelled; {done}")
 
-    def _stop(self, prompt_id: str) -> None:
+    def _stop(self, prompt_id: str) -> bool:
+        """Take ``prompt_id`` off the server; True once ``/queue`` no longer lists it.
+
+        A waiting prompt is deleted from the queue; a running one is interrupted by its id, and
+        only while it is the one running, so another client's prompt is never stopped (a server
+        older than the ``prompt_id`` form of ``/interrupt`` would stop whatever runs). Asked again
+        each poll, since a waiting prompt may start between two calls; at most ``stop_wait`` s.
+        """
+        deadline = time.monotonic() + self.limits.stop_wait
         try:
-            self.client.delete_from_queue(prompt_id)
-            self.client.interrupt(prompt_id)
+            while (state := self.client.queue_state(prompt_id)) is not None:
+                if state == "pending":
+                    self.client.delete_from_queue(prompt_id)
+                else:
+                    self.client.interrupt(prompt_id)
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(self.limits.poll)
         except EngineUnavailable:
-            pass  # the server is gone: nothing left to stop
+            pass  # the server is gone, and its queue with it: nothing is left running there
+        return True
+
+    def _unconfirmed(self) -> str:
+        return (
+            f"the ComfyUI server {self.client.url} was asked to stop the prompt but did not confirm it "
+            f"within {self.limits.stop_wait:.0f} s (look at its queue)"
+        )
 
 
 def _error_from_messages(messages: list, url: str) -> Exception:
