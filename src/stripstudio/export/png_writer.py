@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Literal
@@ -111,15 +111,28 @@ def deflate_image_rows(
     return deflate_rows(np.asarray(image.crop((0, top, image.width, bottom))), level, row_filter)
 
 
-def encode_png(image: Image.Image, dpi: float | None = None, level: int = 6, pool: Executor | None = None) -> bytes:
-    """A PNG of an RGB image, compressed in bands of rows on ``pool`` if given."""
+def encode_png(
+    image: Image.Image,
+    dpi: float | None = None,
+    level: int = 6,
+    pool: Executor | None = None,
+    checkpoint: Callable[[], None] | None = None,
+) -> bytes:
+    """A PNG of an RGB image, compressed in bands of rows on ``pool`` if given.
+
+    ``checkpoint`` runs before each band; what it raises stops the encoding.
+    """
     bands = [(top, min(top + ROWS_PER_PART, image.height)) for top in range(0, image.height, ROWS_PER_PART)]
-    deflate = functools.partial(_deflate_band, image, level)
+    deflate = functools.partial(_deflate_band, image, level, checkpoint)
     parts = list(pool.map(deflate, bands)) if pool else [deflate(band) for band in bands]
     return png_bytes(parts, dpi)
 
 
-def _deflate_band(image: Image.Image, level: int, band: tuple[int, int]) -> DeflatedRows:
+def _deflate_band(
+    image: Image.Image, level: int, checkpoint: Callable[[], None] | None, band: tuple[int, int]
+) -> DeflatedRows:
+    if checkpoint:
+        checkpoint()
     return deflate_image_rows(image, band[0], band[1], level)
 
 

@@ -9,6 +9,7 @@ from ninja import Router, Status
 from stripstudio.jobs.models import Job
 from stripstudio.jobs.payloads import ExportPayload
 from stripstudio.jobs.submit import request_cancel, submit_job
+from stripstudio.production.export_comic import check_export_size
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api import schemas
 from stripstudio.web.studio.api.access import mine, owned
@@ -46,7 +47,7 @@ def character_sheet(request, character_id: int, payload: schemas.SheetIn):
 def export(request, comic_id: int, payload: schemas.ExportIn):
     """Queue an export of the comic (webtoon slices, tall PNG, PDF, CBZ) from each panel's picked image."""
     comic = owned(request, models.Comic, comic_id)
-    checked_comic(comic)
+    check_export_size(checked_comic(comic))
     with transaction.atomic():
         job = submit_job(request.user, ExportPayload(formats=tuple(payload.formats)), comic_id=comic.pk)
     return Status(202, job_out(job))
