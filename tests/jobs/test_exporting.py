@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from PIL import Image
+from stripstudio.web.studio.storage import store_bytes
 
 from stripstudio import domain
 from stripstudio.export import episode
@@ -20,7 +21,6 @@ from stripstudio.jobs.lifecycle import claim
 from stripstudio.jobs.runtime import JobRuntime, install_runtime
 from stripstudio.web.studio import models
 from stripstudio.web.studio.convert import comic_spec, panel_spec
-from stripstudio.web.studio.storage import store_bytes
 
 PANELS = 12
 

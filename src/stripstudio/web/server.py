@@ -39,8 +39,12 @@ def serve(settings: StudioSettings, host: str, port: int, *, worker: bool | None
     from django.core.asgi import get_asgi_application
 
     from stripstudio.jobs.worker import EmbeddedWorker
+    from stripstudio.web.studio.storage_gc import StorageCollector
 
     embedded = EmbeddedWorker(runtime).start() if (worker if worker is not None else not settings.scaled) else None
+    collector = StorageCollector(
+        settings.files_dir, settings.storage_gc_grace_seconds, settings.storage_gc_interval_seconds
+    ).start()
     config = uvicorn.Config(
         get_asgi_application(), host=host, port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=3
     )
@@ -51,6 +55,7 @@ def serve(settings: StudioSettings, host: str, port: int, *, worker: bool | None
         with _sigterm_exits():
             server.run()
     finally:
+        collector.stop()
         if embedded:
             embedded.stop()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 from ninja import File, Form, Router, Status, UploadedFile
 
 from stripstudio.jobs.storage import store_bytes, store_file
@@ -11,6 +12,7 @@ from stripstudio.web.studio.api.access import mine, owned
 from stripstudio.web.studio.api.files import file_response
 from stripstudio.web.studio.api.schemas import AssetOut, RowId
 from stripstudio.web.studio.api.serialize import asset_out
+from stripstudio.web.studio.storage_gc import collect_soon
 from stripstudio.web.uploads import UploadLimits, UploadRejected, clean_image, clean_model_file, safe_filename
 
 router = Router(tags=["assets"])
@@ -94,4 +96,5 @@ def asset_file(request, asset_id: int):
 def delete_asset(request, asset_id: int):
     """Forget an upload (panels that used it as their sketch keep no sketch)."""
     owned(request, models.Asset, asset_id).delete()
+    transaction.on_commit(collect_soon)
     return Status(204, None)
