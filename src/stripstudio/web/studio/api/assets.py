@@ -12,6 +12,7 @@ from stripstudio.web.studio.api.access import mine, owned
 from stripstudio.web.studio.api.files import file_response
 from stripstudio.web.studio.api.schemas import AssetOut, RowId
 from stripstudio.web.studio.api.serialize import asset_out
+from stripstudio.web.studio.quota import check_storage
 from stripstudio.web.studio.storage_gc import collect_soon
 from stripstudio.web.uploads import UploadLimits, UploadRejected, clean_image, clean_model_file, safe_filename
 
@@ -37,6 +38,7 @@ def upload_asset(
 ):
     """Upload a picture (PNG, JPEG or WebP) or a model file (.safetensors); nothing is kept if it is rejected."""
     comic = owned(request, models.Comic, comic_id) if comic_id is not None else None
+    check_storage(request.user.pk, file.size or 0, what="the upload")
     name = safe_filename(file.name)
     fields = _store_model(file, name) if kind == models.Asset.Kind.MODEL else _store_image(file)
     asset = models.Asset.objects.create(owner=request.user, kind=kind, name=name, comic=comic, **fields)
