@@ -1,7 +1,7 @@
 """Publishing a laid-out comic: webtoon upload slices, a tall PNG, PDF, and CBZ with ComicInfo.xml.
 
 Every writer is all or nothing: files are written under temporary names and moved into place once
-complete. Depends on the domain, layout, Pillow, NumPy and img2pdf.
+complete. Depends on the domain, layout, Pillow and NumPy; PDFs are written by our own page-by-page writer.
 """
 
 from stripstudio.export.cbz import cbz_bytes, page_names, write_cbz

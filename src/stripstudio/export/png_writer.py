@@ -25,7 +25,7 @@ ZLIB_HEADER = b"\x78\x9c"  # deflate, 32 KiB window, default-level flag
 FINAL_EMPTY_BLOCK = b"\x03\x00"  # an empty fixed-Huffman block marked final
 ADLER_BASE = 65521
 IDAT_CHUNK = 1 << 20
-# An empty Exif block (big-endian TIFF header, no entries). Pillow, which img2pdf reads pages with,
+# An empty Exif block (big-endian TIFF header, no entries). Pillow (which many readers of our pages use)
 # decodes every pixel of a PNG to look for Exif data after the pixels unless it finds it before them.
 EMPTY_EXIF = b"MM\x00\x2a\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00"
 ROWS_PER_PART = 256
