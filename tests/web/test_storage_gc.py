@@ -102,3 +102,21 @@ def test_deleting_a_comic_frees_its_images_and_exports(authors):
     assert collect().removed == []
     comic.delete()
     assert sorted(collect().removed) == sorted([(image, 13), (pdf, 14)])
+
+
+def test_the_gc_command_lists_what_it_would_free_then_frees_it(db, monkeypatch):
+    from typer.testing import CliRunner
+
+    from stripstudio.cli.app import app
+    from stripstudio.web import server
+
+    monkeypatch.setattr(server, "prepare", lambda settings: None)  # Django is set up by the tests already
+    name, _ = store_bytes(b"left behind by a deleted upload", ".png")
+    age(name)
+    runner = CliRunner()
+    dry = runner.invoke(app, ["storage", "gc", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert f"would free {name} (31 bytes)" in dry.output.replace("\n", "") and stored_path(name).exists()
+    done = runner.invoke(app, ["storage", "gc"])
+    assert done.exit_code == 0, done.output
+    assert "freed" in done.output and not stored_path(name).exists()

@@ -23,12 +23,14 @@ def gc(
     """Free stored files that no upload, image, export, comic or job refers to any more."""
     from stripstudio.web.server import prepare
 
-    settings = load_settings()
-    prepare(settings)
+    prepare(load_settings())
+    from django.conf import settings
+
     from stripstudio.web.studio.storage_gc import collect_garbage
 
-    grace_seconds = settings.storage_gc_grace_seconds if grace is None else grace
-    result = collect_garbage(settings.files_dir, grace_seconds, dry_run=dry_run)
+    studio = settings.STRIPSTUDIO  # the settings the database and the stored files were set up with
+    grace_seconds = studio.storage_gc_grace_seconds if grace is None else grace
+    result = collect_garbage(studio.files_dir, grace_seconds, dry_run=dry_run)
     verb = "would free" if dry_run else "freed"
     for name, size in result.removed:
         console.print(f"{verb} {name} ({size} bytes)")
