@@ -36,7 +36,7 @@ def cbz_bytes(comic: Comic, pages: Sequence[EncodedImage], *, manga: Manga = "Un
 
 def write_cbz(
     comic: Comic,
-    pages: Sequence[EncodedImage] | Sequence[PageFile],
+    pages: Sequence[EncodedImage | PageFile],
     path: Path,
     *,
     manga: Manga = "Unknown",
@@ -48,16 +48,18 @@ def write_cbz(
     return Path(path)
 
 
-def _write_archive(
-    out: BinaryIO, comic: Comic, pages: Sequence[EncodedImage] | Sequence[PageFile], manga: Manga
-) -> None:
+def _add_page(archive: zipfile.ZipFile, name: str, page: EncodedImage | PageFile) -> None:
+    if isinstance(page, EncodedImage):
+        archive.writestr(name, page.data, compress_type=zipfile.ZIP_STORED)
+    else:
+        archive.write(page.path, name, compress_type=zipfile.ZIP_STORED)
+
+
+def _write_archive(out: BinaryIO, comic: Comic, pages: Sequence[EncodedImage | PageFile], manga: Manga) -> None:
     if not pages:
         raise ExportError("there are no pages to put in the CBZ: add at least one panel", setting="panels")
     info = comic_info_xml(comic, pages, manga=manga)
     with zipfile.ZipFile(out, "w") as archive:
         for name, page in zip(page_names(pages), pages, strict=True):
-            if isinstance(page, EncodedImage):
-                archive.writestr(name, page.data, compress_type=zipfile.ZIP_STORED)
-            else:
-                archive.write(page.path, name, compress_type=zipfile.ZIP_STORED)
+            _add_page(archive, name, page)
         archive.writestr(COMIC_INFO, info, compress_type=zipfile.ZIP_DEFLATED)

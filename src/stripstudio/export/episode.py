@@ -136,7 +136,9 @@ def _export_webtoon(
         strip_png=staging.write(folder / STRIP_NAME, strip_png(strip, slices, level, pool))
         if "png" in wanted
         else None,
-        pdf=write_pdf(slices.images, folder / f"{options.name}.pdf", **_pdf_info(comic), staging=staging)
+        pdf=write_pdf(
+            slices.images, folder / f"{options.name}.pdf", title=comic.title, author=comic.author, staging=staging
+        )
         if paged and "pdf" in wanted
         else None,
         cbz=write_cbz(comic, slices.images, folder / f"{options.name}.cbz", manga=options.manga, staging=staging)
@@ -170,7 +172,12 @@ def _export_pages(
         pdf = cbz = None
         if "pdf" in options.formats:
             pdf = write_pdf(
-                printed, folder / f"{options.name}.pdf", **_pdf_info(comic), bleed_px=bleed, staging=staging
+                printed,
+                folder / f"{options.name}.pdf",
+                title=comic.title,
+                author=comic.author,
+                bleed_px=bleed,
+                staging=staging,
             )
         checkpoint()
         if "cbz" in options.formats:
@@ -194,10 +201,6 @@ def _page_encoder(
         )
 
     return encode
-
-
-def _pdf_info(comic: Comic) -> dict[str, str]:
-    return {"title": comic.title, "author": comic.author}
 
 
 @contextlib.contextmanager

@@ -30,7 +30,7 @@ def pdf_bytes(pages: Sequence[EncodedImage], *, title: str = "", author: str = "
 
 
 def write_pdf(
-    pages: Sequence[EncodedImage] | Sequence[PageFile],
+    pages: Sequence[EncodedImage | PageFile],
     path: Path,
     *,
     title: str = "",
@@ -44,9 +44,7 @@ def write_pdf(
     return Path(path)
 
 
-def _write(
-    pages: Sequence[EncodedImage] | Sequence[PageFile], out: BinaryIO, *, title: str, author: str, bleed_px: int
-) -> None:
+def _write(pages: Sequence[EncodedImage | PageFile], out: BinaryIO, *, title: str, author: str, bleed_px: int) -> None:
     if not pages:
         raise ExportError("there are no pages to put in the PDF: add at least one panel", setting="panels")
     dpis = {page.dpi for page in pages}

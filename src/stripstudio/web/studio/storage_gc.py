@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import close_old_connections, connection
+from django.db import models as django_models
 
 from stripstudio.jobs.models import Job
 from stripstudio.web.studio import models
@@ -37,8 +38,9 @@ log = logging.getLogger(__name__)
 
 OBJECTS = "objects"
 STORED_NAME = re.compile(r"objects/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}(?:\.[A-Za-z0-9]{1,16})?")
-FILE_FIELDS = ((models.Asset, "file"), (models.GeneratedImage, "file"), (models.Export, "file"))
-JSON_FIELDS = (
+FieldsOf = tuple[tuple[type[django_models.Model], str], ...]
+FILE_FIELDS: FieldsOf = ((models.Asset, "file"), (models.GeneratedImage, "file"), (models.Export, "file"))
+JSON_FIELDS: FieldsOf = (
     (models.Comic, "spec"),
     (models.Character, "spec"),
     (models.Panel, "spec"),
@@ -68,9 +70,9 @@ def referenced_names() -> set[str]:
     """Every storage name some row refers to, by file field or inside a JSON field."""
     names: set[str] = set()
     for model, name in FILE_FIELDS:
-        names.update(model.objects.values_list(name, flat=True).iterator())
+        names.update(model._default_manager.values_list(name, flat=True).iterator())
     for model, name in JSON_FIELDS:
-        for value in model.objects.values_list(name, flat=True).iterator():
+        for value in model._default_manager.values_list(name, flat=True).iterator():
             names.update(STORED_NAME.findall(json.dumps(value)))
     return names
 
