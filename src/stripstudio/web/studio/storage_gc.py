@@ -69,11 +69,13 @@ class Collection:
 def referenced_names() -> set[str]:
     """Every storage name some row refers to, by file field or inside a JSON field."""
     names: set[str] = set()
-    for model, name in FILE_FIELDS:
-        names.update(model._default_manager.values_list(name, flat=True).iterator())
+    # JSON first: a finishing job moves its files from Job.results to image and export rows, so
+    # reading the rows after the jobs sees each file in one place or the other.
     for model, name in JSON_FIELDS:
         for value in model._default_manager.values_list(name, flat=True).iterator():
             names.update(STORED_NAME.findall(json.dumps(value)))
+    for model, name in FILE_FIELDS:
+        names.update(model._default_manager.values_list(name, flat=True).iterator())
     return names
 
 
