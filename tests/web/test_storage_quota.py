@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from stripstudio.jobs.models import Job
@@ -72,3 +73,11 @@ def test_jobs_are_refused_once_the_quota_is_full_and_accepted_after_deleting(aut
     assert ana.delete(f"/api/assets/{asset['id']}").status_code == 204
     again = ana.post(f"/api/comics/{comic['id']}/exports", {"formats": ["pdf"]}, content_type="application/json")
     assert again.status_code == 422 and "no panels" in again.json()["detail"]  # past the quota check
+
+
+def test_a_project_import_past_the_quota_is_refused(authors, quota):
+    ana, _ = authors
+    quota(100)
+    response = ana.post("/api/comics/import-project", {"file": SimpleUploadedFile("p.zip", b"z" * 200)})
+    assert response.status_code == 413 and "the project cannot be stored" in response.json()["detail"]
+    assert not models.Comic.objects.exists()

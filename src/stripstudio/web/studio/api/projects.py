@@ -23,6 +23,7 @@ from stripstudio.web.studio.api.schemas import ComicOut
 from stripstudio.web.studio.api.serialize import comic_out
 from stripstudio.web.studio.api.validation import invalid
 from stripstudio.web.studio.projects import comic_script, create_comic, import_project, script_files, write_project
+from stripstudio.web.studio.quota import check_storage
 from stripstudio.web.uploads import UploadRejected
 
 router = Router(tags=["scripts and projects"])
@@ -78,6 +79,7 @@ def export_project(request, comic_id: int):
 @router.post("/comics/import-project", response={201: ComicOut})
 def import_project_zip(request, file: File[UploadedFile]):
     """A new comic from a project zip; every file in it is checked like an upload."""
+    check_storage(request.user.pk, file.size or 0, what="the project")
     limits = upload_limits()
     try:
         project = read_project_archive(file.file, max_total_bytes=limits.max_bytes * 20)
