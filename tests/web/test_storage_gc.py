@@ -4,6 +4,7 @@ content survives one author's deletion; a running job's files and files just sto
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import pytest
@@ -120,3 +121,29 @@ def test_the_gc_command_lists_what_it_would_free_then_frees_it(db, monkeypatch):
     done = runner.invoke(app, ["storage", "gc"])
     assert done.exit_code == 0, done.output
     assert "freed" in done.output and not stored_path(name).exists()
+
+
+def test_deleting_an_asset_through_the_api_wakes_the_collector_which_frees_its_file(transactional_db):
+    from django.test import Client
+
+    from stripstudio.web.studio.storage_gc import StorageCollector
+
+    client = Client()
+    owner = get_user_model().objects.create_user("deleter")
+    client.force_login(owner)
+    asset = upload(owner, b"a sketch the author threw away")
+    path = stored_path(asset.file.name)
+    # Grace 0 and an interval of a day: only the wake-up after the deletion can run a pass in time.
+    collector = StorageCollector(settings.STRIPSTUDIO.files_dir, grace_seconds=0, interval=86_400).start()
+    try:
+        assert path.exists()
+        assert client.delete(f"/api/assets/{asset.pk}").status_code == 204
+        gone = threading.Event()
+        for _ in range(400):  # up to 20 s for the background pass
+            if not path.exists():
+                gone.set()
+                break
+            gone.wait(0.05)
+        assert gone.is_set()
+    finally:
+        collector.stop()
