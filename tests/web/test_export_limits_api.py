@@ -3,7 +3,7 @@ nothing changed); an export of too many page pixels is refused when it is asked 
 
 from __future__ import annotations
 
-from stripstudio.web.studio import models
+from stripstudio.jobs.models import Job
 from tests.web.test_content_api import api, comic  # noqa: F401 - fixtures
 
 
@@ -23,4 +23,4 @@ def test_an_export_of_too_many_page_pixels_is_refused_before_it_is_queued(api, c
         api.call("POST", f"/api/comics/{comic['id']}/panels", 201, {"description": f"panel {number}"})
     refused = api.call("POST", f"/api/comics/{comic['id']}/exports", 422, {"formats": ["pdf"]})
     assert "layout.page.dpi" in refused["detail"] and "gigapixel limit" in refused["detail"]
-    assert not models.Job.objects.exists()
+    assert not Job.objects.exists()

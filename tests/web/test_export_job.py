@@ -8,19 +8,18 @@ import threading
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from PIL import Image
-from stripstudio.web.studio.storage import store_bytes
 
 from stripstudio import domain
 from stripstudio.export import episode
-from stripstudio.jobs import exporting
 from stripstudio.jobs.execution import _run
 from stripstudio.jobs.lifecycle import claim
-from stripstudio.jobs.runtime import JobRuntime, install_runtime
+from stripstudio.jobs.models import Job
+from stripstudio.jobs.storage import store_bytes
 from stripstudio.web.studio import models
 from stripstudio.web.studio.convert import comic_spec, panel_spec
+from stripstudio.web.studio.runners import exporting
 
 PANELS = 12
 
@@ -40,15 +39,10 @@ def make_comic(owner, panels: int, page: domain.PageLayout | None = None) -> mod
     return row
 
 
-@pytest.fixture
-def runtime(db) -> JobRuntime:
-    return install_runtime(JobRuntime(settings.STRIPSTUDIO))
-
-
 def test_a_cancel_part_way_stops_the_export_at_the_next_checkpoint_and_saves_nothing(runtime, monkeypatch):
     owner = get_user_model().objects.create_user("exporter")
     comic = make_comic(owner, PANELS)
-    job = models.Job.objects.create(owner=owner, kind=models.Job.Kind.EXPORT, comic=comic, request={"formats": ["pdf"]})
+    job = Job.objects.create(owner=owner, kind=Job.Kind.EXPORT, comic_id=comic.pk, request={"formats": ["pdf"]})
     lease = claim(job.pk, "test-worker", 30)
     keeper = SimpleNamespace(cancel=threading.Event(), lost=False)
     opened, pages_after_cancel = [], []
@@ -69,7 +63,7 @@ def test_a_cancel_part_way_stops_the_export_at_the_next_checkpoint_and_saves_not
     _run(runtime, job, lease, keeper)
 
     job.refresh_from_db()
-    assert job.status == models.Job.Status.CANCELLED and "cancelled" in job.message
+    assert job.status == Job.Status.CANCELLED and "cancelled" in job.message
     assert pages_after_cancel == [False]  # page 1 was encoded before the cancel; no page after it
     # Panels of page 2 already past their checkpoint when the cancel came may finish; none after them.
     assert len(opened) <= 8 and opened.count(True) <= 2
@@ -79,9 +73,9 @@ def test_a_cancel_part_way_stops_the_export_at_the_next_checkpoint_and_saves_not
 def test_an_export_too_many_pixels_in_all_fails_naming_the_dpi_before_reading_a_panel(runtime, monkeypatch):
     owner = get_user_model().objects.create_user("exporter")
     comic = make_comic(owner, 40, domain.PageLayout(dpi=880, preset="single"))
-    job = models.Job.objects.create(owner=owner, kind=models.Job.Kind.EXPORT, comic=comic, request={"formats": ["pdf"]})
+    job = Job.objects.create(owner=owner, kind=Job.Kind.EXPORT, comic_id=comic.pk, request={"formats": ["pdf"]})
     monkeypatch.setattr(exporting, "_open", lambda image: pytest.fail("a panel was read"))
     _run(runtime, job, claim(job.pk, "test-worker", 30), SimpleNamespace(cancel=threading.Event(), lost=False))
     job.refresh_from_db()
-    assert job.status == models.Job.Status.FAILED and job.error_type == "ExportError"
+    assert job.status == Job.Status.FAILED and job.error_type == "ExportError"
     assert "layout.page.dpi" in job.error_message and "gigapixel limit" in job.error_message
