@@ -110,6 +110,17 @@ class StudioSettings(BaseSettings):
         le=PROMPT_MAX_CHARS,
         description="Longest prompt or negative prompt a submitted job may carry, once composed, in characters.",
     )
+    storage_quota_bytes: int = Field(
+        10 * 1024**3,
+        ge=0,
+        description="Most bytes of stored files one author's uploads, images and exports may use (0: no limit).",
+    )
+    storage_gc_grace_seconds: float = Field(
+        3600.0, ge=0, description="Unreferenced stored files younger than this are kept (a job may be writing them)."
+    )
+    storage_gc_interval_seconds: float = Field(
+        3600.0, gt=0, description="How often the server frees stored files no row refers to any more."
+    )
 
     @field_validator("model_dirs", mode="before")
     @classmethod

@@ -1,17 +1,21 @@
-"""PDFs read back with pypdf: page count, page sizes in millimetres, images embedded as they were."""
+"""PDFs read back with pypdf: page count, page sizes in millimetres, images embedded as they were,
+written a piece at a time."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import struct
+import tracemalloc
 
 import pytest
 from pypdf import PdfReader
 
 from stripstudio.domain import Layout, PageLayout
 from stripstudio.export import ExportError, SliceOptions, page_images, pdf_bytes, slice_strip, write_pdf
+from stripstudio.export.encoding import PageFile, png_image
 from stripstudio.layout import build_pages, build_strip
-from tests.layout.pictures import art
+from tests.layout.pictures import art, noise
 
 PT_PER_MM = 72 / 25.4
 PAPER_SIZES_MM = {"A4": (210, 297), "Letter": (215.9, 279.4), "B5": (182, 257)}
@@ -79,3 +83,33 @@ def test_a_webtoon_pdf_has_one_page_per_slice():
 def test_no_pages_is_an_error():
     with pytest.raises(ExportError, match="no pages"):
         pdf_bytes([])
+
+
+def test_the_pdf_is_written_page_by_page_from_files_without_holding_them(tmp_path):
+    files = []
+    for index in range(8):  # noise: the PNGs are as large as the pixels, about 1.7 MB each
+        encoded = png_image(noise(800, 720, seed=index), 150)
+        path = tmp_path / f"page-{index}.png"
+        path.write_bytes(encoded.data)
+        files.append(PageFile(path, "png", encoded.width, encoded.height, 150, encoded.size))
+    total = sum(page.size for page in files)
+    tracemalloc.start()
+    try:
+        write_pdf(files, tmp_path / "book.pdf", title="Étoiles — 星", author="A. Writer")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < total / 4, (peak, total)  # one piece at a time, not the pages
+    reader = PdfReader(tmp_path / "book.pdf", strict=True)
+    assert len(reader.pages) == 8 and reader.metadata.title == "Étoiles — 星"
+    (xobject,) = [obj.get_object() for obj in reader.pages[3]["/Resources"]["/XObject"].values()]
+    assert xobject._data == idat(files[3].path.read_bytes())
+    assert reader.pages[3].images[0].image.tobytes() == noise(800, 720, seed=3).tobytes()
+
+
+def test_a_page_that_is_not_what_it_says_is_a_clear_error():
+    strip = build_strip(art([(400, 600)]), Layout(width=400))
+    (page,) = slice_strip(strip).images
+    wrong = dataclasses.replace(page, width=page.width + 1)
+    with pytest.raises(ExportError, match="could not be put in the PDF"):
+        pdf_bytes([wrong])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from stripstudio.cli import doctor, export, generate, models, render, serve, workflow
+from stripstudio.cli import doctor, export, generate, models, render, serve, storage, workflow
 
 app = typer.Typer(
     name="stripstudio",
@@ -21,6 +21,7 @@ app.command("export")(export.export)
 app.command("pick")(export.pick)
 app.add_typer(models.app, name="models")
 app.add_typer(workflow.app, name="workflow")
+app.add_typer(storage.app, name="storage")
 app.command("doctor")(doctor.doctor)
 
 

@@ -1,11 +1,11 @@
 """Publishing a laid-out comic: webtoon upload slices, a tall PNG, PDF, and CBZ with ComicInfo.xml.
 
 Every writer is all or nothing: files are written under temporary names and moved into place once
-complete. Depends on the domain, layout, Pillow, NumPy and img2pdf.
+complete. Depends on the domain, layout, Pillow and NumPy; PDFs are written by our own page-by-page writer.
 """
 
 from stripstudio.export.cbz import cbz_bytes, page_names, write_cbz
-from stripstudio.export.encoding import EncodedImage, jpeg_image, page_images, png_image
+from stripstudio.export.encoding import EncodedImage, PageFile, jpeg_image, page_file, page_images, png_image
 from stripstudio.export.episode import EpisodeExport, ExportOptions, export_episode
 from stripstudio.export.errors import ExportError, ExportWarning
 from stripstudio.export.inputs import load_panel_art
@@ -30,6 +30,7 @@ __all__ = [
     "ExportOptions",
     "ExportWarning",
     "Manga",
+    "PageFile",
     "Slice",
     "SliceOptions",
     "Staging",
@@ -39,6 +40,7 @@ __all__ = [
     "export_episode",
     "jpeg_image",
     "load_panel_art",
+    "page_file",
     "page_images",
     "page_names",
     "pdf_bytes",

@@ -10,20 +10,30 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from stripstudio.domain import Comic
 from stripstudio.export.cbz import write_cbz
-from stripstudio.export.encoding import ImageFormat, page_images, worker_pool
+from stripstudio.export.encoding import ImageFormat, PageFile, page_file, worker_pool
 from stripstudio.export.errors import ExportError
 from stripstudio.export.metadata import Manga
 from stripstudio.export.pdf import write_pdf
 from stripstudio.export.png_slices import SliceOptions, slice_strip, stage_slices, strip_png
 from stripstudio.export.staging import Staging, staged
-from stripstudio.layout import LayoutError, PanelArt, build_pages, build_strip
+from stripstudio.layout import (
+    Checkpoint,
+    LayoutError,
+    Page,
+    PanelArt,
+    build_strip,
+    check_page_budget,
+    iter_pages,
+    page_geometry,
+)
 
 SLICE_FOLDER = "webtoon"
 STRIP_NAME = "strip.png"
@@ -67,18 +77,31 @@ class EpisodeExport:
 
 
 def export_episode(
-    comic: Comic, art: Sequence[PanelArt], folder: Path, options: ExportOptions = ExportOptions()
+    comic: Comic,
+    art: Sequence[PanelArt],
+    folder: Path,
+    options: ExportOptions = ExportOptions(),
+    checkpoint: Checkpoint | None = None,
 ) -> EpisodeExport:
-    """Lay out ``art`` (the comic's lettered panels, in reading order) and write every format into ``folder``."""
+    """Lay out ``art`` (the comic's lettered panels, in reading order) and write every format into ``folder``.
+
+    Pages are drawn, encoded and written to a scratch folder one at a time, then put into the PDF
+    and CBZ from there, so ``art`` may be a lazy sequence that letters a page's panels when asked.
+    ``checkpoint`` runs between panels, pages and bands of encoded rows; what it raises (e.g. a
+    cancelled job) stops the export and leaves nothing behind.
+    """
     folder = Path(folder)
     wanted = options.formats or natural_formats(comic)
     options = dataclasses.replace(options, formats=wanted)
+    step = checkpoint or _no_checkpoint
     with translate_layout_errors(), worker_pool() as pool, staged() as staging:
         webtoon = EpisodeExport()
-        if wanted & {"webtoon", "png"} or (comic.layout.mode == "webtoon" and wanted & {"pdf", "cbz"}):
-            webtoon = _export_webtoon(comic, art, folder, options, staging, pool)
         if comic.layout.mode == "pages" and wanted & {"pdf", "cbz"}:
-            pages = _export_pages(comic, art, folder, options, staging, pool)
+            check_page_budget(len(art), comic.layout)  # before any work, the webtoon formats included
+        if wanted & {"webtoon", "png"} or (comic.layout.mode == "webtoon" and wanted & {"pdf", "cbz"}):
+            webtoon = _export_webtoon(comic, art, folder, options, staging, pool, step)
+        if comic.layout.mode == "pages" and wanted & {"pdf", "cbz"}:
+            pages = _export_pages(comic, art, folder, options, staging, pool, step)
             return EpisodeExport(webtoon.slices, webtoon.strip_png, pages.pdf, pages.cbz, webtoon.warnings)
         return webtoon
 
@@ -88,19 +111,34 @@ def natural_formats(comic: Comic) -> frozenset[str]:
     return frozenset(FORMATS) if comic.layout.mode == "webtoon" else frozenset({"pdf", "cbz"})
 
 
+def _no_checkpoint() -> None:
+    pass
+
+
 def _export_webtoon(
-    comic: Comic, art: Sequence[PanelArt], folder: Path, options: ExportOptions, staging: Staging, pool: Executor
+    comic: Comic,
+    art: Sequence[PanelArt],
+    folder: Path,
+    options: ExportOptions,
+    staging: Staging,
+    pool: Executor,
+    checkpoint: Checkpoint,
 ) -> EpisodeExport:
+    assert options.formats is not None
     wanted, paged = options.formats, comic.layout.mode == "webtoon"
-    strip = build_strip(art, comic.layout)
+    strip = build_strip(art[0 : len(art)], comic.layout)  # a lazy sequence letters its slice in parallel
+    checkpoint()
     slices = slice_strip(strip, options.slices, pool)
+    checkpoint()
     level = options.slices.compress_level
     return EpisodeExport(
         slices=tuple(stage_slices(slices, folder / SLICE_FOLDER, staging)) if "webtoon" in wanted else (),
         strip_png=staging.write(folder / STRIP_NAME, strip_png(strip, slices, level, pool))
         if "png" in wanted
         else None,
-        pdf=write_pdf(slices.images, folder / f"{options.name}.pdf", **_pdf_info(comic), staging=staging)
+        pdf=write_pdf(
+            slices.images, folder / f"{options.name}.pdf", title=comic.title, author=comic.author, staging=staging
+        )
         if paged and "pdf" in wanted
         else None,
         cbz=write_cbz(comic, slices.images, folder / f"{options.name}.cbz", manga=options.manga, staging=staging)
@@ -111,24 +149,58 @@ def _export_webtoon(
 
 
 def _export_pages(
-    comic: Comic, art: Sequence[PanelArt], folder: Path, options: ExportOptions, staging: Staging, pool: Executor
+    comic: Comic,
+    art: Sequence[PanelArt],
+    folder: Path,
+    options: ExportOptions,
+    staging: Staging,
+    pool: Executor,
+    checkpoint: Checkpoint,
 ) -> EpisodeExport:
-    pages = build_pages(art, comic.layout)
-    level = options.slices.compress_level
-    printed = page_images(pages, format=options.page_format, level=level, pool=pool)
-    bleed = pages[0].geometry.bleed
-    pdf = None
-    if "pdf" in options.formats:
-        pdf = write_pdf(printed, folder / f"{options.name}.pdf", **_pdf_info(comic), bleed_px=bleed, staging=staging)
-    cbz = None
-    if "cbz" in options.formats:
-        screen = page_images(pages, trim=True, format=options.page_format, level=level, pool=pool) if bleed else printed
-        cbz = write_cbz(comic, screen, folder / f"{options.name}.cbz", manga=options.manga, staging=staging)
+    assert options.formats is not None
+    bleed = page_geometry(comic.layout.page).bleed
+    with tempfile.TemporaryDirectory(prefix="stripstudio-pages-") as scratch:
+        printed: list[PageFile] = []
+        screen: list[PageFile] = []
+        for number, page in enumerate(iter_pages(art, comic.layout, checkpoint), start=1):
+            encode = _page_encoder(page, Path(scratch), number, options, pool, checkpoint)
+            if "pdf" in options.formats or not bleed:
+                printed.append(encode("print", False))
+            if "cbz" in options.formats and bleed:
+                screen.append(encode("screen", True))
+            checkpoint()
+        pdf = cbz = None
+        if "pdf" in options.formats:
+            pdf = write_pdf(
+                printed,
+                folder / f"{options.name}.pdf",
+                title=comic.title,
+                author=comic.author,
+                bleed_px=bleed,
+                staging=staging,
+            )
+        checkpoint()
+        if "cbz" in options.formats:
+            pages = screen if bleed else printed
+            cbz = write_cbz(comic, pages, folder / f"{options.name}.cbz", manga=options.manga, staging=staging)
     return EpisodeExport(pdf=pdf, cbz=cbz)
 
 
-def _pdf_info(comic: Comic) -> dict[str, str]:
-    return {"title": comic.title, "author": comic.author}
+def _page_encoder(
+    page: Page, scratch: Path, number: int, options: ExportOptions, pool: Executor, checkpoint: Checkpoint
+) -> Callable[[str, bool], PageFile]:
+    def encode(kind: str, trim: bool) -> PageFile:
+        return page_file(
+            page,
+            scratch / f"{kind}-{number:04d}",
+            trim=trim,
+            format=options.page_format,
+            level=options.slices.compress_level,
+            pool=pool,
+            checkpoint=checkpoint,
+        )
+
+    return encode
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from stripstudio.domain import Comic
-from stripstudio.export.encoding import EncodedImage
+from stripstudio.export.encoding import PageInfo
 
 Manga = Literal["Unknown", "No", "Yes", "YesAndRightToLeft"]
 MANGA_VALUES: tuple[str, ...] = ("Unknown", "No", "Yes", "YesAndRightToLeft")
@@ -21,7 +21,7 @@ PENCILLER = "stripstudio"
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def comic_info_xml(comic: Comic, pages: Sequence[EncodedImage], *, manga: Manga = "Unknown") -> bytes:
+def comic_info_xml(comic: Comic, pages: Sequence[PageInfo], *, manga: Manga = "Unknown") -> bytes:
     """ComicInfo.xml for ``comic`` whose pages, in reading order, are ``pages``.
 
     The first page is the front cover, the others story pages. ``manga`` says whether readers
@@ -51,11 +51,11 @@ def comic_info_xml(comic: Comic, pages: Sequence[EncodedImage], *, manga: Manga 
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _page_attributes(index: int, page: EncodedImage) -> dict[str, str]:
+def _page_attributes(index: int, page: PageInfo) -> dict[str, str]:
     return {
         "Image": str(index),
         "Type": "FrontCover" if index == 0 else "Story",
-        "ImageSize": str(len(page.data)),
+        "ImageSize": str(page.size),
         "ImageWidth": str(page.width),
         "ImageHeight": str(page.height),
     }

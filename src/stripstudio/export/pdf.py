@@ -1,47 +1,36 @@
-"""PDF export: each page image embedded as it is (PNG or JPEG data, never re-encoded) through img2pdf.
+"""PDF export: each page image embedded as it is (PNG or JPEG data, never re-encoded).
 
 A page's size in points is its pixel size at its resolution (``pixels * 72 / dpi``). Print pages
-carry their bleed; the PDF's TrimBox then marks the trim size inside it.
+carry their bleed; the PDF's TrimBox then marks the trim size inside it. Pages may come from
+memory (:class:`EncodedImage`) or from files (:class:`PageFile`, for long exports drawn page by
+page); either way the PDF is written one page at a time (see :mod:`stripstudio.export.pdf_writer`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import io
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
-import img2pdf
-
-from stripstudio.export.encoding import EncodedImage
+from stripstudio.export.encoding import EncodedImage, PageFile
 from stripstudio.export.errors import ExportError
-from stripstudio.export.staging import Staging, staged
+from stripstudio.export.pdf_writer import PdfPage, PdfPageError, PdfWriter
+from stripstudio.export.staging import Staging, staged_file
 
 POINTS_PER_INCH = 72
 
 
 def pdf_bytes(pages: Sequence[EncodedImage], *, title: str = "", author: str = "", bleed_px: int = 0) -> bytes:
     """A PDF with one page per image, in order, sized from the images' pixels and resolution."""
-    if not pages:
-        raise ExportError("there are no pages to put in the PDF: add at least one panel", setting="panels")
-    dpis = {page.dpi for page in pages}
-    if len(dpis) > 1:
-        raise ExportError(f"the pages have different resolutions ({sorted(dpis)} dpi): lay them out at one dpi")
-    dpi = dpis.pop()
-    bleed_pt = bleed_px * POINTS_PER_INCH / dpi
-    try:
-        return img2pdf.convert(
-            [page.data for page in pages],
-            layout_fun=img2pdf.get_fixed_dpi_layout_fun((dpi, dpi)),
-            title=title or None,
-            author=author or None,
-            creator="stripstudio",
-            trimborder=(bleed_pt, bleed_pt) if bleed_pt else None,
-        )
-    except (img2pdf.ImageOpenError, ValueError) as error:
-        raise ExportError(f"a page could not be put in the PDF ({error}): export the pages again") from error
+    buffer = io.BytesIO()
+    _write(pages, buffer, title=title, author=author, bleed_px=bleed_px)
+    return buffer.getvalue()
 
 
 def write_pdf(
-    pages: Sequence[EncodedImage],
+    pages: Sequence[EncodedImage | PageFile],
     path: Path,
     *,
     title: str = "",
@@ -49,9 +38,32 @@ def write_pdf(
     bleed_px: int = 0,
     staging: Staging | None = None,
 ) -> Path:
-    """Write :func:`pdf_bytes` to ``path``, through ``staging`` if given, else on its own, all or nothing."""
-    data = pdf_bytes(pages, title=title, author=author, bleed_px=bleed_px)
-    if staging is not None:
-        return staging.write(Path(path), data)
-    with staged() as own:
-        return own.write(Path(path), data)
+    """Write the PDF of ``pages`` to ``path``, through ``staging`` if given, else on its own, all or nothing."""
+    with staged_file(Path(path), staging) as handle:
+        _write(pages, handle, title=title, author=author, bleed_px=bleed_px)
+    return Path(path)
+
+
+def _write(pages: Sequence[EncodedImage | PageFile], out: BinaryIO, *, title: str, author: str, bleed_px: int) -> None:
+    if not pages:
+        raise ExportError("there are no pages to put in the PDF: add at least one panel", setting="panels")
+    dpis = {page.dpi for page in pages}
+    if len(dpis) > 1:
+        raise ExportError(f"the pages have different resolutions ({sorted(dpis)} dpi): lay them out at one dpi")
+    writer = PdfWriter(out, trim_points=bleed_px * POINTS_PER_INCH / dpis.pop())
+    try:
+        for page in pages:
+            with _opened(page) as source:
+                writer.add_page(PdfPage(source, page.format, page.width, page.height, page.dpi))
+    except PdfPageError as error:
+        raise ExportError(f"a page could not be put in the PDF ({error}): export the pages again") from error
+    writer.finish(title=title, author=author)
+
+
+@contextlib.contextmanager
+def _opened(page: EncodedImage | PageFile) -> Iterator[BinaryIO]:
+    if isinstance(page, EncodedImage):
+        yield io.BytesIO(page.data)
+        return
+    with open(page.path, "rb") as handle:
+        yield handle

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Literal
@@ -25,7 +25,7 @@ ZLIB_HEADER = b"\x78\x9c"  # deflate, 32 KiB window, default-level flag
 FINAL_EMPTY_BLOCK = b"\x03\x00"  # an empty fixed-Huffman block marked final
 ADLER_BASE = 65521
 IDAT_CHUNK = 1 << 20
-# An empty Exif block (big-endian TIFF header, no entries). Pillow, which img2pdf reads pages with,
+# An empty Exif block (big-endian TIFF header, no entries). Pillow (which many readers of our pages use)
 # decodes every pixel of a PNG to look for Exif data after the pixels unless it finds it before them.
 EMPTY_EXIF = b"MM\x00\x2a\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00"
 ROWS_PER_PART = 256
@@ -111,15 +111,28 @@ def deflate_image_rows(
     return deflate_rows(np.asarray(image.crop((0, top, image.width, bottom))), level, row_filter)
 
 
-def encode_png(image: Image.Image, dpi: float | None = None, level: int = 6, pool: Executor | None = None) -> bytes:
-    """A PNG of an RGB image, compressed in bands of rows on ``pool`` if given."""
+def encode_png(
+    image: Image.Image,
+    dpi: float | None = None,
+    level: int = 6,
+    pool: Executor | None = None,
+    checkpoint: Callable[[], None] | None = None,
+) -> bytes:
+    """A PNG of an RGB image, compressed in bands of rows on ``pool`` if given.
+
+    ``checkpoint`` runs before each band; what it raises stops the encoding.
+    """
     bands = [(top, min(top + ROWS_PER_PART, image.height)) for top in range(0, image.height, ROWS_PER_PART)]
-    deflate = functools.partial(_deflate_band, image, level)
+    deflate = functools.partial(_deflate_band, image, level, checkpoint)
     parts = list(pool.map(deflate, bands)) if pool else [deflate(band) for band in bands]
     return png_bytes(parts, dpi)
 
 
-def _deflate_band(image: Image.Image, level: int, band: tuple[int, int]) -> DeflatedRows:
+def _deflate_band(
+    image: Image.Image, level: int, checkpoint: Callable[[], None] | None, band: tuple[int, int]
+) -> DeflatedRows:
+    if checkpoint:
+        checkpoint()
     return deflate_image_rows(image, band[0], band[1], level)
 
 

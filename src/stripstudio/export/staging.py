@@ -12,6 +12,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 class Staging:
@@ -24,6 +25,13 @@ class Staging:
 
     def write(self, target: Path, data: bytes) -> Path:
         """Write ``data`` under a temporary name in ``target``'s folder; returns ``target``."""
+        with self.open(target) as handle:
+            handle.write(data)
+        return Path(target)
+
+    @contextlib.contextmanager
+    def open(self, target: Path) -> Iterator[BinaryIO]:
+        """A file to write ``target``'s bytes into, piece by piece, under a temporary name."""
         target = Path(target)
         self._make_dirs(target.parent)
         temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
@@ -31,8 +39,7 @@ class Staging:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         self._pending.append((temp, target))
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        return target
+            yield handle
 
     def remove_on_commit(self, path: Path) -> None:
         """Delete ``path`` (an output of an earlier export that this one replaces) when committing."""
@@ -63,6 +70,17 @@ class Staging:
         for path in reversed(missing):
             path.mkdir()
             self._created_dirs.append(path)
+
+
+@contextlib.contextmanager
+def staged_file(target: Path, staging: Staging | None = None) -> Iterator[BinaryIO]:
+    """:meth:`Staging.open` on ``staging`` if given, else on a staging of its own committed at the end."""
+    if staging is not None:
+        with staging.open(target) as handle:
+            yield handle
+        return
+    with staged() as own, own.open(target) as handle:
+        yield handle
 
 
 @contextlib.contextmanager

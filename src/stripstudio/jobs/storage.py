@@ -27,7 +27,7 @@ def store_bytes(data: bytes, extension: str) -> tuple[str, str]:
     sha256 = hashlib.sha256(data).hexdigest()
     name = object_name(sha256, extension)
     target = Path(default_storage.path(name))
-    if not target.exists():
+    if not _touched(target):
         _write_atomically(target, lambda handle: handle.write(data))
     return name, sha256
 
@@ -41,7 +41,7 @@ def store_file(source: Path, extension: str) -> tuple[str, str]:
     sha256 = digest.hexdigest()
     name = object_name(sha256, extension)
     target = Path(default_storage.path(name))
-    if not target.exists():
+    if not _touched(target):
         with open(source, "rb") as handle:
             _write_atomically(target, lambda out: shutil.copyfileobj(handle, out, CHUNK))
     return name, sha256
@@ -50,6 +50,15 @@ def store_file(source: Path, extension: str) -> tuple[str, str]:
 def stored_path(name: str) -> Path:
     """The local path of a stored file (the file-system storage is the one the worker reads)."""
     return Path(default_storage.path(name))
+
+
+def _touched(target: Path) -> bool:
+    """Mark an already stored file as just written (garbage collection then keeps it); False if it is absent."""
+    try:
+        os.utime(target)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _write_atomically(target: Path, write) -> None:

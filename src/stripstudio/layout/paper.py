@@ -1,7 +1,6 @@
-"""Paper sizes and the page geometry they give at a resolution: bleed, trim and live area.
+"""The page geometry a paper size gives at a resolution: bleed, trim and live area.
 
-B5 is JIS B5 (182 x 257 mm), the size of Japanese manga magazines and many comic books;
-ISO B5 (176 x 250 mm) is not offered.
+Paper sizes (``PAPER_MM``) and the page-size bound live with the domain's ``PageLayout``.
 """
 
 from __future__ import annotations
@@ -9,21 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from stripstudio.domain import PageLayout
+from stripstudio.domain.layout import PAPER_MM, mm_to_px
 from stripstudio.layout.errors import LayoutError
 
-MM_PER_INCH = 25.4
-
-#: Trim sizes in millimetres (width, height), portrait.
-PAPER_MM: dict[str, tuple[float, float]] = {
-    "A4": (210.0, 297.0),
-    "Letter": (8.5 * MM_PER_INCH, 11.0 * MM_PER_INCH),
-    "B5": (182.0, 257.0),
-}
-
-
-def mm_to_px(mm: float, dpi: int) -> int:
-    """Millimetres to whole pixels at ``dpi``."""
-    return round(mm * dpi / MM_PER_INCH)
+__all__ = ["PAPER_MM", "PageBox", "PageGeometry", "mm_to_px", "page_geometry"]
 
 
 @dataclass(frozen=True)

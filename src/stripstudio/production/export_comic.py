@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import overload
 
 from PIL import Image
 
 from stripstudio.domain import Comic
 from stripstudio.export import EpisodeExport, ExportError, ExportOptions, export_episode
-from stripstudio.layout import PanelArt, page_geometry
+from stripstudio.export.episode import translate_layout_errors
+from stripstudio.layout import Checkpoint, PanelArt, check_page_budget, page_geometry
 from stripstudio.lettering import letter_panel
 from stripstudio.production.faces import find_faces
 from stripstudio.production.manifest import read_manifest, write_manifest
@@ -52,14 +54,18 @@ def pick_candidate(render_dir: Path, panel_id: str, candidate: int) -> None:
     write_manifest(render_dir, manifest)
 
 
-def lettered_art(comic: Comic, files: list[Path], on_panel: Callable[[str], None] | None = None) -> list[PanelArt]:
-    """Every panel's picture, read from ``files``, with its bubbles drawn (see :func:`letter_all`)."""
-    pictures = []
-    for path in files:
-        with Image.open(path) as picture:
-            picture.load()
-            pictures.append(picture.convert("RGB"))
-    return letter_all(comic, pictures, on_panel)
+def lettered_art(
+    comic: Comic, files: list[Path], on_panel: Callable[[str], None] | None = None, checkpoint: Checkpoint | None = None
+) -> LetteredPanels:
+    """Every panel's picture, read from ``files`` when needed, with its bubbles drawn (see :class:`LetteredPanels`)."""
+    return LetteredPanels(comic, lambda index: open_picture(files[index]), on_panel, checkpoint)
+
+
+def open_picture(path: Path) -> Image.Image:
+    """The picture at ``path`` as RGB, read in full (the file is closed again)."""
+    with Image.open(path) as picture:
+        picture.load()
+        return picture.convert("RGB")
 
 
 def letter_all(
@@ -68,27 +74,58 @@ def letter_all(
     on_panel: Callable[[str], None] | None = None,
     find_faces_in: Callable[[Image.Image], list] = find_faces,
 ) -> list[PanelArt]:
-    """Every panel lettered at the size it is shown, kept clear of the faces found in it.
+    """Every panel lettered at once (see :class:`LetteredPanels`), for callers that hold the pictures already."""
+    return list(LetteredPanels(comic, pictures.__getitem__, on_panel, find_faces_in=find_faces_in)[:])
 
-    Panels are lettered in parallel threads (Pillow and OpenCV release the interpreter lock
-    while they work), one per core.
+
+class LetteredPanels(Sequence[PanelArt]):
+    """The comic's panels lettered at the size they are shown, kept clear of the faces found in them.
+
+    Lettering happens when a panel is asked for and nothing is kept: a slice letters its panels in
+    parallel threads (Pillow and OpenCV release the interpreter lock while they work), one per
+    core, so an export drawing page after page holds only one page's panels. ``load(index)``
+    gives panel ``index``'s picture; ``checkpoint`` runs before each panel.
     """
-    width = lettering_width(comic)
 
-    def letter(index: int) -> PanelArt:
-        panel = comic.panels[index]
-        image = at_least_width(pictures[index], width)
-        faces = find_faces_in(image) if panel.bubbles else []
+    def __init__(
+        self,
+        comic: Comic,
+        load: Callable[[int], Image.Image],
+        on_panel: Callable[[str], None] | None = None,
+        checkpoint: Checkpoint | None = None,
+        find_faces_in: Callable[[Image.Image], list] = find_faces,
+    ) -> None:
+        self.comic, self.load, self.on_panel, self.checkpoint = comic, load, on_panel, checkpoint
+        self.find_faces_in = find_faces_in
+        self.width = lettering_width(comic)
+
+    def __len__(self) -> int:
+        return len(self.comic.panels)
+
+    @overload
+    def __getitem__(self, index: int) -> PanelArt: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[PanelArt]: ...
+    def __getitem__(self, index: int | slice) -> PanelArt | list[PanelArt]:
+        if isinstance(index, slice):
+            indices = range(len(self))[index]
+            with ThreadPoolExecutor(max_workers=min(len(indices), os.cpu_count() or 1) or 1) as pool:
+                art = list(pool.map(self._letter, indices))
+        else:
+            art = [self._letter(range(len(self))[index])]
+        for piece in art:
+            if self.on_panel:
+                self.on_panel(piece.panel_id)
+        return art if isinstance(index, slice) else art[0]
+
+    def _letter(self, index: int) -> PanelArt:
+        if self.checkpoint:
+            self.checkpoint()
+        panel = self.comic.panels[index]
+        image = at_least_width(self.load(index), self.width)
+        faces = self.find_faces_in(image) if panel.bubbles else []
         lettered = letter_panel(image, panel, panel_index=index, faces=faces) if panel.bubbles else image
-        return PanelArt(comic.panel_id(index), lettered, panel.focus_x, panel.focus_y)
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        art = []
-        for piece in pool.map(letter, range(len(comic.panels))):
-            art.append(piece)
-            if on_panel:
-                on_panel(piece.panel_id)
-    return art
+        return PanelArt(self.comic.panel_id(index), lettered, panel.focus_x, panel.focus_y)
 
 
 def lettering_width(comic: Comic) -> int:
@@ -113,13 +150,22 @@ def export_comic(
     out_dir: Path | None = None,
     formats: set[str] | None = None,
     on_panel: Callable[[str], None] | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> EpisodeExport:
     """Letter the picked panels of ``render_dir`` and write ``formats`` (default: the layout's) to ``out_dir``."""
+    check_export_size(comic)
+    options = ExportOptions(name=file_stem(comic.title), formats=frozenset(formats) if formats else None)
+    art = lettered_art(comic, picked_files(comic, render_dir), on_panel, checkpoint)
+    return export_episode(comic, art, Path(out_dir or Path(render_dir) / EXPORT_FOLDER), options, checkpoint)
+
+
+def check_export_size(comic: Comic) -> None:
+    """Raise :class:`ExportError` naming the field when the comic has no panels or too many page pixels."""
     if not comic.panels:
         raise ExportError("the comic has no panels: add at least one under 'panels:'", setting="panels")
-    options = ExportOptions(name=file_stem(comic.title), formats=frozenset(formats) if formats else None)
-    art = lettered_art(comic, picked_files(comic, render_dir), on_panel)
-    return export_episode(comic, art, Path(out_dir or Path(render_dir) / EXPORT_FOLDER), options)
+    if comic.layout.mode == "pages":
+        with translate_layout_errors():
+            check_page_budget(len(comic.panels), comic.layout)
 
 
 def file_stem(title: str) -> str:

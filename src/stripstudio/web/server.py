@@ -38,8 +38,12 @@ def serve(settings: StudioSettings, host: str, port: int, *, worker: bool | None
     _close_connections_after_each_request()
     from stripstudio.jobs.worker import EmbeddedWorker
     from stripstudio.web.asgi import application_for_settings
+    from stripstudio.web.studio.storage_gc import StorageCollector
 
     embedded = EmbeddedWorker(runtime).start() if (worker if worker is not None else not settings.scaled) else None
+    collector = StorageCollector(
+        settings.files_dir, settings.storage_gc_grace_seconds, settings.storage_gc_interval_seconds
+    ).start()
     config = uvicorn.Config(
         application_for_settings(settings),
         host=host,
@@ -55,6 +59,7 @@ def serve(settings: StudioSettings, host: str, port: int, *, worker: bool | None
         with _sigterm_exits():
             server.run()
     finally:
+        collector.stop()
         if embedded:
             embedded.stop()
 

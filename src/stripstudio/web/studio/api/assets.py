@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 from ninja import File, Form, Router, Status, UploadedFile
 
 from stripstudio.jobs.storage import store_bytes, store_file
@@ -12,6 +13,8 @@ from stripstudio.web.studio.api.access import mine, owned
 from stripstudio.web.studio.api.files import file_response
 from stripstudio.web.studio.api.schemas import AssetOut, RowId
 from stripstudio.web.studio.api.serialize import asset_out
+from stripstudio.web.studio.quota import check_storage
+from stripstudio.web.studio.storage_gc import collect_soon
 
 router = Router(tags=["assets"])
 
@@ -35,6 +38,7 @@ def upload_asset(
 ):
     """Upload a picture (PNG, JPEG or WebP) or a model file (.safetensors); nothing is kept if it is rejected."""
     comic = owned(request, models.Comic, comic_id) if comic_id is not None else None
+    check_storage(request.user.pk, file.size or 0, what="the upload")
     name = safe_filename(file.name)
     fields = _store_model(file, name) if kind == models.Asset.Kind.MODEL else _store_image(file)
     asset = models.Asset.objects.create(owner=request.user, kind=kind, name=name, comic=comic, **fields)
@@ -94,4 +98,5 @@ def asset_file(request, asset_id: int):
 def delete_asset(request, asset_id: int):
     """Forget an upload (panels that used it as their sketch keep no sketch)."""
     owned(request, models.Asset, asset_id).delete()
+    transaction.on_commit(collect_soon)
     return Status(204, None)

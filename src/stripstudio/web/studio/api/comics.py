@@ -15,6 +15,7 @@ from stripstudio.web.studio.api.server_paths import check_style
 from stripstudio.web.studio.api.validation import domain_errors
 from stripstudio.web.studio.convert import comic_spec, domain_comic
 from stripstudio.web.studio.copying import copy_comic
+from stripstudio.web.studio.storage_gc import collect_soon
 
 router = Router(tags=["comics"])
 
@@ -75,6 +76,7 @@ def _merged(current: dict, change: dict) -> dict:
 def delete_comic(request, comic_id: int):
     """Delete a comic with its characters, panels, images, jobs and exports."""
     owned(request, models.Comic, comic_id).delete()
+    transaction.on_commit(collect_soon)
     return Status(204, None)
 
 

@@ -9,6 +9,7 @@ from ninja import Router, Status
 from stripstudio.jobs.models import Job
 from stripstudio.jobs.payloads import ExportPayload
 from stripstudio.jobs.submit import request_cancel, submit_job
+from stripstudio.production.export_comic import check_export_size
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api import schemas
 from stripstudio.web.studio.api.access import mine, owned
@@ -16,6 +17,7 @@ from stripstudio.web.studio.api.comics import checked_comic
 from stripstudio.web.studio.api.files import file_response
 from stripstudio.web.studio.api.serialize import export_out, image_out, job_out
 from stripstudio.web.studio.generation_requests import character_sheet_request, generation_request
+from stripstudio.web.studio.quota import check_storage
 
 router = Router(tags=["jobs"])
 
@@ -24,6 +26,7 @@ router = Router(tags=["jobs"])
 def generate(request, panel_id: int, payload: schemas.GenerateIn):
     """Queue drawing candidates for a panel (from its description or sketch, or editing an image)."""
     panel = owned(request, models.Panel, panel_id)
+    check_storage(request.user.pk, what="new candidates")
     comic = checked_comic(panel.comic)
     job_request = generation_request(request, comic, panel, payload)
     with transaction.atomic():
@@ -35,6 +38,7 @@ def generate(request, panel_id: int, payload: schemas.GenerateIn):
 def character_sheet(request, character_id: int, payload: schemas.SheetIn):
     """Queue a few portraits of a character (the job's results) to check their look."""
     character = owned(request, models.Character, character_id)
+    check_storage(request.user.pk, what="portraits")
     comic = checked_comic(character.comic)
     job_request = character_sheet_request(comic, character.name, payload.count)
     with transaction.atomic():
@@ -46,7 +50,8 @@ def character_sheet(request, character_id: int, payload: schemas.SheetIn):
 def export(request, comic_id: int, payload: schemas.ExportIn):
     """Queue an export of the comic (webtoon slices, tall PNG, PDF, CBZ) from each panel's picked image."""
     comic = owned(request, models.Comic, comic_id)
-    checked_comic(comic)
+    check_storage(request.user.pk, what="an export")
+    check_export_size(checked_comic(comic))
     with transaction.atomic():
         job = submit_job(request.user, ExportPayload(formats=tuple(payload.formats)), comic_id=comic.pk)
     return Status(202, job_out(job))

@@ -31,6 +31,7 @@ from stripstudio.web.studio.projects import (
     script_files,
     write_project,
 )
+from stripstudio.web.studio.quota import check_storage
 
 router = Router(tags=["scripts and projects"])
 MAX_SCRIPT_BYTES = 4 * 1024 * 1024
@@ -85,6 +86,7 @@ def export_project(request, comic_id: int):
 @router.post("/comics/import-project", response={201: ComicOut})
 def import_project_zip(request, file: File[UploadedFile]):
     """A new comic from a project zip; every file in it is checked like an upload."""
+    check_storage(request.user.pk, file.size or 0, what="the project")
     limits = upload_limits()
     try:
         with open_project_archive(file.file or b"", archive_limits(limits)) as project, transaction.atomic():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
 
@@ -10,31 +12,45 @@ from PIL import Image
 
 from stripstudio.export import ExportError
 from stripstudio.export.episode import ExportOptions, export_episode
+from stripstudio.generation.errors import JobCancelled
 from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.jobs.models import Job
 from stripstudio.jobs.payloads import ExportPayload
 from stripstudio.jobs.runners import Outcome
 from stripstudio.jobs.storage import store_file, stored_path
-from stripstudio.production.export_comic import file_stem, letter_all
+from stripstudio.layout import Checkpoint
+from stripstudio.production.export_comic import LetteredPanels, check_export_size, file_stem
 from stripstudio.web.studio import models
 from stripstudio.web.studio.convert import domain_comic
 
 
 def run_export(runtime, job: Job, payload: ExportPayload, report, cancel) -> Outcome:
-    """Export the job's comic in the payload's formats; each file becomes an Export on success."""
+    """Export the job's comic in the payload's formats; each file becomes an Export on success.
+
+    Panels are read and lettered page by page; a cancel stops the export at its next checkpoint
+    (between panels, pages and bands of rows) and leaves no file behind.
+    """
     comic_row = models.Comic.objects.filter(pk=job.comic_id).first() if job.comic_id is not None else None
     if comic_row is None:
         raise ExportError("this export's comic no longer exists", setting="comic")
     comic = domain_comic(comic_row)
-    pictures = [_open(image) for image in chosen_images(comic_row)]
-    total = len(pictures) + 1
-    report(JobEvent(kind=EventKind.STARTED, total=total, message=f"lettering {len(pictures)} panels"))
-    done = iter(range(1, total))
-    art = letter_all(comic, pictures, on_panel=lambda _id: report(JobEvent.progress(next(done), total, 0)))
+    check_export_size(comic)
+    images = chosen_images(comic_row)
+    checkpoint = stop_when(cancel)
+    total = len(images) + 1
+    report(JobEvent(kind=EventKind.STARTED, total=total, message=f"lettering {len(images)} panels"))
+    lettered = itertools.count(1)
+    art = LetteredPanels(
+        comic,
+        lambda index: _open(images[index]),
+        on_panel=lambda _id: report(JobEvent.progress(min(next(lettered), total - 1), total, 0)),
+        checkpoint=checkpoint,
+    )
     name = file_stem(comic.title)
     options = ExportOptions(name=name, formats=frozenset(payload.formats) or None)
     with tempfile.TemporaryDirectory(prefix="stripstudio-export-") as folder:
-        written = export_episode(comic, art, Path(folder) / "out", options)
+        written = export_episode(comic, art, Path(folder) / "out", options, checkpoint)
+        checkpoint()
         files = _stored_files(written, Path(folder), name)
     report(JobEvent.progress(total, total, 0, message="export written"))
 
@@ -45,6 +61,16 @@ def run_export(runtime, job: Job, payload: ExportPayload, report, cancel) -> Out
         )
 
     return Outcome(commit, message=", ".join(f["name"] for f in files), data={"files": [f["name"] for f in files]})
+
+
+def stop_when(cancel: threading.Event) -> Checkpoint:
+    """A checkpoint that raises :class:`JobCancelled` once ``cancel`` is set."""
+
+    def checkpoint() -> None:
+        if cancel.is_set():
+            raise JobCancelled("the export was cancelled")
+
+    return checkpoint
 
 
 def chosen_images(comic: models.Comic) -> list[models.GeneratedImage]:
