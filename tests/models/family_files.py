@@ -23,7 +23,7 @@ from tests.engines.diffusers.model_files import (
     vae_original_state,
 )
 
-TEXT = dict(tiny.TINY_TEXT_ENCODER_CONFIG, vocab_size=1000)
+TEXT = dict(tiny.TINY_TEXT_ENCODER_CONFIG)
 SD1_UNET = dict(
     sample_size=32,
     in_channels=4,

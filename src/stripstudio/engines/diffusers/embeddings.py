@@ -28,18 +28,17 @@ class PromptEmbeddings:
     """What StableDiffusionXL pipelines take instead of prompt strings."""
 
     prompt_embeds: torch.Tensor
-    pooled_prompt_embeds: torch.Tensor
+    pooled_prompt_embeds: torch.Tensor | None
     negative_prompt_embeds: torch.Tensor
-    negative_pooled_prompt_embeds: torch.Tensor
+    negative_pooled_prompt_embeds: torch.Tensor | None
 
     def as_kwargs(self) -> dict[str, torch.Tensor]:
-        """Keyword arguments for a pipeline call."""
-        return {
-            "prompt_embeds": self.prompt_embeds,
-            "pooled_prompt_embeds": self.pooled_prompt_embeds,
-            "negative_prompt_embeds": self.negative_prompt_embeds,
-            "negative_pooled_prompt_embeds": self.negative_pooled_prompt_embeds,
-        }
+        """Keyword arguments for a pipeline call (SD 1.x pipelines take no pooled embeddings)."""
+        arguments = {"prompt_embeds": self.prompt_embeds, "negative_prompt_embeds": self.negative_prompt_embeds}
+        if self.pooled_prompt_embeds is not None and self.negative_pooled_prompt_embeds is not None:
+            arguments["pooled_prompt_embeds"] = self.pooled_prompt_embeds
+            arguments["negative_pooled_prompt_embeds"] = self.negative_pooled_prompt_embeds
+        return arguments
 
 
 @dataclass
@@ -52,8 +51,13 @@ def encode_prompts(pipe, prompt: str, negative_prompt: str, device, dtype) -> Pr
     """Weighted embeddings of ``prompt`` and ``negative_prompt`` for an SDXL pipeline.
 
     An empty negative prompt gives zero embeddings when the model asks for it
-    (``force_zeros_for_empty_prompt``, as in plain SDXL).
+    (``force_zeros_for_empty_prompt``, as in plain SDXL). SD 1.x pipelines (one text encoder) are
+    encoded by :func:`~stripstudio.engines.diffusers.embeddings_sd1.encode_prompts_sd1`.
     """
+    if getattr(pipe, "text_encoder_2", None) is None:
+        from stripstudio.engines.diffusers.embeddings_sd1 import encode_prompts_sd1
+
+        return encode_prompts_sd1(pipe, prompt, negative_prompt, device, dtype)
     tokens, weights = tokenize_weighted(pipe.tokenizer, prompt)
     negative_tokens, negative_weights = tokenize_weighted(pipe.tokenizer, negative_prompt)
     chunks = max(_chunk_count(tokens), _chunk_count(negative_tokens))

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from diffusers import StableDiffusionXLImg2ImgPipeline
 from PIL import Image
 
 from stripstudio.engines.diffusers.inputs import feathered, load_image
@@ -52,7 +51,7 @@ def run_face_detail(context: TaskContext, request: GenerationRequest) -> list[Im
     context.on_event(JobEvent.progress(0, 1, 0, message=_found(plans)))
     # 2. The img2img pipeline sharing the checkpoint's weights, and each face's prompt: the request's,
     #    plus the description of the region (character) the face is in.
-    pipe = context.model.pipeline(StableDiffusionXLImg2ImgPipeline)
+    pipe = context.model.pipeline_for("image")
     prompts = [face_prompt(request, plan.face, picture.size) for plan in plans]
     embeddings = {
         text: context.embeddings(pipe, request.model_copy(update={"prompt": text})).as_kwargs() for text in set(prompts)

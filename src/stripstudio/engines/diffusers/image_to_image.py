@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from diffusers import StableDiffusionXLImg2ImgPipeline
 from PIL import Image
 
 from stripstudio.engines.diffusers.inputs import cover, load_image
@@ -15,6 +14,6 @@ def run_image_to_image(context: TaskContext, request: GenerationRequest) -> list
     # 1. The init image at the requested size (scaled to cover, centre-cropped: never stretched).
     init = cover(load_image(request.source_image, "init_image"), request.width, request.height)
     # 2. The img2img pipeline sharing the checkpoint's weights.
-    pipe = context.model.pipeline(StableDiffusionXLImg2ImgPipeline)
+    pipe = context.model.pipeline_for("image")
     # 3. One variation per seed.
     return sample_candidates(context, pipe, request, {"image": init, "strength": request.strength})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from diffusers import StableDiffusionXLInpaintPipeline
 from PIL import Image
 
 from stripstudio.engines.diffusers.inputs import cover, inpaint_masks, load_image, paste_outside_mask
@@ -27,7 +26,7 @@ def inpaint_image(
 ) -> list[Image.Image]:
     """Inpaint ``init`` under ``hard_mask`` and blend each result back through ``soft_mask``."""
     # 1. The inpaint pipeline sharing the checkpoint's weights.
-    pipe = context.model.pipeline(StableDiffusionXLInpaintPipeline)
+    pipe = context.model.pipeline_for("inpaint")
     # 2. One candidate per seed, sampled where the grown mask is white. The pipeline also changes
     #    pixels outside the mask (VAE round trip), so each result is blended back into the original.
     width, height = init.size

@@ -17,7 +17,14 @@ from typing import Any
 import torch
 
 from stripstudio.engines.diffusers import tiny
-from stripstudio.engines.diffusers.configs import SDXL_BASE_CONFIG_DIR, load_clip_tokenizers
+from stripstudio.engines.diffusers.builtin_ids import TINY_SD15_ID
+from stripstudio.engines.diffusers.configs import (
+    SD15_CONFIG_DIR,
+    SDXL_BASE_CONFIG_DIR,
+    load_clip_tokenizer,
+    load_clip_tokenizers,
+)
+from stripstudio.engines.diffusers.families import SDXL, family_of, pipeline_class
 from stripstudio.engines.diffusers.locate import ModelLocator, ModelSource, SourceKind
 from stripstudio.generation.errors import EngineUnavailable, InvalidRequest, ModelNotFound
 from stripstudio.generation.request import ControlInput, ModelRef
@@ -30,7 +37,22 @@ DEFAULT_CONTROL_MODELS = {
     "openpose": "thibaud/controlnet-openpose-sdxl-1.0",
     "lineart": "xinsir/controlnet-scribble-sdxl-1.0",
 }
+# SD 1.x draws every kind with a ControlNet: its T2I-Adapter pipeline cannot stop guiding part-way,
+# which the follow-sketch slider needs.
+DEFAULT_SD1_CONTROL_MODELS = {
+    "sketch": "lllyasviel/control_v11p_sd15_scribble",
+    "scribble": "lllyasviel/control_v11p_sd15_scribble",
+    "canny": "lllyasviel/control_v11p_sd15_canny",
+    "depth": "lllyasviel/control_v11f1p_sd15_depth",
+    "openpose": "lllyasviel/control_v11p_sd15_openpose",
+    "lineart": "lllyasviel/control_v11p_sd15_lineart",
+}
 ADAPTER_KINDS = {"sketch"}
+
+
+def uses_adapter(kind: str, family: str) -> bool:
+    """True when ``kind`` is drawn with a T2I-Adapter (SDXL sketches), False for a ControlNet."""
+    return family == SDXL and kind in ADAPTER_KINDS
 
 
 @dataclass
@@ -58,6 +80,15 @@ class LoadedModel:
     def is_random(self) -> bool:
         """True for the built-in random-weight model."""
         return self.source.kind is SourceKind.BUILTIN
+
+    @property
+    def family(self) -> str:
+        """The model family (``sdxl`` or ``sd1``) of the loaded checkpoint."""
+        return family_of(self.base)
+
+    def pipeline_for(self, kind: str, control_model: object | None = None, control_key: str = ""):
+        """This family's pipeline for ``kind`` (text, image, inpaint, adapter, controlnet), sharing the weights."""
+        return self.pipeline(pipeline_class(self.family, kind), control_model, control_key)
 
     def pipeline(self, pipeline_class, control_model: object | None = None, control_key: str = ""):
         """The pipeline of ``pipeline_class`` sharing this model's weights (made once, then reused)."""
@@ -111,10 +142,12 @@ class ModelLoader:
 
     def load_control_model(self, model: LoadedModel, control: ControlInput):
         """The T2I-Adapter (kind ``sketch``) or ControlNet for ``control``, cached on the model."""
+        adapter = uses_adapter(control.kind, model.family)
+        defaults = DEFAULT_CONTROL_MODELS if model.family == SDXL else DEFAULT_SD1_CONTROL_MODELS
         reference = control.model or (
-            (tiny.TINY_T2I_ADAPTER_ID if control.kind in ADAPTER_KINDS else tiny.TINY_CONTROLNET_ID)
+            (tiny.TINY_T2I_ADAPTER_ID if adapter else tiny.TINY_CONTROLNET_ID)
             if model.is_random
-            else DEFAULT_CONTROL_MODELS[control.kind]
+            else defaults[control.kind]
         )
         if reference not in model.control_models:
             source = self.locator.control_model(reference)
@@ -122,39 +155,47 @@ class ModelLoader:
         return reference, model.control_models[reference]
 
     def _load_base(self, source: ModelSource, ref: ModelRef) -> Any:
-        from diffusers import StableDiffusionXLPipeline
+        from diffusers import StableDiffusionPipeline, StableDiffusionXLPipeline
 
         if source.kind is SourceKind.BUILTIN:
-            if source.location != tiny.TINY_MODEL_ID:
-                raise InvalidRequest(f"{source.location!r} is a control model, not a checkpoint", field="model")
-            components = tiny.build_tiny_components()
+            builders = {tiny.TINY_MODEL_ID: tiny.build_tiny_components, TINY_SD15_ID: tiny.build_tiny_sd15_components}
+            if source.location not in builders:
+                raise InvalidRequest(f"{source.location!r} is not a checkpoint", field="model")
+            components = builders[source.location]()
             for name in ("unet", "vae", "text_encoder", "text_encoder_2"):
-                components[name] = components[name].to(dtype=self.dtype)
-            return StableDiffusionXLPipeline(**components)
+                if name in components:
+                    components[name] = components[name].to(dtype=self.dtype)
+            cls = StableDiffusionXLPipeline if "text_encoder_2" in components else StableDiffusionPipeline
+            return cls(**components)
         if source.kind is SourceKind.SINGLE_FILE:
             return self._load_single_file(Path(source.location), ref.config)
         return self._from_pretrained(StableDiffusionXLPipeline, source, "checkpoint")
 
     def _load_single_file(self, path: Path, config: str | None):
-        from diffusers import StableDiffusionXLPipeline
+        from diffusers import StableDiffusionPipeline, StableDiffusionXLPipeline
 
-        config_dir = Path(config) if config else SDXL_BASE_CONFIG_DIR
+        family = _single_file_family(path)
+        if family == "sd1":
+            cls, config_dir, tokenizers = StableDiffusionPipeline, SD15_CONFIG_DIR, {"tokenizer": load_clip_tokenizer()}
+        else:
+            first, second = load_clip_tokenizers()
+            cls, config_dir, tokenizers = (
+                StableDiffusionXLPipeline,
+                SDXL_BASE_CONFIG_DIR,
+                {"tokenizer": first, "tokenizer_2": second},
+            )
+        config_dir = Path(config) if config else config_dir
         if not (config_dir / "model_index.json").is_file():
             raise ModelNotFound(f"model config folder {str(config_dir)!r} has no model_index.json")
-        tokenizer, tokenizer_2 = load_clip_tokenizers()
+        extra = {"safety_checker": None, "requires_safety_checker": False} if family == "sd1" else {}
         try:
-            return StableDiffusionXLPipeline.from_single_file(
-                str(path),
-                config=str(config_dir),
-                tokenizer=tokenizer,
-                tokenizer_2=tokenizer_2,
-                torch_dtype=self.dtype,
-                local_files_only=True,
+            return cls.from_single_file(
+                str(path), config=str(config_dir), torch_dtype=self.dtype, local_files_only=True, **tokenizers, **extra
             )
         except (ValueError, KeyError, RuntimeError, OSError) as error:
             raise InvalidRequest(
-                f"checkpoint {str(path)!r} could not be read as an SDXL model ({error}); "
-                "check that it is an SDXL checkpoint (SD 1.5 and other families are not supported)",
+                f"checkpoint {str(path)!r} could not be read as an {'SD 1.x' if family == 'sd1' else 'SDXL'} model "
+                f"({error}); check the file, or give its config folder",
                 field="model",
             ) from error
 
@@ -190,10 +231,10 @@ class ModelLoader:
     def _load_control(self, source: ModelSource, kind: str, model: LoadedModel) -> Any:
         from diffusers import ControlNetModel, T2IAdapter
 
-        is_adapter = kind in ADAPTER_KINDS
+        is_adapter = uses_adapter(kind, model.family)
         if source.kind is SourceKind.BUILTIN:
             if not model.is_random:
-                raise InvalidRequest(f"{source.location!r} only works with {tiny.TINY_MODEL_ID}", field="controls")
+                raise InvalidRequest(f"{source.location!r} only works with the built-in tiny models", field="controls")
             control = tiny.build_tiny_t2i_adapter() if is_adapter else tiny.build_tiny_controlnet(model.base.unet)
             return control.to(self.device, self.dtype)
         cls = T2IAdapter if is_adapter else ControlNetModel
@@ -255,3 +296,24 @@ class ModelCache:
         gc.collect()
         if torch.cuda.is_available():
             torch.cuda.empty_cache()
+
+
+def _single_file_family(path: Path) -> str:
+    """``sd1`` or ``sdxl`` from the checkpoint's tensors; other families are refused with their name."""
+    from stripstudio.modelfiles import BadModelFile
+    from stripstudio.models.families import Family, Kind, detect_file
+
+    try:
+        found = detect_file(path)
+    except BadModelFile as error:
+        raise InvalidRequest(str(error), field="model") from error
+    if found.kind not in (Kind.CHECKPOINT, Kind.UNKNOWN):
+        raise InvalidRequest(f"{str(path)!r} is a {found.describe()}, not a checkpoint", field="model")
+    if found.family is Family.SD1:
+        return "sd1"
+    if found.family in (Family.SDXL, Family.UNKNOWN):
+        return "sdxl"
+    raise InvalidRequest(
+        f"{str(path)!r} is an {found.describe()}: the in-process engine draws with SD 1.x and SDXL checkpoints",
+        field="model",
+    )

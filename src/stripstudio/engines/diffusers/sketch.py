@@ -10,11 +10,10 @@ scribble ControlNet; ``canny`` turns the image into edges first; ``depth``, ``op
 
 from __future__ import annotations
 
-from diffusers import StableDiffusionXLAdapterPipeline, StableDiffusionXLControlNetPipeline
 from PIL import Image
 
 from stripstudio.engines.diffusers.inputs import canny_edges, control_image
-from stripstudio.engines.diffusers.models import ADAPTER_KINDS
+from stripstudio.engines.diffusers.models import uses_adapter
 from stripstudio.engines.diffusers.sampling import TaskContext, sample_candidates
 from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.request import ControlInput, GenerationRequest
@@ -33,7 +32,7 @@ def run_sketch_to_image(context: TaskContext, request: GenerationRequest) -> lis
         image = canny_edges(image)
     # 3. The adapter or ControlNet, loaded once per model and kept.
     key, control_model = context.loader.load_control_model(context.model, control)
-    if control.kind in ADAPTER_KINDS:
+    if uses_adapter(control.kind, context.model.family):
         return _with_adapter(context, request, control, image, control_model, key)
     return _with_controlnet(context, request, control, image, control_model, key)
 
@@ -44,7 +43,7 @@ def _with_adapter(context, request, control: ControlInput, image, adapter, key) 
             "a T2I-Adapter guides from the first step: set start_percent to 0, or use kind 'scribble' (ControlNet)",
             field="controls[0].start_percent",
         )
-    pipe = context.model.pipeline(StableDiffusionXLAdapterPipeline, adapter, key)
+    pipe = context.model.pipeline_for("adapter", adapter, key)
     kwargs = {
         "image": image,
         "width": request.width,
@@ -56,7 +55,7 @@ def _with_adapter(context, request, control: ControlInput, image, adapter, key) 
 
 
 def _with_controlnet(context, request, control: ControlInput, image, controlnet, key) -> list[Image.Image]:
-    pipe = context.model.pipeline(StableDiffusionXLControlNetPipeline, controlnet, key)
+    pipe = context.model.pipeline_for("controlnet", controlnet, key)
     kwargs = {
         "image": image,
         "width": request.width,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from diffusers import StableDiffusionXLPipeline
 from PIL import Image
 
+from stripstudio.engines.diffusers.families import SDXL
 from stripstudio.engines.diffusers.sampling import TaskContext, sample_candidates
 from stripstudio.generation.request import GenerationRequest
 
@@ -12,16 +12,9 @@ from stripstudio.generation.request import GenerationRequest
 def run_text_to_image(context: TaskContext, request: GenerationRequest) -> list[Image.Image]:
     """Draw ``request.num_images`` candidates of ``width`` x ``height`` from the prompt."""
     # 1. The base pipeline of the loaded checkpoint.
-    pipe = context.model.pipeline(StableDiffusionXLPipeline)
+    pipe = context.model.pipeline_for("text")
     # 2. One image per seed; SDXL's size conditioning says "a whole picture of this size".
-    size = {"width": request.width, "height": request.height}
-    return sample_candidates(
-        context,
-        pipe,
-        request,
-        {
-            **size,
-            "original_size": (request.height, request.width),
-            "target_size": (request.height, request.width),
-        },
-    )
+    arguments: dict = {"width": request.width, "height": request.height}
+    if context.model.family == SDXL:
+        arguments |= {"original_size": (request.height, request.width), "target_size": (request.height, request.width)}
+    return sample_candidates(context, pipe, request, arguments)

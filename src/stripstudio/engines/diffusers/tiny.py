@@ -175,3 +175,55 @@ def tiny_ip_adapter_state(unet, seed: int = 0) -> dict[str, dict[str, torch.Tens
         layers[f"{2 * index + 1}.to_k_ip.weight"] = random(*shape, scale=shape[1] ** -0.5)
         layers[f"{2 * index + 1}.to_v_ip.weight"] = random(*shape, scale=shape[1] ** -0.5)
     return {"image_proj": image_proj, "ip_adapter": layers}
+
+
+TINY_SD15_UNET_CONFIG = dict(
+    sample_size=32,
+    in_channels=4,
+    out_channels=4,
+    layers_per_block=2,
+    block_out_channels=(32, 64),
+    # SD 1.x's shape: attention from the first (highest-resolution) level, none at the last.
+    down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
+    up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"),
+    attention_head_dim=2,
+    cross_attention_dim=32,
+    norm_num_groups=32,
+)
+
+
+def build_tiny_sd15_components() -> dict[str, Any]:
+    """The components of a StableDiffusionPipeline (SD 1.x: one CLIP-L-shaped text encoder), seeded random."""
+    from diffusers import AutoencoderKL, EulerDiscreteScheduler, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    from stripstudio.engines.diffusers.configs import load_clip_tokenizer, sd15_scheduler_config
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(_SEED + 10)
+        unet = UNet2DConditionModel(**TINY_SD15_UNET_CONFIG)
+        torch.manual_seed(_SEED + 11)
+        vae = AutoencoderKL(**{**TINY_VAE_CONFIG, "scaling_factor": 0.18215})
+        torch.manual_seed(_SEED + 12)
+        text_encoder = CLIPTextModel(CLIPTextConfig(**TINY_TEXT_ENCODER_CONFIG, hidden_act="quick_gelu"))
+    return {
+        "unet": unet.eval(),
+        "vae": vae.eval(),
+        "text_encoder": text_encoder.eval(),
+        "tokenizer": load_clip_tokenizer(),
+        "scheduler": EulerDiscreteScheduler.from_config(sd15_scheduler_config()),
+        "safety_checker": None,
+        "feature_extractor": None,
+        "image_encoder": None,
+        "requires_safety_checker": False,
+    }
+
+
+def build_tiny_sd15_t2i_adapter():
+    """A tiny SD 1.x T2I-Adapter (pixel unshuffle by 8) matching the tiny SD 1.5 UNet."""
+    from diffusers import T2IAdapter
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(_SEED + 13)
+        adapter = T2IAdapter(in_channels=3, channels=[32, 64], num_res_blocks=1, downscale_factor=8)
+    return adapter.eval()
