@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -108,16 +109,28 @@ def _run(detector: str, image: Image.Image, min_size: int, model_dirs: Sequence[
 # ---------------------------------------------------------------------------------------------
 
 
+_IMPORT_LOCK = threading.Lock()
+
+
+def _cv2():
+    """OpenCV, imported once under a lock: panels are lettered in threads, and a thread that imports
+    cv2 while another is still importing it can see the module half made (no ``cv2.data`` yet)."""
+    with _IMPORT_LOCK:
+        import cv2
+
+        return cv2
+
+
 @cache
 def _cascade(name: str):
-    import cv2
-
-    return cv2.CascadeClassifier(cv2.data.haarcascades + name)  # type: ignore[attr-defined]
+    cv2 = _cv2()
+    with _IMPORT_LOCK:
+        return cv2.CascadeClassifier(cv2.data.haarcascades + name)
 
 
 def _opencv(image: Image.Image, min_size: int, *, required: bool) -> list[Face]:
     try:
-        import cv2  # noqa: F401
+        _cv2()
     except ImportError as error:
         if not required:
             return []
@@ -174,7 +187,7 @@ def _model_file(name: str, model_dirs: Sequence[Path]) -> Path:
 
 
 def _yunet(image: Image.Image, path: Path) -> list[Face]:
-    import cv2
+    cv2 = _cv2()
 
     try:
         model = cv2.FaceDetectorYN.create(str(path), "", image.size, 0.6, 0.3, MAX_FACES)
