@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.files.storage import default_storage
+from django.db.models.fields.files import FieldFile
 
 CHUNK = 1024 * 1024
 
@@ -45,6 +46,13 @@ def store_file(source: Path, extension: str) -> tuple[str, str]:
         with open(source, "rb") as handle:
             _write_atomically(target, lambda out: shutil.copyfileobj(handle, out, CHUNK))
     return name, sha256
+
+
+def stored_name(field: FieldFile) -> str:
+    """The storage name of a row's file field; a row without its file is a broken row."""
+    if not field.name:
+        raise FileNotFoundError(f"{field.instance!r} has no stored file")
+    return field.name
 
 
 def stored_path(name: str) -> Path:

@@ -8,7 +8,7 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from stripstudio.modelfiles import BadModelFile, classify_model_file, read_safetensors_header
 from stripstudio.uploads.limits import DEFAULT_LIMITS, UploadLimits, UploadRejected, check_byte_size
@@ -33,7 +33,7 @@ class CleanModelFile:
 
 
 def clean_model_file(
-    source: BinaryIO | Path | bytes,
+    source: IO[bytes] | Path | bytes,
     *,
     filename: str,
     field: str = "file",
@@ -75,7 +75,7 @@ def _check_model_name(filename: str, field: str) -> None:
     )
 
 
-def _hash_stream(stream: BinaryIO, sink: BinaryIO | None, field: str, limits: UploadLimits) -> tuple[str, int]:
+def _hash_stream(stream: IO[bytes], sink: IO[bytes] | None, field: str, limits: UploadLimits) -> tuple[str, int]:
     """SHA-256 and size of the stream, read in chunks (copied to ``sink`` if given); checks the size and magic."""
     digest = hashlib.sha256()
     size, prefix = 0, b""

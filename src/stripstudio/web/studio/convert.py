@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from stripstudio import domain
+from stripstudio.jobs.storage import stored_name
 from stripstudio.web.studio import models
 
 FileName = Callable[[models.Asset], str]
@@ -21,7 +22,7 @@ PANEL_ROW_FIELDS = {"sketch", "bubbles"}
 
 def storage_name(asset: models.Asset) -> str:
     """An asset's name inside the studio's storage."""
-    return asset.file.name
+    return stored_name(asset.file)
 
 
 def comic_spec(comic: domain.Comic) -> dict[str, Any]:
@@ -48,7 +49,7 @@ def domain_character(row: models.Character, file_name: FileName = storage_name) 
 def domain_panel(row: models.Panel, file_name: FileName = storage_name) -> domain.Panel:
     """The domain panel of a row, with its bubbles in stacking order."""
     bubbles = [bubble.spec for bubble in row.bubbles.all()]
-    sketch = file_name(row.sketch) if row.sketch_id else None
+    sketch = file_name(row.sketch) if row.sketch is not None else None
     return domain.Panel.model_validate({**row.spec, "sketch": sketch, "bubbles": bubbles})
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from stripstudio import domain
 from stripstudio.generation.request import GenerationRequest, Task
 from stripstudio.jobs.payloads import GeneratePayload
+from stripstudio.jobs.storage import stored_name
 from stripstudio.production.panel_edits import inpaint_request, outpaint_request, variation_request
 from stripstudio.production.panel_request import PanelOverrides, build_panel_request
 from stripstudio.web.studio import models
@@ -62,14 +63,14 @@ def _for_mode(request, base: GenerationRequest, panel: models.Panel, payload: Ge
     source = _source_image(request, panel, payload.source_image_id)
     size = (source.width, source.height)
     if payload.mode == "variation":
-        return variation_request(base, source.file.name, size, payload.strength)
+        return variation_request(base, stored_name(source.file), size, payload.strength)
     if payload.mode == "inpaint":
         mask = _mask(request, payload.mask_id)
         return inpaint_request(
             base,
-            source.file.name,
+            stored_name(source.file),
             size,
-            mask.file.name,
+            stored_name(mask.file),
             grow=payload.grow,
             feather=payload.feather,
             strength=payload.strength,
@@ -77,7 +78,7 @@ def _for_mode(request, base: GenerationRequest, panel: models.Panel, payload: Ge
         )
     if payload.outpaint is None:
         raise invalid("outpaint", 'say how many pixels to add on which side, e.g. {"right": 256}')
-    return outpaint_request(base, source.file.name, size, payload.outpaint, prompt=payload.prompt)
+    return outpaint_request(base, stored_name(source.file), size, payload.outpaint, prompt=payload.prompt)
 
 
 def _source_image(request, panel: models.Panel, image_id: int | None) -> models.GeneratedImage:
@@ -103,4 +104,4 @@ def _uploaded_lora(request, lora):
     stem = lora.name.removesuffix(".safetensors")
     uploads = mine(request, models.Asset).filter(kind=models.Asset.Kind.MODEL)
     match = uploads.filter(name__in=[stem, f"{stem}.safetensors"]).first()
-    return lora.model_copy(update={"name": match.file.name}) if match else lora
+    return lora.model_copy(update={"name": stored_name(match.file)}) if match else lora

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -17,7 +17,7 @@ M = TypeVar("M", bound=Model)
 
 def mine(request, model: type[M]) -> QuerySet[M]:
     """Every row of ``model`` that belongs to the signed-in author."""
-    return model.objects.filter(owner=request.user)
+    return model._default_manager.filter(owner=request.user)
 
 
 def owned(request, model: type[M], pk, queryset: QuerySet[M] | None = None) -> M:
@@ -25,5 +25,5 @@ def owned(request, model: type[M], pk, queryset: QuerySet[M] | None = None) -> M
     rows = queryset if queryset is not None else mine(request, model)
     try:
         return rows.filter(owner=request.user).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError, ValidationError):  # ValidationError: not a UUID
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):  # ValidationError: not a UUID
         raise Http404(f"no such {model._meta.verbose_name}") from None

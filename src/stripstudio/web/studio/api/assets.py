@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from ninja import File, Form, Router, Status, UploadedFile
 
-from stripstudio.jobs.storage import store_bytes, store_file
+from stripstudio.jobs.storage import store_bytes, store_file, stored_name
 from stripstudio.uploads import UploadLimits, UploadRejected, clean_image, clean_model_file, safe_filename
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.access import mine, owned
@@ -59,6 +59,8 @@ def _store_image(file: UploadedFile) -> dict:
 
 
 def _store_model(file: UploadedFile, name: str) -> dict:
+    if file.file is None:
+        raise UploadRejected("file", "the upload arrived without its file: try again")
     checked = clean_model_file(file.file, filename=name, field="file", limits=upload_limits())
     file.seek(0)
     if hasattr(file, "temporary_file_path"):
@@ -91,7 +93,7 @@ def get_asset(request, asset_id: int):
 def asset_file(request, asset_id: int):
     """The uploaded file (pictures re-encoded, without metadata)."""
     asset = owned(request, models.Asset, asset_id)
-    return file_response(asset.file.name, asset.name if asset.kind == models.Asset.Kind.MODEL else None)
+    return file_response(stored_name(asset.file), asset.name if asset.kind == models.Asset.Kind.MODEL else None)
 
 
 @router.delete("/assets/{asset_id}", response={204: None})

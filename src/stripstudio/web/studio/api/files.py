@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import BinaryIO
 
 from asgiref.sync import sync_to_async
 from django.http import Http404, StreamingHttpResponse
@@ -39,16 +40,20 @@ def stream_file(path: Path, download_name: str | None = None, *, delete: bool = 
     )
     response["Content-Length"] = str(path.stat().st_size)
     disposition = "attachment" if download_name is not None else "inline"
-    response["Content-Disposition"] = content_disposition_header(
-        disposition == "attachment", download_name or path.name
+    response["Content-Disposition"] = (
+        content_disposition_header(disposition == "attachment", download_name or path.name) or disposition
     )
     response["Cache-Control"] = "private, max-age=31536000, immutable"  # content-addressed: never changes
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
+def _open_binary(path: Path) -> BinaryIO:
+    return open(path, "rb")  # noqa: SIM115 - closed by the generator that streams it
+
+
 async def _chunks(path: Path, delete: bool) -> AsyncIterator[bytes]:
-    handle = await sync_to_async(open, thread_sensitive=False)(path, "rb")
+    handle = await sync_to_async(_open_binary, thread_sensitive=False)(path)
     read = sync_to_async(handle.read, thread_sensitive=False)
     try:
         while chunk := await read(CHUNK):

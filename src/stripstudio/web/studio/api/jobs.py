@@ -8,6 +8,7 @@ from ninja import Router, Status
 
 from stripstudio.jobs.models import Job
 from stripstudio.jobs.payloads import ExportPayload
+from stripstudio.jobs.storage import stored_name
 from stripstudio.jobs.submit import request_cancel, submit_job
 from stripstudio.production.export_comic import check_export_size
 from stripstudio.web.studio import models
@@ -120,7 +121,7 @@ def get_image(request, image_id: int):
 @router.get("/images/{image_id}/file", response={200: bytes})
 def image_file(request, image_id: int):
     """The candidate as PNG, with its generation parameters inside."""
-    return file_response(owned(request, models.GeneratedImage, image_id).file.name)
+    return file_response(stored_name(owned(request, models.GeneratedImage, image_id).file))
 
 
 @router.get("/comics/{comic_id}/exports", response=list[schemas.ExportOut])
@@ -133,4 +134,4 @@ def list_exports(request, comic_id: int):
 def export_file(request, export_id: int):
     """Download an exported file."""
     export = owned(request, models.Export, export_id)
-    return file_response(export.file.name, export.name)
+    return file_response(stored_name(export.file), export.name)

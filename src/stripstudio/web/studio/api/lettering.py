@@ -10,7 +10,7 @@ from ninja import Router
 from PIL import Image
 from pydantic import BaseModel
 
-from stripstudio.jobs.storage import stored_path
+from stripstudio.jobs.storage import stored_name, stored_path
 from stripstudio.lettering import LetteringError
 from stripstudio.lettering.layout import PlacedBubble, layout_bubbles
 from stripstudio.lettering.render import draw_bubbles
@@ -80,7 +80,7 @@ def _laid_out(request, panel_id: int):
     image = panel.images.filter(picked=True).first()
     if image is None:
         raise invalid("panel", "pick a candidate first: lettering is placed on the picked picture")
-    with Image.open(stored_path(image.file.name)) as opened:
+    with Image.open(stored_path(stored_name(image.file))) as opened:
         picture = at_least_width(opened.convert("RGB"), lettering_width(comic))
     index = panel_index(panel)
     try:

@@ -51,7 +51,7 @@ def panel_out(panel: models.Panel) -> schemas.PanelOut:
         comic_id=panel.comic_id,
         position=panel.position,
         spec=panel.spec,
-        sketch=asset_out(panel.sketch) if panel.sketch_id else None,
+        sketch=asset_out(panel.sketch) if panel.sketch is not None else None,
         bubbles=[bubble_out(b) for b in panel.bubbles.all()],
         picked_image=image_out(picked) if picked else None,
     )

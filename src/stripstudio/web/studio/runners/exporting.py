@@ -17,7 +17,7 @@ from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.jobs.models import Job
 from stripstudio.jobs.payloads import ExportPayload
 from stripstudio.jobs.runners import Outcome
-from stripstudio.jobs.storage import store_file, stored_path
+from stripstudio.jobs.storage import store_file, stored_name, stored_path
 from stripstudio.layout import Checkpoint
 from stripstudio.production.export_comic import LetteredPanels, check_export_size, file_stem
 from stripstudio.web.studio import models
@@ -87,7 +87,7 @@ def chosen_images(comic: models.Comic) -> list[models.GeneratedImage]:
 
 
 def _open(image: models.GeneratedImage) -> Image.Image:
-    with Image.open(stored_path(image.file.name)) as picture:
+    with Image.open(stored_path(stored_name(image.file))) as picture:
         return picture.convert("RGB")
 
 
