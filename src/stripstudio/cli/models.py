@@ -10,6 +10,7 @@ from rich.table import Table
 
 from stripstudio.cli.common import console, user_errors
 from stripstudio.cli.environment import load_settings
+from stripstudio.models.families import Family
 from stripstudio.production.model_inventory import check_model, list_models
 
 app = typer.Typer(help="List and check checkpoints, LoRAs and control models.", no_args_is_help=True)
@@ -19,9 +20,11 @@ app = typer.Typer(help="List and check checkpoints, LoRAs and control models.", 
 def list_command() -> None:
     """Every model found in the model folders and the hub cache, and the built-in ones."""
     settings = load_settings()
-    table = Table("kind", "family", "name", "where")
+    table = Table("kind", "family", "name", "size", "trigger words", "where")
     for entry in list_models(settings):
-        table.add_row(entry.kind, entry.family, entry.name, entry.location)
+        size = f"{entry.size / 2**20:,.1f} MB" if entry.size else ""
+        family = Family(entry.family).label if entry.family else ""
+        table.add_row(entry.kind, family, entry.name, size, ", ".join(entry.trigger_words), entry.path)
     console.print(table)
     console.print(f"Model folders: {', '.join(str(d) for d in settings.model_search_dirs())}")
 

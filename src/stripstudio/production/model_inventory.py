@@ -2,73 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from stripstudio.engines.diffusers.builtin_ids import TINY_SD15_ID
 from stripstudio.engines.diffusers.locate import BUILTIN_IDS, ModelLocator, SourceKind
 from stripstudio.generation.errors import InvalidRequest
 from stripstudio.modelfiles import BadModelFile, read_safetensors_header
-from stripstudio.models.families import Family, Kind, detect_file, detect_folder
+from stripstudio.models.families import detect_file
+from stripstudio.models.library import LibraryModel, ModelLibrary
 from stripstudio.settings import StudioSettings
 
-_SUBFOLDER_KINDS = {
-    "checkpoints": "checkpoint",
-    "diffusers": "checkpoint",
-    "loras": "lora",
-    "lora": "lora",
-    "vae": "vae",
-    "controlnet": "controlnet",
-    "t2i_adapter": "t2i-adapter",
-}
+# Every built-in model is random-weight SDXL (or a part for it), except the SD 1.5 one.
+BUILTIN_FAMILIES = {ref: "sd1" if ref == TINY_SD15_ID else "sdxl" for ref in BUILTIN_IDS}
 
 
-@dataclass(frozen=True)
-class ModelEntry:
-    """One model found: its kind, the name to use in scripts, where it is, and its model family."""
-
-    kind: str
-    name: str
-    location: str
-    family: str = ""
+def model_library(settings: StudioSettings) -> ModelLibrary:
+    """The library of the model folders, its file hashes cached under the data folder."""
+    return ModelLibrary(settings.model_search_dirs(), settings.data_dir / "cache" / "model-hashes.json")
 
 
-def list_models(settings: StudioSettings) -> list[ModelEntry]:
+def list_models(settings: StudioSettings) -> list[LibraryModel]:
     """Built-in models, files and folders in the model folders, and hub models in the local cache."""
     entries = [
-        ModelEntry("built-in", ref, "random weights, for tests and demos", Family.SDXL.label)
+        LibraryModel(ref, "built-in", BUILTIN_FAMILIES.get(ref, ""), "random weights, for tests and demos", 0)
         for ref in sorted(BUILTIN_IDS)
     ]
-    for folder in settings.model_search_dirs():
-        entries += _scan_folder(folder)
-    entries += _scan_hub_cache()
-    return entries
+    return entries + model_library(settings).models() + _scan_hub_cache()
 
 
-def _scan_folder(folder: Path) -> list[ModelEntry]:
-    found = []
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if path.is_file() and path.suffix == ".safetensors":
-            found.append(_file_entry(path, folder))
-        elif path.is_dir() and (path / "model_index.json").is_file():
-            found.append(ModelEntry("checkpoint", path.name, str(path), detect_folder(path).family.label))
-    return found
-
-
-def _file_entry(path: Path, root: Path) -> ModelEntry:
-    """A file's kind from its tensors (or, when they say nothing, the folder it is in) and its family."""
-    try:
-        found = detect_file(path)
-    except (BadModelFile, OSError):
-        return ModelEntry("unreadable", path.stem, str(path))
-    kind = found.kind.value
-    first = path.relative_to(root).parts[0]
-    if found.kind is Kind.UNKNOWN and first in _SUBFOLDER_KINDS and len(path.relative_to(root).parts) > 1:
-        kind = _SUBFOLDER_KINDS[first]
-    family = "" if found.family is Family.UNKNOWN else found.family.label
-    return ModelEntry(kind, path.stem, str(path), family)
-
-
-def _scan_hub_cache() -> list[ModelEntry]:
+def _scan_hub_cache() -> list[LibraryModel]:
     try:
         from huggingface_hub import scan_cache_dir
 
@@ -76,7 +38,9 @@ def _scan_hub_cache() -> list[ModelEntry]:
     except Exception:  # no cache yet, or huggingface_hub missing: nothing cached
         return []
     return [
-        ModelEntry("hub (cached)", repo.repo_id, str(repo.repo_path)) for repo in repos if repo.repo_type == "model"
+        LibraryModel(repo.repo_id, "hub (cached)", "", str(repo.repo_path), repo.size_on_disk)
+        for repo in repos
+        if repo.repo_type == "model"
     ]
 
 
