@@ -55,6 +55,9 @@ class ModelRef(_Frozen):
     """A checkpoint: a built-in id, a hub id, a single-file ``.safetensors`` or a diffusers folder."""
 
     checkpoint: str = Field(min_length=1)
+    family: Literal["sd1", "sd2", "sdxl"] | None = Field(
+        None, description="The checkpoint's model family, when it cannot be read from the file (a remote server's)."
+    )
     vae: str | None = None
     config: str | None = Field(
         None,

@@ -15,6 +15,7 @@ from stripstudio.engines.comfyui.check import check_graph
 from stripstudio.engines.comfyui.client import ComfyUIClient
 from stripstudio.engines.comfyui.errors import ServerLost
 from stripstudio.engines.comfyui.execution import PromptFollower, PromptWatchers, WaitLimits
+from stripstudio.engines.comfyui.families import workflow_options
 from stripstudio.engines.comfyui.names import input_paths, resolve_names
 from stripstudio.engines.comfyui.pool import ServerPool
 from stripstudio.engines.comfyui.workflows import BUILDERS, BuiltWorkflow, ServerNames, WorkflowOptions, build_workflow
@@ -109,7 +110,6 @@ class ComfyUIEngine:
         self.settings = settings
         self.pool = pool or ServerPool(settings.comfyui_urls, lambda url: ComfyUIClient(url))
         self.limits = limits or WaitLimits(timeout=settings.comfyui_timeout)
-        self.options = WorkflowOptions(sdxl_text_encode=settings.comfyui_text_encode == "sdxl")
 
     def capabilities(self) -> EngineCapabilities:
         """What the reachable servers can do: tasks whose nodes they all have, and their checkpoints."""
@@ -167,7 +167,8 @@ class ComfyUIEngine:
 
         names_for({path: PurePosixPath(path).name for path in input_paths(request)})  # what is missing, before uploads
         names = names_for({path: client.upload_image(*_png_upload(path)) for path in input_paths(request)})
-        built = build_workflow(request, names, self.options)
+        options = workflow_options(request, self.settings.comfyui_text_encode)
+        built = build_workflow(request, names, options)
         graph = built.graph.to_api()
         problems = check_graph(graph, object_info)
         if problems:
@@ -176,7 +177,7 @@ class ComfyUIEngine:
         socket = client.connect_socket(client_id)
         try:
             on_event(JobEvent(kind=EventKind.STARTED, total=request.num_images, data={"server": client.url}))
-            delivery = _Delivery(request, built, names, client, self.options, on_event)
+            delivery = _Delivery(request, built, names, client, options, on_event)
             watchers = PromptWatchers(
                 on_progress=_progress_reporter(built, request, on_event),
                 on_output=delivery.output,

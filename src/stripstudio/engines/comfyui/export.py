@@ -7,8 +7,9 @@ from typing import Any
 
 from stripstudio.engines.comfyui.check import check_graph
 from stripstudio.engines.comfyui.client import ComfyUIClient
+from stripstudio.engines.comfyui.families import workflow_options
 from stripstudio.engines.comfyui.names import input_paths, offline_names, resolve_names
-from stripstudio.engines.comfyui.workflows import WorkflowOptions, build_workflow
+from stripstudio.engines.comfyui.workflows import build_workflow
 from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.request import GenerationRequest
 from stripstudio.settings import StudioSettings
@@ -21,7 +22,7 @@ def export_workflow(request: GenerationRequest, settings: StudioSettings, url: s
     to ComfyUI's input folder). With ``url`` the names are matched to that server's files and the
     graph is checked against its ``/object_info``.
     """
-    options = WorkflowOptions(sdxl_text_encode=settings.comfyui_text_encode == "sdxl")
+    options = workflow_options(request, settings.comfyui_text_encode)
     detectors = {"face_detector": settings.comfyui_face_detector, "sam_model": settings.comfyui_sam_model}
     if url is None:
         return build_workflow(request, offline_names(request, **detectors), options).graph.to_api()
