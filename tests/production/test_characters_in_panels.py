@@ -100,3 +100,14 @@ def test_the_example_renders_with_faces_fixed_and_its_inputs_recorded(tmp_path):
     assert len(hashes) == 2 and all(len(digest) == 64 for digest in hashes.values())
     alone = Image.open(out / "mia-alone" / "candidate-1.png")
     assert json.loads(alone.text[REQUEST_KEY])["task"] == Task.TEXT_TO_IMAGE.value
+
+
+def test_sd1_checkpoints_draw_at_512_unless_the_comic_says_otherwise(tmp_path):
+    from tests.models.family_files import write_checkpoint
+
+    panel = Panel(description="waves", characters=["Mia"])
+    assert (build_panel_request(friends(panel), 0, "tiny-random-sd15").width) == 512
+    sd1_file = write_checkpoint(tmp_path / "v1.safetensors", "sd1")
+    assert build_panel_request(friends(panel), 0, str(sd1_file)).height == 512
+    assert build_panel_request(friends(panel, width=768, height=768), 0, str(sd1_file)).width == 768
+    assert build_panel_request(friends(panel), 0, "tiny-random-sdxl").width == 1024

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from stripstudio.domain import Comic, LoraRef, Panel, default_regions
+from stripstudio.engines.diffusers.builtin_ids import TINY_SD15_ID
 from stripstudio.generation.request import (
     ControlInput,
     GenerationRequest,
@@ -14,8 +16,11 @@ from stripstudio.generation.request import (
     Region,
     Task,
 )
+from stripstudio.modelfiles import BadModelFile
+from stripstudio.models.families import Family, detect_file
 from stripstudio.prompting import compose_panel_prompt
 
+SD1_NATIVE_SIZE = 512  # SD 1.x was trained at 512x512
 SEED_STRIDE = 1000  # panel N without its own seed draws with base seed + N * 1000
 
 
@@ -51,18 +56,19 @@ def build_panel_request(
     panel = comic.panels[index]
     defaults = comic.generation
     composed = compose_panel_prompt(comic, panel)
+    checkpoint = overrides.model or comic.style.checkpoint or default_model
     fields: dict = {
         "task": Task.TEXT_TO_IMAGE,
         "model": ModelRef(
-            checkpoint=overrides.model or comic.style.checkpoint or default_model,
+            checkpoint=checkpoint,
             vae=comic.style.vae,
             config=overrides.model_config,
         ),
         "prompt": composed.prompt,
         "negative_prompt": composed.negative_prompt,
         "loras": tuple(_lora_spec(lora) for lora in composed.loras),
-        "width": overrides.width or panel.width or defaults.width,
-        "height": overrides.height or panel.height or defaults.height,
+        "width": overrides.width or panel.width or _default_side(comic, "width", checkpoint),
+        "height": overrides.height or panel.height or _default_side(comic, "height", checkpoint),
         "num_images": overrides.candidates or panel.candidates or defaults.candidates,
         "seed": panel_seed(comic, index),
         "num_inference_steps": overrides.steps or defaults.steps,
@@ -75,6 +81,24 @@ def build_panel_request(
         fields["controls"] = (ControlInput.from_follow_sketch(panel.sketch, panel.follow_sketch),)
     fields["regions"], fields["reference_images"] = character_conditioning(comic, panel, composed.character_prompts)
     return GenerationRequest(**fields)
+
+
+def _default_side(comic: Comic, side: str, checkpoint: str) -> int:
+    """The comic's width or height; when the comic leaves it unset, the checkpoint family's native size."""
+    if side in comic.generation.model_fields_set:
+        return int(getattr(comic.generation, side))
+    return SD1_NATIVE_SIZE if checkpoint_is_sd1(checkpoint) else int(getattr(comic.generation, side))
+
+
+def checkpoint_is_sd1(checkpoint: str) -> bool:
+    """True for the built-in SD 1.5 model and for SD 1.x checkpoint files on this machine."""
+    if checkpoint == TINY_SD15_ID:
+        return True
+    path = Path(checkpoint).expanduser()
+    try:
+        return path.is_file() and detect_file(path).family is Family.SD1
+    except (BadModelFile, OSError):
+        return False
 
 
 def character_conditioning(
