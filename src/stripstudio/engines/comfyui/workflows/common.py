@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from stripstudio.engines.comfyui.graph import Graph, Node, Output
 from stripstudio.engines.comfyui.identity import apply_identity
 from stripstudio.generation.request import GenerationRequest, LoraSpec
-from stripstudio.prompting import extract_lora_tags, to_comfyui
+from stripstudio.prompting import to_comfyui
 
 
 @dataclass(frozen=True)
@@ -47,15 +47,6 @@ class BuiltWorkflow:
     graph: Graph
     samplers: tuple[str, ...]
     outputs: tuple[str, ...]
-
-
-def prompt_loras(request: GenerationRequest) -> list[LoraSpec]:
-    """The request's LoRAs plus any ``<lora:…>`` tag still in its prompt (ComfyUI cannot read tags)."""
-    _, tags = extract_lora_tags(request.prompt)
-    return [
-        *request.loras,
-        *(LoraSpec(name=t.name, strength_model=t.strength_model, strength_clip=t.strength_clip) for t in tags),
-    ]
 
 
 class WorkflowBuilder:
