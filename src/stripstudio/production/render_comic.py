@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stripstudio.domain import Comic
+from stripstudio.generation.capabilities import check_request
 from stripstudio.generation.engine import CancelSignal, Engine
-from stripstudio.generation.errors import InvalidRequest
+from stripstudio.generation.errors import FieldProblem, InvalidRequest
 from stripstudio.generation.events import JobEvent
 from stripstudio.generation.images import GeneratedImage
 from stripstudio.generation.request import GenerationRequest
@@ -64,6 +65,11 @@ def plan_render(
 def _fix_faces(comic: Comic, index: int) -> bool:
     panel = comic.panels[index]
     return panel.fix_faces if panel.fix_faces is not None else comic.generation.fix_faces
+
+
+def plan_problems(engine: Engine, plan: list[PlannedPanel]) -> list[tuple[str, FieldProblem]]:
+    """What ``engine`` cannot honour in any planned panel, as (panel id, problem), before anything is drawn."""
+    return [(planned.panel_id, problem) for planned in plan for problem in check_request(engine, planned.request)]
 
 
 def render_comic(
