@@ -18,6 +18,7 @@ from stripstudio.generation import (
     problems_for,
 )
 from stripstudio.generation.loras import request_loras
+from stripstudio.generation.request import FaceDetailSpec
 from stripstudio.settings import StudioSettings
 from tests.fakes import FakeEngine
 
@@ -113,11 +114,11 @@ def test_every_problem_is_listed_at_once_with_its_path():
 
 
 def test_a_task_the_engine_lacks_and_inputs_the_task_ignores_are_refused(diffusers_capabilities):
-    detail = request(task=Task.FACE_DETAIL, init_image="/in/panel.png")
-    (problem,) = problems_for(detail, diffusers_capabilities)
-    assert problem.field == "task" and "cannot do face_detail" in problem.message
-    stray = request(mask=MaskSpec(image="/in/mask.png"), controls=(SKETCH,))
-    assert fields(problems_for(stray, diffusers_capabilities)) == ["mask", "controls"]
+    upscale = request(task=Task.UPSCALE, init_image="/in/panel.png")
+    (problem,) = problems_for(upscale, diffusers_capabilities)
+    assert problem.field == "task" and "cannot do upscale" in problem.message
+    stray = request(mask=MaskSpec(image="/in/mask.png"), controls=(SKETCH,), face_detail=FaceDetailSpec())
+    assert fields(problems_for(stray, diffusers_capabilities)) == ["mask", "face_detail", "controls"]
 
 
 def test_a_separate_vae_and_a_model_config_are_refused_only_where_they_cannot_be_loaded(diffusers_capabilities):

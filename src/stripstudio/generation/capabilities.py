@@ -41,13 +41,14 @@ TASK_INPUTS: dict[Task, frozenset[str]] = {
     Task.INPAINT: frozenset({"init_image", "mask"}),
     Task.OUTPAINT: frozenset({"init_image", "outpaint"}),
     Task.SKETCH_TO_IMAGE: frozenset({"controls"}),
-    Task.FACE_DETAIL: frozenset({"init_image"}),
+    Task.FACE_DETAIL: frozenset({"init_image", "face_detail"}),
     Task.UPSCALE: frozenset({"init_image"}),
 }
 _INPUT_TASKS = {
     "init_image": "image_to_image",
     "mask": "inpaint",
     "outpaint": "outpaint",
+    "face_detail": "face_detail",
     "controls": "sketch_to_image",
 }
 
@@ -116,7 +117,7 @@ def _task_problems(request: GenerationRequest, capabilities: EngineCapabilities,
     reads = TASK_INPUTS.get(request.task, frozenset())
     return [
         FieldProblem(name, f"{request.task.value} does not use {name}: remove it, or ask for {_INPUT_TASKS[name]}")
-        for name in ("init_image", "mask", "outpaint", "controls")
+        for name in _INPUT_TASKS
         if getattr(request, name) and name not in reads
     ]
 
