@@ -122,6 +122,8 @@ def _encode_chunks(pipe, chunks: list[list[int]], device) -> _Encoded:
             if encoder is pipe.text_encoder_2 and pooled is None:
                 pooled = output[0][0].float()
         hidden_parts.append(torch.cat(per_encoder, dim=-1))
+    if pooled is None:
+        raise ValueError("no chunk to encode: a prompt always has at least one (possibly empty) chunk")
     return _Encoded(hidden=torch.cat(hidden_parts, dim=0), pooled=pooled)
 
 
