@@ -121,10 +121,11 @@ def test_a_task_the_engine_lacks_and_inputs_the_task_ignores_are_refused(diffuse
     assert fields(problems_for(stray, diffusers_capabilities)) == ["mask", "face_detail", "controls"]
 
 
-def test_a_separate_vae_and_a_model_config_are_refused_only_where_they_cannot_be_loaded(diffusers_capabilities):
+def test_a_model_config_is_refused_only_where_it_means_nothing(diffusers_capabilities):
     asked = request(model=ModelRef(checkpoint="tiny-random-sdxl", vae="sdxl-vae", config="/configs/sdxl"))
     assert problems_for(asked, diffusers_capabilities) == []
-    assert fields(problems_for(asked, builder_capabilities())) == ["model.vae", "model.config"]
+    (problem,) = problems_for(asked, builder_capabilities())
+    assert problem.field == "model.config" and "reads the checkpoint's shape itself" in problem.message
 
 
 def test_the_fake_engine_refuses_like_a_real_one():

@@ -40,6 +40,7 @@ def offline_names(request: GenerationRequest, *, face_detector: str, sam_model: 
     controls = tuple(_file_name(c.model) if c.model else DEFAULT_CONTROL_FILES[c.kind] for c in request.controls)
     return ServerNames(
         checkpoint=_file_name(request.model.checkpoint),
+        vae=_file_name(request.model.vae) if request.model.vae else None,
         loras=loras,
         control_models=controls,
         images=images,
@@ -99,6 +100,7 @@ def resolve_names(
         sam_model = match_file(sam_model, input_choices(object_info, "SAMLoader", "model_name")) or sam_model
     return ServerNames(
         checkpoint=checkpoint,
+        vae=_vae(request.model.vae, object_info, url) if request.model.vae else None,
         loras=loras,
         control_models=controls,
         images=images,
@@ -106,6 +108,14 @@ def resolve_names(
         sam_model=sam_model,
         adapters=resolve_adapter_files(request, object_info, url, match_file),
     )
+
+
+def _vae(wanted: str, object_info: dict[str, Any], url: str) -> str:
+    available = input_choices(object_info, "VAELoader", "vae_name")
+    name = match_file(wanted, available)
+    if name is None:
+        raise InvalidRequest(_missing("VAE", repr(wanted), available, url, "vae"), field="model.vae")
+    return name
 
 
 def _wanted_detector(request: GenerationRequest, configured: str) -> str:

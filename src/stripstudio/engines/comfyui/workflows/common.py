@@ -20,6 +20,7 @@ class ServerNames:
     """The server-side names of what a request refers to (checkpoint, LoRA, control files, uploads)."""
 
     checkpoint: str
+    vae: str | None = None
     loras: tuple[LoraSpec, ...] = ()
     control_models: tuple[str, ...] = ()
     images: dict[str, str] = field(default_factory=dict)
@@ -59,6 +60,8 @@ class WorkflowBuilder:
         self.graph = Graph()
         checkpoint = self.graph.add("CheckpointLoaderSimple", ckpt_name=names.checkpoint)
         self.model, self.clip, self.vae = checkpoint[0], checkpoint[1], checkpoint[2]
+        if names.vae:  # a separate VAE replaces the checkpoint's for every encode and decode
+            self.vae = self.graph.add("VAELoader", vae_name=names.vae)[0]
         self._chain_loras()
         apply_identity(self)
         self.positive = self._with_regions(self.encode(request.prompt))
