@@ -8,7 +8,7 @@ import socket
 import pytest
 from django.conf import settings
 
-from stripstudio.generation import Region
+from stripstudio.generation import EngineUnavailable, Region
 from stripstudio.generation.registry import default_registry
 from stripstudio.jobs.runtime import JobRuntime, install_runtime
 from stripstudio.web.studio import generation_requests, models
@@ -78,3 +78,13 @@ def test_a_comfyui_server_out_of_reach_is_a_503_saying_what_to_do(api):
 def test_an_unknown_engine_is_refused_at_the_engine(api):
     (problem,) = refused(api, panel_of(api, "no-such-engine"))["detail"]
     assert field_path(problem["loc"]) == "engine" and "diffusers" in problem["msg"]
+
+
+def test_a_web_process_that_cannot_load_the_engine_leaves_the_check_to_the_worker(db):
+    def missing(config, name):
+        raise EngineUnavailable("engine 'diffusers' cannot be imported here")
+
+    install_runtime(JobRuntime(settings.STRIPSTUDIO, missing))
+    api = signed_in("bea")
+    api.call("POST", f"/api/panels/{panel_of(api, 'diffusers')['id']}/generate", 202, {"candidates": 1})
+    assert models.Job.objects.count() == 1

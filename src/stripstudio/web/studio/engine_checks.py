@@ -3,6 +3,8 @@
 Every field the engine cannot honour comes back at once as a 422 whose ``loc`` is
 ``["body", "generation", ...the field's path]``; an engine that cannot be reached to check
 (a ComfyUI server that does not answer within a few seconds) is a 503 saying what to do.
+A web process that cannot load the engine at all (a web-only host without the engine's extra)
+queues the job unchecked: the worker's engine refuses it, field by field, before drawing.
 """
 
 from __future__ import annotations
@@ -23,9 +25,13 @@ _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 def refuse_what_the_engine_cannot_honour(engine_name: str, request: GenerationRequest) -> None:
     """Return when ``engine_name`` can run ``request``; else raise the 422 (or 503) described above."""
     try:
-        problems = check_request(current_runtime().engine(engine_name), request)
+        engine = current_runtime().engine(engine_name)
     except InvalidRequest as error:  # an unknown engine, or one configured wrongly
         raise invalid(error.field or "engine", str(error)) from None
+    except EngineUnavailable:
+        return
+    try:
+        problems = check_request(engine, request)
     except EngineUnavailable as error:
         raise HttpError(503, str(error)) from None
     if problems:
