@@ -19,8 +19,8 @@ from stripstudio.generation.metadata import a1111_parameters
 class FakeEngine:
     """Draws a flat colour per seed; can be told to fail on a given prompt. Records every request.
 
-    Like a real engine it refuses what its capabilities (all tasks, no regions or reference images by
-    default) do not cover.
+    Like a real engine it refuses what its capabilities (by default: everything the built-in engines
+    honour) do not cover.
     """
 
     name = "fake"
@@ -40,7 +40,7 @@ class FakeEngine:
             control_kinds=["sketch", "scribble", "canny", "depth", "openpose", "lineart"],
             samplers=["euler", "dpmpp_2m"],
             schedulers=["normal", "karras"],
-            features=["loras", "vae", "model_config", "previews"],
+            features=["loras", "vae", "model_config", "previews", "reference_images", "regions"],
         )
 
     def capabilities(self) -> EngineCapabilities:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import socket
 
-import pytest
 from typer.testing import CliRunner
 
+from stripstudio.cli import render
 from stripstudio.cli.app import app
-from stripstudio.generation import Region
-from stripstudio.production import render_comic
+from stripstudio.generation import EngineCapabilities, Task
+from tests.fakes import FakeEngine
 
 runner = CliRunner()
 
@@ -48,24 +48,61 @@ def test_generate_on_an_unreachable_comfyui_server_says_to_check_the_address(tmp
     assert "no ComfyUI server answered" in result.output and "STRIPSTUDIO_COMFYUI_URLS" in result.output
 
 
-@pytest.mark.parametrize("engine", ["diffusers", "comfyui"])
-def test_render_refuses_regions_and_reference_images_before_drawing(tmp_path, monkeypatch, engine):
-    build = render_comic.build_panel_request
+TWO_CHARACTERS = """\
+title: Checks
+characters:
+  - name: Mia
+    description: red hair
+  - name: Leo
+    description: blue cap
+panels:
+  - description: they wave
+    characters: [Mia, Leo]
+  - description: a quiet street
+  - description: they part
+    characters: [Leo, Mia]
+"""
 
-    def richer(*args, **kwargs):
-        region = Region(prompt="a dog", box=(0.0, 0.0, 0.5, 1.0))
-        return build(*args, **kwargs).model_copy(update={"regions": (region,), "reference_images": ("/in/a.png",)})
 
-    monkeypatch.setattr(render_comic, "build_panel_request", richer)
+def test_render_lists_what_the_engine_cannot_honour_in_every_panel_before_drawing(tmp_path, monkeypatch):
+    narrow = EngineCapabilities(name="narrow", tasks=list(Task), samplers=["dpmpp_2m"], schedulers=["karras"])
+    engine = FakeEngine(capabilities=narrow)
+    monkeypatch.setattr(render, "make_engine", lambda settings, name=None: engine)
     script = tmp_path / "comic.yaml"
-    script.write_text("title: Checks\npanels:\n  - description: a cat on a roof\n  - description: a dog\n")
+    script.write_text(TWO_CHARACTERS)
     out = tmp_path / "render"
-    result = invoke(
-        "render", str(script), "--model", "tiny-random-sdxl", "--out", str(out), "--engine", engine,
-        "--comfyui-url", free_port_url(), data_dir=tmp_path / "data",
-    )  # fmt: skip
+    result = invoke("render", str(script), "--out", str(out), data_dir=tmp_path / "data")
     assert result.exit_code == 1
-    assert "cannot honour 4 part(s)" in result.output
-    assert result.output.count(f"reference_images: the {engine} engine cannot honour") == 2
-    assert result.output.count(f"regions: the {engine} engine cannot honour regions") == 2
-    assert not out.exists() or not any(out.rglob("*.png"))
+    assert "cannot honour 2 part(s)" in result.output
+    assert "panel-01: regions: the narrow engine cannot honour regions" in result.output
+    assert "panel-03: regions: the narrow engine cannot honour regions" in result.output
+    assert engine.requests == [] and (not out.exists() or not any(out.rglob("*.png")))
+
+
+def test_render_draws_the_same_script_where_the_engine_honours_regions(tmp_path, monkeypatch):
+    engine = FakeEngine()
+    monkeypatch.setattr(render, "make_engine", lambda settings, name=None: engine)
+    script = tmp_path / "comic.yaml"
+    script.write_text(TWO_CHARACTERS)
+    result = invoke("render", str(script), "--out", str(tmp_path / "render"), "-n", "1", data_dir=tmp_path / "data")
+    assert result.exit_code == 0, result.output
+    assert [len(request.regions) for request in engine.requests] == [2, 0, 2]
+
+
+def test_render_checks_the_face_fixing_pass_too(tmp_path, monkeypatch):
+    no_faces = EngineCapabilities(
+        name="no-faces",
+        tasks=[Task.TEXT_TO_IMAGE],
+        samplers=["dpmpp_2m"],
+        schedulers=["karras"],
+        features=["regions", "reference_images"],
+    )
+    engine = FakeEngine(capabilities=no_faces)
+    monkeypatch.setattr(render, "make_engine", lambda settings, name=None: engine)
+    script = tmp_path / "comic.yaml"
+    script.write_text(TWO_CHARACTERS.replace("panels:", "generation: {fix_faces: true}\npanels:"))
+    result = invoke("render", str(script), "--out", str(tmp_path / "render"), data_dir=tmp_path / "data")
+    assert result.exit_code == 1, result.output
+    assert "cannot honour 3 part(s)" in result.output
+    assert "panel-02 (fix faces): task: the no-faces engine cannot do face_detail" in result.output
+    assert engine.requests == []

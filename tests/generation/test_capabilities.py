@@ -18,7 +18,7 @@ from stripstudio.generation import (
     problems_for,
 )
 from stripstudio.generation.loras import request_loras
-from stripstudio.generation.request import FaceDetailSpec
+from stripstudio.generation.request import FaceDetailSpec, ReferenceSpec
 from stripstudio.settings import StudioSettings
 from tests.fakes import FakeEngine
 
@@ -59,12 +59,28 @@ def test_a_request_every_engine_supports_passes(engine_capabilities):
     assert problems_for(usual, FakeEngine().capabilities()) == []
 
 
-def test_regions_and_reference_images_are_refused_by_both_engines_at_their_fields(engine_capabilities):
-    asked = request(regions=(Region(prompt="a dog", box=(0, 0, 0.5, 1)),), reference_images=("/in/mia.png",))
-    problems = problems_for(asked, engine_capabilities)
+TEXT_ONLY = EngineCapabilities(name="text-only", tasks=[Task.TEXT_TO_IMAGE], samplers=["euler"], schedulers=["karras"])
+CHARACTERS = {
+    "regions": (Region(prompt="Mia, red hair", box=(0, 0, 0.5, 1)), Region(prompt="Leo", box=(0.5, 0, 0.5, 1))),
+    "reference_images": (ReferenceSpec(images=("/in/mia.png",), region=0),),
+}
+
+
+def test_both_engines_honour_regions_and_reference_images(engine_capabilities):
+    assert problems_for(request(**CHARACTERS), engine_capabilities) == []
+
+
+def test_an_engine_without_regions_or_reference_images_refuses_them_at_their_fields():
+    problems = problems_for(request(sampler="euler", **CHARACTERS), TEXT_ONLY)
     assert fields(problems) == ["reference_images", "regions"]
-    assert all(f"the {engine_capabilities.name} engine cannot honour" in p.message for p in problems)
+    assert all("the text-only engine cannot honour" in p.message for p in problems)
     assert "remove the regions" in problems[1].message
+
+
+def test_a_lora_tag_in_a_region_prompt_is_refused_there(engine_capabilities):
+    regions = (Region(prompt="Mia <lora:mia:0.8>", box=(0, 0, 0.5, 1)),)
+    (problem,) = problems_for(request(regions=regions), engine_capabilities)
+    assert problem.field == "regions[0].prompt" and "put it in the prompt" in problem.message
 
 
 def test_an_unknown_sampler_or_scheduler_is_refused_with_the_names_it_knows(diffusers_capabilities):
@@ -129,7 +145,7 @@ def test_a_model_config_is_refused_only_where_it_means_nothing(diffusers_capabil
 
 
 def test_the_fake_engine_refuses_like_a_real_one():
-    engine = FakeEngine()
+    engine = FakeEngine(capabilities=TEXT_ONLY)
     with pytest.raises(InvalidRequest) as caught:
         engine.run(request(regions=(Region(prompt="a dog", box=(0, 0, 1, 1)),), sampler="nope"), lambda e: None)
     assert [p.field for p in caught.value.problems] == ["sampler", "regions"]

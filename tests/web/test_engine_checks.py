@@ -7,12 +7,18 @@ import socket
 
 import pytest
 from django.conf import settings
+from PIL import Image
 
-from stripstudio.generation import EngineUnavailable, Region
+from stripstudio.generation import EngineCapabilities, EngineUnavailable, Task
 from stripstudio.generation.registry import default_registry
+from stripstudio.jobs.models import Job
 from stripstudio.jobs.runtime import JobRuntime, install_runtime
-from stripstudio.web.studio import generation_requests, models
+from tests.fakes import FakeEngine
 from tests.web.test_content_api import field_path, signed_in
+
+NARROW = EngineCapabilities(
+    name="narrow", tasks=list(Task), samplers=["dpmpp_2m"], schedulers=["karras"], features=["loras", "previews"]
+)
 
 
 def free_port_url() -> str:
@@ -21,11 +27,16 @@ def free_port_url() -> str:
         return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
+def engines(config, name):
+    """The built-in engines, and ``narrow``: one that honours neither regions nor reference images."""
+    return FakeEngine(capabilities=NARROW) if name == "narrow" else default_registry().create(name, config)
+
+
 @pytest.fixture
 def api(db):
     """A signed-in author on a studio whose ComfyUI server is not running."""
     studio = settings.STRIPSTUDIO.model_copy(update={"comfyui_urls": [free_port_url()]})
-    install_runtime(JobRuntime(studio, lambda config, name: default_registry().create(name, config)))
+    install_runtime(JobRuntime(studio, engines))
     return signed_in("ann")
 
 
@@ -34,40 +45,47 @@ def panel_of(api, engine: str, **generation) -> dict:
     return api.call("POST", f"/api/comics/{comic['id']}/panels", 201, {"description": "a cat on a roof"})
 
 
+def two_characters_panel(api, engine: str) -> dict:
+    """A panel with Mia (who has a reference picture) and Leo: its request has regions and references."""
+    comic = api.call("POST", "/api/comics", 201, {"title": "Two", "generation": {"engine": engine, "steps": 2}})
+    picture = api.upload_png(Image.new("RGB", (64, 64), "orange"))
+    characters = f"/api/comics/{comic['id']}/characters"
+    api.call(
+        "POST", characters, 201, {"name": "Mia", "description": "red hair", "reference_image_ids": [picture["id"]]}
+    )
+    api.call("POST", characters, 201, {"name": "Leo", "description": "blue cap"})
+    panel = {"description": "they wave", "characters": ["Mia", "Leo"]}
+    return api.call("POST", f"/api/comics/{comic['id']}/panels", 201, panel)
+
+
+def generate(api, panel: dict, status: int):
+    return api.call("POST", f"/api/panels/{panel['id']}/generate", status, {"candidates": 1})
+
+
 def refused(api, panel: dict, status: int = 422) -> dict:
-    answer = api.call("POST", f"/api/panels/{panel['id']}/generate", status, {"candidates": 1})
-    assert not models.Job.objects.exists()
+    answer = generate(api, panel, status)
+    assert not Job.objects.exists()
     return answer
 
 
-@pytest.fixture
-def with_regions_and_references(monkeypatch):
-    """Panels whose requests carry regions and reference images (as a later feature will build them)."""
-    build = generation_requests.build_panel_request
-
-    def richer(*args, **kwargs):
-        region = Region(prompt="a dog", box=(0.0, 0.0, 0.5, 1.0))
-        return build(*args, **kwargs).model_copy(update={"regions": (region,), "reference_images": ("/in/mia.png",)})
-
-    monkeypatch.setattr(generation_requests, "build_panel_request", richer)
-
-
-@pytest.mark.parametrize("engine", ["diffusers", "comfyui"])
-def test_regions_and_reference_images_are_refused_at_their_fields(api, engine, with_regions_and_references):
-    detail = refused(api, panel_of(api, engine))["detail"]
+def test_regions_and_reference_images_are_refused_at_their_fields_where_the_engine_lacks_them(api):
+    detail = refused(api, two_characters_panel(api, "narrow"))["detail"]
     problems = {field_path(problem["loc"]): problem["msg"] for problem in detail}
     assert set(problems) == {"generation.regions", "generation.reference_images"}
-    assert f"the {engine} engine cannot honour regions" in problems["generation.regions"]
+    assert "the narrow engine cannot honour regions" in problems["generation.regions"]
+
+
+def test_the_same_panel_is_queued_on_the_diffusers_engine_which_honours_them(api):
+    job = generate(api, two_characters_panel(api, "diffusers"), 202)
+    queued = Job.objects.get()
+    assert str(queued.pk) == job["id"]
+    generation = queued.payload().generation
+    assert len(generation.regions) == 2 and len(generation.reference_images) == 1
 
 
 def test_an_unknown_sampler_is_refused_with_the_known_ones(api):
     (problem,) = refused(api, panel_of(api, "diffusers", sampler="dpmpp_9m"))["detail"]
     assert field_path(problem["loc"]) == "generation.sampler" and "dpmpp_2m" in problem["msg"]
-
-
-def test_a_request_the_engine_honours_is_queued(api):
-    job = api.call("POST", f"/api/panels/{panel_of(api, 'diffusers')['id']}/generate", 202, {"candidates": 1})
-    assert str(models.Job.objects.get().pk) == job["id"]
 
 
 def test_a_comfyui_server_out_of_reach_is_a_503_saying_what_to_do(api):
@@ -86,5 +104,5 @@ def test_a_web_process_that_cannot_load_the_engine_leaves_the_check_to_the_worke
 
     install_runtime(JobRuntime(settings.STRIPSTUDIO, missing))
     api = signed_in("bea")
-    api.call("POST", f"/api/panels/{panel_of(api, 'diffusers')['id']}/generate", 202, {"candidates": 1})
-    assert models.Job.objects.count() == 1
+    generate(api, panel_of(api, "diffusers"), 202)
+    assert Job.objects.count() == 1

@@ -176,16 +176,17 @@ _REMEDIES: dict[RequestFeature, str] = {
 
 
 def _lora_tag_problems(request: GenerationRequest) -> list[FieldProblem]:
-    """Malformed tags (which no engine could read) and tags in the negative prompt (a LoRA changes the model)."""
+    """Malformed tags (no engine could read them) and tags outside the prompt (a LoRA changes the whole model)."""
     problems = []
     for match in LORA_TAG.finditer(request.prompt):
         try:
             read_lora_tag(match.group(1))
         except ValueError as error:
             problems.append(FieldProblem("prompt", f"{match.group()}: {error}"))
-    if LORA_TAG.search(request.negative_prompt):
-        message = (
-            "a <lora:…> tag in the negative prompt is not applied: a LoRA changes the model, so put it in the prompt"
-        )
-        problems.append(FieldProblem("negative_prompt", message))
+    elsewhere = [("negative_prompt", request.negative_prompt)]
+    elsewhere += [(f"regions[{index}].prompt", region.prompt) for index, region in enumerate(request.regions)]
+    for field, text in elsewhere:
+        if LORA_TAG.search(text):
+            message = "a <lora:…> tag here is not applied: a LoRA changes the whole model, so put it in the prompt"
+            problems.append(FieldProblem(field, message))
     return problems

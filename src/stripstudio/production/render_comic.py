@@ -68,8 +68,17 @@ def _fix_faces(comic: Comic, index: int) -> bool:
 
 
 def plan_problems(engine: Engine, plan: list[PlannedPanel]) -> list[tuple[str, FieldProblem]]:
-    """What ``engine`` cannot honour in any planned panel, as (panel id, problem), before anything is drawn."""
-    return [(planned.panel_id, problem) for planned in plan for problem in check_request(engine, planned.request)]
+    """What ``engine`` cannot honour in any planned panel (and its face fixing), as (where, problem),
+    before anything is drawn."""
+    problems = []
+    for planned in plan:
+        problems += [(planned.panel_id, problem) for problem in check_request(engine, planned.request)]
+        if planned.fix_faces:
+            request = planned.request
+            faces = face_detail_request(request, "panel.png", (request.width, request.height), seed=request.seed)
+            where = f"{planned.panel_id} (fix faces)"
+            problems += [(where, problem) for problem in check_request(engine, faces)]
+    return problems
 
 
 def render_comic(

@@ -399,15 +399,11 @@ def test_an_unreachable_server_is_said_so_quickly_at_the_check():
     assert "STRIPSTUDIO_COMFYUI_URLS" in str(caught.value)
 
 
-def test_regions_reference_images_and_a_model_config_are_refused_before_a_server_is_asked(server):
-    asked = request(
-        regions=({"prompt": "a cat", "box": (0, 0, 0.5, 0.5)},),
-        reference_images=("face.png",),
-        model=ModelRef(checkpoint="tiny_sdxl", config="/configs/sdxl"),
-    )
+def test_what_the_graphs_cannot_honour_is_refused_before_a_server_is_asked(server):
+    asked = request(model=ModelRef(checkpoint="tiny_sdxl", config="/configs/sdxl"), negative_prompt="<lora:x:1>")
     with pytest.raises(InvalidRequest) as caught:
         engine_for(server.url).run(asked, lambda event: None)
-    assert {p.field for p in caught.value.problems} == {"regions", "reference_images", "model.config"}
+    assert [p.field for p in caught.value.problems] == ["model.config", "negative_prompt"]
     assert server.received.prompts == []
 
 

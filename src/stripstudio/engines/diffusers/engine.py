@@ -76,7 +76,7 @@ class DiffusersEngine:
             first_step_control_kinds=sorted(ADAPTER_KINDS),
             samplers=list(SAMPLER_NAMES),
             schedulers=list(SCHEDULER_NAMES),
-            features=["loras", "vae", "model_config", "previews"],
+            features=["loras", "vae", "model_config", "previews", "reference_images", "regions"],
             models=[TINY_MODEL_ID],
             notes=[
                 TINY_MODEL_NOTE,
