@@ -11,6 +11,10 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     # One thread per worker: `-n 2` on two cores with two torch threads each thrashes.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("DIFFUSERS_VERBOSITY", "error")
+# MKL's CPU kernels may round differently depending on how memory happens to be aligned, so two
+# identical draws can differ in the last bit once anything else (a LoRA load) has used the
+# allocator. Strict conditional numerical reproducibility makes them bit-identical.
+os.environ.setdefault("MKL_CBWR", "AUTO,STRICT")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 

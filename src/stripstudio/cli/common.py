@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import typer
@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from stripstudio.export import ExportError
-from stripstudio.generation.errors import GenerationError, JobCancelled
+from stripstudio.generation.errors import FieldProblem, GenerationError, JobCancelled
 from stripstudio.lettering import LetteringError
 from stripstudio.script import ScriptError
 
@@ -53,6 +53,16 @@ def user_errors(kept: str = "") -> Iterator[None]:
     except GenerationError as error:
         err_console.print(f"[red]{error.type_name}:[/] {error}")
         raise typer.Exit(1) from None
+
+
+def refuse_problems(problems: Sequence[tuple[str, FieldProblem]]) -> None:
+    """Print every problem (``where`` names a panel, or is empty) in one message and exit with status 1."""
+    if not problems:
+        return
+    err_console.print(f"[red]The engine cannot honour {len(problems)} part(s) of the request:[/]")
+    for where, problem in problems:
+        err_console.print(f"  {where + ': ' if where else ''}{problem}", markup=False)
+    raise typer.Exit(1)
 
 
 def parse_size(value: str | None) -> tuple[int, int] | None:

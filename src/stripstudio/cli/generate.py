@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 
 from stripstudio.cli.cancelling import cancel_on_ctrl_c
-from stripstudio.cli.common import console, parse_lora, parse_size, user_errors
+from stripstudio.cli.common import console, parse_lora, parse_size, refuse_problems, user_errors
 from stripstudio.cli.environment import load_settings, make_engine
 from stripstudio.cli.progress import JobProgressBars
+from stripstudio.generation.capabilities import check_request
 from stripstudio.generation.request import (
     ControlInput,
     GenerationRequest,
@@ -85,6 +86,7 @@ def generate(
         fields.update(_task_fields(init_image, strength, mask, extend, sketch, follow_sketch))
         request = GenerationRequest(**fields)
         engine_instance = make_engine(settings, engine)
+        refuse_problems([("", problem) for problem in check_request(engine_instance, request)])
         folder = out or settings.data_dir / "generations"
         with cancel_on_ctrl_c() as cancel, JobProgressBars(console) as bars:
             images = run_job(engine_instance, request, lambda event: bars.on_event("generate", event), cancel)

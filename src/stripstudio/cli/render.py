@@ -8,13 +8,13 @@ from typing import Annotated
 import typer
 
 from stripstudio.cli.cancelling import cancel_on_ctrl_c
-from stripstudio.cli.common import console, parse_size, user_errors
+from stripstudio.cli.common import console, parse_size, refuse_problems, user_errors
 from stripstudio.cli.environment import load_settings, make_engine
 from stripstudio.cli.export import FORMATS_HELP, parse_formats, report
 from stripstudio.cli.progress import JobProgressBars
 from stripstudio.production.export_comic import export_comic
 from stripstudio.production.panel_request import PanelOverrides
-from stripstudio.production.render_comic import plan_render, render_comic
+from stripstudio.production.render_comic import plan_problems, plan_render, render_comic
 from stripstudio.script import load_comic
 
 
@@ -55,6 +55,7 @@ def render(
         )
         plan = plan_render(comic, settings.default_model, overrides, only=panel or ())
         engine_instance = make_engine(settings, engine or comic.generation.engine)
+        refuse_problems(plan_problems(engine_instance, plan))
         console.print(f"Rendering [bold]{comic.title}[/]: {len(plan)} panel(s) with {engine_instance.name}")
         with cancel_on_ctrl_c() as cancel, JobProgressBars(console) as bars:
             manifest = render_comic(

@@ -1,8 +1,15 @@
 """The contract between the studio and its engines: one request, one engine interface, one event stream."""
 
-from stripstudio.generation.engine import CancelSignal, Engine, EngineCapabilities, EventSink
+from stripstudio.generation.capabilities import (
+    EngineCapabilities,
+    check_request,
+    problems_for,
+    refuse_unless_honoured,
+)
+from stripstudio.generation.engine import CancelSignal, Engine, EventSink
 from stripstudio.generation.errors import (
     EngineUnavailable,
+    FieldProblem,
     GenerationError,
     InvalidRequest,
     JobCancelled,
@@ -32,6 +39,7 @@ __all__ = [
     "EngineUnavailable",
     "EventKind",
     "EventSink",
+    "FieldProblem",
     "GeneratedImage",
     "GenerationError",
     "GenerationRequest",
@@ -46,4 +54,7 @@ __all__ = [
     "ReferenceSpec",
     "Region",
     "Task",
+    "check_request",
+    "problems_for",
+    "refuse_unless_honoured",
 ]

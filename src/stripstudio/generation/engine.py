@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from pydantic import BaseModel, Field
-
+from stripstudio.generation.capabilities import EngineCapabilities
 from stripstudio.generation.events import JobEvent
 from stripstudio.generation.images import GeneratedImage
-from stripstudio.generation.request import GenerationRequest, Task
+from stripstudio.generation.request import GenerationRequest
 
 EventSink = Callable[[JobEvent], None]
 
@@ -21,20 +20,12 @@ class CancelSignal(Protocol):
     def is_set(self) -> bool: ...
 
 
-class EngineCapabilities(BaseModel):
-    """What an engine can do, so callers can check a request before queueing it."""
-
-    name: str
-    tasks: list[Task]
-    control_kinds: list[str] = Field(default_factory=list)
-    samplers: list[str] = Field(default_factory=list)
-    schedulers: list[str] = Field(default_factory=list)
-    models: list[str] = Field(default_factory=list, description="Model ids it can serve without download.")
-    notes: list[str] = Field(default_factory=list, description="Anything the user should know, in words.")
-
-
 class Engine(Protocol):
     """Draws images for a :class:`GenerationRequest`.
+
+    ``capabilities`` says what it honours; ``run`` refuses (InvalidRequest) a request that
+    :func:`~stripstudio.generation.capabilities.problems_for` finds fault with, never drawing it
+    without a part it cannot honour.
 
     ``run`` emits STARTED, PROGRESS (per step), PREVIEW and IMAGE events through ``on_event``,
     raises :class:`~stripstudio.generation.errors.JobCancelled` within one step of ``cancel``

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stripstudio.domain import Comic
+from stripstudio.generation.capabilities import check_request
 from stripstudio.generation.engine import CancelSignal, Engine
-from stripstudio.generation.errors import InvalidRequest
+from stripstudio.generation.errors import FieldProblem, InvalidRequest
 from stripstudio.generation.events import JobEvent
 from stripstudio.generation.images import GeneratedImage
 from stripstudio.generation.request import GenerationRequest
@@ -64,6 +65,20 @@ def plan_render(
 def _fix_faces(comic: Comic, index: int) -> bool:
     panel = comic.panels[index]
     return panel.fix_faces if panel.fix_faces is not None else comic.generation.fix_faces
+
+
+def plan_problems(engine: Engine, plan: list[PlannedPanel]) -> list[tuple[str, FieldProblem]]:
+    """What ``engine`` cannot honour in any planned panel (and its face fixing), as (where, problem),
+    before anything is drawn."""
+    problems = []
+    for planned in plan:
+        problems += [(planned.panel_id, problem) for problem in check_request(engine, planned.request)]
+        if planned.fix_faces:
+            request = planned.request
+            faces = face_detail_request(request, "panel.png", (request.width, request.height), seed=request.seed)
+            where = f"{planned.panel_id} (fix faces)"
+            problems += [(where, problem) for problem in check_request(engine, faces)]
+    return problems
 
 
 def render_comic(

@@ -9,8 +9,9 @@ de-duplicated, keeping the first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol, Self, TypeVar
 
 from pydantic import ValidationError
 
@@ -126,9 +127,24 @@ def lora_key(name: str) -> str:
     return base.removesuffix(".safetensors")
 
 
-def merge_loras(loras: Iterable[LoraRef]) -> list[LoraRef]:
+class _Lora(Protocol):
+    """A LoRA with its two strengths: :class:`LoraRef` or the generation contract's ``LoraSpec``."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def strength_model(self) -> float: ...
+    @property
+    def strength_clip(self) -> float: ...
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self: ...
+
+
+LoraT = TypeVar("LoraT", bound=_Lora)
+
+
+def merge_loras(loras: Iterable[LoraT]) -> list[LoraT]:
     """Each LoRA once, in order of first appearance, with the strengths of its last appearance."""
-    merged: dict[str, LoraRef] = {}
+    merged: dict[str, LoraT] = {}
     for lora in loras:
         key = lora_key(lora.name)
         if key in merged:

@@ -31,6 +31,7 @@ from stripstudio.generation import (
     Region,
     Task,
 )
+from stripstudio.generation.capabilities import check_request, problems_for
 from stripstudio.generation.running import run_job
 from stripstudio.settings import StudioSettings
 from tests.waiting import wait_until
@@ -355,9 +356,13 @@ def test_jobs_go_to_the_least_busy_server(server):
 def test_previews_arrive_as_preview_events(server):
     server.script.next_prompt(previews=True)
     events = []
-    engine_for(server.url).run(request(num_images=1), events.append)
+    engine_for(server.url).run(request(num_images=1, previews=True), events.append)
     previews = [e.preview for e in events if e.kind is EventKind.PREVIEW]
     assert previews and all(p.startswith(b"\x89PNG") for p in previews)
+    server.script.next_prompt(previews=True)
+    unasked = []
+    engine_for(server.url).run(request(num_images=1, seed=8), unasked.append)
+    assert not [e for e in unasked if e.kind is EventKind.PREVIEW]
 
 
 def test_capabilities_follow_the_servers_nodes(server):
@@ -367,6 +372,39 @@ def test_capabilities_follow_the_servers_nodes(server):
     assert "tiny_sdxl.safetensors" in capabilities.models
     server.add_nodes(impact_pack_nodes(server.object_info()))
     assert Task.FACE_DETAIL in engine_for(server.url).capabilities().tasks
+
+
+def test_the_servers_samplers_bound_the_capabilities(server):
+    capabilities = engine_for(server.url).capabilities()
+    assert "dpmpp_2m" in capabilities.samplers and "karras" in capabilities.schedulers
+    problems = problems_for(request(sampler="dpmpp_9m"), capabilities)
+    assert [p.field for p in problems] == ["sampler"] and "dpmpp_2m" in problems[0].message
+
+
+def test_a_request_is_checked_against_the_server_before_it_is_queued(server):
+    engine = engine_for(server.url)
+    assert check_request(engine, request()) == []
+    problems = check_request(engine, request(loras=(LoraSpec(name="leo-character"),)))
+    assert [p.field for p in problems] == ["loras[0]"] and "tiny_sdxl_lora.safetensors" in problems[0].message
+    tagged = check_request(engine, request(prompt="a young man <lora:leo-character:0.5>"))
+    assert [p.field for p in tagged] == ["prompt"]
+    assert server.received.prompts == []
+
+
+def test_an_unreachable_server_is_said_so_quickly_at_the_check():
+    engine = engine_for(free_port_url())
+    assert engine.capabilities().tasks  # what the graphs can do, with the reason as a note
+    with pytest.raises(EngineUnavailable, match="no ComfyUI server answered within 3 s") as caught:
+        check_request(engine, request())
+    assert "STRIPSTUDIO_COMFYUI_URLS" in str(caught.value)
+
+
+def test_what_the_graphs_cannot_honour_is_refused_before_a_server_is_asked(server):
+    asked = request(model=ModelRef(checkpoint="tiny_sdxl", config="/configs/sdxl"), negative_prompt="<lora:x:1>")
+    with pytest.raises(InvalidRequest) as caught:
+        engine_for(server.url).run(asked, lambda event: None)
+    assert [p.field for p in caught.value.problems] == ["model.config", "negative_prompt"]
+    assert server.received.prompts == []
 
 
 def test_face_detail_runs_where_the_impact_pack_is(server, tmp_path):

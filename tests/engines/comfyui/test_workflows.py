@@ -256,6 +256,47 @@ def test_prompts_use_comfyui_weights_and_loras_become_loader_nodes():
     assert loaders[1]["inputs"]["model"] == [next(k for k, v in graph.items() if v is loaders[0]), 0]
 
 
+def _graph_from_server(job: GenerationRequest) -> dict:
+    names = resolve_names(job, OBJECT_INFO, NAMES.images, "http://server", face_detector="", sam_model="")
+    return build_workflow(job, names).graph.to_api()
+
+
+def test_a_lora_tag_in_the_prompt_builds_the_graph_the_same_lora_in_loras_builds():
+    listed = request(
+        prompt="a young man",
+        num_images=1,
+        loras=(LoraSpec(name="tiny_sdxl_lora", strength_model=0.8, strength_clip=0.5),),
+    )
+    tagged = request(prompt="a young man, <lora:tiny_sdxl_lora:0.8:0.5>", num_images=1)
+    graph = _graph_from_server(tagged)
+    assert graph == _graph_from_server(listed)
+    (loader,) = nodes(graph, "LoraLoader")
+    assert loader["inputs"]["lora_name"] == "tiny_sdxl_lora.safetensors"
+    assert (loader["inputs"]["strength_model"], loader["inputs"]["strength_clip"]) == (0.8, 0.5)
+
+
+def test_a_tag_for_a_listed_lora_sets_its_strengths_instead_of_loading_it_twice():
+    both = request(prompt="a young man <lora:tiny_sdxl_lora:0.6>", loras=(LoraSpec(name="tiny_sdxl_lora"),))
+    (loader,) = nodes(_graph_from_server(both), "LoraLoader")
+    assert (loader["inputs"]["strength_model"], loader["inputs"]["strength_clip"]) == (0.6, 0.6)
+
+
+@pytest.mark.parametrize("task", [Task.TEXT_TO_IMAGE, Task.IMAGE_TO_IMAGE, Task.INPAINT, Task.OUTPAINT])
+def test_a_separate_vae_encodes_and_decodes_every_image(task):
+    graph = _graph_from_server(request(task, model=ModelRef(checkpoint="tiny_sdxl", vae="pixel_space")))
+    assert check_graph(graph, OBJECT_INFO) == []
+    (loader_id,) = [key for key, node in graph.items() if node["class_type"] == "VAELoader"]
+    assert graph[loader_id]["inputs"] == {"vae_name": "pixel_space"}
+    users = [n for n in graph.values() if n["class_type"].startswith(("VAEDecode", "VAEEncode", "InpaintModel"))]
+    assert users and all(node["inputs"]["vae"] == [loader_id, 0] for node in users)
+
+
+def test_a_vae_the_server_lacks_is_refused_at_the_field():
+    with pytest.raises(InvalidRequest) as caught:
+        _graph_from_server(request(model=ModelRef(checkpoint="tiny_sdxl", vae="sdxl_vae")))
+    assert caught.value.field == "model.vae" and "models/vae" in str(caught.value)
+
+
 def test_sketch_follows_the_thesis_graph_with_the_single_slider():
     graph = build_workflow(request(Task.SKETCH_TO_IMAGE), NAMES).graph.to_api()
     assert nodes(graph, "LoadImage")[0]["inputs"]["image"] == "stripstudio/sketch.png"

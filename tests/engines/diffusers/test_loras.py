@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stripstudio.engines.diffusers.engine import DiffusersEngine
-from stripstudio.generation import InvalidRequest, LoraSpec
+from stripstudio.generation import InvalidRequest, LoraSpec, ModelNotFound
 from stripstudio.settings import StudioSettings
 
 from .helpers import pixels, tiny_request
@@ -83,3 +83,26 @@ def test_a_lora_for_another_model_is_refused_and_removed(engine, tmp_path):
         draw(engine, LoraSpec(name=str(wrong)))
     assert str(wrong) in str(caught.value)
     assert draw(engine) == before
+
+
+def test_a_lora_tag_in_the_prompt_draws_what_the_same_lora_in_loras_draws(engine, lora_files):
+    path = str(lora_files["character"])
+    prompt = "a young man reading a book"
+    listed = draw(engine, LoraSpec(name=path, strength_model=0.8, strength_clip=0.5), prompt=prompt)
+    tagged = draw(engine, prompt=f"{prompt}, <lora:{path}:0.8:0.5>")
+    assert tagged == listed
+    assert tagged != draw(engine, prompt=prompt)
+
+
+def test_a_tag_for_a_listed_lora_sets_its_strengths_instead_of_loading_it_twice(engine, lora_files):
+    path = str(lora_files["style"])
+    prompt = "a young man reading a book"
+    once = draw(engine, LoraSpec(name=path, strength_model=0.6, strength_clip=0.6), prompt=prompt)
+    overridden = draw(engine, LoraSpec(name=path), prompt=f"{prompt} <lora:{path}:0.6>")
+    assert overridden == once
+
+
+def test_a_tag_naming_a_missing_lora_is_looked_up_not_dropped(engine):
+    with pytest.raises(ModelNotFound) as caught:
+        draw(engine, prompt="a young man <lora:no-such-lora:0.7>")
+    assert "no-such-lora" in str(caught.value)

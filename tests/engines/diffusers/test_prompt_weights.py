@@ -1,4 +1,4 @@
-"""Prompt weights scale the SDXL embeddings of both encoders (and the pooled one) as specified."""
+"""Prompt weights scale the SDXL token embeddings of both encoders; the pooled one follows ComfyUI."""
 
 from __future__ import annotations
 
@@ -32,12 +32,32 @@ def test_weights_follow_the_formula_on_every_token(pipe):
     assert z.shape[-1] == 64  # both encoders: 32 + 32 features
 
 
-def test_pooled_embedding_moves_by_the_mean_weight(pipe):
-    plain = encode(pipe, "a cat sits")
-    weighted = encode(pipe, "(a cat sits:1.2)")
-    empty = encode(pipe, "")
-    expected = empty.pooled_prompt_embeds + 1.2 * (plain.pooled_prompt_embeds - empty.pooled_prompt_embeds)
-    assert torch.allclose(weighted.pooled_prompt_embeds, expected, atol=1e-6)
+def reference_pooled(pipe, text: str) -> torch.Tensor:
+    """ComfyUI's pooled output, computed straight from the second text encoder: the first 75 tokens
+    of ``text`` (no weights), framed by the start and end tokens and padded to 77."""
+    tokenizer = pipe.tokenizer_2
+    ids = tokenizer(text, add_special_tokens=False).input_ids[:CHUNK_TOKENS]
+    framed = [tokenizer.bos_token_id, *ids, tokenizer.eos_token_id]
+    framed += [tokenizer.pad_token_id] * (CHUNK_TOKENS + 2 - len(framed))
+    with torch.no_grad():
+        return pipe.text_encoder_2(torch.tensor([framed])).text_embeds.float()
+
+
+def test_pooled_embedding_is_the_first_chunk_without_weights(pipe):
+    weighted = encode(pipe, "(a cat sits:1.2), (dark night:0.5)")
+    assert torch.equal(weighted.pooled_prompt_embeds, reference_pooled(pipe, "a cat sits, dark night"))
+    assert not torch.equal(weighted.pooled_prompt_embeds, reference_pooled(pipe, "a cat sits"))
+
+
+def test_pooled_embedding_of_a_long_weighted_prompt_is_its_first_chunk(pipe):
+    first = ", ".join(["(red apple:1.3)"] * 30)  # 89 tokens: the second chunk starts inside it
+    second = ", ".join(["green pear"] * 10)
+    embeds = encode(pipe, f"{first}, {second}")
+    assert embeds.prompt_embeds.shape[1] == 77 * 2
+    plain_first = ", ".join(["red apple"] * 30)
+    assert torch.equal(embeds.pooled_prompt_embeds, reference_pooled(pipe, f"{plain_first}, {second}"))
+    other_tail = encode(pipe, f"{first}, " + ", ".join(["blue sky"] * 10))
+    assert torch.equal(other_tail.pooled_prompt_embeds, embeds.pooled_prompt_embeds)
 
 
 def test_a1111_nesting_multiplies(pipe):

@@ -40,10 +40,13 @@ class ComfyUIClient:
         self._http.close()
 
     # -- reading ---------------------------------------------------------------------------
-    def object_info(self, refresh: bool = False) -> dict[str, Any]:
-        """Every node type the server has, with inputs and file lists (cached until ``refresh``)."""
+    def object_info(self, refresh: bool = False, timeout: float | None = None) -> dict[str, Any]:
+        """Every node type the server has, with inputs and file lists (cached until ``refresh``).
+
+        ``timeout`` bounds this one call (default: the client's timeout).
+        """
         if self._object_info is None or refresh:
-            self._object_info = self._json("GET", "/object_info")
+            self._object_info = self._json("GET", "/object_info", timeout=timeout or self.timeout)
         return self._object_info
 
     def system_stats(self) -> dict[str, Any]:
@@ -153,7 +156,7 @@ class ComfyUIClient:
             reason = f"{type(error).__name__}: {error or 'connection refused'}"
             raise ServerLost(self.url, reason, reached=self.reached) from error
         except httpx.TimeoutException as error:
-            message = f"ComfyUI server {self.url} did not answer {path} within {self.timeout} s"
+            message = f"ComfyUI server {self.url} did not answer {path} within {kwargs.get('timeout', self.timeout)} s"
             raise EngineUnavailable(message) from error
         self.reached = True
         if response.status_code not in ok:

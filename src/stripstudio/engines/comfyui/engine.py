@@ -11,6 +11,12 @@ from pathlib import PurePosixPath
 
 from PIL import Image
 
+from stripstudio.engines.comfyui.capabilities import (
+    ENGINE_NAME,
+    builder_capabilities,
+    graph_problems,
+    server_capabilities,
+)
 from stripstudio.engines.comfyui.check import check_graph
 from stripstudio.engines.comfyui.client import ComfyUIClient
 from stripstudio.engines.comfyui.errors import ServerLost
@@ -18,31 +24,18 @@ from stripstudio.engines.comfyui.execution import PromptFollower, PromptWatchers
 from stripstudio.engines.comfyui.families import workflow_options
 from stripstudio.engines.comfyui.names import input_paths, resolve_names
 from stripstudio.engines.comfyui.pool import ServerPool
-from stripstudio.engines.comfyui.workflows import BUILDERS, BuiltWorkflow, ServerNames, WorkflowOptions, build_workflow
-from stripstudio.generation.engine import CancelSignal, EngineCapabilities, EventSink
-from stripstudio.generation.errors import EngineUnavailable, InvalidRequest, JobCancelled
+from stripstudio.engines.comfyui.workflows import BuiltWorkflow, ServerNames, WorkflowOptions, build_workflow
+from stripstudio.generation.capabilities import EngineCapabilities, refuse_unless_honoured
+from stripstudio.generation.engine import CancelSignal, EventSink
+from stripstudio.generation.errors import EngineUnavailable, FieldProblem, InvalidRequest, JobCancelled
 from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.generation.images import GeneratedImage
 from stripstudio.generation.metadata import a1111_parameters
-from stripstudio.generation.request import GenerationRequest, Task
+from stripstudio.generation.request import GenerationRequest
 from stripstudio.settings import StudioSettings
 
-# Node types each task needs, for capabilities().
-TASK_NODES = {
-    Task.TEXT_TO_IMAGE: {"CheckpointLoaderSimple", "KSampler", "EmptyLatentImage", "VAEDecode", "SaveImage"},
-    Task.IMAGE_TO_IMAGE: {"LoadImage", "ImageScale", "VAEEncode"},
-    Task.INPAINT: {
-        "LoadImageMask",
-        "GrowMask",
-        "VAEEncodeForInpaint",
-        "InpaintModelConditioning",
-        "ImageCompositeMasked",
-        "ImageBlur",
-    },
-    Task.OUTPAINT: {"ImagePadForOutpaint", "VAEEncodeForInpaint", "ImageCompositeMasked"},
-    Task.SKETCH_TO_IMAGE: {"ControlNetLoader", "ControlNetApplyAdvanced", "ImageInvert"},
-    Task.FACE_DETAIL: {"FaceDetailer", "UltralyticsDetectorProvider", "SAMLoader"},
-}
+CHECK_TIMEOUT = 3.0
+"""Seconds each server gets to answer the check of a request at submission."""
 
 
 @dataclass
@@ -97,7 +90,7 @@ class ComfyUIEngine:
     allowed values, model files). A server that goes away mid-job hands the job to the next one.
     """
 
-    name = "comfyui"
+    name = ENGINE_NAME
 
     def __init__(
         self,
@@ -105,41 +98,61 @@ class ComfyUIEngine:
         *,
         pool: ServerPool | None = None,
         limits: WaitLimits | None = None,
+        check_timeout: float = CHECK_TIMEOUT,
     ):
         settings = settings or StudioSettings()
         self.settings = settings
         self.pool = pool or ServerPool(settings.comfyui_urls, lambda url: ComfyUIClient(url))
         self.limits = limits or WaitLimits(timeout=settings.comfyui_timeout)
+        self.check_timeout = check_timeout
 
     def capabilities(self) -> EngineCapabilities:
-        """What the reachable servers can do: tasks whose nodes they all have, and their checkpoints."""
-        clients, unreachable = self.pool.by_load()
-        notes = [f"{url} unreachable: {reason}" for url, reason in unreachable.items()]
-        tasks, models = set(TASK_NODES), set()
-        for client in clients:
-            info = client.object_info(refresh=True)
-            for task, nodes in TASK_NODES.items():
-                missing = sorted(nodes - set(info))
-                if missing:
-                    tasks.discard(task)
-                    notes.append(f"{client.url} cannot do {task.value}: no {', '.join(missing)} node")
-            models.update(
-                info.get("CheckpointLoaderSimple", {}).get("input", {}).get("required", {}).get("ckpt_name", [[]])[0]
+        """What the graphs can do, narrowed to the answering servers' nodes, samplers and checkpoints."""
+        infos, unreachable = self._object_infos(refresh=True)
+        return server_capabilities(infos, unreachable)
+
+    def request_problems(self, request: GenerationRequest) -> list[FieldProblem]:
+        """``request`` checked against each server's ``/object_info``: none when one server can run it.
+
+        Each server gets :attr:`check_timeout` seconds; EngineUnavailable when none answers.
+        """
+        infos, unreachable = self._object_infos()
+        if not infos:
+            reasons = "; ".join(f"{url}: {reason}" for url, reason in unreachable.items())
+            raise EngineUnavailable(
+                f"no ComfyUI server answered within {self.check_timeout:g} s ({reasons}); "
+                "start the server, or check the address in STRIPSTUDIO_COMFYUI_URLS"
             )
-        return EngineCapabilities(
-            name=self.name,
-            tasks=[t for t in TASK_NODES if t in tasks and clients],
-            control_kinds=["sketch", "scribble", "canny", "depth", "openpose", "lineart"],
-            models=sorted(models),
-            notes=notes,
-        )
+        found: list[FieldProblem] = []
+        for url, info in infos.items():
+            problems = graph_problems(
+                request,
+                info,
+                url,
+                options=workflow_options(request, self.settings.comfyui_text_encode),
+                face_detector=self.settings.comfyui_face_detector,
+                sam_model=self.settings.comfyui_sam_model,
+            )
+            if not problems:
+                return []
+            found = found or problems
+        return found
+
+    def _object_infos(self, refresh: bool = False) -> tuple[dict[str, dict], dict[str, str]]:
+        """Each server's ``/object_info`` (cached by the client unless ``refresh``), and why others gave none."""
+        infos, unreachable = {}, {}
+        for client in self.pool.clients:
+            try:
+                infos[client.url] = client.object_info(refresh=refresh, timeout=self.check_timeout)
+            except EngineUnavailable as error:
+                unreachable[client.url] = str(error)
+        return infos, unreachable
 
     def run(
         self, request: GenerationRequest, on_event: EventSink, cancel: CancelSignal | None = None
     ) -> list[GeneratedImage]:
         """Run ``request`` on the least busy server; move to the next one if a server goes away."""
-        if request.task not in BUILDERS:
-            raise InvalidRequest(f"the ComfyUI engine cannot do {request.task.value} yet", field="task")
+        refuse_unless_honoured(request, builder_capabilities())
         clients, reasons = self.pool.by_load()
         for client in clients:
             try:
@@ -181,7 +194,7 @@ class ComfyUIEngine:
             watchers = PromptWatchers(
                 on_progress=_progress_reporter(built, request, on_event),
                 on_output=delivery.output,
-                on_preview=lambda data: on_event(JobEvent(kind=EventKind.PREVIEW, preview=data)),
+                on_preview=_preview_sender(request, on_event),
             )
             if cancel is not None and cancel.is_set():
                 raise JobCancelled("cancelled before the prompt was sent")
@@ -195,6 +208,16 @@ class ComfyUIEngine:
         if missing:
             raise EngineUnavailable(f"ComfyUI server {client.url} finished without images for candidates {missing}")
         return [delivery.images[k] for k in range(request.num_images)]
+
+
+def _preview_sender(request: GenerationRequest, on_event: EventSink):
+    """Previews go on only when the request asks for them (the server sends them to every client)."""
+
+    def send(data: bytes) -> None:
+        if request.previews:
+            on_event(JobEvent(kind=EventKind.PREVIEW, preview=data))
+
+    return send
 
 
 def _progress_reporter(built: BuiltWorkflow, request: GenerationRequest, on_event: EventSink):

@@ -7,8 +7,9 @@ from typing import Any
 
 from stripstudio.engines.comfyui.check import input_choices
 from stripstudio.engines.comfyui.identity import default_adapter_files, resolve_adapter_files
-from stripstudio.engines.comfyui.workflows.common import ServerNames, prompt_loras
+from stripstudio.engines.comfyui.workflows.common import ServerNames
 from stripstudio.generation.errors import InvalidRequest
+from stripstudio.generation.loras import lora_field, request_loras
 from stripstudio.generation.request import BUILT_IN_FACE_DETECTORS, FaceDetailSpec, GenerationRequest, LoraSpec, Task
 
 CONTROL_KEYWORDS = {
@@ -35,10 +36,11 @@ DEFAULT_CONTROL_FILES = {
 def offline_names(request: GenerationRequest, *, face_detector: str, sam_model: str) -> ServerNames:
     """Names for a workflow exported without a server: files by their base names, images by file name."""
     images = {path: PurePosixPath(path).name for path in input_paths(request)}
-    loras = tuple(lora.model_copy(update={"name": _file_name(lora.name)}) for lora in prompt_loras(request))
+    loras = tuple(lora.model_copy(update={"name": _file_name(lora.name)}) for lora in request_loras(request))
     controls = tuple(_file_name(c.model) if c.model else DEFAULT_CONTROL_FILES[c.kind] for c in request.controls)
     return ServerNames(
         checkpoint=_file_name(request.model.checkpoint),
+        vae=_file_name(request.model.vae) if request.model.vae else None,
         loras=loras,
         control_models=controls,
         images=images,
@@ -89,7 +91,7 @@ def resolve_names(
             _missing("checkpoint", repr(request.model.checkpoint), checkpoints, url, "checkpoints"),
             field="model.checkpoint",
         )
-    loras = tuple(_lora(lora, object_info, url) for lora in prompt_loras(request))
+    loras = tuple(_lora(request, lora, object_info, url) for lora in request_loras(request))
     controls: tuple[str, ...] = ()
     if request.task is Task.SKETCH_TO_IMAGE:
         controls = tuple(_control_model(c.kind, c.model, object_info, url) for c in request.controls)
@@ -98,6 +100,7 @@ def resolve_names(
         sam_model = match_file(sam_model, input_choices(object_info, "SAMLoader", "model_name")) or sam_model
     return ServerNames(
         checkpoint=checkpoint,
+        vae=_vae(request.model.vae, object_info, url) if request.model.vae else None,
         loras=loras,
         control_models=controls,
         images=images,
@@ -105,6 +108,14 @@ def resolve_names(
         sam_model=sam_model,
         adapters=resolve_adapter_files(request, object_info, url, match_file),
     )
+
+
+def _vae(wanted: str, object_info: dict[str, Any], url: str) -> str:
+    available = input_choices(object_info, "VAELoader", "vae_name")
+    name = match_file(wanted, available)
+    if name is None:
+        raise InvalidRequest(_missing("VAE", repr(wanted), available, url, "vae"), field="model.vae")
+    return name
 
 
 def _wanted_detector(request: GenerationRequest, configured: str) -> str:
@@ -130,11 +141,12 @@ def _face_detector(wanted: str, object_info: dict[str, Any]) -> str:
     return next((n for n in available if n.startswith("bbox/") and "face" in n.lower()), wanted)
 
 
-def _lora(lora: LoraSpec, object_info: dict[str, Any], url: str) -> LoraSpec:
+def _lora(request: GenerationRequest, lora: LoraSpec, object_info: dict[str, Any], url: str) -> LoraSpec:
     available = input_choices(object_info, "LoraLoader", "lora_name")
     name = match_file(lora.name, available)
     if name is None:
-        raise InvalidRequest(_missing("LoRA", repr(lora.name), available, url, "loras"), field="loras")
+        message = _missing("LoRA", repr(lora.name), available, url, "loras")
+        raise InvalidRequest(message, field=lora_field(request, lora))
     return lora.model_copy(update={"name": name})
 
 

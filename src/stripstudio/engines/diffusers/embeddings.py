@@ -7,9 +7,10 @@ both CLIP text encoders. A token of weight ``w`` gets
     z_w = z_empty + w * (z - z_empty)
 
 where ``z_empty`` is the embedding of the empty prompt at the same position: ComfyUI's formula,
-so a prompt means the same on the diffusers and the ComfyUI engine. The pooled embedding, which
-summarises the whole prompt, moves the same way by the mean weight of the prompt's tokens; a
-prompt without weights keeps the exact embeddings of plain SDXL.
+so a prompt means the same on the diffusers and the ComfyUI engine. The pooled embedding follows
+ComfyUI's rule too (``ClipTokenWeightEncoder.encode_token_weights``): it is the second encoder's
+pooled output of the FIRST chunk, encoded without weights (weights act on the token embeddings
+only). A prompt without weights keeps the exact embeddings of plain SDXL.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class PromptEmbeddings:
 @dataclass
 class _Encoded:
     hidden: torch.Tensor  # (chunks * 77, dim of both encoders)
-    pooled: torch.Tensor  # (pooled dim,)
+    pooled: torch.Tensor  # (pooled dim,): the second encoder's pooled output of the first chunk
 
 
 def encode_prompts(pipe, prompt: str, negative_prompt: str, device, dtype) -> PromptEmbeddings:
@@ -121,6 +122,8 @@ def _encode_chunks(pipe, chunks: list[list[int]], device) -> _Encoded:
             if encoder is pipe.text_encoder_2 and pooled is None:
                 pooled = output[0][0].float()
         hidden_parts.append(torch.cat(per_encoder, dim=-1))
+    if pooled is None:
+        raise ValueError("no chunk to encode: a prompt always has at least one (possibly empty) chunk")
     return _Encoded(hidden=torch.cat(hidden_parts, dim=0), pooled=pooled)
 
 
@@ -131,6 +134,7 @@ def _framed(tokenizer, chunk: list[int]) -> list[int]:
 
 
 def _apply_weights(encoded: _Encoded, empty: _Encoded, weights: list[list[float]]) -> _Encoded:
+    """Weights on the token embeddings; the pooled embedding stays the unweighted first chunk's (ComfyUI)."""
     position_weights = torch.ones(encoded.hidden.shape[0])
     flat: list[float] = []
     for index, chunk_weights in enumerate(weights):
@@ -142,6 +146,4 @@ def _apply_weights(encoded: _Encoded, empty: _Encoded, weights: list[list[float]
     w = position_weights.unsqueeze(-1)
     # Tokens of weight 1 keep their exact embedding (the formula would round them slightly).
     hidden = torch.where(w == 1.0, encoded.hidden, empty.hidden + w * (encoded.hidden - empty.hidden))
-    mean_weight = sum(flat) / len(flat)
-    pooled = empty.pooled + mean_weight * (encoded.pooled - empty.pooled)
-    return _Encoded(hidden=hidden, pooled=pooled)
+    return _Encoded(hidden=hidden, pooled=encoded.pooled)  # the first chunk's, unweighted

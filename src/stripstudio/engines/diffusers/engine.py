@@ -13,6 +13,7 @@ from stripstudio.engines.diffusers.inpaint import run_inpaint
 from stripstudio.engines.diffusers.locate import ModelLocator
 from stripstudio.engines.diffusers.lora import ResolvedLora, loras_applied
 from stripstudio.engines.diffusers.models import (
+    ADAPTER_KINDS,
     DEFAULT_CONTROL_MODELS,
     MemoryOptions,
     ModelCache,
@@ -25,12 +26,14 @@ from stripstudio.engines.diffusers.schedulers import SAMPLER_NAMES, SCHEDULER_NA
 from stripstudio.engines.diffusers.sketch import run_sketch_to_image
 from stripstudio.engines.diffusers.text_to_image import run_text_to_image
 from stripstudio.engines.diffusers.tiny import TINY_MODEL_ID, TINY_MODEL_NOTE
-from stripstudio.generation.engine import CancelSignal, EngineCapabilities, EventSink
+from stripstudio.generation.capabilities import EngineCapabilities, refuse_unless_honoured
+from stripstudio.generation.engine import CancelSignal, EventSink
 from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.generation.images import GeneratedImage
+from stripstudio.generation.loras import lora_field, request_loras
 from stripstudio.generation.metadata import a1111_parameters
-from stripstudio.generation.request import GenerationRequest, Task
+from stripstudio.generation.request import GenerationRequest, LoraSpec, Task
 from stripstudio.settings import StudioSettings
 
 _TASKS = {
@@ -69,8 +72,11 @@ class DiffusersEngine:
             name=self.name,
             tasks=list(_TASKS),
             control_kinds=list(DEFAULT_CONTROL_MODELS),
+            max_controls=1,
+            first_step_control_kinds=sorted(ADAPTER_KINDS),
             samplers=list(SAMPLER_NAMES),
             schedulers=list(SCHEDULER_NAMES),
+            features=["loras", "vae", "model_config", "previews", "reference_images", "regions"],
             models=[TINY_MODEL_ID],
             notes=[
                 TINY_MODEL_NOTE,
@@ -81,10 +87,12 @@ class DiffusersEngine:
     def run(
         self, request: GenerationRequest, on_event: EventSink, cancel: CancelSignal | None = None
     ) -> list[GeneratedImage]:
-        """Draw the request's candidates, emitting STARTED, PROGRESS, PREVIEW and IMAGE events."""
-        if request.task not in _TASKS:
-            raise InvalidRequest(f"the diffusers engine cannot do {request.task.value} yet", field="task")
-        loras = [self._resolve_lora(index, lora) for index, lora in enumerate(request.loras)]
+        """Draw the request's candidates, emitting STARTED, PROGRESS, PREVIEW and IMAGE events.
+
+        LoRAs are those of ``request.loras`` and the ``<lora:…>`` tags left in the prompt.
+        """
+        refuse_unless_honoured(request, self.capabilities())
+        loras = [self._resolve_lora(request, lora) for lora in request_loras(request)]
         with self._lock, denormals_flushed(self.device):
             model = self.cache.get(request.model)
             note = TINY_MODEL_NOTE if model.is_random else ""
@@ -108,11 +116,11 @@ class DiffusersEngine:
                 _TASKS[request.task](context, request)
         return results
 
-    def _resolve_lora(self, index: int, lora) -> ResolvedLora:
+    def _resolve_lora(self, request: GenerationRequest, lora: LoraSpec) -> ResolvedLora:
         try:
             path = self.locator.lora(lora.name)
         except InvalidRequest as error:
-            raise InvalidRequest(str(error), field=f"loras[{index}]") from error
+            raise InvalidRequest(str(error), field=lora_field(request, lora)) from error
         return ResolvedLora(lora.name, path, lora.strength_model, lora.strength_clip)
 
     @staticmethod

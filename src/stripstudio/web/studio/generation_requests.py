@@ -15,6 +15,7 @@ from stripstudio.web.studio.api.access import mine
 from stripstudio.web.studio.api.schemas import GenerateIn
 from stripstudio.web.studio.api.validation import domain_errors, invalid
 from stripstudio.web.studio.convert import panel_index
+from stripstudio.web.studio.engine_checks import refuse_what_the_engine_cannot_honour
 
 
 def generation_request(request, comic: domain.Comic, panel: models.Panel, payload: GenerateIn) -> GeneratePayload:
@@ -27,7 +28,7 @@ def generation_request(request, comic: domain.Comic, panel: models.Panel, payloa
         base = build_panel_request(comic, panel_index(panel), studio.default_model, overrides)
         base = base.model_copy(update=_base_changes(request, base, payload))
         built = _for_mode(request, base, panel, payload)
-    return GeneratePayload(engine=comic.generation.engine or studio.default_engine, generation=built)
+    return _checked(comic.generation.engine or studio.default_engine, built)
 
 
 SHEET_DESCRIPTION = "character sheet, portrait, looking at the viewer, plain light background"
@@ -41,7 +42,13 @@ def character_sheet_request(comic: domain.Comic, character: str, count: int) -> 
         alone = comic.model_copy(update={"panels": [sheet]})
         built = build_panel_request(alone, 0, studio.default_model, PanelOverrides(candidates=count))
     built = built.model_copy(update={"previews": True})
-    return GeneratePayload(engine=comic.generation.engine or studio.default_engine, generation=built)
+    return _checked(comic.generation.engine or studio.default_engine, built)
+
+
+def _checked(engine: str, built: GenerationRequest) -> GeneratePayload:
+    """The job payload, once ``engine`` says it can honour every field of ``built`` (else a 422)."""
+    refuse_what_the_engine_cannot_honour(engine, built)
+    return GeneratePayload(engine=engine, generation=built)
 
 
 def _base_changes(request, base: GenerationRequest, payload: GenerateIn) -> dict:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from stripstudio.engines.comfyui.graph import Graph, Node, Output
 from stripstudio.engines.comfyui.identity import apply_identity
 from stripstudio.generation.request import GenerationRequest, LoraSpec
-from stripstudio.prompting import extract_lora_tags, to_comfyui
+from stripstudio.prompting import to_comfyui
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class ServerNames:
     """The server-side names of what a request refers to (checkpoint, LoRA, control files, uploads)."""
 
     checkpoint: str
+    vae: str | None = None
     loras: tuple[LoraSpec, ...] = ()
     control_models: tuple[str, ...] = ()
     images: dict[str, str] = field(default_factory=dict)
@@ -49,15 +50,6 @@ class BuiltWorkflow:
     outputs: tuple[str, ...]
 
 
-def prompt_loras(request: GenerationRequest) -> list[LoraSpec]:
-    """The request's LoRAs plus any ``<lora:…>`` tag still in its prompt (ComfyUI cannot read tags)."""
-    _, tags = extract_lora_tags(request.prompt)
-    return [
-        *request.loras,
-        *(LoraSpec(name=t.name, strength_model=t.strength_model, strength_clip=t.strength_clip) for t in tags),
-    ]
-
-
 class WorkflowBuilder:
     """Adds the shared parts of a workflow to a graph for one request."""
 
@@ -68,6 +60,8 @@ class WorkflowBuilder:
         self.graph = Graph()
         checkpoint = self.graph.add("CheckpointLoaderSimple", ckpt_name=names.checkpoint)
         self.model, self.clip, self.vae = checkpoint[0], checkpoint[1], checkpoint[2]
+        if names.vae:  # a separate VAE replaces the checkpoint's for every encode and decode
+            self.vae = self.graph.add("VAELoader", vae_name=names.vae)[0]
         self._chain_loras()
         apply_identity(self)
         self.positive = self._with_regions(self.encode(request.prompt))

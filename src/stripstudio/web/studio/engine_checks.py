@@ -1,0 +1,47 @@
+"""A generation request checked against its engine before a job is queued.
+
+Every field the engine cannot honour comes back at once as a 422 whose ``loc`` is
+``["body", "generation", ...the field's path]``; an engine that cannot be reached to check
+(a ComfyUI server that does not answer within a few seconds) is a 503 saying what to do.
+A web process that cannot load the engine at all (a web-only host without the engine's extra)
+queues the job unchecked: the worker's engine refuses it, field by field, before drawing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ninja.errors import HttpError, ValidationError
+
+from stripstudio.generation.capabilities import check_request
+from stripstudio.generation.errors import EngineUnavailable, FieldProblem, InvalidRequest
+from stripstudio.generation.request import GenerationRequest
+from stripstudio.jobs.runtime import current_runtime
+from stripstudio.web.studio.api.validation import invalid
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def refuse_what_the_engine_cannot_honour(engine_name: str, request: GenerationRequest) -> None:
+    """Return when ``engine_name`` can run ``request``; else raise the 422 (or 503) described above."""
+    try:
+        engine = current_runtime().engine(engine_name)
+    except InvalidRequest as error:  # an unknown engine, or one configured wrongly
+        raise invalid(error.field or "engine", str(error)) from None
+    except EngineUnavailable:
+        return
+    try:
+        problems = check_request(engine, request)
+    except EngineUnavailable as error:
+        raise HttpError(503, str(error)) from None
+    if problems:
+        raise ValidationError([_detail(problem) for problem in problems])
+
+
+def _detail(problem: FieldProblem) -> dict:
+    return {"loc": ["body", "generation", *field_path(problem.field)], "msg": problem.message, "type": "value_error"}
+
+
+def field_path(field: str) -> list[str | int]:
+    """``"controls[0].kind"`` -> ``["controls", 0, "kind"]``."""
+    return [int(index) if index else name for name, index in _PART.findall(field)]
