@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import math
 import re
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +35,9 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 # A body each operation accepts (so the 404 comes from the owner check, not from input validation),
 # by the name of its request schema. An operation with a schema missing here fails the test.
+# The only operations open to anonymous clients: signing up or in needs no session.
+OPEN_OPERATIONS = {("get", "/api/auth/csrf"), ("post", "/api/auth/signup"), ("post", "/api/auth/login")}
+REFERENCE_ATTEMPTS = 10  # B's requests in check_references that name one of A's objects
 PLAUSIBLE_BODIES = {
     "ComicIn": {"title": "B's comic"},
     "ComicPatch": {"title": "taken over by B"},
@@ -173,6 +178,28 @@ def id_operations(openapi: dict) -> list[tuple[str, str, dict]]:
     ]
 
 
+def all_operations(openapi: dict) -> set[tuple[str, str]]:
+    """(method, path) of every operation in the schema."""
+    return {
+        (method, path) for path, operations in openapi["paths"].items() for method in operations if method in METHODS
+    }
+
+
+def operations_with_path_parameters(openapi: dict) -> set[tuple[str, str]]:
+    """(method, path) of every operation the schema gives a path parameter (an id of something)."""
+    return {
+        (method, path)
+        for path, operations in openapi["paths"].items()
+        for method, operation in operations.items()
+        if method in METHODS and any(parameter["in"] == "path" for parameter in operation.get("parameters", []))
+    }
+
+
+def combinations(path: str, objects: Objects) -> int:
+    """How many URLs :func:`urls_for` makes of ``path``: one per combination of A's objects."""
+    return math.prod(len(objects.ids[name]) for name in re.findall(r"{(\w+)}", path))
+
+
 def urls_for(path: str, objects: Objects) -> list[str]:
     """``path`` with every combination of A's objects for its parameters; fails for an unknown parameter."""
     names = re.findall(r"{(\w+)}", path)
@@ -262,8 +289,9 @@ def test_another_author_gets_404_on_everything(live_studio):
     openapi = anonymous.call("GET", "/api/openapi.json")
 
     # Every operation that takes an id, on every object of A: 404 for B, and the URL is A's (200 to a GET).
-    checks = 0
+    checked: Counter[tuple[str, str]] = Counter()
     operations = id_operations(openapi)
+    assert {(m, p) for m, p, _ in operations} == operations_with_path_parameters(openapi)
     assert len(operations) >= 30, [f"{m} {p}" for m, p, _ in operations]
     ordered = sorted(operations, key=lambda item: item[0] == "delete")  # deletes last: the rest must see A's
     for method, path, operation in ordered:
@@ -272,13 +300,16 @@ def test_another_author_gets_404_on_everything(live_studio):
             response = b.http.request(method.upper(), url, **body_for(openapi, method, path, operation, objects))
             assert response.status_code == 404, f"B {method.upper()} {url}: {response.status_code} {response.text}"
             assert_no_leak(response, f"B {method.upper()} {url}")
-            checks += 1
+            checked[method, path] += 1
         # Indistinguishable from an object that does not exist at all.
         ghost = b.http.request(method.upper(), ghost_url(path), **body_for(openapi, method, path, operation, objects))
         assert (ghost.status_code, ghost.json()) == (response.status_code, response.json()), f"{method} {path}"
         if method == "get":  # the same URLs do reach A's objects
             assert 200 in {a.http.get(url).status_code for url in urls}, f"A GET {path} with A's ids"
-    print(f"{checks} endpoint x method x object checks of B")
+    checks = sum(checked.values())
+    print(f"{checks} endpoint x method x object checks of B on {len(checked)} operations")
+    # Each operation with an id was tried on every combination of A's objects for its parameters.
+    assert checked == {(m, p): combinations(p, objects) for m, p in operations_with_path_parameters(openapi)}
     assert checks > len(operations)  # several objects for most parameters
 
     # Every file URL A was given, and both event streams.
@@ -310,21 +341,27 @@ def test_another_author_gets_404_on_everything(live_studio):
 
     # B's own requests that name A's objects are refused without creating anything.
     refused_requests = check_references(b, objects, names)
+    assert refused_requests == REFERENCE_ATTEMPTS
 
-    # An anonymous client: 401 on every operation that needs a signed-in author.
-    anonymous_checks = 0
+    # An anonymous client: 401 on every operation that needs a signed-in author (all but signing in).
+    anonymous_checked: Counter[tuple[str, str]] = Counter()
+    secured = set()
     for path, operations_of_path in openapi["paths"].items():
         for method, operation in operations_of_path.items():
             if method not in METHODS or not operation.get("security"):
                 continue
+            secured.add((method, path))
             urls = urls_for(path, objects) if "{" in path else [path]
             kwargs = body_for(openapi, method, path, operation, objects)
             for url in urls:
                 response = anonymous.http.request(method.upper(), url, **kwargs)
                 assert response.status_code == 401, f"anonymous {method.upper()} {url}: {response.status_code}"
                 assert_no_leak(response, f"anonymous {method.upper()} {url}")
-                anonymous_checks += 1
-    print(f"{anonymous_checks} anonymous checks, {refused_requests} refused references")
+                anonymous_checked[method, path] += 1
+    assert all_operations(openapi) - secured == OPEN_OPERATIONS
+    assert anonymous_checked == {(m, p): combinations(p, objects) for m, p in secured}
+    anonymous_checks = sum(anonymous_checked.values())
+    print(f"{anonymous_checks} anonymous checks on {len(secured)} operations, {refused_requests} refused references")
 
     assert snapshot(a, objects) == before, "B's attempts changed A's objects"
     assert a.call("GET", "/api/comics")[0]["title"] == f"A's comic {SECRET}"
@@ -393,8 +430,10 @@ def check_references(b: StudioClient, objects: Objects, names: dict) -> int:
             {"files": {"file": ("x.png", png(5))}, "data": {"kind": "image", "comic_id": str(a_comic)}},
         ),
     ]
+    refusals = 0
     for method, url, field_name, kwargs in attempts:
         refused(b, method, url, field_name, **kwargs)
+        refusals += 1
     assert b_counts(b) == counts, "a refused request created something"
     assert b.call("GET", f"/api/panels/{panel['id']}") == panel_before
     assert b.call("GET", f"/api/characters/{character['id']}") == character_before
@@ -409,4 +448,4 @@ def check_references(b: StudioClient, objects: Objects, names: dict) -> int:
 
     loras = Job.objects.get(pk=job["id"]).payload().generation.loras
     assert [entry.name for entry in loras] == [lora], loras
-    return len(attempts)
+    return refusals
