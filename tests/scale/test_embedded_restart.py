@@ -94,6 +94,7 @@ def test_killed_server_restarts_and_finishes_every_job(processes: StudioProcesse
         query = f"SELECT status, attempts FROM {Job._meta.db_table} WHERE id = '{_hex(long_job)}'"
         (held,) = _sqlite_rows(studio_db, query)
         assert held == ("running", 1), f"the long job was not in the middle of its first attempt when killed: {held}"
+        _assert_intact(studio_db, queue_db)  # as the crash left them
 
         second, url = _serve(processes, "serve-2")
         author.http.base_url = url  # the same session: it lives in the studio's database
@@ -110,7 +111,7 @@ def test_killed_server_restarts_and_finishes_every_job(processes: StudioProcesse
 
     not_succeeded = [state for state in states.values() if state["status"] != "succeeded"]
     assert not not_succeeded, f"{not_succeeded}\n{processes.logs()}"
-    assert states[long_job]["attempts"] == 2, states[long_job]
+    assert states[long_job]["attempts"] >= 2, states[long_job]  # it succeeded on a retry
     for job in jobs:  # each job's candidates are the panel's images, once each
         drawn = sorted(result["candidate"] for result in states[job["id"]]["results"])
         assert drawn == list(range(2)), states[job["id"]]
@@ -124,7 +125,12 @@ def test_killed_server_restarts_and_finishes_every_job(processes: StudioProcesse
     )
     other_files = [name for model in (Export, Asset) for (name,) in _sqlite_rows(studio_db, _files_of(model))]
     assert stored_file_problems(data_dir / "files", image_rows, other_files) == []
-    for database in (studio_db, queue_db):
+    _assert_intact(studio_db, queue_db)
+
+
+def _assert_intact(*databases: Path) -> None:
+    """``PRAGMA integrity_check`` finds nothing wrong in any of these SQLite databases."""
+    for database in databases:
         assert _sqlite_rows(database, "PRAGMA integrity_check") == [("ok",)], database
 
 

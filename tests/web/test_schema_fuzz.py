@@ -391,7 +391,6 @@ def check_fuzzed_jobs(author: Author, tally: Tally, known: list[str]) -> Counter
     assert {str(job_id) for job_id in created} == set(tally.jobs), "jobs appeared that no 202 answer announced"
     ended = Counter()
     for row in final_jobs(tally.jobs):
-        assert row.attempts == 1, (row.pk, row.kind, row.attempts)  # the worker took it once and kept going
         if row.status == Job.Status.FAILED:
             assert row.error_type in EXPLAINED_ERRORS and row.error_message, (row.pk, row.kind, row.error_type)
         if row.status == Job.Status.CANCELLED:
