@@ -1,5 +1,6 @@
 """The embedded studio survives ``kill -9``: ``stripstudio serve`` (SQLite and its in-process worker)
-is killed in the middle of a job and started again on the same data folder.
+is killed in the middle of a job and started again on the same data folder, with the settings' default
+job lease (the restarted server takes back at once what its dead predecessor was running).
 
 Every job submitted before the crash must then succeed (the one that was running on its retry), every
 image must be stored exactly once (one row per candidate, its file on disk, nothing left over), and
@@ -25,9 +26,8 @@ from tests.web.conftest import StudioClient
 
 pytestmark = pytest.mark.slow
 
-LEASE_SECONDS = 3
 COMIC = {"title": "Restarted", "generation": {"steps": 2, "width": 64, "height": 64, "candidates": 2, "seed": 5}}
-LONG_JOB = {"steps": 40, "candidates": 2, "previews": False}  # first in line: running when the server is killed
+LONG_JOB = {"steps": 24, "candidates": 2, "previews": False}  # first in line: running when the server is killed
 SHORT_JOB = {"steps": 2, "candidates": 2, "previews": False}
 SHORT_JOBS = 4
 FINAL = {"succeeded", "failed", "cancelled"}
@@ -36,7 +36,7 @@ FINAL = {"succeeded", "failed", "cancelled"}
 @pytest.fixture
 def processes(tmp_path: Path) -> Iterator[StudioProcesses]:
     """The studio processes of one test, on one data folder; all stopped afterwards."""
-    started = StudioProcesses(tmp_path / "logs", studio_env(tmp_path / "data", lease_seconds=LEASE_SECONDS))
+    started = StudioProcesses(tmp_path / "logs", studio_env(tmp_path / "data"))  # the default lease
     yield started
     started.stop_all()
 
