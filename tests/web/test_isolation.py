@@ -11,28 +11,26 @@ come from ``/api/openapi.json``, so a new endpoint that takes an id is covered w
 
 from __future__ import annotations
 
-import hashlib
-import io
 import itertools
+import math
 import re
 import uuid
-from dataclasses import dataclass, field
+from collections import Counter
 
-import numpy as np
 import pytest
-from PIL import Image
-from safetensors.numpy import save as safetensors_bytes
 
+from tests.web.author_objects import SECRET, TINY, Objects, build_author_a, png, snapshot
 from tests.web.conftest import StudioClient
 
 pytestmark = pytest.mark.slow
 
-SECRET = f"secret-of-a-{uuid.uuid4().hex[:8]}"  # in A's texts: never in anything B receives
-TINY = {"steps": 2, "width": 64, "height": 64, "candidates": 2, "seed": 7}
 METHODS = ("get", "post", "put", "patch", "delete")
 
 # A body each operation accepts (so the 404 comes from the owner check, not from input validation),
 # by the name of its request schema. An operation with a schema missing here fails the test.
+# The only operations open to anonymous clients: signing up or in needs no session.
+OPEN_OPERATIONS = {("get", "/api/auth/csrf"), ("post", "/api/auth/signup"), ("post", "/api/auth/login")}
+REFERENCE_ATTEMPTS = 10  # B's requests in check_references that name one of A's objects
 PLAUSIBLE_BODIES = {
     "ComicIn": {"title": "B's comic"},
     "ComicPatch": {"title": "taken over by B"},
@@ -49,119 +47,6 @@ PLAUSIBLE_BODIES = {
 }
 
 
-def png(seed: int, size: tuple[int, int] = (64, 64)) -> bytes:
-    """A small noise picture as PNG bytes."""
-    pixels = np.random.default_rng(seed).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
-    buffer = io.BytesIO()
-    Image.fromarray(pixels, "RGB").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def tiny_lora() -> bytes:
-    """A small, valid .safetensors file."""
-    return safetensors_bytes({"lora_unet_down.lora_up.weight": np.zeros((4, 4), dtype=np.float32)})
-
-
-@dataclass
-class Objects:
-    """An author's object ids by the name of the path parameter that takes them."""
-
-    ids: dict[str, list] = field(default_factory=dict)
-    file_urls: list[str] = field(default_factory=list)
-
-    def add(self, parameter: str, value) -> None:
-        self.ids.setdefault(parameter, []).append(str(value))
-
-
-def upload(client: StudioClient, name: str, data: bytes, kind: str = "image", comic_id: int | None = None) -> dict:
-    """Upload a file as ``client``; returns the asset."""
-    form = {"kind": kind} | ({"comic_id": str(comic_id)} if comic_id is not None else {})
-    return client.call("POST", "/api/assets", 201, files={"file": (name, data)}, data=form)
-
-
-def build_author_a(a: StudioClient) -> tuple[Objects, dict]:
-    """A's full comic through the API, with a real generation and export; returns (objects, names)."""
-    objects = Objects()
-    comic = a.call(
-        "POST",
-        "/api/comics",
-        201,
-        json={"title": f"A's comic {SECRET}", "summary": SECRET, "generation": TINY, "layout": {"width": 320}},
-    )
-    comic_id = comic["id"]
-    reference = upload(a, "reference.png", png(1), comic_id=comic_id)
-    sketch = upload(a, "sketch.png", png(2))
-    mask = upload(a, "mask.png", png(3))
-    model = upload(a, f"style-{SECRET}.safetensors", tiny_lora(), kind="model")
-    character = a.call(
-        "POST",
-        f"/api/comics/{comic_id}/characters",
-        201,
-        json={"name": "Mia", "description": f"girl, red hair, {SECRET}", "reference_image_ids": [reference["id"]]},
-    )
-    panel = a.call(
-        "POST",
-        f"/api/comics/{comic_id}/panels",
-        201,
-        json={"description": f"Mia waves, {SECRET}", "characters": ["Mia"]},
-    )
-    bubble = a.call("POST", f"/api/panels/{panel['id']}/bubbles", 201, json={"text": SECRET, "speaker": "Mia"})
-
-    job = a.call("POST", f"/api/panels/{panel['id']}/generate", 202, json={"candidates": 2})
-    assert a.events(job["events_url"])[-1]["type"] == "succeeded"
-    images = a.call("GET", f"/api/panels/{panel['id']}/images")
-    assert len(images) == 2
-    a.call("POST", f"/api/images/{images[0]['id']}/pick")
-    # The sketch joins after drawing: a sketch-to-image run needs a ControlNet the tiny model lacks.
-    a.call("PATCH", f"/api/panels/{panel['id']}", json={"sketch_id": sketch["id"]})
-    export_job = a.call("POST", f"/api/comics/{comic_id}/exports", 202, json={"formats": ["cbz"]})
-    assert a.events(export_job["events_url"])[-1]["type"] == "succeeded"
-    (export,) = a.call("GET", f"/api/comics/{comic_id}/exports")
-
-    objects.add("comic_id", comic_id)
-    objects.add("character_id", character["id"])
-    objects.add("panel_id", panel["id"])
-    objects.add("bubble_id", bubble["id"])
-    for asset in (reference, sketch, mask, model):
-        objects.add("asset_id", asset["id"])
-        objects.file_urls.append(asset["url"])
-    for image in images:
-        objects.add("image_id", image["id"])
-        objects.file_urls.append(image["url"])
-    objects.add("job_id", job["id"])
-    objects.add("job_id", export_job["id"])
-    objects.add("export_id", export["id"])
-    objects.file_urls.append(export["url"])
-    finished = a.call("GET", f"/api/jobs/{job['id']}")
-    objects.file_urls += [result["url"] for result in finished["results"]]
-    objects.file_urls += [f"/api/jobs/{job['id']}/candidates/0/file", f"/api/jobs/{job['id']}/candidates/1/file"]
-    objects.ids["candidate"] = ["0", "1"]  # not an object: a candidate's index within job_id
-    objects.file_urls = list(dict.fromkeys(objects.file_urls))
-    names = {"model": model["name"], "mask_id": mask["id"], "image_ids": [i["id"] for i in images]}
-    return objects, names
-
-
-def snapshot(a: StudioClient, objects: Objects) -> dict:
-    """Everything A can read about their objects, files as hashes: equal before and after B's attempts."""
-    (comic_id,) = objects.ids["comic_id"]
-    (panel_id,) = objects.ids["panel_id"]
-    state = {
-        "comics": a.call("GET", "/api/comics"),
-        "characters": a.call("GET", f"/api/comics/{comic_id}/characters"),
-        "panels": a.call("GET", f"/api/comics/{comic_id}/panels"),
-        "assets": a.call("GET", "/api/assets"),
-        "jobs": a.call("GET", "/api/jobs"),
-        "images": a.call("GET", f"/api/panels/{panel_id}/images"),
-        "exports": a.call("GET", f"/api/comics/{comic_id}/exports"),
-        "lettering": a.call("GET", f"/api/panels/{panel_id}/lettering"),
-    }
-    for url in objects.file_urls:
-        response = a.http.get(url)
-        assert response.status_code == 200, f"A cannot read their own {url}: {response.status_code}"
-        state[url] = hashlib.sha256(response.content).hexdigest()
-    return state
-
-
 def id_operations(openapi: dict) -> list[tuple[str, str, dict]]:
     """(method, path, operation) of every operation whose path takes a parameter."""
     return [
@@ -171,6 +56,28 @@ def id_operations(openapi: dict) -> list[tuple[str, str, dict]]:
         for method, operation in operations.items()
         if method in METHODS
     ]
+
+
+def all_operations(openapi: dict) -> set[tuple[str, str]]:
+    """(method, path) of every operation in the schema."""
+    return {
+        (method, path) for path, operations in openapi["paths"].items() for method in operations if method in METHODS
+    }
+
+
+def operations_with_path_parameters(openapi: dict) -> set[tuple[str, str]]:
+    """(method, path) of every operation the schema gives a path parameter (an id of something)."""
+    return {
+        (method, path)
+        for path, operations in openapi["paths"].items()
+        for method, operation in operations.items()
+        if method in METHODS and any(parameter["in"] == "path" for parameter in operation.get("parameters", []))
+    }
+
+
+def combinations(path: str, objects: Objects) -> int:
+    """How many URLs :func:`urls_for` makes of ``path``: one per combination of A's objects."""
+    return math.prod(len(objects.ids[name]) for name in re.findall(r"{(\w+)}", path))
 
 
 def urls_for(path: str, objects: Objects) -> list[str]:
@@ -262,8 +169,9 @@ def test_another_author_gets_404_on_everything(live_studio):
     openapi = anonymous.call("GET", "/api/openapi.json")
 
     # Every operation that takes an id, on every object of A: 404 for B, and the URL is A's (200 to a GET).
-    checks = 0
+    checked: Counter[tuple[str, str]] = Counter()
     operations = id_operations(openapi)
+    assert {(m, p) for m, p, _ in operations} == operations_with_path_parameters(openapi)
     assert len(operations) >= 30, [f"{m} {p}" for m, p, _ in operations]
     ordered = sorted(operations, key=lambda item: item[0] == "delete")  # deletes last: the rest must see A's
     for method, path, operation in ordered:
@@ -272,13 +180,16 @@ def test_another_author_gets_404_on_everything(live_studio):
             response = b.http.request(method.upper(), url, **body_for(openapi, method, path, operation, objects))
             assert response.status_code == 404, f"B {method.upper()} {url}: {response.status_code} {response.text}"
             assert_no_leak(response, f"B {method.upper()} {url}")
-            checks += 1
+            checked[method, path] += 1
         # Indistinguishable from an object that does not exist at all.
         ghost = b.http.request(method.upper(), ghost_url(path), **body_for(openapi, method, path, operation, objects))
         assert (ghost.status_code, ghost.json()) == (response.status_code, response.json()), f"{method} {path}"
         if method == "get":  # the same URLs do reach A's objects
             assert 200 in {a.http.get(url).status_code for url in urls}, f"A GET {path} with A's ids"
-    print(f"{checks} endpoint x method x object checks of B")
+    checks = sum(checked.values())
+    print(f"{checks} endpoint x method x object checks of B on {len(checked)} operations")
+    # Each operation with an id was tried on every combination of A's objects for its parameters.
+    assert checked == {(m, p): combinations(p, objects) for m, p in operations_with_path_parameters(openapi)}
     assert checks > len(operations)  # several objects for most parameters
 
     # Every file URL A was given, and both event streams.
@@ -310,21 +221,27 @@ def test_another_author_gets_404_on_everything(live_studio):
 
     # B's own requests that name A's objects are refused without creating anything.
     refused_requests = check_references(b, objects, names)
+    assert refused_requests == REFERENCE_ATTEMPTS
 
-    # An anonymous client: 401 on every operation that needs a signed-in author.
-    anonymous_checks = 0
+    # An anonymous client: 401 on every operation that needs a signed-in author (all but signing in).
+    anonymous_checked: Counter[tuple[str, str]] = Counter()
+    secured = set()
     for path, operations_of_path in openapi["paths"].items():
         for method, operation in operations_of_path.items():
             if method not in METHODS or not operation.get("security"):
                 continue
+            secured.add((method, path))
             urls = urls_for(path, objects) if "{" in path else [path]
             kwargs = body_for(openapi, method, path, operation, objects)
             for url in urls:
                 response = anonymous.http.request(method.upper(), url, **kwargs)
                 assert response.status_code == 401, f"anonymous {method.upper()} {url}: {response.status_code}"
                 assert_no_leak(response, f"anonymous {method.upper()} {url}")
-                anonymous_checks += 1
-    print(f"{anonymous_checks} anonymous checks, {refused_requests} refused references")
+                anonymous_checked[method, path] += 1
+    assert all_operations(openapi) - secured == OPEN_OPERATIONS
+    assert anonymous_checked == {(m, p): combinations(p, objects) for m, p in secured}
+    anonymous_checks = sum(anonymous_checked.values())
+    print(f"{anonymous_checks} anonymous checks on {len(secured)} operations, {refused_requests} refused references")
 
     assert snapshot(a, objects) == before, "B's attempts changed A's objects"
     assert a.call("GET", "/api/comics")[0]["title"] == f"A's comic {SECRET}"
@@ -393,8 +310,10 @@ def check_references(b: StudioClient, objects: Objects, names: dict) -> int:
             {"files": {"file": ("x.png", png(5))}, "data": {"kind": "image", "comic_id": str(a_comic)}},
         ),
     ]
+    refusals = 0
     for method, url, field_name, kwargs in attempts:
         refused(b, method, url, field_name, **kwargs)
+        refusals += 1
     assert b_counts(b) == counts, "a refused request created something"
     assert b.call("GET", f"/api/panels/{panel['id']}") == panel_before
     assert b.call("GET", f"/api/characters/{character['id']}") == character_before
@@ -409,4 +328,4 @@ def check_references(b: StudioClient, objects: Objects, names: dict) -> int:
 
     loras = Job.objects.get(pk=job["id"]).payload().generation.loras
     assert [entry.name for entry in loras] == [lora], loras
-    return len(attempts)
+    return refusals

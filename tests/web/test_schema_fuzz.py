@@ -1,13 +1,19 @@
 """Schemathesis against the studio's own OpenAPI schema: well over a thousand generated requests, valid
-and invalid, from a signed-in author; none may be answered with a server error.
+and invalid, each with a signed-in author's session and CSRF token; none may be answered with a server
+error, and every operation of the schema is fuzzed.
 
 The requests go to the Django ASGI application in this process (the one uvicorn serves). The author
 owns a small comic built first (comic, character with a reference image, panels with and without a
 sketch and picked image, bubble, image and model uploads, a generation job with candidates, an export),
 and generated ids are often swapped for those objects' ids, so requests get past the owner check into
-the code that reads bodies. Jobs that generation and export requests queue stay queued: the runtime's
-queue lies in a folder of this test and nothing consumes it. Event streams are plain Django views, not
-in the schema, so nothing here can wait on one.
+the code that reads bodies. Signing up, in and out would end the author's session: those operations get
+a fresh session of a second author for each request instead.
+
+The jobs that fuzzed requests queue really run, on an in-process worker: generation on the fake engine
+(drawing at most 64 x 64 pixels, whatever size was asked), exports through the real lettering, layout
+and export code. Each must end (succeeded, or failed or cancelled with its reason on the row) and the
+worker must still run a job afterwards. Event streams are plain Django views, not in the schema, so
+nothing here can wait on one.
 
 ``STRIPSTUDIO_FUZZ_EXAMPLES`` raises the number of examples per operation for a longer hunt. What the
 fuzzer found is kept as quick, explicit cases at the end of this file.
@@ -16,240 +22,130 @@ fuzzer found is kept as quick, explicit cases at the end of this file.
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import time
-import zipfile
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
-import numpy as np
 import pytest
 import schemathesis
-from asgiref.sync import async_to_sync
 from django.conf import settings
-from django.test import Client
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from PIL import Image
-from safetensors.numpy import save as safetensors_bytes
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 from stripstudio.jobs.models import Job
 from stripstudio.jobs.runtime import JobRuntime, install_runtime
+from stripstudio.jobs.worker import EmbeddedWorker
+from tests.web.fuzz_author import (
+    SCRIPT,
+    SPARE_AUTHOR,
+    Author,
+    BoundedFakeEngine,
+    build_objects,
+    final_jobs,
+    named,
+    spare_session,
+    succeeded,
+    with_real_ids,
+)
 
 EXAMPLES_PER_MODE = int(os.environ.get("STRIPSTUDIO_FUZZ_EXAMPLES", "14"))  # per operation, valid and invalid each
 MIN_REQUESTS = 1000
-SCRIPT = b"""title: Imported
-characters:
-  Mia:
-    description: girl, red hair
-panels:
-  - description: Mia waves at a spaceship
-    characters: [Mia]
-    bubbles:
-      - Mia: Wait for me!
-"""
+# The errors a job may end with on fuzzed input: each names what is wrong and the fix. Any other
+# (a KeyError, a TypeError...) is a bug the input found.
+EXPLAINED_ERRORS = {"ExportError", "LayoutError", "LetteringError", "InvalidRequest", "ModelNotFound"}
+EXPORTS = "POST /api/comics/{comic_id}/exports"
+# An export letters and lays out every panel of the fuzzed comic (a second or more each): fewer of them.
+EXAMPLES = {EXPORTS: max(1, EXAMPLES_PER_MODE // 2)}
 AUTH_OPERATIONS = ("/api/auth/signup", "/api/auth/login", "/api/auth/logout")  # would end the author's session
-
-
-def _png(seed: int, size: tuple[int, int] = (64, 64)) -> bytes:
-    pixels = np.random.default_rng(seed).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
-    buffer = io.BytesIO()
-    Image.fromarray(pixels, "RGB").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-class Author:
-    """A signed-in author's cookies and CSRF header, and the ids of what they own."""
-
-    def __init__(self) -> None:
-        self.client = Client(enforce_csrf_checks=True)
-        token = self.client.get("/api/auth/csrf").json()["csrf_token"]
-        answer = self.client.post(
-            "/api/auth/signup",
-            {"username": "fuzzer", "password": "a long enough secret 42"},
-            content_type="application/json",
-            headers={"X-CSRFToken": token},
-        )
-        assert answer.status_code == 201, answer.content
-        self.csrf = self.client.cookies["csrftoken"].value
-        self.cookies = {name: morsel.value for name, morsel in self.client.cookies.items()}
-        self.ids: dict[str, list] = {}
-        self.files: dict[str, list[dict]] = {}
-
-    def call(self, method: str, url: str, expected: int = 200, **kwargs):
-        """A request through Django's test client (main thread); returns the JSON answer."""
-        if "json" in kwargs:
-            kwargs = {"data": kwargs.pop("json"), "content_type": "application/json", **kwargs}
-        response = getattr(self.client, method.lower())(url, headers={"X-CSRFToken": self.csrf}, **kwargs)
-        assert response.status_code == expected, (method, url, response.status_code, response.content[:500])
-        return response.json() if response.content else None
-
-    def upload(self, name: str, data: bytes, kind: str = "image") -> dict:
-        """Upload a file as this author."""
-        return self.call("POST", "/api/assets", 201, data={"file": _named(name, data), "kind": kind})
-
-    def keep(self, name: str, *values) -> None:
-        """Remember ids for the parameter ``name``."""
-        self.ids.setdefault(name, []).extend(values)
-
-
-async def _read(chunks) -> bytes:
-    return b"".join([chunk async for chunk in chunks])
-
-
-def _named(name: str, data: bytes) -> io.BytesIO:
-    stream = io.BytesIO(data)
-    stream.name = name
-    return stream
-
-
-def build_objects(author: Author) -> None:
-    """A comic with one of everything, its ids kept by the parameter names that take them."""
-    from stripstudio.jobs.storage import store_bytes
-    from stripstudio.web.studio import models
-
-    comic = author.call(
-        "POST",
-        "/api/comics",
-        201,
-        json={"title": "Fuzzed", "generation": {"steps": 2, "width": 64, "height": 64, "candidates": 2}},
-    )
-    reference = author.upload("reference.png", _png(1))
-    sketch = author.upload("sketch.png", _png(2))
-    mask = author.upload("mask.png", _png(3))
-    model = author.upload(
-        "style.safetensors", safetensors_bytes({"w": np.zeros((4, 4), dtype=np.float32)}), kind="model"
-    )
-    character = author.call(
-        "POST",
-        f"/api/comics/{comic['id']}/characters",
-        201,
-        json={"name": "Mia", "description": "girl", "reference_image_ids": [reference["id"]]},
-    )
-    panel = author.call(
-        "POST", f"/api/comics/{comic['id']}/panels", 201, json={"description": "Mia waves", "characters": ["Mia"]}
-    )
-    sketched = author.call(
-        "POST", f"/api/comics/{comic['id']}/panels", 201, json={"description": "a house", "sketch_id": sketch["id"]}
-    )
-    bubble = author.call("POST", f"/api/panels/{panel['id']}/bubbles", 201, json={"text": "Hi!", "speaker": "Mia"})
-    job = author.call("POST", f"/api/panels/{panel['id']}/generate", 202, json={})
-
-    # The job as a worker would leave it: two candidates drawn (no engine runs in this test).
-    row = Job.objects.get(pk=job["id"])
-    results = []
-    for candidate in (0, 1):
-        name, _sha = store_bytes(_png(10 + candidate), ".png")
-        models.GeneratedImage.objects.create(
-            owner=row.owner,
-            panel=row.panel,
-            job=row,
-            candidate=candidate,
-            file=name,
-            seed=candidate,
-            width=64,
-            height=64,
-        )
-        url = f"/api/jobs/{row.pk}/candidates/{candidate}/file"
-        results.append({"candidate": candidate, "file": name, "url": url})
-    Job.objects.filter(pk=row.pk).update(status=Job.Status.SUCCEEDED, progress=1.0, results=results)
-    images = author.call("GET", f"/api/panels/{panel['id']}/images")
-    author.call("POST", f"/api/images/{images[0]['id']}/pick", 200)
-    export_job = author.call("POST", f"/api/comics/{comic['id']}/exports", 202, json={"formats": ["cbz"]})
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as cbz:
-        cbz.writestr("001.png", _png(20))
-    name, _sha = store_bytes(archive.getvalue(), ".cbz")
-    export = models.Export.objects.create(
-        owner=row.owner,
-        comic_id=comic["id"],
-        job_id=export_job["id"],
-        format="cbz",
-        file=name,
-        name="fuzzed.cbz",
-        size=len(archive.getvalue()),
-    )
-
-    author.keep("comic_id", comic["id"])
-    author.keep("character_id", character["id"])
-    author.keep("panel_id", panel["id"], sketched["id"])
-    author.keep("bubble_id", bubble["id"])
-    author.keep("asset_id", reference["id"], sketch["id"], model["id"])
-    author.keep("job_id", job["id"], export_job["id"])
-    author.keep("candidate", 0, 1)
-    author.keep("image_id", *(image["id"] for image in images))
-    author.keep("export_id", export.pk)
-    # Ids inside bodies.
-    author.keep("sketch_id", sketch["id"], mask["id"])
-    author.keep("mask_id", mask["id"])
-    author.keep("source_image_id", *(image["id"] for image in images))
-    author.keep("reference_image_ids", [reference["id"]], [reference["id"], sketch["id"]])
-    author.keep("ids", *(lambda turn=turn: panel_order(comic["id"], turn) for turn in range(2)))
-    # Files inside multipart bodies: the comic's own script and project zip bring back a copy of it.
-    script = author.client.get(f"/api/comics/{comic['id']}/script")
-    project = author.client.get(f"/api/comics/{comic['id']}/project")
-    author.files["/api/comics/import-script"] = [{"file": SCRIPT}, {"file": script.content}]  # the 2nd names files
-    author.files["/api/comics/import-project"] = [{"file": async_to_sync(_read)(project.streaming_content)}]
-    author.files["/api/assets"] = [{"file": _png(30), "kind": "image"}, {"file": _png(31, (96, 64))}]
-
-
-def panel_order(comic_id: int, turn: int) -> list[int]:
-    """The ids of the comic's panels now, rotated by ``turn``: a complete new order."""
-    from stripstudio.web.studio import models
-
-    ids = list(models.Panel.objects.filter(comic_id=comic_id).values_list("pk", flat=True))
-    return ids[turn % len(ids) :] + ids[: turn % len(ids)] if ids else []
-
-
-def with_real_ids(case, author: Author, pick: int) -> None:
-    """Swap generated ids (path, query, body) and uploaded files for the author's, unless ``pick`` says not."""
-    if pick >= 3:
-        return
-
-    def choose(name: str, generated):
-        values = author.ids.get(name)
-        chosen = values[pick % len(values)] if values else generated
-        return chosen() if callable(chosen) else chosen
-
-    if case.path_parameters:
-        case.path_parameters = {name: choose(name, value) for name, value in case.path_parameters.items()}
-    if case.query:
-        case.query = {name: choose(name, value) for name, value in case.query.items()}
-    if isinstance(case.body, dict) and any(name in author.ids for name in case.body):
-        case.body = {name: choose(name, value) for name, value in case.body.items()}
-    files = author.files.get(case.operation.path)
-    if files and isinstance(case.body, dict):
-        case.body = {**case.body, **files[pick % len(files)]}
+METHODS = ("get", "post", "put", "patch", "delete")
 
 
 @pytest.fixture
-def fuzz_author(transactional_db, tmp_path) -> Author:
-    """A signed-in author with a comic full of objects, and a job runtime whose queue nobody consumes."""
-    install_runtime(JobRuntime(settings.STRIPSTUDIO.model_copy(update={"data_dir": tmp_path / "queue"})))
+def fake_worker(transactional_db, tmp_path) -> Iterator[JobRuntime]:
+    """A job runtime (its queue in this test's folder) with an in-process worker on the bounded fake engine."""
+    engine = BoundedFakeEngine()
+    studio = settings.STRIPSTUDIO.model_copy(update={"data_dir": tmp_path / "queue"})
+    runtime = install_runtime(JobRuntime(studio, engine_factory=lambda _settings, _name: engine))
+    worker = EmbeddedWorker(runtime).start()
+    yield runtime
+    worker.stop()
+
+
+@pytest.fixture
+def fuzz_author(fake_worker) -> Author:
+    """A signed-in author with a comic full of objects (its jobs run), and a spare author to sign in as."""
     author = Author()
     build_objects(author)
+    Author(SPARE_AUTHOR)
     return author
 
 
-def order(operation) -> tuple[int, bool]:
-    """Reads first (on the objects as built), then changes, then deletes, the comic's own last."""
+READS, CHANGES, JOBS, DELETES = range(4)
+JOB_ROUTES = ("/generate", "/sheet", "/exports")  # POSTed, these queue a job
+
+
+def phase(operation) -> int:
+    """Reads first (on the objects as built), then changes, then what queues jobs, then deletes."""
     method = operation.method.upper()
-    return ({"GET": 0, "DELETE": 2}.get(method, 1), "{comic_id}" in operation.path)
+    if method == "POST" and operation.path.endswith(JOB_ROUTES):
+        return JOBS
+    return {"GET": READS, "DELETE": DELETES}.get(method, CHANGES)
 
 
-def fuzz_operation(operation, author: Author, sent: Counter, statuses: dict):
+def order(operation) -> tuple[int, bool]:
+    """By phase, the comic's own operations last within each."""
+    return (phase(operation), "{comic_id}" in operation.path)
+
+
+def draw_every_panel(author: Author) -> list[str]:
+    """A picture for each panel of the author's comic that has none (panels the fuzzer added), so that
+    fuzzed exports get past "panel N has no picture yet"; returns the ids of the jobs that drew them."""
+    (comic_id, *_) = author.ids["comic_id"]
+    jobs = []
+    for panel in author.call("GET", f"/api/comics/{comic_id}/panels"):
+        if not author.call("GET", f"/api/panels/{panel['id']}/images"):
+            answer = author.client.post(
+                f"/api/panels/{panel['id']}/generate",
+                {},
+                content_type="application/json",
+                headers={"X-CSRFToken": author.csrf},
+            )
+            assert answer.status_code in (202, 422), answer.content  # 422: the fuzzed panel cannot be drawn
+            jobs += [answer.json()["id"]] if answer.status_code == 202 else []
+    final_jobs(jobs)
+    return jobs
+
+
+@dataclass
+class Tally:
+    """What the fuzzer sent: requests and answers by operation, and the jobs its requests queued."""
+
+    sent: Counter[str] = field(default_factory=Counter)
+    statuses: dict[str, Counter[int]] = field(default_factory=dict)
+    jobs: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def record(self, label: str, response) -> None:
+        """Count one answer (and the job it queued, if any)."""
+        self.sent[label] += 1
+        self.statuses.setdefault(label, Counter())[response.status_code] += 1
+        if response.status_code == 202:
+            self.jobs.append(response.json()["id"])
+
+
+def fuzz_operation(operation, author: Author, tally: Tally):
     """A Hypothesis test sending ``operation``'s generated cases (valid and invalid) as ``author``."""
-    anonymous_session = operation.path in AUTH_OPERATIONS
-    cookies = {"csrftoken": author.csrf} if anonymous_session else author.cookies
     strategies = [operation.as_strategy(GenerationMode.POSITIVE)]
     with contextlib.suppress(Exception):  # unless nothing in this operation can be made invalid
         strategies.append(operation.as_strategy(GenerationMode.NEGATIVE))
 
     @hypothesis_settings(
-        max_examples=EXAMPLES_PER_MODE * len(strategies),
+        max_examples=EXAMPLES.get(operation.label, EXAMPLES_PER_MODE) * len(strategies),
         derandomize=True,
         deadline=None,
         database=None,
@@ -259,12 +155,52 @@ def fuzz_operation(operation, author: Author, sent: Counter, statuses: dict):
     @given(case=st.one_of(strategies), pick=st.integers(0, 3))
     def fuzz(case, pick):
         with_real_ids(case, author, pick)
-        response = case.call(cookies=cookies, headers={"X-CSRFToken": author.csrf})
-        sent[operation.label] += 1
-        statuses.setdefault(operation.label, Counter())[response.status_code] += 1
+        # Signing up, in or out ends the session it is sent with: those get a fresh one each time.
+        cookies, csrf = spare_session() if operation.path in AUTH_OPERATIONS else (author.cookies, author.csrf)
+        response = case.call(cookies=cookies, headers={"X-CSRFToken": csrf})
+        tally.record(operation.label, response)
         case.validate_response(response, checks=[not_a_server_error])
 
     return fuzz
+
+
+def fuzz_all(operations, author: Author, tally: Tally) -> None:
+    """Fuzz each operation in turn, keeping every operation's failures (not only the first's)."""
+    for operation in operations:
+        try:
+            fuzz_operation(operation, author, tally)()
+        except (Exception, BaseExceptionGroup) as error:
+            notes = "\n".join(getattr(error, "__notes__", []))
+            tally.failures.append(f"{operation.label}: {type(error).__name__}: {error}\n{notes}")
+
+
+def schema_operations(openapi: dict) -> dict[str, bool]:
+    """Every operation's label (``METHOD /path``), and whether it takes any input (parameters or a body)."""
+    return {
+        f"{method.upper()} {path}": bool(operation.get("parameters") or operation.get("requestBody"))
+        for path, operations in openapi["paths"].items()
+        for method, operation in operations.items()
+        if method in METHODS
+    }
+
+
+def check_fuzzed_jobs(author: Author, tally: Tally, known: list[str]) -> Counter[str]:
+    """Every job the fuzzed requests queued ended with its reason kept; returns their count by kind and status.
+
+    ``known``: jobs queued besides the built objects' and the fuzzer's.
+    """
+
+    before = {str(job_id) for job_id in [*author.ids["job_id"], *known]}
+    created = set(Job.objects.exclude(pk__in=before).values_list("pk", flat=True))
+    assert {str(job_id) for job_id in created} == set(tally.jobs), "jobs appeared that no 202 answer announced"
+    ended = Counter()
+    for row in final_jobs(tally.jobs):
+        if row.status == Job.Status.FAILED:
+            assert row.error_type in EXPLAINED_ERRORS and row.error_message, (row.pk, row.kind, row.error_type)
+        if row.status == Job.Status.CANCELLED:
+            assert row.message, (row.pk, row.kind)
+        ended[f"{row.kind} {row.status}"] += 1
+    return ended
 
 
 @pytest.mark.slow
@@ -273,31 +209,48 @@ def test_no_generated_request_gets_a_server_error(fuzz_author):
 
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", get_asgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]
+    expected = schema_operations(fuzz_author.call("GET", "/api/openapi.json"))
+    assert sorted(o.label for o in operations) == sorted(expected)
     assert len(operations) >= 40, [o.label for o in operations]
     streams = [o.label for o in operations if o.path.endswith("/events")]
     assert not streams, f"event streams in the schema would keep a fuzzed request open: {streams}"
     operations.sort(key=order)
 
-    sent: Counter[str] = Counter()
-    statuses: dict[str, Counter[int]] = {}
-    failures: list[str] = []
+    tally = Tally()
     started = time.monotonic()
-    for operation in operations:
-        try:
-            fuzz_operation(operation, fuzz_author, sent, statuses)()
-        except (Exception, BaseExceptionGroup) as error:  # every operation's failures, not only the first's
-            notes = "\n".join(getattr(error, "__notes__", []))
-            failures.append(f"{operation.label}: {type(error).__name__}: {error}\n{notes}")
-
+    fuzz_all([o for o in operations if phase(o) in (READS, CHANGES)], fuzz_author, tally)
+    drawn = draw_every_panel(fuzz_author)
+    fuzz_all([o for o in operations if phase(o) == JOBS], fuzz_author, tally)
+    jobs = check_fuzzed_jobs(fuzz_author, tally, known=drawn)  # before deleting the comics they belong to
+    # None of them broke the worker: it still runs a job.
+    panel_id = fuzz_author.ids["panel_id"][0]
+    succeeded(fuzz_author.call("POST", f"/api/panels/{panel_id}/generate", 202, json={"candidates": 1}))
+    fuzz_all([o for o in operations if phase(o) == DELETES], fuzz_author, tally)
     seconds = time.monotonic() - started
-    total = sum(sent.values())
-    print(f"{total} requests to {len(operations)} operations in {seconds:.0f} s")
-    for label in sorted(statuses):
-        print(f"  {sent[label]:4d} {label}: {dict(sorted(statuses[label].items()))}")
-    assert not failures, "\n\n".join(failures)
+
+    total = sum(tally.sent.values())
+    print(f"{total} requests to {len(tally.sent)} operations in {seconds:.0f} s; {len(tally.jobs)} jobs: {dict(jobs)}")
+    for label in sorted(tally.statuses):
+        print(f"  {tally.sent[label]:4d} {label}: {dict(sorted(tally.statuses[label].items()))}")
+    assert not tally.failures, "\n\n".join(tally.failures)
     assert total >= MIN_REQUESTS, f"only {total} requests"
-    unreachable = [label for label, counts in statuses.items() if counts.get(405)]
+    assert set(tally.sent) == set(expected), "operations of the schema that were never fuzzed"
+    few = {
+        label: tally.sent[label]
+        for label, takes_input in expected.items()
+        if takes_input and tally.sent[label] < EXAMPLES.get(label, EXAMPLES_PER_MODE)
+    }
+    assert not few, f"operations that take input fuzzed with fewer examples than asked: {few}"
+    # Every request carried a session: only a login with wrong credentials is ever told to sign in.
+    unauthorized = {
+        label: counts
+        for label, counts in tally.statuses.items()
+        if (counts.get(401) and label != "POST /api/auth/login") or counts.get(403)
+    }
+    assert not unauthorized, f"requests answered as if nobody were signed in: {unauthorized}"
+    unreachable = [label for label, counts in tally.statuses.items() if counts.get(405)]
     assert not unreachable, f"documented operations answered 405 (a route shadows them): {unreachable}"
+    assert jobs["generate succeeded"] and sum(n for key, n in jobs.items() if key.startswith("export")), jobs
 
 
 HUGE = 2**70  # more than any integer column holds
@@ -325,13 +278,13 @@ HUGE = 2**70  # more than any integer column holds
         ("POST", "/api/comics/import-script", {"file": SCRIPT}, 201, None),  # not shadowed by /comics/{comic_id}
     ],
 )
-def test_input_the_fuzzer_found_gets_a_4xx_naming_the_field(runtime, method, url, body, expected, field):
+def test_input_the_fuzzer_found_gets_a_4xx_naming_the_field(fake_worker, method, url, body, expected, field):
     """Inputs that once gave a 500 (or a 405): a clear answer instead."""
     author = Author()
     build_objects(author)
     url = url.format(**{name: values[0] for name, values in author.ids.items()})
     if body is not None and "file" in body:
-        form = {"file": _named("comic.yaml", body["file"])}
+        form = {"file": named("comic.yaml", body["file"])}
         answer = author.client.post(url, form, headers={"X-CSRFToken": author.csrf})
     else:
         kwargs = {"data": body, "content_type": "application/json"} if body is not None else {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from stripstudio.jobs.orphans import end_leases_of_dead_processes
 from stripstudio.jobs.runtime import JobRuntime
 from stripstudio.jobs.shutdown import StoppingConsumer
 from stripstudio.jobs.supervision import Supervisor, recover_stale_jobs
@@ -28,7 +29,8 @@ class EmbeddedWorker:
         self.supervisor = Supervisor(runtime)
 
     def start(self) -> EmbeddedWorker:
-        """Take back jobs a previous run left, then start working."""
+        """Take back jobs a previous run left (at once when its process is gone), then start working."""
+        end_leases_of_dead_processes()
         recover_stale_jobs(self.runtime)
         self.consumer.start()
         self.supervisor.start()
