@@ -648,6 +648,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Library
+         * @description Every model the studio can use, filtered by ``kind``, ``family`` and words of ``q`` (name, trigger words).
+         */
+        get: operations["stripstudio_web_studio_api_library_list_library"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Model Preview
+         * @description The preview picture of library model ``name`` (a sidecar next to the file).
+         */
+        get: operations["stripstudio_web_studio_api_library_model_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/panels/{panel_id}": {
         parameters: {
             query?: never;
@@ -959,10 +999,23 @@ export interface components {
              */
             negative_prompt?: string;
             /**
+             * Reference Focus
+             * @description Follow the references' face only, or the face and the clothes.
+             * @default face_and_clothes
+             * @enum {string}
+             */
+            reference_focus?: "face" | "face_and_clothes";
+            /**
              * Reference Image Ids
              * @default []
              */
             reference_image_ids?: number[];
+            /**
+             * Reference Strength
+             * @description How closely panels follow the reference images (0 = not at all).
+             * @default 0.6
+             */
+            reference_strength?: number;
             /** Seed */
             seed?: number | null;
             /**
@@ -1009,8 +1062,18 @@ export interface components {
             name?: string | null;
             /** Negative Prompt */
             negative_prompt?: string | null;
+            /**
+             * Reference Focus
+             * @description Follow the references' face only, or the face and the clothes.
+             */
+            reference_focus?: ("face" | "face_and_clothes") | null;
             /** Reference Image Ids */
             reference_image_ids?: number[] | null;
+            /**
+             * Reference Strength
+             * @description How closely panels follow the reference images (0 = not at all).
+             */
+            reference_strength?: number | null;
             /** Seed */
             seed?: number | null;
             /**
@@ -1018,6 +1081,28 @@ export interface components {
              * @description Words that activate the character LoRA.
              */
             trigger_words?: string[] | null;
+        };
+        /**
+         * CharacterRegion
+         * @description The part of a panel one character's description (and reference images) applies to.
+         *
+         *     Give one of ``place`` (a preset), ``box`` (x, y, width, height as fractions of the panel) or
+         *     ``mask`` (a painted image, white where the character is).
+         */
+        CharacterRegion: {
+            /** Box */
+            box?: [
+                number,
+                number,
+                number,
+                number
+            ] | null;
+            /** Character */
+            character: string;
+            /** Mask */
+            mask?: string | null;
+            /** Place */
+            place?: ("left" | "right" | "top" | "bottom" | "left-third" | "middle-third" | "right-third" | "full") | null;
         };
         /** ComicIn */
         ComicIn: {
@@ -1121,6 +1206,16 @@ export interface components {
         CsrfOut: {
             /** Csrf Token */
             csrf_token: string;
+        };
+        /**
+         * ErrorOut
+         * @description An error: what went wrong and, for invalid input, where.
+         */
+        ErrorOut: {
+            /** Detail */
+            detail: string | {
+                [key: string]: unknown;
+            }[];
         };
         /**
          * ExportIn
@@ -1231,6 +1326,12 @@ export interface components {
             cfg?: number;
             /** Engine */
             engine?: string | null;
+            /**
+             * Fix Faces
+             * @description Always redraw faces after drawing a panel (face detail).
+             * @default false
+             */
+            fix_faces?: boolean;
             /**
              * Height
              * @default 1024
@@ -1448,6 +1549,36 @@ export interface components {
             strength_model?: number;
         };
         /**
+         * ModelOut
+         * @description A model the author can pick: by ``name`` in styles, characters and panels.
+         */
+        ModelOut: {
+            /** Asset Id */
+            asset_id?: number | null;
+            /** Base Model */
+            base_model: string;
+            /** Description */
+            description: string;
+            /** Family */
+            family: string;
+            /** Family Label */
+            family_label: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Preview Url */
+            preview_url: string | null;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /** Source */
+            source: string;
+            /** Trigger Words */
+            trigger_words: string[];
+        };
+        /**
          * OrderIn
          * @description Ids in their new order.
          */
@@ -1547,6 +1678,11 @@ export interface components {
              */
             description: string;
             /**
+             * Fix Faces
+             * @description Redraw faces after drawing; None follows the comic.
+             */
+            fix_faces?: boolean | null;
+            /**
              * Focus X
              * @description Where to keep the picture when a frame crops it.
              * @default 0.5
@@ -1576,6 +1712,11 @@ export interface components {
             negative_prompt?: string;
             /** Position */
             position?: number | null;
+            /**
+             * Regions
+             * @description Where each character stands; with two or more characters and none given, side by side.
+             */
+            regions?: components["schemas"]["CharacterRegion"][];
             /** Seed */
             seed?: number | null;
             /**
@@ -1626,6 +1767,11 @@ export interface components {
              */
             description?: string | null;
             /**
+             * Fix Faces
+             * @description Redraw faces after drawing; None follows the comic.
+             */
+            fix_faces?: boolean | null;
+            /**
              * Focus X
              * @description Where to keep the picture when a frame crops it.
              */
@@ -1643,6 +1789,11 @@ export interface components {
             id?: string | null;
             /** Negative Prompt */
             negative_prompt?: string | null;
+            /**
+             * Regions
+             * @description Where each character stands; with two or more characters and none given, side by side.
+             */
+            regions?: components["schemas"]["CharacterRegion"][] | null;
             /** Seed */
             seed?: number | null;
             /**
@@ -2111,6 +2262,15 @@ export interface operations {
                     "application/json": components["schemas"]["JobOut"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
         };
     };
     stripstudio_web_studio_api_comics_list_comics: {
@@ -2399,6 +2559,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
@@ -2700,6 +2869,50 @@ export interface operations {
             };
         };
     };
+    stripstudio_web_studio_api_library_list_library: {
+        parameters: {
+            query?: {
+                kind?: string | null;
+                family?: string | null;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelOut"][];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_library_model_preview: {
+        parameters: {
+            query: {
+                name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     stripstudio_web_studio_api_content_get_panel: {
         parameters: {
             query?: never;
@@ -2838,6 +3051,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
