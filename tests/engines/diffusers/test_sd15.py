@@ -108,3 +108,21 @@ def test_a_refiner_or_sd2_checkpoint_is_refused_naming_its_family(engine, tmp_pa
     checkpoint = files.write_checkpoint(tmp_path / "sd2.safetensors", "sd2")
     with pytest.raises(InvalidRequest, match="SD 2.x checkpoint"):
         engine.run(sd15(model=ModelRef(checkpoint=str(checkpoint))), lambda event: None)
+
+
+def test_a_lora_of_the_other_family_is_refused_naming_both_files(engine, tmp_path):
+    from stripstudio.generation.capabilities import check_request
+    from stripstudio.generation.errors import InvalidRequest
+
+    sd1_lora = write_lora(tmp_path / "old-style.safetensors", "sd1")
+    sdxl_lora = write_lora(tmp_path / "xl-style.safetensors", "sdxl")
+    xl = sd15(model=ModelRef(checkpoint="tiny-random-sdxl"), loras=(LoraSpec(name=str(sd1_lora)),))
+    (problem,) = check_request(engine, xl)
+    assert problem.field == "loras[0]"
+    assert "(SD 1.x LoRA) does not fit 'tiny-random-sdxl' (SDXL checkpoint)" in problem.message
+    with pytest.raises(InvalidRequest, match="does not fit"):
+        engine.run(xl, lambda event: None)
+    tagged = sd15(prompt=f"a cat <lora:{sdxl_lora}:0.7>")
+    (problem,) = check_request(engine, tagged)
+    assert "(SDXL LoRA) does not fit 'tiny-random-sd15' (SD 1.x checkpoint)" in problem.message
+    assert check_request(engine, sd15(loras=(LoraSpec(name=str(sd1_lora)),))) == []

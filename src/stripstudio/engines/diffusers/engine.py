@@ -7,6 +7,7 @@ import threading
 from PIL import Image
 
 from stripstudio.engines.diffusers.face_detail import run_face_detail
+from stripstudio.engines.diffusers.family_checks import family_problems
 from stripstudio.engines.diffusers.identity import IdentityAdapters
 from stripstudio.engines.diffusers.image_to_image import run_image_to_image
 from stripstudio.engines.diffusers.inpaint import run_inpaint
@@ -28,7 +29,7 @@ from stripstudio.engines.diffusers.text_to_image import run_text_to_image
 from stripstudio.engines.diffusers.tiny import TINY_MODEL_ID, TINY_MODEL_NOTE
 from stripstudio.generation.capabilities import EngineCapabilities, refuse_unless_honoured
 from stripstudio.generation.engine import CancelSignal, EventSink
-from stripstudio.generation.errors import InvalidRequest
+from stripstudio.generation.errors import FieldProblem, InvalidRequest
 from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.generation.images import GeneratedImage
 from stripstudio.generation.loras import lora_field, request_loras
@@ -84,6 +85,10 @@ class DiffusersEngine:
             ],
         )
 
+    def request_problems(self, request: GenerationRequest) -> list[FieldProblem]:
+        """Files whose model family does not fit the checkpoint's (an SD 1.x LoRA on SDXL, …)."""
+        return family_problems(self.locator, request)
+
     def run(
         self, request: GenerationRequest, on_event: EventSink, cancel: CancelSignal | None = None
     ) -> list[GeneratedImage]:
@@ -92,6 +97,9 @@ class DiffusersEngine:
         LoRAs are those of ``request.loras`` and the ``<lora:…>`` tags left in the prompt.
         """
         refuse_unless_honoured(request, self.capabilities())
+        mismatches = self.request_problems(request)
+        if mismatches:
+            raise InvalidRequest.from_problems(mismatches)
         loras = [self._resolve_lora(request, lora) for lora in request_loras(request)]
         with self._lock, denormals_flushed(self.device):
             model = self.cache.get(request.model)
