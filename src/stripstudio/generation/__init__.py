@@ -26,6 +26,7 @@ from stripstudio.generation.request import (
     ModelRef,
     OutpaintSpec,
     ReferenceSpec,
+    RefinerSpec,
     Region,
     Task,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "ModelRef",
     "OutpaintSpec",
     "ReferenceSpec",
+    "RefinerSpec",
     "Region",
     "Task",
     "check_request",

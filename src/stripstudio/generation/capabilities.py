@@ -22,7 +22,7 @@ from stripstudio.prompting.lora_tags import LORA_TAG, read_lora_tag
 if TYPE_CHECKING:
     from stripstudio.generation.engine import Engine
 
-RequestFeature = Literal["loras", "vae", "model_config", "previews", "reference_images", "regions"]
+RequestFeature = Literal["loras", "vae", "model_config", "previews", "reference_images", "regions", "refiner"]
 """Optional parts of a request an engine may or may not honour."""
 
 FEATURE_FIELDS: dict[RequestFeature, str] = {
@@ -32,11 +32,12 @@ FEATURE_FIELDS: dict[RequestFeature, str] = {
     "previews": "previews",
     "reference_images": "reference_images",
     "regions": "regions",
+    "refiner": "refiner",
 }
 
 # The image inputs each task reads; any other one set on a request would be ignored.
 TASK_INPUTS: dict[Task, frozenset[str]] = {
-    Task.TEXT_TO_IMAGE: frozenset(),
+    Task.TEXT_TO_IMAGE: frozenset({"refiner"}),
     Task.IMAGE_TO_IMAGE: frozenset({"init_image"}),
     Task.INPAINT: frozenset({"init_image", "mask"}),
     Task.OUTPAINT: frozenset({"init_image", "outpaint"}),
@@ -50,6 +51,7 @@ _INPUT_TASKS = {
     "outpaint": "outpaint",
     "face_detail": "face_detail",
     "controls": "sketch_to_image",
+    "refiner": "text_to_image",
 }
 
 

@@ -151,6 +151,13 @@ class FaceDetailSpec(_Frozen):
     min_size: int = Field(24, ge=1, le=4096)
 
 
+class RefinerSpec(_Frozen):
+    """The SDXL refiner as a second stage: the base model denoises ``switch`` of the way, the refiner finishes."""
+
+    checkpoint: str = Field(min_length=1, max_length=1000)
+    switch: float = Field(0.8, gt=0, lt=1, description="Fraction of the denoising done by the base model.")
+
+
 class Region(_Frozen):
     """A prompt that applies to one area: a box (x, y, width, height as fractions of the image) or a painted mask.
 
@@ -211,6 +218,7 @@ class GenerationRequest(_Frozen):
     init_image: str | None = None
     mask: MaskSpec | None = None
     outpaint: OutpaintSpec | None = None
+    refiner: RefinerSpec | None = Field(None, description="text_to_image only: finish with the SDXL refiner.")
     face_detail: FaceDetailSpec | None = Field(None, description="face_detail only; None means the defaults.")
     controls: tuple[ControlInput, ...] = ()
     reference_images: tuple[ReferenceSpec, ...] = Field((), max_length=4)

@@ -59,8 +59,9 @@ def encode_prompts(pipe, prompt: str, negative_prompt: str, device, dtype) -> Pr
         from stripstudio.engines.diffusers.embeddings_sd1 import encode_prompts_sd1
 
         return encode_prompts_sd1(pipe, prompt, negative_prompt, device, dtype)
-    tokens, weights = tokenize_weighted(pipe.tokenizer, prompt)
-    negative_tokens, negative_weights = tokenize_weighted(pipe.tokenizer, negative_prompt)
+    tokenizer = pipe.tokenizer or pipe.tokenizer_2  # the refiner has only the second
+    tokens, weights = tokenize_weighted(tokenizer, prompt)
+    negative_tokens, negative_weights = tokenize_weighted(tokenizer, negative_prompt)
     chunks = max(_chunk_count(tokens), _chunk_count(negative_tokens))
     with torch.no_grad():
         empty = _encode_chunks(pipe, [[]] * chunks, device)
@@ -107,15 +108,15 @@ def _chunked(chunks: list[list[int]], count: int) -> list[list[int]]:
 
 
 def _encode_chunks(pipe, chunks: list[list[int]], device) -> _Encoded:
-    """Encode each chunk with both text encoders (penultimate layer, as SDXL was trained)."""
+    """Encode each chunk with the pipeline's text encoders (penultimate layer, as SDXL was trained): both
+    for SDXL base, the second (OpenCLIP-bigG) alone for the refiner."""
     hidden_parts = []
     pooled = None
+    pairs = ((pipe.tokenizer, pipe.text_encoder), (pipe.tokenizer_2, pipe.text_encoder_2))
+    encoders = [(tokenizer, encoder) for tokenizer, encoder in pairs if encoder is not None]
     for chunk in chunks:
         per_encoder = []
-        for tokenizer, encoder in (
-            (pipe.tokenizer, pipe.text_encoder),
-            (pipe.tokenizer_2, pipe.text_encoder_2),
-        ):
+        for tokenizer, encoder in encoders:
             ids = _framed(tokenizer, chunk)
             output = encoder(torch.tensor([ids], device=device), output_hidden_states=True)
             per_encoder.append(output.hidden_states[-2][0].float())

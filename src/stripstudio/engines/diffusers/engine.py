@@ -77,7 +77,7 @@ class DiffusersEngine:
             first_step_control_kinds=sorted(ADAPTER_KINDS),
             samplers=list(SAMPLER_NAMES),
             schedulers=list(SCHEDULER_NAMES),
-            features=["loras", "vae", "model_config", "previews", "reference_images", "regions"],
+            features=["loras", "vae", "model_config", "previews", "reference_images", "regions", "refiner"],
             models=[TINY_MODEL_ID],
             notes=[
                 TINY_MODEL_NOTE,
@@ -119,6 +119,7 @@ class DiffusersEngine:
                 cancel=cancel,
                 on_image=deliver,
                 identity=self.identity,
+                load_model=self.cache.get,
             )
             with loras_applied(model.base, loras):
                 _TASKS[request.task](context, request)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import diffusers
 
+from stripstudio.generation.errors import InvalidRequest
+
 SDXL = "sdxl"
+SDXL_REFINER = "sdxl-refiner"
 SD1 = "sd1"
 
 # The pipeline class of each kind of run, per family.
@@ -16,6 +19,7 @@ PIPELINES = {
         "adapter": "StableDiffusionXLAdapterPipeline",
         "controlnet": "StableDiffusionXLControlNetPipeline",
     },
+    SDXL_REFINER: {"image": "StableDiffusionXLImg2ImgPipeline"},
     SD1: {
         "text": "StableDiffusionPipeline",
         "image": "StableDiffusionImg2ImgPipeline",
@@ -29,10 +33,18 @@ NATIVE_SIZE = {SDXL: 1024, SD1: 512}
 
 
 def family_of(pipe) -> str:
-    """SDXL for pipelines with two text encoders, SD 1.x for those with one."""
-    return SDXL if getattr(pipe, "text_encoder_2", None) is not None or "XL" in type(pipe).__name__ else SD1
+    """SDXL with both text encoders, the SDXL refiner with only the second, SD 1.x with one CLIP-L."""
+    if getattr(pipe, "text_encoder_2", None) is None:
+        return SD1
+    return SDXL if getattr(pipe, "text_encoder", None) is not None else SDXL_REFINER
 
 
 def pipeline_class(family: str, kind: str):
     """The diffusers pipeline class that runs ``kind`` (text, image, inpaint, adapter, controlnet) for ``family``."""
+    if kind not in PIPELINES[family]:
+        raise InvalidRequest(
+            "the SDXL refiner only finishes pictures: draw with an SDXL base checkpoint and name the refiner "
+            "in refiner.checkpoint",
+            field="model",
+        )
     return getattr(diffusers, PIPELINES[family][kind])

@@ -19,6 +19,7 @@ from stripstudio.engines.diffusers.builtin_ids import (
     TINY_IP_ADAPTER_FACE_ID,
     TINY_IP_ADAPTER_ID,
     TINY_MODEL_ID,
+    TINY_REFINER_ID,
     TINY_SD15_ID,
     TINY_T2I_ADAPTER_ID,
 )
@@ -29,6 +30,7 @@ _PICKLE_SUFFIXES = {".ckpt", ".pt", ".pth", ".bin", ".pkl"}
 
 BUILTIN_IDS = {
     TINY_MODEL_ID,
+    TINY_REFINER_ID,
     TINY_SD15_ID,
     TINY_T2I_ADAPTER_ID,
     TINY_CONTROLNET_ID,

@@ -17,14 +17,14 @@ from typing import Any
 import torch
 
 from stripstudio.engines.diffusers import tiny
-from stripstudio.engines.diffusers.builtin_ids import TINY_SD15_ID
+from stripstudio.engines.diffusers.builtin_ids import TINY_REFINER_ID, TINY_SD15_ID
 from stripstudio.engines.diffusers.configs import (
     SD15_CONFIG_DIR,
     SDXL_BASE_CONFIG_DIR,
     load_clip_tokenizer,
     load_clip_tokenizers,
 )
-from stripstudio.engines.diffusers.families import SDXL, family_of, pipeline_class
+from stripstudio.engines.diffusers.families import SD1, SDXL, SDXL_REFINER, family_of, pipeline_class
 from stripstudio.engines.diffusers.locate import ModelLocator, ModelSource, SourceKind
 from stripstudio.generation.errors import EngineUnavailable, InvalidRequest, ModelNotFound
 from stripstudio.generation.request import ControlInput, ModelRef
@@ -155,18 +155,24 @@ class ModelLoader:
         return reference, model.control_models[reference]
 
     def _load_base(self, source: ModelSource, ref: ModelRef) -> Any:
-        from diffusers import StableDiffusionPipeline, StableDiffusionXLPipeline
+        from diffusers import StableDiffusionXLPipeline
 
         if source.kind is SourceKind.BUILTIN:
-            builders = {tiny.TINY_MODEL_ID: tiny.build_tiny_components, TINY_SD15_ID: tiny.build_tiny_sd15_components}
+            builders = {
+                tiny.TINY_MODEL_ID: tiny.build_tiny_components,
+                TINY_SD15_ID: tiny.build_tiny_sd15_components,
+                TINY_REFINER_ID: tiny.build_tiny_refiner_components,
+            }
             if source.location not in builders:
                 raise InvalidRequest(f"{source.location!r} is not a checkpoint", field="model")
             components = builders[source.location]()
             for name in ("unet", "vae", "text_encoder", "text_encoder_2"):
-                if name in components:
+                if components.get(name) is not None:
                     components[name] = components[name].to(dtype=self.dtype)
-            cls = StableDiffusionXLPipeline if "text_encoder_2" in components else StableDiffusionPipeline
-            return cls(**components)
+            return pipeline_class(
+                _builtin_family(components),
+                "image" if components.get("text_encoder") is None and "text_encoder_2" in components else "text",
+            )(**components)
         if source.kind is SourceKind.SINGLE_FILE:
             return self._load_single_file(Path(source.location), ref.config)
         return self._from_pretrained(StableDiffusionXLPipeline, source, "checkpoint")
@@ -317,3 +323,9 @@ def _single_file_family(path: Path) -> str:
         f"{str(path)!r} is an {found.describe()}: the in-process engine draws with SD 1.x and SDXL checkpoints",
         field="model",
     )
+
+
+def _builtin_family(components: dict[str, Any]) -> str:
+    if "text_encoder_2" not in components:
+        return SD1
+    return SDXL if components.get("text_encoder") is not None else SDXL_REFINER

@@ -17,7 +17,7 @@ from stripstudio.engines.diffusers.regions import regional_embeddings, regions_a
 from stripstudio.engines.diffusers.schedulers import make_scheduler
 from stripstudio.generation.engine import CancelSignal, EventSink
 from stripstudio.generation.errors import InvalidRequest
-from stripstudio.generation.request import GenerationRequest
+from stripstudio.generation.request import GenerationRequest, ModelRef
 
 
 @dataclass
@@ -30,6 +30,7 @@ class TaskContext:
     cancel: CancelSignal | None
     on_image: Callable[[int, Image.Image], None]
     identity: IdentityAdapters | None = None
+    load_model: Callable[[ModelRef], LoadedModel] | None = None  # a second checkpoint (the refiner)
 
     def embeddings(self, pipe, request: GenerationRequest) -> PromptEmbeddings:
         """Weighted prompt embeddings for ``pipe`` (LoRAs on the text encoders included)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PIL import Image
 
 from stripstudio.engines.diffusers.families import SDXL
+from stripstudio.engines.diffusers.refiner import sample_refined
 from stripstudio.engines.diffusers.sampling import TaskContext, sample_candidates
 from stripstudio.generation.request import GenerationRequest
 
@@ -17,4 +18,6 @@ def run_text_to_image(context: TaskContext, request: GenerationRequest) -> list[
     arguments: dict = {"width": request.width, "height": request.height}
     if context.model.family == SDXL:
         arguments |= {"original_size": (request.height, request.width), "target_size": (request.height, request.width)}
+    if request.refiner is not None:
+        return sample_refined(context, pipe, request, arguments)
     return sample_candidates(context, pipe, request, arguments)

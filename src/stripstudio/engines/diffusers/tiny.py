@@ -227,3 +227,37 @@ def build_tiny_sd15_t2i_adapter():
         torch.manual_seed(_SEED + 13)
         adapter = T2IAdapter(in_channels=3, channels=[32, 64], num_res_blocks=1, downscale_factor=8)
     return adapter.eval()
+
+
+TINY_REFINER_UNET_CONFIG = dict(
+    TINY_UNET_CONFIG,
+    # The refiner reads only the OpenCLIP-bigG encoder, and an aesthetic score instead of a crop.
+    cross_attention_dim=TINY_TEXT_ENCODER_CONFIG["hidden_size"],
+    projection_class_embeddings_input_dim=5 * 8 + TINY_TEXT_ENCODER_CONFIG["projection_dim"],
+)
+
+
+def build_tiny_refiner_components() -> dict[str, Any]:
+    """The components of an SDXL refiner (StableDiffusionXLImg2ImgPipeline), seeded random."""
+    from diffusers import AutoencoderKL, EulerDiscreteScheduler, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModelWithProjection
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(_SEED + 20)
+        unet = UNet2DConditionModel(**TINY_REFINER_UNET_CONFIG)
+        torch.manual_seed(_SEED + 1)  # the base model's VAE: base and refiner share one latent space
+        vae = AutoencoderKL(**TINY_VAE_CONFIG)
+        torch.manual_seed(_SEED + 21)
+        text_encoder_2 = CLIPTextModelWithProjection(CLIPTextConfig(**TINY_TEXT_ENCODER_CONFIG, hidden_act="gelu"))
+    _, tokenizer_2 = load_clip_tokenizers()
+    return {
+        "unet": unet.eval(),
+        "vae": vae.eval(),
+        "text_encoder": None,
+        "text_encoder_2": text_encoder_2.eval(),
+        "tokenizer": None,
+        "tokenizer_2": tokenizer_2,
+        "scheduler": EulerDiscreteScheduler.from_config(sdxl_scheduler_config()),
+        "requires_aesthetics_score": True,
+        "force_zeros_for_empty_prompt": False,
+    }
