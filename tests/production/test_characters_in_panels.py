@@ -111,3 +111,14 @@ def test_sd1_checkpoints_draw_at_512_unless_the_comic_says_otherwise(tmp_path):
     assert build_panel_request(friends(panel), 0, str(sd1_file)).height == 512
     assert build_panel_request(friends(panel, width=768, height=768), 0, str(sd1_file)).width == 768
     assert build_panel_request(friends(panel), 0, "tiny-random-sdxl").width == 1024
+
+
+def test_a_styles_refiner_finishes_panels_drawn_from_text_only():
+    from stripstudio.domain import Style
+
+    comic = friends(Panel(description="waves", characters=["Mia"]))
+    comic = comic.model_copy(update={"style": Style(refiner="sd_xl_refiner_1.0.safetensors", refiner_switch=0.7)})
+    request = build_panel_request(comic, 0, "m")
+    assert (request.refiner.checkpoint, request.refiner.switch) == ("sd_xl_refiner_1.0.safetensors", 0.7)
+    sketched = comic.model_copy(update={"panels": [Panel(description="waves", sketch="/s.png")]})
+    assert build_panel_request(sketched, 0, "m").refiner is None

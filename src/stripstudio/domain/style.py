@@ -14,6 +14,10 @@ class Style(DomainModel):
         None, max_length=PATH_MAX, description="Model id, checkpoint file or diffusers folder."
     )
     vae: str | None = Field(None, max_length=PATH_MAX, description="Optional VAE replacing the checkpoint's own.")
+    refiner: str | None = Field(
+        None, max_length=PATH_MAX, description="Optional SDXL refiner that finishes every panel drawn from text."
+    )
+    refiner_switch: float = Field(0.8, gt=0, lt=1, description="Fraction of the denoising the base model does.")
     loras: list[LoraRef] = Field(default_factory=list, max_length=16)
     prompt_prefix: str = Field(
         "", max_length=PROMPT_MAX, description="Put before every panel prompt, e.g. '((cartoon style))'."

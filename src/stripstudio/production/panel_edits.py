@@ -61,7 +61,7 @@ def face_detail_request(
 def _edit(base: GenerationRequest, task: Task, image: str, size: tuple[int, int], **changes) -> GenerationRequest:
     width, height = (_multiple_of_8(side) for side in size)
     data = base.model_dump()
-    data.update(task=task, init_image=image, width=width, height=height, controls=(), **changes)
+    data.update(task=task, init_image=image, width=width, height=height, controls=(), refiner=None, **changes)
     return GenerationRequest.model_validate(data)
 
 

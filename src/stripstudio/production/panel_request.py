@@ -13,6 +13,7 @@ from stripstudio.generation.request import (
     LoraSpec,
     ModelRef,
     ReferenceSpec,
+    RefinerSpec,
     Region,
     Task,
 )
@@ -79,6 +80,8 @@ def build_panel_request(
     if panel.sketch:
         fields["task"] = Task.SKETCH_TO_IMAGE
         fields["controls"] = (ControlInput.from_follow_sketch(panel.sketch, panel.follow_sketch),)
+    elif comic.style.refiner:
+        fields["refiner"] = RefinerSpec(checkpoint=comic.style.refiner, switch=comic.style.refiner_switch)
     fields["regions"], fields["reference_images"] = character_conditioning(comic, panel, composed.character_prompts)
     return GenerationRequest(**fields)
 

@@ -437,3 +437,14 @@ def test_client_reads_the_servers_state_and_uploads_masks(server):
     assert (name, masked) == ("stripstudio/panel.png", "stripstudio/panel_mask.png")
     upload = server.received.uploads[-1]
     assert upload.route == "mask" and upload.original_ref["filename"] == "panel.png"
+
+
+def test_a_refined_request_runs_through_the_server(server):
+    from stripstudio.generation import RefinerSpec
+
+    asked = request(refiner=RefinerSpec(checkpoint="tiny_sd15", switch=0.5), num_images=1)
+    events = []
+    (image,) = engine_for(server.url).run(asked, events.append)
+    graph = server.received.prompts[-1]["prompt"]
+    assert [n["class_type"] for n in graph.values()].count("KSamplerAdvanced") == 2
+    assert image.request.refiner == asked.refiner

@@ -476,3 +476,31 @@ def test_the_independent_validator_finds_what_a_server_would_refuse():
         "1: unknown class_type 'NoSuchNode'",
         "the graph has no output node",
     ]
+
+
+def test_the_refiner_is_a_ksampleradvanced_pair_handing_over_at_the_switch_step():
+    from stripstudio.generation import RefinerSpec
+
+    asked = request(refiner=RefinerSpec(checkpoint="tiny_sdxl_refiner", switch=0.8), num_inference_steps=25)
+    names = dataclasses.replace(NAMES, refiner="tiny_sd15.safetensors")  # any checkpoint the recorded server has
+    built = build_workflow(asked, names)
+    graph = built.graph.to_api()
+    assert check_graph(graph, OBJECT_INFO) == []
+    assert validate(graph, OBJECT_INFO) == []  # the independent validator too
+    advanced = nodes(graph, "KSamplerAdvanced")
+    assert len(advanced) == 2 * asked.num_images
+    base, refiner = advanced[0]["inputs"], advanced[1]["inputs"]
+    assert (base["start_at_step"], base["end_at_step"], base["return_with_leftover_noise"]) == (0, 20, "enable")
+    assert (refiner["start_at_step"], refiner["add_noise"]) == (20, "disable")
+    assert graph[refiner["model"][0]]["inputs"]["ckpt_name"] == "tiny_sd15.safetensors"
+    assert graph[refiner["positive"][0]]["class_type"] == "CLIPTextEncodeSDXLRefiner"
+    assert [graph[n]["class_type"] for n in built.samplers] == ["KSamplerAdvanced"] * asked.num_images
+
+
+def test_a_refiner_the_server_lacks_is_named_with_its_checkpoints():
+    from stripstudio.generation import RefinerSpec
+
+    asked = request(refiner=RefinerSpec(checkpoint="sd_xl_refiner_1.0"))
+    with pytest.raises(InvalidRequest) as caught:
+        resolve_names(asked, OBJECT_INFO, {}, "http://gpu:8188", face_detector="f", sam_model="s")
+    assert caught.value.field == "refiner.checkpoint" and "tiny_sdxl.safetensors" in str(caught.value)

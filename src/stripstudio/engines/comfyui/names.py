@@ -47,6 +47,7 @@ def offline_names(request: GenerationRequest, *, face_detector: str, sam_model: 
         face_detector=face_detector,
         sam_model=sam_model,
         adapters=default_adapter_files(request),
+        refiner=_file_name(request.refiner.checkpoint) if request.refiner else None,
     )
 
 
@@ -107,6 +108,7 @@ def resolve_names(
         face_detector=face_detector,
         sam_model=sam_model,
         adapters=resolve_adapter_files(request, object_info, url, match_file),
+        refiner=_refiner(request, checkpoints, url),
     )
 
 
@@ -116,6 +118,18 @@ def _vae(wanted: str, object_info: dict[str, Any], url: str) -> str:
     if name is None:
         raise InvalidRequest(_missing("VAE", repr(wanted), available, url, "vae"), field="model.vae")
     return name
+
+
+def _refiner(request: GenerationRequest, checkpoints: list[str], url: str) -> str | None:
+    if request.refiner is None:
+        return None
+    found = match_file(request.refiner.checkpoint, checkpoints)
+    if found is None:
+        raise InvalidRequest(
+            _missing("refiner checkpoint", repr(request.refiner.checkpoint), checkpoints, url, "checkpoints"),
+            field="refiner.checkpoint",
+        )
+    return found
 
 
 def _wanted_detector(request: GenerationRequest, configured: str) -> str:

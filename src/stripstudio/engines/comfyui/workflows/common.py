@@ -27,6 +27,7 @@ class ServerNames:
     face_detector: str = "bbox/face_yolov8m.pt"
     sam_model: str = "sam_vit_b_01ec64.pth"
     adapters: tuple[tuple[str, str], ...] = ()  # (IP-Adapter file, image encoder file) per reference spec
+    refiner: str | None = None  # the SDXL refiner checkpoint, when the request has one
 
     def image(self, path: str) -> str:
         """The uploaded name of the local image ``path``."""
