@@ -1883,6 +1883,17 @@ export interface components {
              */
             prompt_suffix?: string;
             /**
+             * Refiner
+             * @description Optional SDXL refiner that finishes every panel drawn from text.
+             */
+            refiner?: string | null;
+            /**
+             * Refiner Switch
+             * @description Fraction of the denoising the base model does.
+             * @default 0.8
+             */
+            refiner_switch?: number;
+            /**
              * Vae
              * @description Optional VAE replacing the checkpoint's own.
              */

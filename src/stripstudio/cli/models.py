@@ -21,6 +21,9 @@ def list_command() -> None:
     """Every model found in the model folders and the hub cache, and the built-in ones."""
     settings = load_settings()
     table = Table("kind", "family", "name", "size", "trigger words", "where")
+    for column in table.columns[:4]:
+        column.no_wrap = True
+    table.columns[5].overflow = "fold"
     for entry in list_models(settings):
         size = f"{entry.size / 2**20:,.1f} MB" if entry.size else ""
         family = Family(entry.family).label if entry.family else ""

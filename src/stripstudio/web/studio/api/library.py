@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from stripstudio.engines.diffusers.locate import BUILTIN_IDS
 from stripstudio.jobs.storage import stored_name, stored_path
@@ -44,10 +44,15 @@ class ModelOut(Schema):
 
 
 @router.get("/models", response=list[ModelOut])
-def list_library(request, kind: str | None = None, family: str | None = None, q: str = ""):
+def list_library(
+    request,
+    kind: str | None = Query(None, max_length=40),
+    family: str | None = Query(None, max_length=40),
+    q: str = Query("", max_length=200),
+):
     """Every model the studio can use, filtered by ``kind``, ``family`` and words of ``q`` (name, trigger words)."""
     studio = settings.STRIPSTUDIO
-    shared = model_library(studio).models(kind=kind, family=family, query=q[:200])
+    shared = model_library(studio).models(kind=kind, family=family, query=q)
     entries = [_out(model, "library") for model in shared]
     entries += [_out(model, "built-in") for model in _builtins() if _matches(model, kind, family, q)]
     entries += [entry for entry in _uploads(request) if _matches(entry, kind, family, q)]
@@ -55,7 +60,7 @@ def list_library(request, kind: str | None = None, family: str | None = None, q:
 
 
 @router.get("/models/preview", response={200: None})
-def model_preview(request, name: str):
+def model_preview(request, name: str = Query(..., max_length=1000)):
     """The preview picture of library model ``name`` (a sidecar next to the file)."""
     studio = settings.STRIPSTUDIO
     for model in model_library(studio).models():
