@@ -24,18 +24,7 @@ from tests.engines.diffusers.model_files import (
 )
 
 TEXT = dict(tiny.TINY_TEXT_ENCODER_CONFIG)
-SD1_UNET = dict(
-    sample_size=32,
-    in_channels=4,
-    out_channels=4,
-    layers_per_block=2,
-    block_out_channels=(32, 64),
-    down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
-    up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"),
-    attention_head_dim=4,
-    cross_attention_dim=32,
-    norm_num_groups=32,
-)
+SD1_UNET = dict(tiny.TINY_SD15_UNET_CONFIG)  # SD 1.x's shape: attention from the first level
 SDXL_UNET = dict(tiny.TINY_UNET_CONFIG)
 REFINER_UNET = dict(SDXL_UNET, cross_attention_dim=32, projection_class_embeddings_input_dim=5 * 8 + 32)
 
