@@ -212,6 +212,9 @@ class GenerationRequest(_Frozen):
     seed: int = Field(0, ge=0, lt=2**32)
     num_inference_steps: int = Field(DEFAULT_STEPS, ge=1, le=200)
     guidance_scale: float = Field(DEFAULT_CFG, ge=0, le=30)
+    clip_skip: int = Field(
+        1, ge=1, le=12, description="SD 1.x: read the text encoder this many layers from its end (A1111's clip skip)."
+    )
     sampler: str = DEFAULT_SAMPLER
     scheduler: str = DEFAULT_SCHEDULER
     strength: float = Field(1.0, ge=0, le=1, description="Denoise: how much of the init image is repainted.")

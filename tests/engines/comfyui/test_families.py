@@ -50,3 +50,14 @@ def test_the_refiner_is_refused_as_the_drawing_checkpoint(tmp_path):
     refiner = write_checkpoint(tmp_path / "refiner.safetensors", "sdxl-refiner")
     with pytest.raises(InvalidRequest, match="SDXL refiner"):
         checkpoint_family(request(str(refiner)))
+
+
+def test_clip_skip_is_a_clipsetlastlayer_on_sd1_graphs_and_refused_on_sdxl():
+    asked = request("tiny_sd15.safetensors", "sd1").model_copy(update={"clip_skip": 2})
+    graph = build_workflow(asked, NAMES, workflow_options(asked, "sdxl")).graph.to_api()
+    (last_layer,) = [n for n in graph.values() if n["class_type"] == "CLIPSetLastLayer"]
+    assert last_layer["inputs"]["stop_at_clip_layer"] == -2
+    assert validate(graph, OBJECT_INFO) == []
+    xl = request("tiny_sdxl.safetensors", "sdxl").model_copy(update={"clip_skip": 2})
+    with pytest.raises(InvalidRequest, match="clip_skip"):
+        build_workflow(xl, NAMES, workflow_options(xl, "sdxl"))

@@ -126,3 +126,13 @@ def test_a_lora_of_the_other_family_is_refused_naming_both_files(engine, tmp_pat
     (problem,) = check_request(engine, tagged)
     assert "(SDXL LoRA) does not fit 'tiny-random-sd15' (SD 1.x checkpoint)" in problem.message
     assert check_request(engine, sd15(loras=(LoraSpec(name=str(sd1_lora)),))) == []
+
+
+def test_clip_skip_reads_an_earlier_layer_on_sd1_and_is_refused_on_sdxl(engine):
+    from stripstudio.generation.errors import InvalidRequest
+
+    last = pixels(draw(engine)[0])
+    skipped = pixels(draw(engine, clip_skip=2)[0])
+    assert skipped != last and skipped == pixels(draw(engine, clip_skip=2)[0])
+    with pytest.raises(InvalidRequest, match="clip_skip"):
+        draw(engine, model=ModelRef(checkpoint="tiny-random-sdxl"), clip_skip=2)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import torch
 
+from stripstudio.generation.errors import InvalidRequest
 from stripstudio.prompting import parse_prompt
 
 CHUNK_TOKENS = 75  # 77 positions minus the start and end tokens
@@ -48,7 +49,7 @@ class _Encoded:
     pooled: torch.Tensor  # (pooled dim,): the second encoder's pooled output of the first chunk
 
 
-def encode_prompts(pipe, prompt: str, negative_prompt: str, device, dtype) -> PromptEmbeddings:
+def encode_prompts(pipe, prompt: str, negative_prompt: str, device, dtype, clip_skip: int = 1) -> PromptEmbeddings:
     """Weighted embeddings of ``prompt`` and ``negative_prompt`` for an SDXL pipeline.
 
     An empty negative prompt gives zero embeddings when the model asks for it
@@ -58,7 +59,12 @@ def encode_prompts(pipe, prompt: str, negative_prompt: str, device, dtype) -> Pr
     if getattr(pipe, "text_encoder_2", None) is None:
         from stripstudio.engines.diffusers.embeddings_sd1 import encode_prompts_sd1
 
-        return encode_prompts_sd1(pipe, prompt, negative_prompt, device, dtype)
+        return encode_prompts_sd1(pipe, prompt, negative_prompt, device, dtype, clip_skip)
+    if clip_skip != 1:
+        raise InvalidRequest(
+            "SDXL always reads its text encoders' penultimate layer: leave clip_skip at 1 (clip skip is for SD 1.x)",
+            field="clip_skip",
+        )
     tokenizer = pipe.tokenizer or pipe.tokenizer_2  # the refiner has only the second
     tokens, weights = tokenize_weighted(tokenizer, prompt)
     negative_tokens, negative_weights = tokenize_weighted(tokenizer, negative_prompt)

@@ -20,17 +20,22 @@ from stripstudio.engines.diffusers.embeddings import (
     _framed,
     tokenize_weighted,
 )
+from stripstudio.generation.errors import InvalidRequest
 
 
-def encode_prompts_sd1(pipe, prompt: str, negative_prompt: str, device, dtype) -> PromptEmbeddings:
-    """Weighted embeddings of ``prompt`` and ``negative_prompt`` for an SD 1.x pipeline."""
+def encode_prompts_sd1(pipe, prompt: str, negative_prompt: str, device, dtype, clip_skip: int = 1) -> PromptEmbeddings:
+    """Weighted embeddings of ``prompt`` and ``negative_prompt`` for an SD 1.x pipeline.
+
+    ``clip_skip`` 2 reads the penultimate layer (then the final layer norm), as A1111 does.
+    """
     tokens, weights = tokenize_weighted(pipe.tokenizer, prompt)
     negative_tokens, negative_weights = tokenize_weighted(pipe.tokenizer, negative_prompt)
     chunks = max(_chunk_count(tokens), _chunk_count(negative_tokens))
     with torch.no_grad():
-        empty = _encode(pipe, [[]] * chunks, device)
-        positive = _apply_weights(_encode(pipe, _chunked(tokens, chunks), device), empty, weights)
-        negative = _apply_weights(_encode(pipe, _chunked(negative_tokens, chunks), device), empty, negative_weights)
+        empty = _encode(pipe, [[]] * chunks, device, clip_skip)
+        positive = _apply_weights(_encode(pipe, _chunked(tokens, chunks), device, clip_skip), empty, weights)
+        negatives = _encode(pipe, _chunked(negative_tokens, chunks), device, clip_skip)
+        negative = _apply_weights(negatives, empty, negative_weights)
     return PromptEmbeddings(
         prompt_embeds=positive.hidden.unsqueeze(0).to(device, dtype),
         pooled_prompt_embeds=None,
@@ -39,11 +44,20 @@ def encode_prompts_sd1(pipe, prompt: str, negative_prompt: str, device, dtype) -
     )
 
 
-def _encode(pipe, chunks: list[list[int]], device) -> _Encoded:
+def _encode(pipe, chunks: list[list[int]], device, clip_skip: int) -> _Encoded:
     hidden = []
+    encoder = pipe.text_encoder
+    layers = encoder.config.num_hidden_layers
+    if clip_skip > layers:
+        raise InvalidRequest(f"clip_skip is at most {layers} for this text encoder", field="clip_skip")
     for chunk in chunks:
         ids = torch.tensor([_framed(pipe.tokenizer, chunk)], device=device)
-        hidden.append(pipe.text_encoder(ids).last_hidden_state[0].float())
+        if clip_skip == 1:
+            hidden.append(encoder(ids).last_hidden_state[0].float())
+            continue
+        states = encoder(ids, output_hidden_states=True).hidden_states[-clip_skip]
+        norm = getattr(encoder, "text_model", encoder).final_layer_norm  # transformers 5 flattened text_model
+        hidden.append(norm(states)[0].float())
     encoded = torch.cat(hidden, dim=0)
     assert encoded.shape[0] == len(chunks) * (CHUNK_TOKENS + 2)
     # SD 1.x has no pooled embedding; the weighting code's pooled slot carries a placeholder.

@@ -106,8 +106,10 @@ def regional_embeddings(
     pipe, request: GenerationRequest, device, dtype, width: int, height: int
 ) -> tuple[PromptEmbeddings, RegionLayout]:
     """The base prompt's embeddings followed by each region's, and where each region's tokens are."""
-    base = encode_prompts(pipe, request.prompt, request.negative_prompt, device, dtype)
-    parts = [base] + [encode_prompts(pipe, r.prompt, request.negative_prompt, device, dtype) for r in request.regions]
+    skip = request.clip_skip
+    base = encode_prompts(pipe, request.prompt, request.negative_prompt, device, dtype, skip)
+    parts = [base]
+    parts += [encode_prompts(pipe, r.prompt, request.negative_prompt, device, dtype, skip) for r in request.regions]
     spans, start = [], base.prompt_embeds.shape[1]
     for part in parts[1:]:
         spans.append((start, start + part.prompt_embeds.shape[1]))

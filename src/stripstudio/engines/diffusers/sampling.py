@@ -35,7 +35,9 @@ class TaskContext:
     def embeddings(self, pipe, request: GenerationRequest) -> PromptEmbeddings:
         """Weighted prompt embeddings for ``pipe`` (LoRAs on the text encoders included)."""
         device = getattr(pipe, "_execution_device", self.model.device)
-        return encode_prompts(pipe, request.prompt, request.negative_prompt, device, self.model.dtype)
+        return encode_prompts(
+            pipe, request.prompt, request.negative_prompt, device, self.model.dtype, request.clip_skip
+        )
 
     @contextlib.contextmanager
     def conditioning(self, pipe, request: GenerationRequest) -> Iterator[dict[str, torch.Tensor]]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from stripstudio.engines.comfyui.graph import Graph, Node, Output
 from stripstudio.engines.comfyui.identity import apply_identity
+from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.request import GenerationRequest, LoraSpec
 from stripstudio.prompting import to_comfyui
 
@@ -64,6 +65,13 @@ class WorkflowBuilder:
         if names.vae:  # a separate VAE replaces the checkpoint's for every encode and decode
             self.vae = self.graph.add("VAELoader", vae_name=names.vae)[0]
         self._chain_loras()
+        if request.clip_skip > 1:
+            if options.sdxl_text_encode:
+                raise InvalidRequest(
+                    "SDXL always reads its text encoders' penultimate layer: leave clip_skip at 1 (it is for SD 1.x)",
+                    field="clip_skip",
+                )
+            self.clip = self.graph.add("CLIPSetLastLayer", clip=self.clip, stop_at_clip_layer=-request.clip_skip).out
         apply_identity(self)
         self.positive = self._with_regions(self.encode(request.prompt))
         self.negative = self.encode(request.negative_prompt)
