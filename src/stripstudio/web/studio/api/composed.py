@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from ninja import Router
 
 from stripstudio.production.panel_request import build_panel_request
 from stripstudio.production.render_comic import fixes_faces
+from stripstudio.web.config import studio_settings
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api import schemas
 from stripstudio.web.studio.api.access import owned
@@ -26,7 +26,7 @@ def composed_request(request, panel_id: int):
     comic = checked_comic(panel.comic)
     index = panel_index(panel)
     with domain_errors():
-        built = build_panel_request(comic, index, settings.STRIPSTUDIO.default_model)
+        built = build_panel_request(comic, index, studio_settings().default_model)
     present = list(dict.fromkeys(comic.panels[index].characters))  # regions follow this order
     regions = [
         schemas.ComposedRegionOut(character=name, prompt=region.prompt, box=region.box, masked=region.mask is not None)
