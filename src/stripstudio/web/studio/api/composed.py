@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import Router
 
+from stripstudio.jobs.storage import stored_name
 from stripstudio.production.panel_request import build_panel_request
 from stripstudio.production.render_comic import fixes_faces
 from stripstudio.web.config import studio_settings
@@ -52,7 +53,7 @@ def _references(row: models.Comic, specs) -> list[schemas.ComposedReferenceOut]:
     owners = {}
     for character in row.characters.prefetch_related("reference_images"):
         for asset in character.reference_images.all():
-            owners[asset.file.name] = (character.name, asset)
+            owners[stored_name(asset.file)] = (character.name, asset)
     return [
         schemas.ComposedReferenceOut(
             character=owners[spec.images[0]][0] if spec.images[0] in owners else "",
