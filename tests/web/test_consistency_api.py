@@ -3,10 +3,17 @@ boxes, uploaded masks), "fix faces", and the composed request a panel's generati
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
+import yaml
 from PIL import Image
 
+from stripstudio.web.studio import models
 from tests.web.test_content_api import Api, png, signed_in
+from tests.web.test_projects_api import png_bytes
+from tests.web.test_projects_api import signed_in as project_author
 
 
 @pytest.fixture
@@ -147,3 +154,50 @@ def test_composed_request_of_another_authors_panel_is_not_found(api, comic):
 def test_fix_faces_mode_needs_an_image_of_the_panel(api, comic, runtime):
     errors = api.invalid("POST", f"/api/panels/{comic['panel']['id']}/generate", {"mode": "fix_faces"})
     assert "source_image_id" in errors and "pick a candidate" in errors["source_image_id"]
+
+
+def test_a_script_that_names_a_region_mask_points_to_project_zips(db):
+    author = project_author("cleo")
+    script = (
+        "title: Masked\ncharacters:\n  - name: Mia\n  - name: Leo\npanels:\n  - description: two friends\n"
+        "    characters: [Mia, Leo]\n    regions:\n      - character: Leo\n        mask: /etc/masks/leo.png\n"
+    )
+    response = author.send_file("/api/comics/import-script", "masked.yaml", script.encode())
+    assert response.status_code == 422, response.content
+    (problem,) = response.json()["detail"]
+    assert "panels[0].regions[0].mask" in problem["msg"] and "project zip" in problem["msg"]
+    assert models.Panel.objects.count() == 0
+
+
+def test_a_region_mask_travels_in_the_project_zip(db):
+    author = project_author("dora")
+    comic = author.call("POST", "/api/comics", 201, {"title": "Masked"})
+    for name in ("Mia", "Leo"):
+        author.call("POST", f"/api/comics/{comic['id']}/characters", 201, {"name": name})
+    mask = author.upload_png(png_bytes("white"))
+    panel = author.call(
+        "POST",
+        f"/api/comics/{comic['id']}/panels",
+        201,
+        {
+            "description": "two friends",
+            "characters": ["Mia", "Leo"],
+            "regions": [{"character": "Leo", "mask_id": mask["id"]}],
+        },
+    )
+    assert panel["spec"]["regions"][0]["mask_id"] == mask["id"]
+
+    archive, _response = author.download(f"/api/comics/{comic['id']}/project")
+    with zipfile.ZipFile(io.BytesIO(archive)) as unpacked:
+        script = yaml.safe_load(unpacked.read("comic.yaml"))
+        (region,) = script["panels"][0]["regions"]
+        assert region["mask"].startswith("assets/") and unpacked.read(region["mask"])
+    other = project_author("erin")
+    made = other.send_file("/api/comics/import-project", "masked.zip", archive)
+    assert made.status_code == 201, made.content
+    (copy,) = other.call("GET", f"/api/comics/{made.json()['id']}/panels")
+    (copied,) = copy["spec"]["regions"]
+    assert copied["character"] == "Leo" and copied["mask_id"] not in (None, mask["id"])
+    imported = models.Asset.objects.get(pk=copied["mask_id"])
+    assert imported.sha256 == mask["sha256"] and imported.owner.username == "erin"
+    assert other.call("GET", f"/api/panels/{copy['id']}/composed")["regions"][1]["masked"] is True
