@@ -109,6 +109,10 @@ def test_a_region_mask_is_an_uploaded_image_of_the_author(api, comic):
     composed = api.call("GET", f"{url}/composed")
     assert [r["masked"] for r in composed["regions"]] == [False, True]
 
+    api.call("DELETE", f"/api/assets/{mask['id']}", 204)  # the panel loses the region painted with it
+    assert api.call("GET", url)["spec"]["regions"] == []
+    assert [r["masked"] for r in api.call("GET", f"{url}/composed")["regions"]] == [False, False]
+
 
 def test_renaming_a_character_renames_their_region(api, comic):
     url = f"/api/panels/{comic['panel']['id']}"

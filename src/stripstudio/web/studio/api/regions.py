@@ -43,3 +43,14 @@ def regions_out(panel: models.Panel) -> list[dict[str, Any]]:
         }
         for region in regions
     ]
+
+
+def forget_mask(request, asset: models.Asset) -> None:
+    """Take the regions painted with ``asset`` out of the author's panels (the upload is being deleted)."""
+    name = stored_name(asset.file)
+    for panel in mine(request, models.Panel).iterator():
+        regions = panel.spec.get("regions") or []
+        kept = [region for region in regions if region.get("mask") != name]
+        if len(kept) != len(regions):
+            panel.spec["regions"] = kept
+            panel.save(update_fields=["spec", "updated_at"])
