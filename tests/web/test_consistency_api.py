@@ -8,9 +8,14 @@ import zipfile
 
 import pytest
 import yaml
+from django.conf import settings
 from PIL import Image
 
+from stripstudio.generation import EngineCapabilities, Task
+from stripstudio.jobs.models import Job
+from stripstudio.jobs.runtime import JobRuntime, install_runtime
 from stripstudio.web.studio import models
+from tests.fakes import FakeEngine
 from tests.web.test_content_api import Api, png, signed_in
 from tests.web.test_projects_api import png_bytes
 from tests.web.test_projects_api import signed_in as project_author
@@ -205,3 +210,25 @@ def test_a_region_mask_travels_in_the_project_zip(db):
     imported = models.Asset.objects.get(pk=copied["mask_id"])
     assert imported.sha256 == mask["sha256"] and imported.owner.username == "erin"
     assert other.call("GET", f"/api/panels/{copy['id']}/composed")["regions"][1]["masked"] is True
+
+
+FACELESS = EngineCapabilities(
+    name="faceless",
+    tasks=[task for task in Task if task != Task.FACE_DETAIL],
+    samplers=["dpmpp_2m"],
+    schedulers=["karras"],
+    features=["loras", "previews"],
+)
+
+
+def test_always_fixing_faces_is_refused_before_queueing_where_the_engine_cannot_detail_faces(db):
+    install_runtime(JobRuntime(settings.STRIPSTUDIO, lambda config, name: FakeEngine(capabilities=FACELESS)))
+    api = signed_in("faye")
+    comic = api.call("POST", "/api/comics", 201, {"title": "Faces", "generation": {"engine": "faceless"}})
+    panel = api.call("POST", f"/api/comics/{comic['id']}/panels", 201, {"description": "a portrait"})
+    api.call("POST", f"/api/panels/{panel['id']}/generate", 202, {"candidates": 1})  # without the face pass
+
+    api.call("PATCH", f"/api/panels/{panel['id']}", json={"fix_faces": True})
+    errors = api.invalid("POST", f"/api/panels/{panel['id']}/generate", {"candidates": 1})
+    assert list(errors) == ["generation.task"] and "face_detail" in errors["generation.task"]
+    assert Job.objects.count() == 1
