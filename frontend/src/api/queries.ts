@@ -10,6 +10,7 @@ export const keys = {
   characters: (comicId: number) => ["characters", comicId] as const,
   panels: (comicId: number) => ["panels", comicId] as const,
   images: (panelId: number) => ["images", panelId] as const,
+  composed: (panelId: number) => ["composed", panelId] as const,
   lettering: (panelId: number) => ["lettering", panelId] as const,
   exports: (comicId: number) => ["exports", comicId] as const,
   job: (id: string) => ["job", id] as const,
@@ -48,4 +49,9 @@ export const useActiveJobs = (filter: { comic_id?: number; panel_id?: number }) 
   useQuery({
     queryKey: keys.jobs({ ...filter, active: true }),
     queryFn: () => ok(api.GET("/api/jobs", { params: { query: { ...filter, active: true } } })),
+  });
+export const useComposed = (panelId: number) =>
+  useQuery({
+    queryKey: keys.composed(panelId),
+    queryFn: () => ok(api.GET("/api/panels/{panel_id}/composed", { params: { path: { panel_id: panelId } } })),
   });

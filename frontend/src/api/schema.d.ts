@@ -44,7 +44,7 @@ export interface paths {
         post?: never;
         /**
          * Delete Asset
-         * @description Forget an upload (panels that used it as their sketch keep no sketch).
+         * @description Forget an upload (panels that used it as their sketch keep no sketch, nor a region painted with it).
          */
         delete: operations["stripstudio_web_studio_api_assets_delete_asset"];
         options?: never;
@@ -740,6 +740,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/panels/{panel_id}/composed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Composed Request
+         * @description The panel's final prompt (shared scene), each character's region prompt and box, the reference
+         *     images per character with their strength and focus, and the LoRAs, as generating would send them.
+         */
+        get: operations["stripstudio_web_studio_api_composed_composed_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/panels/{panel_id}/generate": {
         parameters: {
             query?: never;
@@ -1082,28 +1103,6 @@ export interface components {
              */
             trigger_words?: string[] | null;
         };
-        /**
-         * CharacterRegion
-         * @description The part of a panel one character's description (and reference images) applies to.
-         *
-         *     Give one of ``place`` (a preset), ``box`` (x, y, width, height as fractions of the panel) or
-         *     ``mask`` (a painted image, white where the character is).
-         */
-        CharacterRegion: {
-            /** Box */
-            box?: [
-                number,
-                number,
-                number,
-                number
-            ] | null;
-            /** Character */
-            character: string;
-            /** Mask */
-            mask?: string | null;
-            /** Place */
-            place?: ("left" | "right" | "top" | "bottom" | "left-third" | "middle-third" | "right-third" | "full") | null;
-        };
         /** ComicIn */
         ComicIn: {
             /**
@@ -1190,6 +1189,75 @@ export interface components {
             title?: string | null;
         };
         /**
+         * ComposedOut
+         * @description What generating the panel sends to the engine: the composed prompts, regions, references and LoRAs.
+         */
+        ComposedOut: {
+            /** Fix Faces */
+            fix_faces: boolean;
+            /** Height */
+            height: number;
+            /** Loras */
+            loras: components["schemas"]["LoraSpec"][];
+            /** Negative Prompt */
+            negative_prompt: string;
+            /** Num Images */
+            num_images: number;
+            /** Prompt */
+            prompt: string;
+            /** References */
+            references: components["schemas"]["ComposedReferenceOut"][];
+            /** Regions */
+            regions: components["schemas"]["ComposedRegionOut"][];
+            /** Seed */
+            seed: number;
+            /** Task */
+            task: string;
+            /** Width */
+            width: number;
+        };
+        /**
+         * ComposedReferenceOut
+         * @description One character's reference images as the request uses them.
+         */
+        ComposedReferenceOut: {
+            /** Character */
+            character: string;
+            /** Focus */
+            focus: string;
+            /** Images */
+            images: components["schemas"]["AssetOut"][];
+            /**
+             * Region
+             * @description The index of the region the references are confined to.
+             */
+            region: number | null;
+            /** Strength */
+            strength: number;
+        };
+        /**
+         * ComposedRegionOut
+         * @description One character's region of the composed request.
+         */
+        ComposedRegionOut: {
+            /** Box */
+            box: [
+                number,
+                number,
+                number,
+                number
+            ];
+            /** Character */
+            character: string;
+            /**
+             * Masked
+             * @description A painted mask narrows the region inside its box.
+             */
+            masked: boolean;
+            /** Prompt */
+            prompt: string;
+        };
+        /**
          * Credentials
          * @description A user name and password.
          */
@@ -1255,7 +1323,8 @@ export interface components {
         /**
          * GenerateIn
          * @description What to draw for a panel. ``text`` draws from the description (and the sketch, if the panel has
-         *     one), ``sketch`` requires the sketch, the others edit ``source_image_id`` (default: the picked image).
+         *     one), ``sketch`` requires the sketch, the others edit ``source_image_id`` (default: the picked image);
+         *     ``fix_faces`` redraws the faces of that image.
          */
         GenerateIn: {
             /** Candidates */
@@ -1282,7 +1351,7 @@ export interface components {
              * @default text
              * @enum {string}
              */
-            mode?: "text" | "sketch" | "variation" | "inpaint" | "outpaint";
+            mode?: "text" | "sketch" | "variation" | "inpaint" | "outpaint" | "fix_faces";
             outpaint?: components["schemas"]["OutpaintSpec"] | null;
             /**
              * Previews
@@ -1549,6 +1618,24 @@ export interface components {
             strength_model?: number;
         };
         /**
+         * LoraSpec
+         * @description One LoRA to apply, by file name or path, with its UNet and text-encoder strengths.
+         */
+        LoraSpec: {
+            /** Name */
+            name: string;
+            /**
+             * Strength Clip
+             * @default 1
+             */
+            strength_clip?: number;
+            /**
+             * Strength Model
+             * @default 1
+             */
+            strength_model?: number;
+        };
+        /**
          * ModelOut
          * @description A model the author can pick: by ``name`` in styles, characters and panels.
          */
@@ -1714,9 +1801,10 @@ export interface components {
             position?: number | null;
             /**
              * Regions
-             * @description Where each character stands; with two or more characters and none given, side by side.
+             * @description Where each character stands (two or more characters).
+             * @default []
              */
-            regions?: components["schemas"]["CharacterRegion"][];
+            regions?: components["schemas"]["RegionIn"][];
             /** Seed */
             seed?: number | null;
             /**
@@ -1791,9 +1879,9 @@ export interface components {
             negative_prompt?: string | null;
             /**
              * Regions
-             * @description Where each character stands; with two or more characters and none given, side by side.
+             * @description Where each character stands (two or more characters).
              */
-            regions?: components["schemas"]["CharacterRegion"][] | null;
+            regions?: components["schemas"]["RegionIn"][] | null;
             /** Seed */
             seed?: number | null;
             /**
@@ -1836,6 +1924,31 @@ export interface components {
                 number,
                 number
             ] | null;
+        };
+        /**
+         * RegionIn
+         * @description Where one character stands in the panel: a placement, a box, or an uploaded mask image (white inside).
+         */
+        RegionIn: {
+            /**
+             * Box
+             * @description x, y, width, height as fractions of the panel.
+             */
+            box?: [
+                number,
+                number,
+                number,
+                number
+            ] | null;
+            /** Character */
+            character: string;
+            /**
+             * Mask Id
+             * @description An uploaded image: white where the character is.
+             */
+            mask_id?: number | null;
+            /** Place */
+            place?: ("left" | "right" | "top" | "bottom" | "left-third" | "middle-third" | "right-third" | "full") | null;
         };
         /**
          * SheetIn
@@ -3036,6 +3149,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BubbleOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_composed_composed_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                panel_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComposedOut"];
                 };
             };
         };

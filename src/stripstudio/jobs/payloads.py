@@ -24,11 +24,13 @@ class JobPayload(BaseModel):
 
 
 class GeneratePayload(JobPayload):
-    """Draw images: the request and the engine to run it on (None: the server's default engine)."""
+    """Draw images: the request and the engine to run it on (None: the server's default engine).
+    ``fix_faces`` redraws the faces of each drawn image before it becomes a candidate."""
 
     kind: ClassVar[str] = "generate"
     engine: str | None = None
     generation: GenerationRequest
+    fix_faces: bool = False
 
 
 class ExportPayload(JobPayload):

@@ -55,14 +55,15 @@ def plan_render(
         raise InvalidRequest("the comic has no panels: add at least one under 'panels:'", field="panels")
     return [
         PlannedPanel(
-            index, ids[index], build_panel_request(comic, index, default_model, overrides), _fix_faces(comic, index)
+            index, ids[index], build_panel_request(comic, index, default_model, overrides), fixes_faces(comic, index)
         )
         for index in range(len(comic.panels))
         if not only or ids[index] in only
     ]
 
 
-def _fix_faces(comic: Comic, index: int) -> bool:
+def fixes_faces(comic: Comic, index: int) -> bool:
+    """Whether panel ``index`` has its faces redrawn after drawing (the panel's choice, else the comic's)."""
     panel = comic.panels[index]
     return panel.fix_faces if panel.fix_faces is not None else comic.generation.fix_faces
 

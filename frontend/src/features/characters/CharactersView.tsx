@@ -10,6 +10,7 @@ import { navigate } from "../../lib/router";
 import { useAutosave } from "../../lib/useAutosave";
 import { useJob } from "../jobs/useJob";
 import { JobProgressView } from "../jobs/JobProgressView";
+import { ReferenceImages } from "./ReferenceImages";
 
 export function CharactersView({ comicId, characterId }: { comicId: number; characterId?: number }) {
   const client = useQueryClient();
@@ -78,6 +79,7 @@ function CharacterEditor({ character }: { character: Character }) {
     onSuccess: (saved) => {
       client.setQueryData<Character[]>(listKey, (list) => list?.map((c) => (c.id === saved.id ? saved : c)));
       void client.invalidateQueries({ queryKey: keys.panels(character.comic_id) });
+      void client.invalidateQueries({ queryKey: ["composed"] });
     },
   });
   const save = useAutosave((body: CharacterPatch) => patch.mutateAsync(body));
@@ -90,6 +92,8 @@ function CharacterEditor({ character }: { character: Character }) {
     loras: spec.loras ?? [],
     negative_prompt: spec.negative_prompt ?? "",
     seed: spec.seed ?? null,
+    reference_strength: spec.reference_strength ?? 0.6,
+    reference_focus: spec.reference_focus ?? "face_and_clothes",
   }));
   const [triggers, setTriggers] = useState((spec.trigger_words ?? []).join(", "));
   const [seedText, setSeedText] = useState(spec.seed != null ? String(spec.seed) : "");
@@ -178,36 +182,22 @@ function CharacterEditor({ character }: { character: Character }) {
           </fieldset>
         </div>
         <div>
-          <h3>Reference images</h3>
-          <div className="thumbs">
-            {character.reference_images.map((a) => (
-              <figure key={a.id}>
-                <img src={a.url} alt={`Reference ${a.name}`} />
-                <button type="button" onClick={() => removeReference(a.id)} aria-label={`Remove reference ${a.name}`}>
-                  Remove
-                </button>
-              </figure>
-            ))}
-          </div>
-          <Field label="Upload a reference image" error={errorAbout(upload.error, "file") ?? errorAbout(upload.error, "reference_image_ids")}>
-            {(p) => (
-              <input
-                {...p}
-                type="file"
-                accept="image/png,image/jpeg,image/webp"
-                onChange={(e) => {
-                  const file = e.target.files?.[0];
-                  if (file) upload.mutate(file);
-                  e.target.value = "";
-                }}
-              />
-            )}
-          </Field>
-          {upload.isPending && <p role="status">Uploading…</p>}
+          <ReferenceImages
+            images={character.reference_images}
+            strength={draft.reference_strength ?? 0.6}
+            focus={draft.reference_focus ?? "face_and_clothes"}
+            onStrength={(reference_strength) => change({ reference_strength })}
+            onFocus={(reference_focus) => change({ reference_focus })}
+            onUpload={(file) => upload.mutate(file)}
+            onRemove={removeReference}
+            uploading={upload.isPending}
+            uploadError={errorAbout(upload.error, "file") ?? errorAbout(upload.error, "reference_image_ids")}
+            strengthError={err("reference_strength") ?? err("reference_focus")}
+          />
           <CharacterSheet character={character} />
         </div>
       </div>
-      <ErrorMessage error={save.error} fields={["name", "description", "clothes", "trigger_words", "loras", "negative_prompt", "seed"]} />
+      <ErrorMessage error={save.error} fields={["name", "description", "clothes", "trigger_words", "loras", "negative_prompt", "seed", "reference_strength", "reference_focus"]} />
       <button type="button" className="danger" onClick={() => remove.mutate()}>
         Delete character
       </button>

@@ -57,6 +57,7 @@ export function GenerateSection({ panel, job, progress, running, generate }: Gen
           </button>
         </div>
         <ErrorMessage error={generate.error} fields={["candidates"]} />
+        <p className="muted">“Fix faces” on a candidate redraws each face it finds and adds the result as a new candidate.</p>
       </div>
       {job && <JobProgressView job={job} progress={progress} label="Generating" />}
       {progress.images.length > 0 && running && (
@@ -66,7 +67,11 @@ export function GenerateSection({ panel, job, progress, running, generate }: Gen
           ))}
         </div>
       )}
-      <CandidateGrid panel={panel} jobId={job?.id ?? null} />
+      <CandidateGrid
+        panel={panel}
+        jobId={job?.id ?? null}
+        onFixFaces={running || generate.isPending ? undefined : (image) => generate.mutate({ mode: "fix_faces", source_image_id: image.id })}
+      />
       <div className="card">
         <h3>Variations of the picked picture</h3>
         {!panel.picked_image && <p className="muted">Pick a candidate first.</p>}
@@ -88,7 +93,8 @@ export function GenerateSection({ panel, job, progress, running, generate }: Gen
   );
 }
 
-export function CandidateGrid({ panel, jobId }: { panel: Panel; jobId: string | null }) {
+/** The panel's candidates: this run first, then the history; pick one, or fix its faces (``onFixFaces``). */
+export function CandidateGrid({ panel, jobId, onFixFaces }: { panel: Panel; jobId: string | null; onFixFaces?: (image: Image) => void }) {
   const client = useQueryClient();
   const images = usePanelImages(panel.id);
   const pick = useMutation({
@@ -127,6 +133,11 @@ export function CandidateGrid({ panel, jobId }: { panel: Panel; jobId: string | 
         ) : (
           <button type="button" onClick={() => pick.mutate(image)} aria-label={`Pick candidate ${n}`} data-testid={`pick-${image.id}`}>
             Pick
+          </button>
+        )}
+        {onFixFaces && (
+          <button type="button" onClick={() => onFixFaces(image)} aria-label={`Fix faces of candidate ${n}`} data-testid={`fix-faces-${image.id}`}>
+            Fix faces
           </button>
         )}
       </figcaption>

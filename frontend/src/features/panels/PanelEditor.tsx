@@ -13,6 +13,9 @@ import { GenerateSection } from "./GenerateSection";
 import { EditPicture } from "../inpaint/EditPicture";
 import { LetteringEditor } from "../lettering/LetteringEditor";
 import { usePanelPatch } from "./usePanelPatch";
+import { CharacterRegions } from "../regions/CharacterRegions";
+import { ComposedPrompt } from "../regions/ComposedPrompt";
+import type { RegionValue } from "../regions/regions";
 
 type Tab = "scene" | "generate" | "edit" | "lettering";
 const TABS: { id: Tab; label: string }[] = [
@@ -97,6 +100,7 @@ function SceneForm({ panel, onGenerate }: { panel: Panel; onGenerate: () => void
     width: spec.width ?? null,
     height: spec.height ?? null,
     candidates: spec.candidates ?? null,
+    fix_faces: spec.fix_faces ?? null,
   }));
   const change = (next: PanelPatch) => {
     setDraft((d) => ({ ...d, ...next }));
@@ -104,6 +108,7 @@ function SceneForm({ panel, onGenerate }: { panel: Panel; onGenerate: () => void
   };
   const err = (key: string) => errorAbout(save.error, key);
   const present = draft.characters ?? [];
+  const comicFixesFaces = Boolean((comic.data?.spec.generation as { fix_faces?: boolean } | undefined)?.fix_faces);
   const size = pictureSize({ ...panel, spec: { ...panel.spec, width: draft.width, height: draft.height } }, comic.data);
   const canvas = useRef<StrokeCanvasHandle>(null);
   const [dirty, setDirty] = useState(false);
@@ -123,6 +128,7 @@ function SceneForm({ panel, onGenerate }: { panel: Panel; onGenerate: () => void
   const num = (v: string) => (v === "" ? null : Number(v));
 
   return (
+    <>
     <div className="scene grid2">
       <div>
         <div className="row between">
@@ -158,6 +164,15 @@ function SceneForm({ panel, onGenerate }: { panel: Panel; onGenerate: () => void
             </small>
           )}
         </fieldset>
+        <label className="inline" title="Redraw each face after drawing (face detail)">
+          <input
+            type="checkbox"
+            checked={draft.fix_faces ?? comicFixesFaces}
+            onChange={(e) => change({ fix_faces: e.target.checked })}
+            data-testid="panel-fix-faces"
+          />
+          Always fix faces{draft.fix_faces == null ? " (as the comic says)" : ""}
+        </label>
         <Field label="Shot" error={err("shot")}>
           {(p) => (
             <>
@@ -182,7 +197,7 @@ function SceneForm({ panel, onGenerate }: { panel: Panel; onGenerate: () => void
             {(p) => <input {...p} type="number" min={1} max={16} value={draft.candidates ?? ""} onChange={(e) => change({ candidates: num(e.target.value) })} />}
           </Field>
         </div>
-        <ErrorMessage error={save.error} fields={["description", "characters", "shot", "negative_prompt", "width", "height", "candidates", "follow_sketch"]} />
+        <ErrorMessage error={save.error} fields={["description", "characters", "shot", "negative_prompt", "width", "height", "candidates", "follow_sketch", "fix_faces", "regions"]} />
         <button type="button" className="primary" onClick={async () => { await save.flush(); onGenerate(); }}>
           Next: generate
         </button>
@@ -252,5 +267,16 @@ function SceneForm({ panel, onGenerate }: { panel: Panel; onGenerate: () => void
         </Field>
       </div>
     </div>
+    <div className="grid2">
+      <CharacterRegions
+        panel={panel}
+        present={present}
+        size={size}
+        error={err("regions")}
+        onChange={(regions: RegionValue[]) => change({ regions: regions as PanelPatch["regions"] })}
+      />
+      <ComposedPrompt panelId={panel.id} />
+    </div>
+    </>
   );
 }

@@ -18,6 +18,9 @@ export function usePanelPatch(panel: Pick<Panel, "id" | "comic_id">) {
       return { previous };
     },
     onError: (_e, _b, context) => client.setQueryData(listKey, context?.previous),
-    onSuccess: (saved) => client.setQueryData<Panel[]>(listKey, (list) => list?.map((p) => (p.id === saved.id ? saved : p))),
+    onSuccess: (saved) => {
+      client.setQueryData<Panel[]>(listKey, (list) => list?.map((p) => (p.id === saved.id ? saved : p)));
+      void client.invalidateQueries({ queryKey: keys.composed(saved.id) });
+    },
   });
 }

@@ -99,6 +99,15 @@ export function StyleEditor({ comic }: { comic: Comic }) {
             </Field>
           ))}
         </div>
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={Boolean(generation.fix_faces)}
+            onChange={(e) => changeGeneration({ fix_faces: e.target.checked })}
+            data-testid="comic-fix-faces"
+          />
+          Always fix faces (redraw each face after drawing; a panel may say otherwise)
+        </label>
       </section>
       <ErrorMessage error={save.error} fields={["style", "generation"]} />
     </main>

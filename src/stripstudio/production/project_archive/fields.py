@@ -60,6 +60,9 @@ def file_fields(comic: Comic) -> Iterator[FileField]:
     for i, panel in enumerate(comic.panels):
         if panel.sketch:
             yield FileField(f"panels[{i}].sketch", panel.sketch, _setter(panel, "sketch"))
+        for j, region in enumerate(panel.regions):
+            if region.mask:
+                yield FileField(f"panels[{i}].regions[{j}].mask", region.mask, _setter(region, "mask"))
         for j, bubble in enumerate(panel.bubbles):
             if bubble.font and _is_font_path(bubble.font):
                 yield FileField(f"panels[{i}].bubbles[{j}].font", bubble.font, _setter(bubble, "font"))

@@ -50,7 +50,21 @@ def domain_panel(row: models.Panel, file_name: FileName = storage_name) -> domai
     """The domain panel of a row, with its bubbles in stacking order."""
     bubbles = [bubble.spec for bubble in row.bubbles.all()]
     sketch = file_name(row.sketch) if row.sketch is not None else None
-    return domain.Panel.model_validate({**row.spec, "sketch": sketch, "bubbles": bubbles})
+    regions = [_region(region, row, file_name) for region in row.spec.get("regions", [])]
+    return domain.Panel.model_validate({**row.spec, "sketch": sketch, "bubbles": bubbles, "regions": regions})
+
+
+def region_masks(row: models.Panel) -> list[models.Asset]:
+    """The uploaded images a panel's regions use as masks (stored by storage name in its spec)."""
+    names = [region["mask"] for region in row.spec.get("regions", []) if region.get("mask")]
+    return list(models.Asset.objects.filter(owner_id=row.owner_id, file__in=names)) if names else []
+
+
+def _region(region: dict[str, Any], row: models.Panel, file_name: FileName) -> dict[str, Any]:
+    if not region.get("mask"):
+        return region
+    mask = next((asset for asset in region_masks(row) if stored_name(asset.file) == region["mask"]), None)
+    return {**region, "mask": file_name(mask)} if mask is not None else region
 
 
 def domain_comic(row: models.Comic, file_name: FileName = storage_name, *, check: bool = True) -> domain.Comic:

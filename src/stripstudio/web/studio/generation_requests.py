@@ -8,8 +8,9 @@ from stripstudio import domain
 from stripstudio.generation.request import GenerationRequest, Task
 from stripstudio.jobs.payloads import GeneratePayload
 from stripstudio.jobs.storage import stored_name
-from stripstudio.production.panel_edits import inpaint_request, outpaint_request, variation_request
+from stripstudio.production.panel_edits import face_detail_request, inpaint_request, outpaint_request, variation_request
 from stripstudio.production.panel_request import PanelOverrides, build_panel_request
+from stripstudio.production.render_comic import fixes_faces
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.access import mine
 from stripstudio.web.studio.api.schemas import GenerateIn
@@ -28,7 +29,8 @@ def generation_request(request, comic: domain.Comic, panel: models.Panel, payloa
         base = build_panel_request(comic, panel_index(panel), studio.default_model, overrides)
         base = base.model_copy(update=_base_changes(request, base, payload))
         built = _for_mode(request, base, panel, payload)
-    return _checked(comic.generation.engine or studio.default_engine, built)
+    fix_faces = payload.mode in ("text", "sketch") and fixes_faces(comic, panel_index(panel))
+    return _checked(comic.generation.engine or studio.default_engine, built, fix_faces=fix_faces)
 
 
 SHEET_DESCRIPTION = "character sheet, portrait, looking at the viewer, plain light background"
@@ -45,10 +47,14 @@ def character_sheet_request(comic: domain.Comic, character: str, count: int) -> 
     return _checked(comic.generation.engine or studio.default_engine, built)
 
 
-def _checked(engine: str, built: GenerationRequest) -> GeneratePayload:
-    """The job payload, once ``engine`` says it can honour every field of ``built`` (else a 422)."""
+def _checked(engine: str, built: GenerationRequest, *, fix_faces: bool = False) -> GeneratePayload:
+    """The job payload, once ``engine`` says it can honour every field of ``built`` (else a 422), and the
+    face pass after it when ``fix_faces``."""
     refuse_what_the_engine_cannot_honour(engine, built)
-    return GeneratePayload(engine=engine, generation=built)
+    if fix_faces:  # each candidate's faces: the same request redrawing a picture of its size
+        size = (built.width, built.height)
+        refuse_what_the_engine_cannot_honour(engine, face_detail_request(built, "candidate.png", size, seed=built.seed))
+    return GeneratePayload(engine=engine, generation=built, fix_faces=fix_faces)
 
 
 def _base_changes(request, base: GenerationRequest, payload: GenerateIn) -> dict:
@@ -71,6 +77,8 @@ def _for_mode(request, base: GenerationRequest, panel: models.Panel, payload: Ge
     size = (source.width, source.height)
     if payload.mode == "variation":
         return variation_request(base, stored_name(source.file), size, payload.strength)
+    if payload.mode == "fix_faces":
+        return face_detail_request(base, stored_name(source.file), size, seed=source.seed)
     if payload.mode == "inpaint":
         mask = _mask(request, payload.mask_id)
         return inpaint_request(

@@ -11,7 +11,7 @@ from django.conf import settings
 from PIL import Image
 
 from stripstudio import domain
-from stripstudio.jobs.storage import store_file, stored_path
+from stripstudio.jobs.storage import store_file, stored_name, stored_path
 from stripstudio.production.project_archive import (
     ASSETS_DIR,
     PICKED_DIR,
@@ -26,7 +26,7 @@ from stripstudio.uploads import UploadLimits, UploadRejected, clean_image, clean
 from stripstudio.uploads.limits import human_size
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.server_paths import check_comic
-from stripstudio.web.studio.convert import character_spec, comic_spec, domain_comic, panel_spec
+from stripstudio.web.studio.convert import character_spec, comic_spec, domain_comic, panel_spec, region_masks
 
 ASSET_FOLDER = ASSETS_DIR
 
@@ -56,7 +56,9 @@ def write_project(row: models.Comic, destination) -> None:
 
 
 def _assets_of(row: models.Comic) -> list[models.Asset]:
-    assets = [p.sketch for p in row.panels.select_related("sketch") if p.sketch is not None]
+    panels = list(row.panels.select_related("sketch"))
+    assets = [p.sketch for p in panels if p.sketch is not None]
+    assets += [mask for p in panels for mask in region_masks(p)]
     for character in row.characters.prefetch_related("reference_images"):
         assets += list(character.reference_images.all())
     return assets
@@ -109,7 +111,7 @@ def create_comic(owner, comic: domain.Comic, assets: dict[str, models.Asset]) ->
             owner=owner,
             comic=row,
             position=position,
-            spec=panel_spec(panel),
+            spec=panel_spec(_stored_masks(panel, assets)),
             sketch=assets[panel.sketch] if panel.sketch else None,
         )
         models.Bubble.objects.bulk_create(
@@ -117,6 +119,17 @@ def create_comic(owner, comic: domain.Comic, assets: dict[str, models.Asset]) ->
             for i, b in enumerate(panel.bubbles)
         )
     return row
+
+
+def _stored_masks(panel: domain.Panel, assets: dict[str, models.Asset]) -> domain.Panel:
+    """The panel with each region mask named by the storage name of its imported picture."""
+    if not any(region.mask for region in panel.regions):
+        return panel
+    regions = [
+        region.model_copy(update={"mask": stored_name(assets[region.mask].file)}) if region.mask else region
+        for region in panel.regions
+    ]
+    return panel.model_copy(update={"regions": regions})
 
 
 @dataclass(frozen=True)

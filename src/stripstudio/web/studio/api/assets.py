@@ -11,6 +11,7 @@ from stripstudio.uploads import UploadLimits, UploadRejected, clean_image, clean
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.access import mine, owned
 from stripstudio.web.studio.api.files import file_response
+from stripstudio.web.studio.api.regions import forget_mask
 from stripstudio.web.studio.api.schemas import AssetOut, RowId
 from stripstudio.web.studio.api.serialize import asset_out
 from stripstudio.web.studio.quota import check_storage
@@ -98,7 +99,10 @@ def asset_file(request, asset_id: int):
 
 @router.delete("/assets/{asset_id}", response={204: None})
 def delete_asset(request, asset_id: int):
-    """Forget an upload (panels that used it as their sketch keep no sketch)."""
-    owned(request, models.Asset, asset_id).delete()
+    """Forget an upload (panels that used it as their sketch keep no sketch, nor a region painted with it)."""
+    asset = owned(request, models.Asset, asset_id)
+    with transaction.atomic():
+        forget_mask(request, asset)
+        asset.delete()
     transaction.on_commit(collect_soon)
     return Status(204, None)

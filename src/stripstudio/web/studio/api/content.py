@@ -12,6 +12,7 @@ from stripstudio.domain.panel import BUBBLES_MAX
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api import schemas
 from stripstudio.web.studio.api.access import mine, owned
+from stripstudio.web.studio.api.regions import regions_in
 from stripstudio.web.studio.api.serialize import bubble_out, character_out, panel_out
 from stripstudio.web.studio.api.server_paths import check_font, check_loras
 from stripstudio.web.studio.api.validation import domain_errors, invalid
@@ -122,6 +123,8 @@ def _rename_in_panels(comic: models.Comic, old: str, new: str | None) -> None:
         names = panel.spec.get("characters", [])
         if old in names:
             panel.spec["characters"] = [n for n in (new if n == old else n for n in names) if n]
+            regions = [{**r, "character": new} if r["character"] == old else r for r in panel.spec.get("regions", [])]
+            panel.spec["regions"] = [r for r in regions if r["character"]]
             panel.save(update_fields=["spec", "updated_at"])
         for bubble in panel.bubbles.all():
             if bubble.spec.get("speaker") == old:
@@ -146,6 +149,7 @@ def create_panel(request, comic_id: int, payload: schemas.PanelIn):
     _room_for_one_more(comic.panels, PANELS_MAX, "panels", "a comic")
     data = payload.model_dump(exclude_unset=True, mode="json")
     position, sketch_id = data.pop("position", None), data.pop("sketch_id", None)
+    data["regions"] = regions_in(request, data.get("regions") or [])
     panel = _valid_panel(comic, data)
     with transaction.atomic():
         row = models.Panel.objects.create(
@@ -173,7 +177,12 @@ def update_panel(request, panel_id: int, payload: schemas.PanelPatch):
     data = payload.model_dump(exclude_unset=True, mode="json")
     if "sketch_id" in data:
         row.sketch = _sketch(request, data.pop("sketch_id"))
-    row.spec = panel_spec(_valid_panel(row.comic, {**row.spec, **data}, row))
+    if "regions" in data:
+        data["regions"] = regions_in(request, data["regions"] or [])
+    merged = {**row.spec, **data}
+    if "regions" not in data:  # a character taken out of the panel takes their region along
+        merged["regions"] = [r for r in merged.get("regions", []) if r["character"] in merged.get("characters", [])]
+    row.spec = panel_spec(_valid_panel(row.comic, merged, row))
     row.save()
     return panel_out(_panels(request).get(pk=row.pk))
 
@@ -209,6 +218,10 @@ def _valid_panel(comic: models.Comic, data: dict, row: models.Panel | None = Non
     for index, name in enumerate(panel.characters):
         if name not in known:
             raise invalid(f"characters.{index}", f"unknown character {name!r}; add them to the comic first")
+    for index, region in enumerate(panel.regions):
+        if region.character not in panel.characters:
+            message = f"{region.character!r} is not in this panel; add them to its characters or remove the region"
+            raise invalid(f"regions.{index}.character", message)
     for index, bubble in enumerate(panel.bubbles):
         if bubble.speaker and bubble.speaker not in panel.characters:
             message = f"bubble {index + 1} is spoken by {bubble.speaker!r}, who must stay in the panel"

@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from stripstudio import domain
 from stripstudio.domain.character import REFERENCE_IMAGES_MAX
-from stripstudio.generation.request import OutpaintSpec
+from stripstudio.domain.region import Box, Placement
+from stripstudio.generation.request import LoraSpec, OutpaintSpec
 
 
 def _fields(model: type[BaseModel], drop: set[str], optional: bool) -> dict[str, Any]:
@@ -51,11 +52,36 @@ CharacterPatch = input_schema(
     optional=True,
     reference_image_ids=(list[RowId] | None, Field(None, max_length=REFERENCE_IMAGES_MAX)),
 )
+
+
+class RegionIn(BaseModel):
+    """Where one character stands in the panel: a placement, a box, or an uploaded mask image (white inside)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    character: str = Field(min_length=1, max_length=200)
+    place: Placement | None = None
+    box: Box | None = Field(None, description="x, y, width, height as fractions of the panel.")
+    mask_id: RowId | None = Field(None, description="An uploaded image: white where the character is.")
+
+
+_REGIONS_MAX = domain.Panel.model_fields["regions"].metadata
+Regions = Annotated[list[RegionIn], *_REGIONS_MAX]
 PanelIn = input_schema(
-    domain.Panel, "PanelIn", drop={"sketch", "bubbles"}, sketch_id=(int | None, None), position=(Position | None, None)
+    domain.Panel,
+    "PanelIn",
+    drop={"sketch", "bubbles", "regions"},
+    sketch_id=(int | None, None),
+    position=(Position | None, None),
+    regions=(Regions, Field([], description="Where each character stands (two or more characters).")),
 )
 PanelPatch = input_schema(
-    domain.Panel, "PanelPatch", drop={"sketch", "bubbles"}, optional=True, sketch_id=(int | None, None)
+    domain.Panel,
+    "PanelPatch",
+    drop={"sketch", "bubbles", "regions"},
+    optional=True,
+    sketch_id=(int | None, None),
+    regions=(Regions | None, Field(None, description="Where each character stands (two or more characters).")),
 )
 BubbleIn = input_schema(domain.Bubble, "BubbleIn", position=(Position | None, None))
 BubblePatch = input_schema(domain.Bubble, "BubblePatch", optional=True, position=(Position | None, None))
@@ -170,12 +196,13 @@ class ExportOut(BaseModel):
     created_at: datetime
 
 
-GenerateMode = Literal["text", "sketch", "variation", "inpaint", "outpaint"]
+GenerateMode = Literal["text", "sketch", "variation", "inpaint", "outpaint", "fix_faces"]
 
 
 class GenerateIn(BaseModel):
     """What to draw for a panel. ``text`` draws from the description (and the sketch, if the panel has
-    one), ``sketch`` requires the sketch, the others edit ``source_image_id`` (default: the picked image)."""
+    one), ``sketch`` requires the sketch, the others edit ``source_image_id`` (default: the picked image);
+    ``fix_faces`` redraws the faces of that image."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -193,6 +220,41 @@ class GenerateIn(BaseModel):
     feather: int = Field(8, ge=0, le=512)
     outpaint: OutpaintSpec | None = None
     previews: bool = True
+
+
+class ComposedRegionOut(BaseModel):
+    """One character's region of the composed request."""
+
+    character: str
+    prompt: str
+    box: Box
+    masked: bool = Field(description="A painted mask narrows the region inside its box.")
+
+
+class ComposedReferenceOut(BaseModel):
+    """One character's reference images as the request uses them."""
+
+    character: str
+    images: list[AssetOut]
+    strength: float
+    focus: str
+    region: int | None = Field(description="The index of the region the references are confined to.")
+
+
+class ComposedOut(BaseModel):
+    """What generating the panel sends to the engine: the composed prompts, regions, references and LoRAs."""
+
+    task: str
+    prompt: str
+    negative_prompt: str
+    regions: list[ComposedRegionOut]
+    references: list[ComposedReferenceOut]
+    loras: list[LoraSpec]
+    seed: int
+    width: int
+    height: int
+    num_images: int
+    fix_faces: bool
 
 
 class SheetIn(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from stripstudio.jobs.models import Job
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api import schemas
+from stripstudio.web.studio.api.regions import regions_out
 
 
 def asset_out(asset: models.Asset) -> schemas.AssetOut:
@@ -50,7 +51,7 @@ def panel_out(panel: models.Panel) -> schemas.PanelOut:
         id=panel.pk,
         comic_id=panel.comic_id,
         position=panel.position,
-        spec=panel.spec,
+        spec={**panel.spec, "regions": regions_out(panel)},
         sketch=asset_out(panel.sketch) if panel.sketch is not None else None,
         bubbles=[bubble_out(b) for b in panel.bubbles.all()],
         picked_image=image_out(picked) if picked else None,

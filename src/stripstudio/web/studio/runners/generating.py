@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from typing import Any
 
+from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.generation.images import GeneratedImage as DrawnImage
 from stripstudio.generation.request import GenerationRequest
 from stripstudio.jobs.lifecycle import record_progress
@@ -12,6 +14,7 @@ from stripstudio.jobs.models import Job
 from stripstudio.jobs.payloads import GeneratePayload
 from stripstudio.jobs.runners import Outcome
 from stripstudio.jobs.storage import store_bytes, stored_path
+from stripstudio.production.panel_edits import face_detail_request
 from stripstudio.web.studio import models
 
 
@@ -24,7 +27,12 @@ def run_generation(runtime, job: Job, payload: GeneratePayload, report, cancel) 
     for image in drawn:  # engines that sent no image event for a candidate
         if image.index not in report.images:
             report.images[image.index] = _store(job, report, image)
+    if payload.fix_faces:
+        for index in sorted(report.images):
+            report.images[index] = _faces_fixed(job, report, engine, request, report.images[index], cancel)
     stored = [report.images[index] for index in sorted(report.images)]
+    if payload.fix_faces:
+        record_progress(report.lease, results=stored)
 
     def commit() -> None:
         if job.panel_id is None:  # a character sheet: its portraits stay on the job
@@ -47,6 +55,19 @@ def run_generation(runtime, job: Job, payload: GeneratePayload, report, cancel) 
         )
 
     return Outcome(commit, message=f"{len(stored)} candidate(s) drawn", data={"images": len(stored)})
+
+
+def _faces_fixed(job: Job, report, engine, request: GenerationRequest, drawn: dict, cancel) -> dict[str, Any]:
+    """A stored candidate with its faces redrawn, stored as the candidate in its place."""
+    size = (drawn["width"], drawn["height"])
+    faces = face_detail_request(request, _local(drawn["file"]), size, seed=drawn["seed"])
+
+    def progress_only(event: JobEvent) -> None:  # the fixed picture replaces candidate N, not candidate 0
+        if event.kind != EventKind.IMAGE:
+            report(event)
+
+    (fixed,) = engine.run(faces, progress_only, cancel)
+    return _store(job, report, dataclasses.replace(fixed, index=drawn["candidate"]))
 
 
 def local_request(request: GenerationRequest) -> GenerationRequest:
