@@ -140,6 +140,10 @@ def test_reference_images_chain_one_ip_adapter_per_character_masked_to_its_regio
     adapters = resolve_adapter_files(asked, info, "http://gpu:8188", match_file)
     graph = build_workflow(asked, dataclasses.replace(NAMES, images=images, adapters=adapters)).graph.to_api()
     assert check_graph(graph, info) == []
+    uploaded = with_files(
+        info, {("LoadImage", "image"): list(images.values()), ("LoadImageMask", "image"): list(images.values())}
+    )
+    assert validate(graph, uploaded) == []  # the independent validator, on the recorded IP-Adapter node specs
     mia, leo = nodes(graph, "IPAdapterAdvanced")
     assert (mia["inputs"]["weight"], leo["inputs"]["weight"]) == (0.7, 0.5)
     loaders = [graph[node["inputs"]["ipadapter"][0]]["inputs"]["ipadapter_file"] for node in (mia, leo)]
