@@ -54,6 +54,11 @@ class StudioSettings(BaseSettings):
     )
     comfyui_face_detector: str = Field("bbox/face_yolov8m.pt", description="UltralyticsDetectorProvider model.")
     comfyui_sam_model: str = Field("sam_vit_b_01ec64.pth", description="SAMLoader model for face detail.")
+    comfyui_models_dir: Path | None = Field(
+        None,
+        description="The ComfyUI server's models folder when it can be read from here: its files' model families "
+        "are then checked against the checkpoint's, and control models chosen by family.",
+    )
     database_url: str | None = Field(
         None, description="Studio database, e.g. postgresql://user@host/db; default SQLite in data_dir."
     )

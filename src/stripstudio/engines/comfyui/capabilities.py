@@ -6,7 +6,7 @@ Without a server in reach the engine still says what its graphs can do; the serv
 
 from __future__ import annotations
 
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from stripstudio.engines.comfyui.check import check_graph, input_choices
@@ -89,11 +89,20 @@ def graph_problems(
     options: WorkflowOptions,
     face_detector: str,
     sam_model: str,
+    models_dir: Path | None = None,
 ) -> list[FieldProblem]:
     """What would stop the server at ``url`` from running ``request``: missing files, nodes or values."""
     placeholders = {path: PurePath(path).name for path in input_paths(request)}  # uploaded only when it runs
     try:
-        names = resolve_names(request, object_info, placeholders, url, face_detector=face_detector, sam_model=sam_model)
+        names = resolve_names(
+            request,
+            object_info,
+            placeholders,
+            url,
+            face_detector=face_detector,
+            sam_model=sam_model,
+            models_dir=models_dir,
+        )
         graph = build_workflow(request, names, options).graph.to_api()
     except InvalidRequest as error:
         return list(error.problems) or [FieldProblem("model", str(error))]

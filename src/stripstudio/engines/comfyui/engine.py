@@ -24,6 +24,7 @@ from stripstudio.engines.comfyui.execution import PromptFollower, PromptWatchers
 from stripstudio.engines.comfyui.families import workflow_options
 from stripstudio.engines.comfyui.names import input_paths, resolve_names
 from stripstudio.engines.comfyui.pool import ServerPool
+from stripstudio.engines.comfyui.server_families import server_file
 from stripstudio.engines.comfyui.workflows import BuiltWorkflow, ServerNames, WorkflowOptions, build_workflow
 from stripstudio.generation.capabilities import EngineCapabilities, refuse_unless_honoured
 from stripstudio.generation.engine import CancelSignal, EventSink
@@ -132,6 +133,7 @@ class ComfyUIEngine:
                 options=workflow_options(request, self.settings.comfyui_text_encode),
                 face_detector=self.settings.comfyui_face_detector,
                 sam_model=self.settings.comfyui_sam_model,
+                models_dir=self.settings.comfyui_models_dir,
             )
             if not problems:
                 return []
@@ -176,11 +178,13 @@ class ComfyUIEngine:
                 client.url,
                 face_detector=self.settings.comfyui_face_detector,
                 sam_model=self.settings.comfyui_sam_model,
+                models_dir=self.settings.comfyui_models_dir,
             )
 
         names_for({path: PurePosixPath(path).name for path in input_paths(request)})  # what is missing, before uploads
         names = names_for({path: client.upload_image(*_png_upload(path)) for path in input_paths(request)})
-        options = workflow_options(request, self.settings.comfyui_text_encode)
+        server_checkpoint = server_file(self.settings.comfyui_models_dir, "checkpoints", names.checkpoint)
+        options = workflow_options(request, self.settings.comfyui_text_encode, server_checkpoint)
         built = build_workflow(request, names, options)
         graph = built.graph.to_api()
         problems = check_graph(graph, object_info)

@@ -30,7 +30,8 @@ def export_workflow(request: GenerationRequest, settings: StudioSettings, url: s
     try:
         info = client.object_info()
         images = {path: PurePosixPath(path).name for path in input_paths(request)}
-        graph = build_workflow(request, resolve_names(request, info, images, url, **detectors), options).graph.to_api()
+        names = resolve_names(request, info, images, url, models_dir=settings.comfyui_models_dir, **detectors)
+        graph = build_workflow(request, names, options).graph.to_api()
         problems = [p for p in check_graph(graph, info) if "LoadImage" not in p]
     finally:
         client.close()

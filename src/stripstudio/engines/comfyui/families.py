@@ -14,7 +14,7 @@ from stripstudio.engines.comfyui.workflows import WorkflowOptions
 from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.request import GenerationRequest
 from stripstudio.modelfiles import BadModelFile
-from stripstudio.models.families import Family, detect_file
+from stripstudio.models.families import Detection, Family, detect_file
 
 
 def checkpoint_family(request: GenerationRequest) -> str | None:
@@ -35,8 +35,13 @@ def checkpoint_family(request: GenerationRequest) -> str | None:
     return None if family is Family.UNKNOWN else family.value
 
 
-def workflow_options(request: GenerationRequest, text_encode_setting: str) -> WorkflowOptions:
-    """The graph options for ``request``: SDXL or plain text encoding by the checkpoint's family."""
+def workflow_options(
+    request: GenerationRequest, text_encode_setting: str, server_checkpoint: Detection | None = None
+) -> WorkflowOptions:
+    """The graph options for ``request``: SDXL or plain text encoding by the checkpoint's family
+    (declared, read from a local file, or read from the server's file when its folder is reachable)."""
     family = checkpoint_family(request)
+    if family is None and server_checkpoint is not None and server_checkpoint.family is not Family.UNKNOWN:
+        family = server_checkpoint.family.value
     sdxl = family == "sdxl" if family else text_encode_setting == "sdxl"
     return WorkflowOptions(sdxl_text_encode=sdxl)

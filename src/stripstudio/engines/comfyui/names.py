@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from stripstudio.engines.comfyui.check import input_choices
 from stripstudio.engines.comfyui.identity import default_adapter_files, resolve_adapter_files
+from stripstudio.engines.comfyui.server_families import CONTROL_KEYWORDS, fit_families
 from stripstudio.engines.comfyui.workflows.common import ServerNames
 from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.loras import lora_field, request_loras
 from stripstudio.generation.request import BUILT_IN_FACE_DETECTORS, FaceDetailSpec, GenerationRequest, LoraSpec, Task
-
-CONTROL_KEYWORDS = {
-    "sketch": ("sketch", "t2i"),
-    "scribble": ("scribble",),
-    "canny": ("canny",),
-    "depth": ("depth",),
-    "openpose": ("openpose", "pose"),
-    "lineart": ("lineart", "line_art"),
-}
-
 
 # File names used when a workflow is exported without a server to ask (the usual download names).
 DEFAULT_CONTROL_FILES = {
@@ -83,8 +74,13 @@ def resolve_names(
     *,
     face_detector: str,
     sam_model: str,
+    models_dir: Path | None = None,
 ) -> ServerNames:
-    """The server-side names of everything ``request`` uses; InvalidRequest says what is missing and where."""
+    """The server-side names of everything ``request`` uses; InvalidRequest says what is missing and where.
+
+    With the server's ``models_dir`` readable, the files' model families are checked too
+    (:func:`~stripstudio.engines.comfyui.server_families.fit_families`).
+    """
     checkpoints = input_choices(object_info, "CheckpointLoaderSimple", "ckpt_name")
     checkpoint = match_file(request.model.checkpoint, checkpoints)
     if checkpoint is None:
@@ -99,7 +95,7 @@ def resolve_names(
     if request.task is Task.FACE_DETAIL:
         face_detector = _face_detector(_wanted_detector(request, face_detector), object_info)
         sam_model = match_file(sam_model, input_choices(object_info, "SAMLoader", "model_name")) or sam_model
-    return ServerNames(
+    names = ServerNames(
         checkpoint=checkpoint,
         vae=_vae(request.model.vae, object_info, url) if request.model.vae else None,
         loras=loras,
@@ -110,6 +106,7 @@ def resolve_names(
         adapters=resolve_adapter_files(request, object_info, url, match_file),
         refiner=_refiner(request, checkpoints, url),
     )
+    return fit_families(request, names, object_info, models_dir)
 
 
 def _vae(wanted: str, object_info: dict[str, Any], url: str) -> str:
