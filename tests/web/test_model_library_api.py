@@ -81,3 +81,15 @@ def test_uploaded_models_are_listed_for_their_author_only(db, library, tmp_path)
     mine = [m for m in ann.call("GET", "/api/models") if m["source"] == "upload"]
     assert [(m["name"], m["family"], m["kind"]) for m in mine] == [("mine.safetensors", "sd1", "lora")]
     assert [m for m in bob.call("GET", "/api/models") if m["source"] == "upload"] == []
+
+
+def test_a_comfyui_studio_lists_its_servers_files_too(db, library, settings):
+    from tests.engines.comfyui.fake_server import fake_comfyui
+
+    with fake_comfyui() as server:
+        settings.STRIPSTUDIO = settings.STRIPSTUDIO.model_copy(
+            update={"default_engine": "comfyui", "comfyui_urls": [server.url]}
+        )
+        listed = author("ann").call("GET", "/api/models?kind=checkpoint")
+    remote = {m["name"] for m in listed if m["source"] == f"server {server.url}"}
+    assert {"tiny_sdxl.safetensors", "tiny_sd15.safetensors"} <= remote

@@ -77,3 +77,19 @@ def test_the_server_checkpoint_file_decides_the_text_encoding(models_dir):
     detected = server_file(models_dir, "checkpoints", "tiny_sd15.safetensors")
     assert workflow_options(asked, "sdxl", detected).sdxl_text_encode is False
     assert workflow_options(asked, "sdxl").sdxl_text_encode is True  # unreadable: the setting decides
+
+
+def test_a_servers_models_are_listed_with_families_where_its_folder_is_readable(models_dir):
+    from stripstudio.engines.comfyui.server_models import list_server_models, server_models
+
+    from .fake_server import fake_comfyui
+
+    listed = {(m.kind, m.name): m.family for m in server_models(server_info(), models_dir)}
+    assert listed[("checkpoint", "tiny_sdxl.safetensors")] == "sdxl"
+    assert listed[("checkpoint", "tiny_sd15.safetensors")] == "sd1"
+    assert listed[("lora", "tiny_sd15_lora.safetensors")] == "sd1"
+    assert listed[("controlnet", SCRIBBLES[1])] == "sdxl"
+    with fake_comfyui() as server:
+        found = list_server_models([server.url, "http://127.0.0.1:9"], None, timeout=2)
+    assert list(found) == [server.url]  # the one that does not answer is left out
+    assert {(m.kind, m.name) for m in found[server.url]} >= {("checkpoint", "tiny_sdxl.safetensors")}

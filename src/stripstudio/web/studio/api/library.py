@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import Http404
 from ninja import Query, Router, Schema
 
+from stripstudio.engines.comfyui.server_models import list_server_models
 from stripstudio.engines.diffusers.locate import BUILTIN_IDS
 from stripstudio.jobs.storage import stored_name, stored_path
 from stripstudio.modelfiles import BadModelFile
@@ -56,6 +57,9 @@ def list_library(
     entries = [_out(model, "library") for model in shared]
     entries += [_out(model, "built-in") for model in _builtins() if _matches(model, kind, family, q)]
     entries += [entry for entry in _uploads(request) if _matches(entry, kind, family, q)]
+    if studio.default_engine == "comfyui":
+        for url, listed in list_server_models(studio.comfyui_urls, studio.comfyui_models_dir).items():
+            entries += [_out(model, f"server {url}") for model in listed if _matches(model, kind, family, q)]
     return entries
 
 
