@@ -163,3 +163,14 @@ def test_tags_in_the_prompt_join_the_requests_loras_each_once():
         ("leo", 1.0, 1.0),
         ("ink", 0.5, 0.5),
     ]
+
+
+def test_region_loras_are_refused_by_an_engine_that_cannot_confine_them():
+    from stripstudio.engines.diffusers.engine import DiffusersEngine
+    from stripstudio.generation.request import GenerationRequest, LoraSpec, ModelRef, Region
+
+    region = Region(prompt="Leo", box=(0.5, 0, 0.5, 1), loras=(LoraSpec(name="leo"),))
+    asked = GenerationRequest(model=ModelRef(checkpoint="tiny-random-sdxl"), regions=(region,))
+    (problem,) = problems_for(asked, DiffusersEngine().capabilities())
+    assert problem.field == "regions[0].loras"
+    assert "applies a LoRA to the whole picture" in problem.message and "ComfyUI" in problem.message

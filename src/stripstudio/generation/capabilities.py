@@ -22,7 +22,9 @@ from stripstudio.prompting.lora_tags import LORA_TAG, read_lora_tag
 if TYPE_CHECKING:
     from stripstudio.generation.engine import Engine
 
-RequestFeature = Literal["loras", "vae", "model_config", "previews", "reference_images", "regions", "refiner"]
+RequestFeature = Literal[
+    "loras", "vae", "model_config", "previews", "reference_images", "regions", "refiner", "region_loras"
+]
 """Optional parts of a request an engine may or may not honour."""
 
 FEATURE_FIELDS: dict[RequestFeature, str] = {
@@ -33,6 +35,7 @@ FEATURE_FIELDS: dict[RequestFeature, str] = {
     "reference_images": "reference_images",
     "regions": "regions",
     "refiner": "refiner",
+    "region_loras": "regions",
 }
 
 # The image inputs each task reads; any other one set on a request would be ignored.
@@ -157,9 +160,12 @@ def _feature_problems(request: GenerationRequest, capabilities: EngineCapabiliti
         asked["vae"] = FEATURE_FIELDS["vae"]
     if request.model.config:
         asked["model_config"] = FEATURE_FIELDS["model_config"]
-    for feature in ("previews", "reference_images", "regions"):
+    for feature in ("previews", "reference_images", "regions", "refiner"):
         if getattr(request, feature):
             asked[feature] = FEATURE_FIELDS[feature]
+    with_loras = [index for index, region in enumerate(request.regions) if region.loras]
+    if with_loras:
+        asked["region_loras"] = f"regions[{with_loras[0]}].loras"
     return [
         FieldProblem(field, f"{engine} cannot honour {feature.replace('_', ' ')} yet; {_REMEDIES[feature]}")
         for feature, field in asked.items()
@@ -174,6 +180,9 @@ _REMEDIES: dict[RequestFeature, str] = {
     "previews": "turn previews off",
     "reference_images": "remove the reference images, or choose an engine that follows them",
     "regions": "remove the regions and describe the areas in the prompt, or choose an engine that draws regions",
+    "refiner": "remove the refiner, or choose an engine that runs the refiner stage",
+    "region_loras": "it applies a LoRA to the whole picture: move the region's LoRAs to loras, or use the ComfyUI "
+    "engine, which confines them with hooks",
 }
 
 

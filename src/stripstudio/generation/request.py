@@ -169,6 +169,7 @@ class Region(_Frozen):
     prompt: PromptText = Field(min_length=1)
     box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
     mask: str | None = None
+    loras: tuple[LoraSpec, ...] = Field((), max_length=8, description="LoRAs confined to this region.")
 
     @model_validator(mode="after")
     def _box_inside_the_image(self) -> Region:

@@ -508,3 +508,28 @@ def test_a_refiner_the_server_lacks_is_named_with_its_checkpoints():
     with pytest.raises(InvalidRequest) as caught:
         resolve_names(asked, OBJECT_INFO, {}, "http://gpu:8188", face_detector="f", sam_model="s")
     assert caught.value.field == "refiner.checkpoint" and "tiny_sdxl.safetensors" in str(caught.value)
+
+
+def test_a_regions_loras_are_hooked_to_its_conditioning_and_area():
+    hooked = Region(prompt="Leo", box=(0.5, 0, 0.5, 1), loras=(LoraSpec(name="leo", strength_model=0.7),))
+    asked = request(regions=(REGIONS[0], hooked))
+    names = dataclasses.replace(
+        NAMES, region_loras=((), (LoraSpec(name="tiny_sdxl_lora.safetensors", strength_model=0.7),))
+    )
+    graph = build_workflow(asked, names).graph.to_api()
+    assert check_graph(graph, OBJECT_INFO) == [] and validate(graph, OBJECT_INFO) == []
+    (hook,) = nodes(graph, "CreateHookLora")
+    assert (hook["inputs"]["lora_name"], hook["inputs"]["strength_model"]) == ("tiny_sdxl_lora.safetensors", 0.7)
+    (properties,) = nodes(graph, "ConditioningSetProperties")
+    assert graph[properties["inputs"]["hooks"][0]] is hook
+    text = graph[properties["inputs"]["cond_NEW"][0]]
+    assert graph[text["inputs"]["clip"][0]]["class_type"] == "SetClipHooks"
+    assert graph[properties["inputs"]["mask"][0]]["class_type"] == "MaskComposite"
+    assert len(nodes(graph, "LoraLoader")) == len(NAMES.loras)  # only the request's own: not on the whole model
+
+
+def test_a_regions_lora_the_server_lacks_is_named_at_its_field():
+    hooked = Region(prompt="Leo", loras=(LoraSpec(name="no-such-lora"),))
+    with pytest.raises(InvalidRequest) as caught:
+        resolve_names(request(regions=(hooked,)), OBJECT_INFO, {}, "u", face_detector="f", sam_model="s")
+    assert caught.value.field == "regions[0].loras[0]"

@@ -17,7 +17,7 @@ from stripstudio.generation.errors import FieldProblem, InvalidRequest
 from stripstudio.generation.request import GenerationRequest, Task
 
 ENGINE_NAME = "comfyui"
-FEATURES: list[RequestFeature] = ["loras", "vae", "previews", "reference_images", "regions", "refiner"]
+FEATURES: list[RequestFeature] = ["loras", "vae", "previews", "reference_images", "regions", "refiner", "region_loras"]
 PREVIEW_NOTE = "previews arrive only from servers started with a preview method (--preview-method auto)"
 
 # Node types each task needs on a server.

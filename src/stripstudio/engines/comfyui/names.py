@@ -11,7 +11,14 @@ from stripstudio.engines.comfyui.server_families import CONTROL_KEYWORDS, fit_fa
 from stripstudio.engines.comfyui.workflows.common import ServerNames
 from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.loras import lora_field, request_loras
-from stripstudio.generation.request import BUILT_IN_FACE_DETECTORS, FaceDetailSpec, GenerationRequest, LoraSpec, Task
+from stripstudio.generation.request import (
+    BUILT_IN_FACE_DETECTORS,
+    FaceDetailSpec,
+    GenerationRequest,
+    LoraSpec,
+    Region,
+    Task,
+)
 
 # File names used when a workflow is exported without a server to ask (the usual download names).
 DEFAULT_CONTROL_FILES = {
@@ -38,6 +45,10 @@ def offline_names(request: GenerationRequest, *, face_detector: str, sam_model: 
         face_detector=face_detector,
         sam_model=sam_model,
         adapters=default_adapter_files(request),
+        region_loras=tuple(
+            tuple(lora.model_copy(update={"name": _file_name(lora.name)}) for lora in region.loras)
+            for region in request.regions
+        ),
         refiner=_file_name(request.refiner.checkpoint) if request.refiner else None,
     )
 
@@ -105,6 +116,9 @@ def resolve_names(
         sam_model=sam_model,
         adapters=resolve_adapter_files(request, object_info, url, match_file),
         refiner=_refiner(request, checkpoints, url),
+        region_loras=tuple(
+            _region_loras(index, region, object_info, url) for index, region in enumerate(request.regions)
+        ),
     )
     return fit_families(request, names, object_info, models_dir)
 
@@ -115,6 +129,18 @@ def _vae(wanted: str, object_info: dict[str, Any], url: str) -> str:
     if name is None:
         raise InvalidRequest(_missing("VAE", repr(wanted), available, url, "vae"), field="model.vae")
     return name
+
+
+def _region_loras(index: int, region: Region, object_info: dict[str, Any], url: str) -> tuple[LoraSpec, ...]:
+    available = input_choices(object_info, "LoraLoader", "lora_name")
+    found = []
+    for position, lora in enumerate(region.loras):
+        name = match_file(lora.name, available)
+        if name is None:
+            message = _missing("LoRA", repr(lora.name), available, url, "loras")
+            raise InvalidRequest(message, field=f"regions[{index}].loras[{position}]")
+        found.append(lora.model_copy(update={"name": name}))
+    return tuple(found)
 
 
 def _refiner(request: GenerationRequest, checkpoints: list[str], url: str) -> str | None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from stripstudio.engines.comfyui.graph import Graph, Node, Output
-from stripstudio.engines.comfyui.identity import apply_identity
+from stripstudio.engines.comfyui.identity import apply_identity, region_mask
 from stripstudio.generation.errors import InvalidRequest
-from stripstudio.generation.request import GenerationRequest, LoraSpec
+from stripstudio.generation.request import GenerationRequest, LoraSpec, Region
 from stripstudio.prompting import to_comfyui
 
 
@@ -29,6 +30,7 @@ class ServerNames:
     sam_model: str = "sam_vit_b_01ec64.pth"
     adapters: tuple[tuple[str, str], ...] = ()  # (IP-Adapter file, image encoder file) per reference spec
     refiner: str | None = None  # the SDXL refiner checkpoint, when the request has one
+    region_loras: tuple[tuple[LoraSpec, ...], ...] = ()  # per region, its LoRAs' server names
 
     def image(self, path: str) -> str:
         """The uploaded name of the local image ``path``."""
@@ -91,7 +93,12 @@ class WorkflowBuilder:
     def _with_regions(self, base: Output) -> Output:
         """The base conditioning combined with each region's, confined to its box or painted mask."""
         combined = base
-        for region in self.request.regions:
+        for index, region in enumerate(self.request.regions):
+            loras = self.names.region_loras[index] if index < len(self.names.region_loras) else ()
+            if loras:
+                hooked = self._hooked_region(region, loras)
+                combined = self.graph.add("ConditioningCombine", conditioning_1=combined, conditioning_2=hooked).out
+                continue
             text = self.encode(region.prompt)
             if region.mask:
                 mask = self.graph.add("LoadImageMask", image=self.names.image(region.mask), channel="red")
@@ -112,15 +119,38 @@ class WorkflowBuilder:
             combined = self.graph.add("ConditioningCombine", conditioning_1=combined, conditioning_2=area.out).out
         return combined
 
-    def encode(self, text: str) -> Output:
+    def _hooked_region(self, region: Region, loras: tuple[LoraSpec, ...]) -> Output:
+        """A region whose LoRAs act only on its own conditioning and area: ComfyUI's LoRA hooks."""
+        hooks: Output | None = None
+        for lora in loras:
+            extra: dict[str, Any] = {"prev_hooks": hooks} if hooks is not None else {}
+            hooks = self.graph.add(
+                "CreateHookLora",
+                lora_name=lora.name,
+                strength_model=lora.strength_model,
+                strength_clip=lora.strength_clip,
+                **extra,
+            ).out
+        clip = self.graph.add("SetClipHooks", clip=self.clip, apply_to_conds=True, schedule_clip=False, hooks=hooks).out
+        return self.graph.add(
+            "ConditioningSetProperties",
+            cond_NEW=self.encode(region.prompt, clip=clip),
+            strength=1.0,
+            set_cond_area="default",
+            mask=region_mask(self, region),
+            hooks=hooks,
+        ).out
+
+    def encode(self, text: str, clip: Output | None = None) -> Output:
         """Conditioning for ``text``, rewritten into ComfyUI's own weight syntax."""
         comfy_text = to_comfyui(text)
+        clip = clip or self.clip
         if not self.options.sdxl_text_encode:
-            return self.graph.add("CLIPTextEncode", clip=self.clip, text=comfy_text).out
+            return self.graph.add("CLIPTextEncode", clip=clip, text=comfy_text).out
         width, height = self.request.width, self.request.height
         return self.graph.add(
             "CLIPTextEncodeSDXL",
-            clip=self.clip,
+            clip=clip,
             width=width,
             height=height,
             crop_w=0,
