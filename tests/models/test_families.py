@@ -165,3 +165,18 @@ def test_matching_or_unknown_families_fit():
     assert (
         mismatch_message("a", Detection(Kind.CHECKPOINT, Family.UNKNOWN), "b", Detection(Kind.LORA, Family.SD1)) is None
     )
+
+
+def test_the_library_hashes_a_bounded_amount_per_listing_and_the_rest_later(tmp_path):
+    from stripstudio.models.library import ModelLibrary
+
+    for name in ("a", "b", "c"):
+        files.write_vae(tmp_path / "vae" / f"{name}.safetensors")
+    size = (tmp_path / "vae" / "a.safetensors").stat().st_size
+    library = ModelLibrary([tmp_path], tmp_path / "hashes.json", hash_budget=int(size * 1.5))
+    first = [model.sha256 for model in library.models()]
+    assert sum(1 for digest in first if digest) == 1
+    second = [model.sha256 for model in library.models()]
+    assert sum(1 for digest in second if digest) == 2
+    third = ModelLibrary([tmp_path], tmp_path / "hashes.json", hash_budget=int(size * 1.5)).models()
+    assert all(model.sha256 for model in third)  # the cache file keeps what earlier listings hashed

@@ -49,14 +49,19 @@ class LibraryModel:
 class ModelLibrary:
     """Scans model folders; file hashes are remembered in ``hash_cache`` (a JSON file) between runs."""
 
-    def __init__(self, folders: list[Path], hash_cache: Path | None = None):
+    def __init__(self, folders: list[Path], hash_cache: Path | None = None, hash_budget: int | None = None):
+        """``hash_budget``: at most this many bytes are read to hash new files per listing (None: no bound);
+        files past it show an empty ``sha256`` until a later listing has hashed them."""
         self.folders = [Path(folder) for folder in folders]
         self.hash_cache = hash_cache
+        self.hash_budget = hash_budget
+        self._hashed_bytes = 0
         self._hashes: dict[str, str] | None = None
         self._lock = threading.Lock()
 
     def models(self, *, kind: str | None = None, family: str | None = None, query: str = "") -> list[LibraryModel]:
         """Every model found, sorted by kind and name; filtered by kind, family and a text query."""
+        self._hashed_bytes = 0
         found = [model for folder in self.folders for model in self._scan(folder)]
         words = query.casefold().split()
         found = [
@@ -110,6 +115,9 @@ class ModelLibrary:
         with self._lock:
             hashes = self._loaded_hashes()
             if key not in hashes:
+                if self.hash_budget is not None and self._hashed_bytes + stat.st_size > self.hash_budget:
+                    return ""  # hashed by a later listing: one request reads a bounded amount
+                self._hashed_bytes += stat.st_size
                 digest = hashlib.sha256()
                 with path.open("rb") as handle:
                     while chunk := handle.read(_HASH_CHUNK):

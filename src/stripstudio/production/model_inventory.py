@@ -16,9 +16,10 @@ from stripstudio.settings import StudioSettings
 BUILTIN_FAMILIES = {ref: "sd1" if ref == TINY_SD15_ID else "sdxl" for ref in BUILTIN_IDS}
 
 
-def model_library(settings: StudioSettings) -> ModelLibrary:
+def model_library(settings: StudioSettings, hash_budget: int | None = None) -> ModelLibrary:
     """The library of the model folders, its file hashes cached under the data folder."""
-    return ModelLibrary(settings.model_search_dirs(), settings.data_dir / "cache" / "model-hashes.json")
+    cache = settings.data_dir / "cache" / "model-hashes.json"
+    return ModelLibrary(settings.model_search_dirs(), cache, hash_budget)
 
 
 def list_models(settings: StudioSettings) -> list[LibraryModel]:

@@ -25,6 +25,8 @@ from stripstudio.web.studio.api.access import mine
 from stripstudio.web.studio.api.files import stream_file
 
 router = Router(tags=["models"])
+# New files hashed per listing, so that a request stays short however large the model folders are.
+LISTING_HASH_BUDGET = 1024**3
 
 
 class ModelOut(Schema):
@@ -53,7 +55,7 @@ def list_library(
 ):
     """Every model the studio can use, filtered by ``kind``, ``family`` and words of ``q`` (name, trigger words)."""
     studio = settings.STRIPSTUDIO
-    shared = model_library(studio).models(kind=kind, family=family, query=q)
+    shared = model_library(studio, LISTING_HASH_BUDGET).models(kind=kind, family=family, query=q)
     entries = [_out(model, "library") for model in shared]
     entries += [_out(model, "built-in") for model in _builtins() if _matches(model, kind, family, q)]
     entries += [entry for entry in _uploads(request) if _matches(entry, kind, family, q)]
