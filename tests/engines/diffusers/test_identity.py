@@ -87,3 +87,29 @@ def test_a_region_index_must_exist():
 
     with pytest.raises(ValidationError, match="the request has 0 region"):
         tiny_request(reference_images=(ReferenceSpec(images=("a.png",), region=0),))
+
+
+def test_an_ip_adapter_file_loads_from_the_model_folder_and_is_read_once(engine, portraits, tmp_path, monkeypatch):
+    from safetensors.torch import save_file
+
+    from stripstudio.engines.diffusers import identity, tiny
+
+    unet = engine.cache.get(tiny_request().model).base.unet
+    state = tiny.tiny_ip_adapter_state(unet, seed=5)
+    flat = {
+        f"{part}.{name}": tensor.contiguous() for part, tensors in state.items() for name, tensor in tensors.items()
+    }
+    folder = engine.locator.search_dirs[0] / "ipadapter"
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file(flat, str(folder / "my-adapter.safetensors"))
+    reads = []
+    original = identity.IdentityAdapters._read_state
+    monkeypatch.setattr(
+        identity.IdentityAdapters,
+        "_read_state",
+        staticmethod(lambda path, plan: reads.append(path) or original(path, plan)),
+    )
+    reference = (ReferenceSpec(images=(portraits[0],), strength=0.8, adapter="my-adapter"),)
+    first = draw(engine, reference_images=reference)
+    assert first == draw(engine, reference_images=reference) and first != draw(engine)
+    assert len(reads) == 1

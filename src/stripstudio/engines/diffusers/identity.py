@@ -14,6 +14,7 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -34,6 +35,7 @@ DEFAULT_ADAPTERS = {
 DEFAULT_IMAGE_ENCODER = "h94/IP-Adapter:models/image_encoder"
 TINY_ADAPTERS = {"face": TINY_IP_ADAPTER_FACE_ID, "face_and_clothes": TINY_IP_ADAPTER_ID}
 EMBEDDING_CACHE_SIZE = 256
+ADAPTER_CACHE_SIZE = 4  # adapter files kept read, so a panel after panel does not read them again
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class IdentityAdapters:
         self.device = device
         self.dtype = dtype
         self._encoders: dict[str, tuple[Any, Any]] = {}
+        self._states: OrderedDict[tuple[str, int], dict[str, dict[str, torch.Tensor]]] = OrderedDict()
         self._embeddings: OrderedDict[tuple, tuple[torch.Tensor, torch.Tensor]] = OrderedDict()
         self.encoded = 0  # pictures run through an image encoder (not served from the cache)
 
@@ -108,9 +111,20 @@ class IdentityAdapters:
         if source.kind is SourceKind.BUILTIN:
             seed = 1 if source.location == TINY_IP_ADAPTER_FACE_ID else 0
             return tiny.tiny_ip_adapter_state(unet, seed=seed)
+        path = self._file(source, plan.adapter)
+        key = (path, Path(path).stat().st_mtime_ns)
+        if key not in self._states:
+            self._states[key] = self._read_state(path, plan)
+            while len(self._states) > ADAPTER_CACHE_SIZE:
+                self._states.popitem(last=False)
+        self._states.move_to_end(key)
+        return self._states[key]
+
+    @staticmethod
+    def _read_state(path: str, plan: AdapterPlan) -> dict[str, dict[str, torch.Tensor]]:
         from safetensors.torch import load_file
 
-        state = load_file(self._file(source, plan.adapter))
+        state = load_file(path)
         split: dict[str, dict[str, torch.Tensor]] = {"image_proj": {}, "ip_adapter": {}}
         for key, tensor in state.items():
             part, _, rest = key.partition(".")
