@@ -207,6 +207,16 @@ def test_an_execution_error_fails_the_job_with_the_servers_exception(server):
         run_job(engine_for(server.url), request(), events.append)
     assert (events[-1].kind, events[-1].error_type) == (EventKind.FAILED, "KeyError")
     assert "CLIPTextEncodeSDXL" in events[-1].message
+    # That is what a real server answers when CLIPTextEncodeSDXL gets an SD 1.x checkpoint: say what to do.
+    assert "not SDXL" in events[-1].message and "STRIPSTUDIO_COMFYUI_TEXT_ENCODE=plain" in events[-1].message
+
+
+def test_other_execution_errors_carry_no_model_family_hint(server):
+    server.script.next_prompt(error=ExecutionError("KSampler", exception_type="KeyError", exception_message="'g'"))
+    events = []
+    with pytest.raises(Exception, match="KeyError: 'g'"):
+        run_job(engine_for(server.url), request(), events.append)
+    assert "STRIPSTUDIO_COMFYUI_TEXT_ENCODE" not in events[-1].message
 
 
 def test_a_server_that_goes_away_hands_the_job_to_another(server):
