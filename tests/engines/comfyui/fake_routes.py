@@ -215,6 +215,8 @@ class ComfyRoutes:
             return web.json_response({"error": error, "node_errors": node_errors}, status=400)
         behaviour = self.server.script.take()
         node_errors = {**node_errors, **(behaviour.node_errors or {})}
+        if behaviour.outputs_reversed:
+            outputs = outputs[::-1]
         await self.queue.put(QueueItem(number, prompt_id, prompt, extra_data, outputs, behaviour))
         return web.json_response({"prompt_id": prompt_id, "number": number, "node_errors": node_errors})
 

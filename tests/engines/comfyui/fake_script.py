@@ -47,6 +47,9 @@ class Behaviour:
     * ``previews``: binary preview frames at every sampler step.
     * ``history_delay``: seconds between ``execution_success`` and the history entry being
       written, so a client that reads ``/history`` on ``execution_success`` finds ``{}``.
+    * ``outputs_reversed``: run the output nodes last to first. ComfyUI keeps a prompt's outputs
+      in a set, so the order in which it runs independent outputs follows string hashing and
+      changes from one server start to the next.
     """
 
     step_delay: float = 0.0
@@ -57,6 +60,7 @@ class Behaviour:
     node_errors: dict[str, Any] | None = None
     previews: bool = False
     history_delay: float = 0.02
+    outputs_reversed: bool = False
 
 
 class Script:

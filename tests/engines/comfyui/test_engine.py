@@ -92,6 +92,16 @@ def test_a_request_runs_and_each_candidate_carries_its_own_workflow(server):
     assert "Sampler: DPM++ 2M" in images[0].parameters
 
 
+def test_progress_counts_up_when_the_server_runs_the_last_candidate_first(server):
+    server.script.next_prompt(outputs_reversed=True)
+    events = []
+    images = run_job(engine_for(server.url), request(), events.append)
+    progress = [(e.step, e.total, e.candidate) for e in events if e.kind is EventKind.PROGRESS]
+    assert progress == [(1, 6, 1), (2, 6, 1), (3, 6, 1), (4, 6, 0), (5, 6, 0), (6, 6, 0)]
+    assert [image.seed for image in images] == [7, 8]
+    assert [e.candidate for e in events if e.kind is EventKind.IMAGE] == [1, 0]
+
+
 def test_saved_images_keep_comfyuis_prompt_next_to_our_metadata(server, tmp_path):
     image = engine_for(server.url).run(request(num_images=1), lambda event: None)[0]
     path = image.save(tmp_path / "out.png")
@@ -197,6 +207,16 @@ def test_an_execution_error_fails_the_job_with_the_servers_exception(server):
         run_job(engine_for(server.url), request(), events.append)
     assert (events[-1].kind, events[-1].error_type) == (EventKind.FAILED, "KeyError")
     assert "CLIPTextEncodeSDXL" in events[-1].message
+    # That is what a real server answers when CLIPTextEncodeSDXL gets an SD 1.x checkpoint: say what to do.
+    assert "not SDXL" in events[-1].message and "STRIPSTUDIO_COMFYUI_TEXT_ENCODE=plain" in events[-1].message
+
+
+def test_other_execution_errors_carry_no_model_family_hint(server):
+    server.script.next_prompt(error=ExecutionError("KSampler", exception_type="KeyError", exception_message="'g'"))
+    events = []
+    with pytest.raises(Exception, match="KeyError: 'g'"):
+        run_job(engine_for(server.url), request(), events.append)
+    assert "STRIPSTUDIO_COMFYUI_TEXT_ENCODE" not in events[-1].message
 
 
 def test_a_server_that_goes_away_hands_the_job_to_another(server):

@@ -225,11 +225,16 @@ def _preview_sender(request: GenerationRequest, on_event: EventSink):
 
 
 def _progress_reporter(built: BuiltWorkflow, request: GenerationRequest, on_event: EventSink):
+    # ComfyUI runs the candidates' samplers in no fixed order (it keeps a prompt's outputs in a
+    # set), so the steps done are the sum over the samplers, not counted from the candidate index.
+    done: dict[str, int] = {}
+
     def report(node_id: str, value: int, maximum: int) -> None:
         if node_id not in built.samplers or not maximum:
             return
+        done[node_id] = value
         index = built.samplers.index(node_id)
-        on_event(JobEvent.progress(index * maximum + value, maximum * request.num_images, index))
+        on_event(JobEvent.progress(sum(done.values()), maximum * request.num_images, index))
 
     return report
 

@@ -23,12 +23,20 @@ class ServerLost(EngineUnavailable):
         self.reached = reached
 
 
+# CLIPTextEncodeSDXL on an SD 1.x/2.x checkpoint, whose CLIP has no "g" encoder.
+NOT_SDXL_FAILURE = ("CLIPTextEncodeSDXL", "KeyError", "'g'")
+NOT_SDXL_HINT = (
+    " (the checkpoint is not SDXL: for an SD 1.x or 2.x checkpoint, set STRIPSTUDIO_COMFYUI_TEXT_ENCODE=plain)"
+)
+
+
 class ComfyUIExecutionError(GenerationError):
     """A node failed while the server ran the workflow; keeps the server's exception type and message."""
 
     def __init__(self, exception_type: str, message: str, node_id: str | None, node_type: str | None):
         where = f" in node {node_id} ({node_type})" if node_id else ""
-        super().__init__(f"ComfyUI failed{where}: {exception_type}: {message.strip()}")
+        hint = NOT_SDXL_HINT if (node_type, exception_type, message.strip()) == NOT_SDXL_FAILURE else ""
+        super().__init__(f"ComfyUI failed{where}: {exception_type}: {message.strip()}{hint}")
         self.exception_type = exception_type
         self.node_id = node_id
         self.node_type = node_type
