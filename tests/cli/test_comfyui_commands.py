@@ -125,3 +125,17 @@ def test_workflow_export_checked_against_a_server(server, tmp_path):
         app, ["workflow", "export", str(EXAMPLE), "--panel", "reading", "--model", "nope", "--comfyui-url", server.url]
     )
     assert result.exit_code == 1 and "checkpoint 'nope' is not on the ComfyUI server" in result.output
+
+
+def test_a_declared_sd1_family_draws_with_plain_text_encoding(server, tmp_path):
+    out = tmp_path / "sd15"
+    arguments = ["render", str(EXAMPLE), "--engine", "comfyui", "--comfyui-url", server.url]
+    arguments += ["--model", "tiny_sd15.safetensors", "--model-family", "sd1", "--panel", "street-crossing"]
+    arguments += ["--size", "64x64", "--steps", "2", "--out", str(out)]
+    result = runner.invoke(app, arguments, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    graph = server.received.prompts[-1]["prompt"]
+    encoders = {n["class_type"] for n in graph.values() if n["class_type"].startswith("CLIPTextEncode")}
+    assert encoders == {"CLIPTextEncode"}
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["panels"][0]["request"]["model"]["family"] == "sd1"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from enum import StrEnum
 
 import typer
 from pydantic import ValidationError
@@ -92,3 +93,11 @@ def parse_lora(value: str) -> tuple[str, float, float]:
         raise typer.BadParameter(f"{value!r}: write NAME, NAME:WEIGHT or NAME:MODEL:CLIP", param_hint="--lora")
     model = numbers[0] if numbers else 1.0
     return name, model, numbers[1] if len(numbers) == 2 else model
+
+
+class ModelFamily(StrEnum):
+    """A checkpoint family the command line can declare."""
+
+    SD1 = "sd1"
+    SD2 = "sd2"
+    SDXL = "sdxl"

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from stripstudio.cli.cancelling import cancel_on_ctrl_c
-from stripstudio.cli.common import console, parse_lora, parse_size, refuse_problems, user_errors
+from stripstudio.cli.common import ModelFamily, console, parse_lora, parse_size, refuse_problems, user_errors
 from stripstudio.cli.environment import load_settings, make_engine
 from stripstudio.cli.progress import JobProgressBars
 from stripstudio.generation.capabilities import check_request
@@ -35,6 +35,10 @@ def generate(
     ] = None,
     model_config: Annotated[
         Path | None, typer.Option(help="Config folder for a non-SDXL-base-shaped single file.")
+    ] = None,
+    model_family: Annotated[
+        ModelFamily | None,
+        typer.Option(help="The checkpoint's family when it cannot be read here (a ComfyUI server's file)."),
     ] = None,
     num_images: Annotated[int, typer.Option("--num-images", "-n", min=1, max=16)] = 1,
     seed: Annotated[int, typer.Option(min=0, max=2**32 - 1)] = 0,
@@ -69,7 +73,9 @@ def generate(
         loras += [LoraSpec(name=n, strength_model=m, strength_clip=c) for n, m, c in map(parse_lora, lora or [])]
         fields = dict(
             model=ModelRef(
-                checkpoint=model or settings.default_model, config=str(model_config) if model_config else None
+                checkpoint=model or settings.default_model,
+                config=str(model_config) if model_config else None,
+                family=model_family.value if model_family else None,
             ),
             prompt=composed.prompt,
             negative_prompt=composed.negative_prompt,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from stripstudio.cli.cancelling import cancel_on_ctrl_c
-from stripstudio.cli.common import console, parse_size, refuse_problems, user_errors
+from stripstudio.cli.common import ModelFamily, console, parse_size, refuse_problems, user_errors
 from stripstudio.cli.environment import load_settings, make_engine
 from stripstudio.cli.export import FORMATS_HELP, parse_formats, report
 from stripstudio.cli.progress import JobProgressBars
@@ -27,6 +27,10 @@ def render(
     model_config: Annotated[
         Path | None,
         typer.Option(help="Diffusers config folder for a single-file checkpoint not shaped like SDXL base."),
+    ] = None,
+    model_family: Annotated[
+        ModelFamily | None,
+        typer.Option(help="The checkpoint's family when it cannot be read here (a ComfyUI server's file)."),
     ] = None,
     candidates: Annotated[int | None, typer.Option("--candidates", "-n", min=1, max=16)] = None,
     steps: Annotated[int | None, typer.Option(min=1, max=200)] = None,
@@ -48,6 +52,7 @@ def render(
         overrides = PanelOverrides(
             model=model,
             model_config=str(model_config) if model_config else None,
+            model_family=model_family.value if model_family else None,
             candidates=candidates,
             steps=steps,
             width=width,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from stripstudio.domain import Comic, LoraRef, Panel, default_regions
 from stripstudio.engines.diffusers.builtin_ids import TINY_SD15_ID
@@ -31,6 +32,7 @@ class PanelOverrides:
 
     model: str | None = None
     model_config: str | None = None
+    model_family: Literal["sd1", "sd2", "sdxl"] | None = None
     candidates: int | None = None
     steps: int | None = None
     width: int | None = None
@@ -64,6 +66,7 @@ def build_panel_request(
             checkpoint=checkpoint,
             vae=comic.style.vae,
             config=overrides.model_config,
+            family=overrides.model_family,
         ),
         "prompt": composed.prompt,
         "negative_prompt": composed.negative_prompt,

@@ -26,7 +26,8 @@ class ServerLost(EngineUnavailable):
 # CLIPTextEncodeSDXL on an SD 1.x/2.x checkpoint, whose CLIP has no "g" encoder.
 NOT_SDXL_FAILURE = ("CLIPTextEncodeSDXL", "KeyError", "'g'")
 NOT_SDXL_HINT = (
-    " (the checkpoint is not SDXL: for an SD 1.x or 2.x checkpoint, set STRIPSTUDIO_COMFYUI_TEXT_ENCODE=plain)"
+    " (the checkpoint is not SDXL: for an SD 1.x or 2.x checkpoint, declare its family (--model-family sd1)"
+    " or set STRIPSTUDIO_COMFYUI_TEXT_ENCODE=plain)"
 )
 
 
