@@ -27,6 +27,7 @@ export type Image = S["ImageOut"];
 export type Job = S["JobOut"];
 export type Export = S["ExportOut"];
 export type GenerateIn = S["GenerateIn"];
+export type LibraryModel = S["ModelOut"];
 /** Pydantic's (x, y) tuples come through the schema as number[]: the lettering with them as pairs. */
 type Pair = [number, number];
 export type PlacedBubble = Omit<S["PlacedBubbleOut"], "center" | "outline" | "tail_tip"> & {

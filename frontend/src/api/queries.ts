@@ -5,6 +5,7 @@ import { api, ok } from "./client";
 export const keys = {
   me: ["me"] as const,
   styles: ["styles"] as const,
+  models: ["models"] as const,
   comics: ["comics"] as const,
   comic: (id: number) => ["comic", id] as const,
   characters: (comicId: number) => ["characters", comicId] as const,
@@ -20,6 +21,9 @@ export const keys = {
 export const useComics = () => useQuery({ queryKey: keys.comics, queryFn: () => ok(api.GET("/api/comics")) });
 export const useStyles = () =>
   useQuery({ queryKey: keys.styles, queryFn: () => ok(api.GET("/api/styles")), staleTime: Infinity });
+/** The whole model library (pickers filter it as the author types). */
+export const useModels = () =>
+  useQuery({ queryKey: keys.models, queryFn: () => ok(api.GET("/api/models")), staleTime: 60_000 });
 export const useComic = (id: number) =>
   useQuery({
     queryKey: keys.comic(id),

@@ -1,17 +1,28 @@
-import type { LoraRef } from "../api/client";
+import { useState } from "react";
+import type { LibraryModel, LoraRef } from "../api/client";
+import { ModelPicker } from "../features/models/ModelPicker";
 
-/** LoRAs with their two strengths; ``errorFor("0.name")`` gives a row field's server error. */
+/**
+ * LoRAs with their two strengths, each picked from the model library (or typed); ``family`` is the
+ * checkpoint's, so LoRAs of another family cannot be picked. ``errorFor("0.name")`` gives a row
+ * field's server error; ``onPicked`` hears of each library entry picked (for its trigger words).
+ */
 export function LoraList({
   loras,
   onChange,
   errorFor,
   label = "LoRAs",
+  family,
+  onPicked,
 }: {
   loras: LoraRef[];
   onChange: (loras: LoraRef[]) => void;
   errorFor?: (key: string) => string | undefined;
   label?: string;
+  family?: string | null;
+  onPicked?: (model: LibraryModel) => void;
 }) {
+  const [added, setAdded] = useState(-1);
   const set = (index: number, patch: Partial<LoraRef>) =>
     onChange(loras.map((l, i) => (i === index ? { ...l, ...patch } : l)));
   const num = (v: string) => (v === "" ? 0 : Number(v));
@@ -26,12 +37,18 @@ export function LoraList({
           .join("; ");
         return (
           <div key={i} className="lora-row">
-            <input
-              aria-label={`${label} ${i + 1} name`}
-              placeholder="file name, e.g. ink-style.safetensors"
+            <ModelPicker
+              label={`${label} ${i + 1} name`}
+              kind="lora"
+              family={family}
               value={lora.name}
-              onChange={(e) => set(i, { name: e.target.value })}
-              aria-invalid={error ? true : undefined}
+              placeholder="search the library or type a file name"
+              autoFocus={i === added}
+              invalid={error ? true : undefined}
+              onChange={(name, model) => {
+                set(i, { name: name ?? "" });
+                if (model) onPicked?.(model);
+              }}
             />
             <label>
               model
@@ -68,7 +85,13 @@ export function LoraList({
           </div>
         );
       })}
-      <button type="button" onClick={() => onChange([...loras, { name: "", strength_model: 1, strength_clip: 1 }])}>
+      <button
+        type="button"
+        onClick={() => {
+          setAdded(loras.length);
+          onChange([...loras, { name: "", strength_model: 1, strength_clip: 1 }]);
+        }}
+      >
         Add LoRA
       </button>
     </fieldset>

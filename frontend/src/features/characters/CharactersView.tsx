@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { api, ok, uploadAsset, type Character, type CharacterPatch, type Job } from "../../api/client";
-import { keys, useCharacters } from "../../api/queries";
+import { api, ok, uploadAsset, type Character, type CharacterPatch, type Job, type LibraryModel } from "../../api/client";
+import { keys, useCharacters, useComic, useModels } from "../../api/queries";
 import { ErrorMessage, Field, Link, SaveIndicator } from "../../components/ui";
 import { LoraList } from "../../components/LoraList";
 import { PromptInput } from "../../components/PromptInput";
@@ -10,7 +10,9 @@ import { navigate } from "../../lib/router";
 import { useAutosave } from "../../lib/useAutosave";
 import { useJob } from "../jobs/useJob";
 import { JobProgressView } from "../jobs/JobProgressView";
+import { familyOf } from "../models/library";
 import { ReferenceImages } from "./ReferenceImages";
+import { TriggerWordsOffer } from "./TriggerWordsOffer";
 
 export function CharactersView({ comicId, characterId }: { comicId: number; characterId?: number }) {
   const client = useQueryClient();
@@ -103,6 +105,13 @@ function CharacterEditor({ character }: { character: Character }) {
   };
   const err = (key: string) => errorAbout(save.error, key) ?? errorAbout(upload.error, key);
   const locked = draft.seed != null;
+  const checkpoint = (useComic(character.comic_id).data?.spec.style as { checkpoint?: string | null } | undefined)?.checkpoint;
+  const family = familyOf(useModels().data, checkpoint);
+  const [offer, setOffer] = useState<LibraryModel | null>(null);
+  const setTriggerWords = (words: string[]) => {
+    setTriggers(words.join(", "));
+    change({ trigger_words: words });
+  };
 
   const upload = useMutation({
     mutationFn: async (file: File) => {
@@ -142,12 +151,27 @@ function CharacterEditor({ character }: { character: Character }) {
                 value={triggers}
                 onChange={(e) => {
                   setTriggers(e.target.value);
-                  change({ trigger_words: e.target.value.split(",").map((w) => w.trim()).filter(Boolean) });
+                  change({ trigger_words: splitWords(e.target.value) });
                 }}
               />
             )}
           </Field>
-          <LoraList label="Character LoRAs" loras={draft.loras ?? []} onChange={(loras) => change({ loras })} errorFor={(k) => err(`loras.${k}`)} />
+          <LoraList
+            label="Character LoRAs"
+            family={family}
+            loras={draft.loras ?? []}
+            onChange={(loras) => change({ loras })}
+            errorFor={(k) => err(`loras.${k}`)}
+            onPicked={(model) => setOffer(model.trigger_words.length ? model : null)}
+          />
+          {offer && (
+            <TriggerWordsOffer
+              model={offer}
+              current={draft.trigger_words ?? []}
+              onAdd={(words) => setTriggerWords(words)}
+              onClose={() => setOffer(null)}
+            />
+          )}
           <PromptInput label="Character negative prompt" rows={2} value={draft.negative_prompt ?? ""} onChange={(v) => change({ negative_prompt: v })} error={err("negative_prompt")} />
           <fieldset className="seed-lock">
             <legend>Seed</legend>
@@ -203,6 +227,10 @@ function CharacterEditor({ character }: { character: Character }) {
       </button>
     </section>
   );
+}
+
+function splitWords(text: string): string[] {
+  return text.split(",").map((w) => w.trim()).filter(Boolean);
 }
 
 function CharacterSheet({ character }: { character: Character }) {

@@ -1,12 +1,14 @@
 import { useState } from "react";
 import type { Comic, ComicPatch, Style } from "../../api/client";
-import { useStyles } from "../../api/queries";
+import { useModels, useStyles } from "../../api/queries";
 import { ErrorMessage, Field, SaveIndicator } from "../../components/ui";
 import { LoraList } from "../../components/LoraList";
 import { PromptInput } from "../../components/PromptInput";
 import { errorAbout } from "../../lib/errors";
 import { useAutosave } from "../../lib/useAutosave";
 import { useComicPatch } from "../comics/useComicPatch";
+import { familyOf } from "../models/library";
+import { ModelPicker } from "../models/ModelPicker";
 
 type Generation = NonNullable<ComicPatch["generation"]>;
 
@@ -17,7 +19,9 @@ export function StyleEditor({ comic }: { comic: Comic }) {
   const save = useAutosave((p: ComicPatch) => patch.mutateAsync(p));
   const [style, setStyle] = useState<Style>(() => ({ ...(comic.spec.style as Style) }));
   const [generation, setGeneration] = useState<Generation>(() => ({ ...(comic.spec.generation as Generation) }));
+  const num = (v: string) => (v === "" ? undefined : Number(v));
   const err = (key: string) => errorAbout(save.error, key);
+  const checkpointFamily = familyOf(useModels().data, style.checkpoint);
 
   const change = (next: Partial<Style>) => {
     const merged = { ...style, ...next };
@@ -29,7 +33,6 @@ export function StyleEditor({ comic }: { comic: Comic }) {
     setGeneration(merged);
     save.queue({ generation: merged });
   };
-  const num = (v: string) => (v === "" ? undefined : Number(v));
 
   return (
     <main className="style-editor">
@@ -62,13 +65,52 @@ export function StyleEditor({ comic }: { comic: Comic }) {
         <Field label="Style name" error={err("style.name")}>
           {(p) => <input {...p} value={style.name ?? ""} onChange={(e) => change({ name: e.target.value })} />}
         </Field>
-        <Field label="Checkpoint" error={err("style.checkpoint")} hint="Model id, checkpoint file or diffusers folder; empty: the studio's default.">
-          {(p) => <input {...p} value={style.checkpoint ?? ""} onChange={(e) => change({ checkpoint: e.target.value || null })} />}
+        <Field label="Checkpoint" error={err("style.checkpoint")} hint="From the model library, or a model id, checkpoint file or diffusers folder; empty: the studio's default.">
+          {(p) => (
+            <ModelPicker
+              id={p.id}
+              label="Checkpoint"
+              kind="checkpoint"
+              value={style.checkpoint}
+              invalid={p["aria-invalid"]}
+              describedBy={p["aria-describedby"]}
+              onChange={(checkpoint) => change({ checkpoint })}
+            />
+          )}
         </Field>
-        <Field label="VAE" error={err("style.vae")}>
-          {(p) => <input {...p} value={style.vae ?? ""} onChange={(e) => change({ vae: e.target.value || null })} />}
+        <Field label="VAE" error={err("style.vae")} hint="Empty: the checkpoint's own.">
+          {(p) => (
+            <ModelPicker id={p.id} label="VAE" kind="vae" value={style.vae} invalid={p["aria-invalid"]} describedBy={p["aria-describedby"]} onChange={(vae) => change({ vae })} />
+          )}
         </Field>
-        <LoraList label="Style LoRAs" loras={style.loras ?? []} onChange={(loras) => change({ loras })} errorFor={(k) => err(`style.loras.${k}`)} />
+        <Field label="Refiner" error={err("style.refiner")} hint="Optional SDXL refiner that finishes every panel drawn from text.">
+          {(p) => (
+            <ModelPicker
+              id={p.id}
+              label="Refiner"
+              kind="refiner"
+              value={style.refiner}
+              invalid={p["aria-invalid"]}
+              describedBy={p["aria-describedby"]}
+              onChange={(refiner) => change({ refiner })}
+            />
+          )}
+        </Field>
+        <Field label="Refiner switch" error={err("style.refiner_switch")} hint="Fraction of the denoising the base model does (0–1).">
+          {(p) => (
+            <input
+              {...p}
+              type="number"
+              step={0.05}
+              min={0.05}
+              max={0.95}
+              disabled={!style.refiner}
+              value={style.refiner_switch ?? 0.8}
+              onChange={(e) => change({ refiner_switch: num(e.target.value) })}
+            />
+          )}
+        </Field>
+        <LoraList label="Style LoRAs" family={checkpointFamily} loras={style.loras ?? []} onChange={(loras) => change({ loras })} errorFor={(k) => err(`style.loras.${k}`)} />
         <PromptInput label="Prompt prefix" rows={2} value={style.prompt_prefix ?? ""} onChange={(v) => change({ prompt_prefix: v })} error={err("style.prompt_prefix")} />
         <PromptInput label="Prompt suffix" rows={2} value={style.prompt_suffix ?? ""} onChange={(v) => change({ prompt_suffix: v })} error={err("style.prompt_suffix")} />
         <PromptInput label="Style negative prompt" rows={2} value={style.negative_prompt ?? ""} onChange={(v) => change({ negative_prompt: v })} error={err("style.negative_prompt")} />
