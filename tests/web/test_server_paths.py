@@ -60,3 +60,17 @@ def test_an_imported_script_naming_a_checkpoint_path_is_refused(client_of_author
     )
     assert answer.status_code == 422 and "checkpoint" in str(answer.json()["detail"])
     assert client_of_author.get("/api/comics").json() == []
+
+
+def test_names_the_model_library_gives_for_files_in_subfolders_are_taken(client_of_author, settings, tmp_path):
+    folder = tmp_path / "models"
+    (folder / "loras" / "people").mkdir(parents=True)
+    (folder / "loras" / "people" / "mia.safetensors").write_bytes(b"")
+    settings.STRIPSTUDIO = settings.STRIPSTUDIO.model_copy(update={"model_dirs": [folder]})
+    comic = post(client_of_author, "/api/comics", {"title": "t"}).json()
+    url = f"/api/comics/{comic['id']}/characters"
+    answer = post(client_of_author, url, {"name": "Mia", "loras": [{"name": "loras/people/mia"}]})
+    assert answer.status_code == 201, answer.content
+    for name in ("loras/people/leo", "loras/../loras/people/mia", "/srv/loras/people/mia"):
+        answer = post(client_of_author, url, {"name": "Leo", "loras": [{"name": name}]})
+        assert answer.status_code == 422 and "not a path" in answer.json()["detail"][0]["msg"], name

@@ -2,10 +2,13 @@
 
 On the command line a comic may name any file (a font, a LoRA, a checkpoint); in the studio the
 author is not on the server's machine, so such fields take names only: bundled font families,
-LoRA and checkpoint file names from the model folders (or hub ids), never paths.
+LoRA and checkpoint file names from the model folders (or hub ids), never paths. A name of a file
+in a subfolder of the model folders (``loras/mia``, as the model library lists it) is a name too.
 """
 
 from __future__ import annotations
+
+from django.conf import settings
 
 from stripstudio import domain
 from stripstudio.lettering.fonts import default_fontbook
@@ -41,7 +44,13 @@ def _is_path(value: str, *, allow_hub_id: bool) -> bool:
     parts = value.split("/")
     if value.startswith(("/", "~", ".")) or "\\" in value or ".." in parts or ":" in value:
         return True
-    return len(parts) > (2 if allow_hub_id else 1)
+    return len(parts) > (2 if allow_hub_id else 1) and not _in_model_folders(value)
+
+
+def _in_model_folders(name: str) -> bool:
+    """Whether ``name`` is a file in a subfolder of the model folders, as the model library names it."""
+    folders = settings.STRIPSTUDIO.model_search_dirs()
+    return any((folder / candidate).is_file() for folder in folders for candidate in (name, f"{name}.safetensors"))
 
 
 def check_comic(comic: domain.Comic) -> None:
