@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -36,9 +36,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def studio_url(tmp_path_factory) -> Iterator[str]:
+def prepare_data_dir() -> Callable[[Path], None]:
+    """What goes into the studio's data folder before it starts (a test module overrides this: model files)."""
+    return lambda data_dir: None
+
+
+@pytest.fixture(scope="module")
+def studio_url(tmp_path_factory, prepare_data_dir) -> Iterator[str]:
     """`stripstudio serve` on a free port with its own data folder and the tiny model; yields its URL."""
     data_dir = tmp_path_factory.mktemp("e2e-data")
+    prepare_data_dir(data_dir)
     port = _free_port()
     env = {
         **os.environ,
