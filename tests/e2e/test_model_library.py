@@ -49,7 +49,7 @@ def test_checkpoint_and_lora_picked_from_the_library(page: Page, shoot):
         page.get_by_label(label, exact=True).fill(value)
     checkpoint = page.get_by_role("combobox", name="Checkpoint")
     checkpoint.fill("tiny sdxl")
-    options = page.get_by_role("listbox", name="Checkpoint: library").get_by_role("option")
+    options = page.get_by_role("listbox", name="Model library").get_by_role("option")
     expect(options.first).to_contain_text("tiny-random-sdxl")
     expect(options.filter(has_text="inky-mia")).to_have_count(0)  # a LoRA is no checkpoint
     shoot(page, "checkpoint-picker")
@@ -68,7 +68,7 @@ def test_checkpoint_and_lora_picked_from_the_library(page: Page, shoot):
     lora = page.get_by_role("combobox", name="Character LoRAs 1 name")
     expect(lora).to_be_focused()
     lora.fill(TRIGGER)
-    found = page.get_by_role("listbox", name="Character LoRAs 1 name: library").get_by_role("option")
+    found = page.get_by_role("listbox", name="Model library").get_by_role("option")
     expect(found).to_have_count(1)
     expect(found).to_contain_text(LORA)
     expect(found).to_contain_text("SDXL")

@@ -103,7 +103,7 @@ export function ModelPicker({ label, kind, value, onChange, family, placeholder,
         onKeyDown={onKeyDown}
       />
       {open && (
-        <ul className="model-options" role="listbox" id={listId} aria-label={`${label}: library`}>
+        <ul className="model-options" role="listbox" id={listId} aria-label="Model library">
           {models.isPending && <li className="muted">Loading the model library…</li>}
           {models.isError && <li className="error">The model library could not be loaded; type a name.</li>}
           {models.isSuccess && found.length === 0 && <li className="muted">No model in the library matches; the name is kept as typed.</li>}
