@@ -128,3 +128,18 @@ def test_layout_is_json_ready_with_line_breaks_for_the_editor():
     assert data["font_size"] == 28 and data["font_size_800"] == 28
     assert 0 < data["x"] < 1 and 0 < data["width"] <= 0.6
     assert data["outline"]["type"] == "Polygon"
+
+
+@pytest.mark.parametrize("kind", ["speech", "thought", "shout", "whisper", "caption", "sfx"])
+def test_inside_keeps_a_bubble_at_the_edge_and_its_tail_within_the_panel(kind):
+    bubble = Bubble(kind=kind, text="Right at the edge!", x=0.99, y=0.98, tail_x=1.5, tail_y=-0.5, rotation=30)
+    panel = panel_with(bubble)
+    frame = box(0, 0, *PANEL_SIZE)
+    loose = layout_bubbles(panel, PANEL_SIZE)[0]
+    kept = layout_bubbles(panel, PANEL_SIZE, inside=True)[0]
+    shapes = [kept.outline, *kept.trail] if kept.outline is not None else [kept.footprint]
+    loose_shapes = [loose.outline, *loose.trail] if loose.outline is not None else [loose.footprint]
+    assert not all(frame.contains(shape) for shape in loose_shapes)  # as a webtoon letters it: past the edge
+    assert all(frame.buffer(1e-6).contains(shape) for shape in shapes)
+    assert kept.text.line_texts == loose.text.line_texts and kept.font_size == loose.font_size
+    assert frame.contains(kept.footprint)

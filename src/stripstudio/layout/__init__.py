@@ -15,6 +15,7 @@ from stripstudio.layout.pages import (
     check_page_budget,
     iter_pages,
     page_count,
+    page_frames,
 )
 from stripstudio.layout.paper import PAPER_MM, PageBox, PageGeometry, mm_to_px, page_geometry
 from stripstudio.layout.webtoon import Strip, build_strip
@@ -42,6 +43,7 @@ __all__ = [
     "iter_pages",
     "mm_to_px",
     "page_count",
+    "page_frames",
     "page_geometry",
     "page_grid",
 ]

@@ -59,9 +59,15 @@ def iter_pages(art: Sequence[PanelArt], layout: Layout, checkpoint: Checkpoint |
     """
     check_page_budget(len(art), layout)
     geometry = page_geometry(layout.page)
-    boxes = frame_boxes(page_grid(layout.page), geometry.live, geometry.gutter)
+    boxes = page_frames(layout)
     for start in range(0, len(art), len(boxes)):
         yield _compose(art[start : start + len(boxes)], boxes, geometry, layout.background, checkpoint)
+
+
+def page_frames(layout: Layout) -> list[PageBox]:
+    """The frames of one page of ``layout.page``'s grid, in reading order; panel ``i`` fills frame ``i % len``."""
+    geometry = page_geometry(layout.page)
+    return frame_boxes(page_grid(layout.page), geometry.live, geometry.gutter)
 
 
 def page_count(panels: int, layout: Layout) -> int:

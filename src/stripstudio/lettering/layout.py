@@ -7,13 +7,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from shapely import affinity
-from shapely.geometry import Polygon, box, mapping
+from shapely.geometry import MultiPolygon, Polygon, box, mapping
 
 from stripstudio.domain.bubble import Bubble, BubbleKind
 from stripstudio.domain.panel import Panel
 from stripstudio.lettering.errors import LetteringError, bubble_label, panel_name
 from stripstudio.lettering.fonts import FontBook, default_fontbook
 from stripstudio.lettering.placement import (
+    CAPTION_MARGIN,
     XY,
     FaceBox,
     PlacementRequest,
@@ -90,12 +91,15 @@ def layout_bubbles(
     faces: Sequence[FaceBox] | None = None,
     fonts: FontBook | None = None,
     speech_shape: SpeechShape = SpeechShape.AUTO,
+    inside: bool = False,
 ) -> list[PlacedBubble]:
     """Size, place and shape every bubble of ``panel`` for a picture of ``panel_size`` (width, height).
 
     ``speakers`` maps character names to points (panel fractions) their tails aim at; the panel's
     characters without one are spread left to right. ``faces`` are (left, top, width, height)
-    fraction boxes that auto-placed bubbles keep clear of. Raises LetteringError naming the bubble.
+    fraction boxes that auto-placed bubbles keep clear of. With ``inside`` every bubble is kept
+    within the panel (see :func:`kept_inside`), as a page's frame needs. Raises LetteringError
+    naming the bubble.
     """
     fonts = fonts or default_fontbook()
     width, height = panel_size
@@ -110,10 +114,64 @@ def layout_bubbles(
     centres = place_bubbles(
         requests, panel_size, face_polygons(faces, panel_size), labels.__getitem__, max_tail=MAX_TAIL * height
     )
-    return [
+    placed = [
         _finish(i, s, centre, _speaker(s.bubble, points, panel_size), panel_size)
         for i, (s, centre) in enumerate(zip(sized, centres, strict=True))
     ]
+    return [kept_inside(p, panel_size) for p in placed] if inside else placed
+
+
+def kept_inside(placed: PlacedBubble, panel_size: tuple[int, int]) -> PlacedBubble:
+    """The bubble moved so that its body lies inside the panel, its tail and thought circles cut at the edge.
+
+    The body keeps a small margin from the edges when the panel has room for it; a tail toward an
+    off-panel speaker ends at the panel's edge, as in a printed frame.
+    """
+    width, height = panel_size
+    margin = CAPTION_MARGIN * min(panel_size)
+    left, top, right, bottom = placed.footprint.bounds
+    dx = _shift(left, right, width, margin)
+    dy = _shift(top, bottom, height, margin)
+    frame = box(0, 0, width, height)
+    tip = placed.tail_tip
+    return PlacedBubble(
+        index=placed.index,
+        bubble=placed.bubble,
+        style=placed.style,
+        center=(placed.center[0] + dx, placed.center[1] + dy),
+        outline=None if placed.outline is None else _clip(affinity.translate(placed.outline, dx, dy), frame),
+        trail=tuple(c for c in (_clip(affinity.translate(t, dx, dy), frame) for t in placed.trail) if not c.is_empty),
+        text=placed.text.moved(dx, dy),
+        footprint=affinity.translate(placed.footprint, dx, dy),
+        tail_tip=None if tip is None else (min(max(tip[0] + dx, 0), width), min(max(tip[1] + dy, 0), height)),
+        rotation=placed.rotation,
+        outline_width=placed.outline_width,
+        stroke_width=placed.stroke_width,
+    )
+
+
+def _shift(low: float, high: float, length: int, margin: float) -> float:
+    """How far to move [low, high] to lie within [margin, length - margin]; centred when it cannot."""
+    margin = min(margin, max(0.0, (length - (high - low)) / 2))
+    if high - low > length - 2 * margin:
+        return (length - high - low) / 2
+    if low < margin:
+        return margin - low
+    if high > length - margin:
+        return length - margin - high
+    return 0.0
+
+
+def _clip(shape: Polygon, frame: Polygon) -> Polygon:
+    """The part of ``shape`` inside ``frame`` (its largest piece, should the cut leave several)."""
+    if frame.contains(shape):
+        return shape
+    cut = shape.intersection(frame)
+    if isinstance(cut, Polygon):
+        return cut
+    pieces = [g for g in getattr(cut, "geoms", []) if isinstance(g, Polygon)]
+    pieces += [p for g in getattr(cut, "geoms", []) if isinstance(g, MultiPolygon) for p in g.geoms]
+    return max(pieces, key=lambda p: p.area, default=Polygon())
 
 
 def _sized(bubble: Bubble, fonts: FontBook, panel_size, label: str, speech_shape: SpeechShape) -> SizedBubble:

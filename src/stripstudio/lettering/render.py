@@ -36,6 +36,7 @@ def letter_panel(
     faces: Sequence[FaceBox] | None = None,
     fonts: FontBook | None = None,
     speech_shape: SpeechShape = SpeechShape.AUTO,
+    inside: bool = False,
 ) -> Image.Image:
     """A new RGB picture: ``image`` with ``panel``'s bubbles drawn in list order (``image`` is untouched).
 
@@ -50,6 +51,7 @@ def letter_panel(
         faces=faces,
         fonts=fonts,
         speech_shape=speech_shape,
+        inside=inside,
     )
     return draw_bubbles(image, placed)
 

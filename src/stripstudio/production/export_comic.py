@@ -14,8 +14,8 @@ from PIL import Image
 from stripstudio.domain import Comic
 from stripstudio.export import EpisodeExport, ExportError, ExportOptions, export_episode
 from stripstudio.export.episode import translate_layout_errors
-from stripstudio.layout import Checkpoint, PanelArt, check_page_budget, page_geometry
-from stripstudio.lettering import letter_panel
+from stripstudio.layout import Checkpoint, PanelArt, check_page_budget, crop_to_frame, page_frames, page_geometry
+from stripstudio.lettering import PlacedBubble, draw_bubbles, layout_bubbles
 from stripstudio.production.faces import find_faces
 from stripstudio.production.manifest import read_manifest, write_manifest
 
@@ -81,6 +81,10 @@ def letter_all(
 class LetteredPanels(Sequence[PanelArt]):
     """The comic's panels lettered at the size they are shown, kept clear of the faces found in them.
 
+    In a page layout each picture is first fitted to its frame (scaled to cover it, cropped around
+    the panel's focus point) and then lettered in the frame, every bubble kept inside it, so the
+    page crops nothing of the lettering. A webtoon's panels are lettered at the strip's width.
+
     Lettering happens when a panel is asked for and nothing is kept: a slice letters its panels in
     parallel threads (Pillow and OpenCV release the interpreter lock while they work), one per
     core, so an export drawing page after page holds only one page's panels. ``load(index)``
@@ -98,6 +102,8 @@ class LetteredPanels(Sequence[PanelArt]):
         self.comic, self.load, self.on_panel, self.checkpoint = comic, load, on_panel, checkpoint
         self.find_faces_in = find_faces_in
         self.width = lettering_width(comic)
+        pages = comic.layout.mode == "pages"
+        self.frames = [(box.width, box.height) for box in page_frames(comic.layout)] if pages else []
 
     def __len__(self) -> int:
         return len(self.comic.panels)
@@ -122,10 +128,22 @@ class LetteredPanels(Sequence[PanelArt]):
         if self.checkpoint:
             self.checkpoint()
         panel = self.comic.panels[index]
-        image = at_least_width(self.load(index), self.width)
-        faces = self.find_faces_in(image) if panel.bubbles else []
-        lettered = letter_panel(image, panel, panel_index=index, faces=faces) if panel.bubbles else image
+        image = self.shown(index, self.load(index))
+        lettered = draw_bubbles(image, self.placed(index, image)) if panel.bubbles else image
         return PanelArt(self.comic.panel_id(index), lettered, panel.focus_x, panel.focus_y)
+
+    def shown(self, index: int, picture: Image.Image) -> Image.Image:
+        """Panel ``index``'s picture at the size it is lettered: its page frame, or the strip's width."""
+        if not self.frames:
+            return at_least_width(picture, self.width)
+        panel = self.comic.panels[index]
+        return crop_to_frame(picture, self.frames[index % len(self.frames)], panel.focus_x, panel.focus_y)
+
+    def placed(self, index: int, image: Image.Image) -> list[PlacedBubble]:
+        """Panel ``index``'s bubbles laid out on ``image`` (as :meth:`shown` gives it), in its pixels."""
+        panel = self.comic.panels[index]
+        faces = self.find_faces_in(image) if panel.bubbles else []
+        return layout_bubbles(panel, image.size, panel_index=index, faces=faces, inside=bool(self.frames))
 
 
 def lettering_width(comic: Comic) -> int:
