@@ -86,6 +86,9 @@ def build_author_a(a: StudioClient) -> tuple[Objects, dict]:
     export_job = a.call("POST", f"/api/comics/{comic_id}/exports", 202, json={"formats": ["cbz"]})
     assert a.events(export_job["events_url"])[-1]["type"] == "succeeded"
     (export,) = a.call("GET", f"/api/comics/{comic_id}/exports")
+    # Laid out in pages from here on, so that A can preview a page of it.
+    pages = {"mode": "pages", "width": 320, "page": {"dpi": 72, "preset": "single"}}
+    a.call("PATCH", f"/api/comics/{comic_id}", json={"layout": pages})
 
     objects.add("comic_id", comic_id)
     objects.add("character_id", character["id"])
@@ -105,6 +108,7 @@ def build_author_a(a: StudioClient) -> tuple[Objects, dict]:
     objects.file_urls += [result["url"] for result in finished["results"]]
     objects.file_urls += [f"/api/jobs/{job['id']}/candidates/0/file", f"/api/jobs/{job['id']}/candidates/1/file"]
     objects.ids["candidate"] = ["0", "1"]  # not an object: a candidate's index within job_id
+    objects.ids["number"] = ["1"]  # not an object: a page number of comic_id
     objects.file_urls = list(dict.fromkeys(objects.file_urls))
     names = {"model": model["name"], "mask_id": mask["id"], "image_ids": [i["id"] for i in images]}
     return objects, names

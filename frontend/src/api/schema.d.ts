@@ -404,6 +404,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/comics/{comic_id}/pages/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Page Preview
+         * @description Page ``number`` (from 1) of a comic laid out in pages, as PNG with its bleed, as the PDF prints it.
+         *
+         *     Each panel's picked picture (else its newest first candidate) is fitted to its frame and
+         *     lettered there, exactly as the export does.
+         */
+        get: operations["stripstudio_web_studio_api_pages_page_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/comics/{comic_id}/panels": {
         parameters: {
             query?: never;
@@ -2692,6 +2715,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_pages_page_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comic_id: number;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
                 };
             };
         };

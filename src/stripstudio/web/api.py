@@ -10,7 +10,17 @@ from stripstudio.export import ExportError
 from stripstudio.jobs.quotas import JobTooLarge, QuotaExceeded
 from stripstudio.uploads import UploadRejected
 from stripstudio.web.accounts.api import router as accounts_router
-from stripstudio.web.studio.api import assets, comics, composed, content, jobs, lettering, library, projects
+from stripstudio.web.studio.api import (
+    assets,
+    comics,
+    composed,
+    content,
+    jobs,
+    lettering,
+    library,
+    pages,
+    projects,
+)
 from stripstudio.web.upload_limits import UploadTooLarge
 
 
@@ -24,7 +34,7 @@ def build_api() -> NinjaAPI:
         urls_namespace="api",
     )
     api.add_router("/", accounts_router)
-    for module in (comics, composed, content, assets, jobs, lettering, projects, library):
+    for module in (comics, composed, content, assets, jobs, lettering, pages, projects, library):
         api.add_router("/", module.router)
     _error_handlers(api)
     return api
