@@ -39,6 +39,12 @@ class PanelOverrides:
     height: int | None = None
 
 
+def seed_is_locked(comic: Comic, index: int) -> bool:
+    """True when panel ``index`` or one of its characters has a seed of its own (the author locked it)."""
+    panel = comic.panels[index]
+    return panel.seed is not None or any(comic.character(name).seed is not None for name in panel.characters)
+
+
 def panel_seed(comic: Comic, index: int) -> int:
     """The panel's seed, else the seed of its first character that has one, else base + index * 1000."""
     panel = comic.panels[index]

@@ -8,6 +8,7 @@ import { promptErrors } from "../../lib/prompt";
 import { loadDraft } from "../../lib/strokes";
 import type { JobProgress } from "../../lib/jobEvents";
 import { JobProgressView } from "../jobs/JobProgressView";
+import { usePanelPatch } from "./usePanelPatch";
 
 export interface GenerateProps {
   panel: Panel;
@@ -57,7 +58,12 @@ export function GenerateSection({ panel, job, progress, running, generate }: Gen
           </button>
         </div>
         <ErrorMessage error={generate.error} fields={["candidates"]} />
-        <p className="muted">“Fix faces” on a candidate redraws each face it finds and adds the result as a new candidate.</p>
+        <p className="muted">
+          {panel.spec.seed != null
+            ? `The seed is locked at ${panel.spec.seed}: Generate repeats the same pictures until you unlock it.`
+            : "Each Generate draws new seeds; lock a candidate's seed to keep drawing from it."}{" "}
+          “Fix faces” on a candidate redraws each face it finds and adds the result as a new candidate.
+        </p>
       </div>
       {job && <JobProgressView job={job} progress={progress} label="Generating" />}
       {progress.images.length > 0 && running && (
@@ -93,10 +99,12 @@ export function GenerateSection({ panel, job, progress, running, generate }: Gen
   );
 }
 
-/** The panel's candidates: this run first, then the history; pick one, or fix its faces (``onFixFaces``). */
+/** The panel's candidates: this run first, then the history; pick one, lock its seed, or fix its faces (``onFixFaces``). */
 export function CandidateGrid({ panel, jobId, onFixFaces }: { panel: Panel; jobId: string | null; onFixFaces?: (image: Image) => void }) {
   const client = useQueryClient();
   const images = usePanelImages(panel.id);
+  const patch = usePanelPatch(panel);
+  const lockedSeed = (panel.spec.seed as number | null | undefined) ?? null;
   const pick = useMutation({
     mutationFn: (image: Image) => ok(api.POST("/api/images/{image_id}/pick", { params: { path: { image_id: image.id } } })),
     onMutate: async (image) => {
@@ -128,6 +136,15 @@ export function CandidateGrid({ panel, jobId, onFixFaces }: { panel: Panel; jobI
       <img src={image.url} alt={`Candidate ${n} (seed ${image.seed})`} loading="lazy" />
       <figcaption>
         seed {image.seed}
+        {lockedSeed === image.seed ? (
+          <button type="button" onClick={() => patch.mutate({ seed: null })} aria-label={`Unlock seed ${image.seed}`} data-testid={`unlock-seed-${image.id}`}>
+            Unlock seed
+          </button>
+        ) : (
+          <button type="button" onClick={() => patch.mutate({ seed: image.seed })} aria-label={`Lock the seed of candidate ${n}`} data-testid={`lock-seed-${image.id}`}>
+            Lock seed
+          </button>
+        )}
         {image.picked ? (
           <strong className="badge">Picked</strong>
         ) : (
@@ -162,6 +179,7 @@ export function CandidateGrid({ panel, jobId, onFixFaces }: { panel: Panel; jobI
         </details>
       )}
       <ErrorMessage error={pick.error} />
+      <ErrorMessage error={patch.error} fields={["seed"]} />
     </section>
   );
 }

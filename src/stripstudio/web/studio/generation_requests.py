@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 
 from stripstudio import domain
@@ -9,7 +11,7 @@ from stripstudio.generation.request import GenerationRequest, Task
 from stripstudio.jobs.payloads import GeneratePayload
 from stripstudio.jobs.storage import stored_name
 from stripstudio.production.panel_edits import face_detail_request, inpaint_request, outpaint_request, variation_request
-from stripstudio.production.panel_request import PanelOverrides, build_panel_request
+from stripstudio.production.panel_request import PanelOverrides, build_panel_request, seed_is_locked
 from stripstudio.production.render_comic import fixes_faces
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.access import mine
@@ -27,7 +29,8 @@ def generation_request(request, comic: domain.Comic, panel: models.Panel, payloa
     )
     with domain_errors():
         base = build_panel_request(comic, panel_index(panel), studio.default_model, overrides)
-        base = base.model_copy(update=_base_changes(request, base, payload))
+        locked = seed_is_locked(comic, panel_index(panel))
+        base = base.model_copy(update=_base_changes(request, base, payload, locked=locked))
         built = _for_mode(request, base, panel, payload)
     fix_faces = payload.mode in ("text", "sketch") and fixes_faces(comic, panel_index(panel))
     return _checked(comic.generation.engine or studio.default_engine, built, fix_faces=fix_faces)
@@ -43,7 +46,10 @@ def character_sheet_request(comic: domain.Comic, character: str, count: int) -> 
     with domain_errors():
         alone = comic.model_copy(update={"panels": [sheet]})
         built = build_panel_request(alone, 0, studio.default_model, PanelOverrides(candidates=count))
-    built = built.model_copy(update={"previews": True})
+    changes: dict = {"previews": True}
+    if not seed_is_locked(alone, 0):
+        changes["seed"] = secrets.randbelow(2**32)
+    built = built.model_copy(update=changes)
     return _checked(comic.generation.engine or studio.default_engine, built)
 
 
@@ -57,10 +63,13 @@ def _checked(engine: str, built: GenerationRequest, *, fix_faces: bool = False) 
     return GeneratePayload(engine=engine, generation=built, fix_faces=fix_faces)
 
 
-def _base_changes(request, base: GenerationRequest, payload: GenerateIn) -> dict:
+def _base_changes(request, base: GenerationRequest, payload: GenerateIn, *, locked: bool) -> dict:
+    """The seed asked for, the locked one, else a fresh one each Generate; uploaded LoRAs by their files."""
     changes: dict = {"previews": payload.previews}
     if payload.seed is not None:
         changes["seed"] = payload.seed
+    elif not locked:
+        changes["seed"] = secrets.randbelow(2**32)
     if base.loras:
         changes["loras"] = tuple(_uploaded_lora(request, lora) for lora in base.loras)
     return changes
