@@ -459,7 +459,7 @@ MALICIOUS = {
     "zip bomb": (lambda: _with_extra({"assets/0123456789abcdef.png": b"\0" * 20_000_000}), "zip bomb"),
     "380 one-MiB entries": (_many_megabyte_entries, "zip bomb"),
     "unlisted entry": (lambda: _with_extra({"assets/0123456789abcdef.png": png_bytes("red")}), "not listed"),
-    "no manifest": (lambda: zip_of({"comic.yaml": b"title: T\n"}), "project.json: missing"),
+    "neither project nor script": (lambda: zip_of({"notes.txt": b"title: T\n"}), "exactly one comic script"),
     "alias bomb in the script": (_alias_bomb_project, "more than 10000 values once expanded"),
     "symlink": (
         lambda: _with_extra({"assets/link.png": b"/etc/passwd"}, symlinks=("assets/link.png",)),

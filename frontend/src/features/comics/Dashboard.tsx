@@ -68,7 +68,7 @@ export function Dashboard() {
           <Field
             label="Import a script (.yaml) or project (.zip)"
             error={errorAbout(importFile.error, "file")}
-            hint="A project zip brings its sketches and pictures along."
+            hint="A project zip, or a zip of the folder holding a script and its sketches, brings the files along."
           >
             {(p) => (
               <input

@@ -49,15 +49,20 @@ class ArchiveLimits:
         return min(self.max_total_bytes, self.max_entry_bytes or self.max_total_bytes)
 
 
-def checked_infos(archive: zipfile.ZipFile, limits: ArchiveLimits) -> dict[str, zipfile.ZipInfo]:
-    """The file entries by name, after checking names, kinds and declared sizes; folder entries are skipped."""
+def checked_infos(
+    archive: zipfile.ZipFile, limits: ArchiveLimits, *, project_layout: bool = True
+) -> dict[str, zipfile.ZipInfo]:
+    """The file entries by name, after checking names, kinds and declared sizes; folder entries are skipped.
+
+    Without ``project_layout`` any safe relative name is allowed (a zip of a script's folder).
+    """
     infos = archive.infolist()
     if len(infos) > limits.max_files:
         raise ProjectArchiveError(f"the archive has {len(infos)} entries, more than the {limits.max_files} allowed")
     seen: set[str] = set()
     files: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
-        check_entry(info, limits)
+        check_entry(info, limits, project_layout=project_layout)
         if info.filename.casefold() in seen:
             raise ProjectArchiveError(f"{info.filename}: the archive holds this name twice; export the project again")
         seen.add(info.filename.casefold())
@@ -72,11 +77,14 @@ def checked_infos(archive: zipfile.ZipFile, limits: ArchiveLimits) -> dict[str, 
     return files
 
 
-def check_entry(info: zipfile.ZipInfo, limits: ArchiveLimits) -> None:
+def check_entry(info: zipfile.ZipInfo, limits: ArchiveLimits, *, project_layout: bool = True) -> None:
     """Refuse an entry with an unsafe or unexpected name, a symlink, encryption, or a size or ratio too large."""
     name = info.filename
-    problem = name_problem(name)
-    if problem:
+    if not project_layout:
+        problem = path_problem(name)
+        if problem:
+            raise ProjectArchiveError(f"{name!r}: {problem}; zip the script's folder again")
+    elif problem := name_problem(name):
         raise ProjectArchiveError(f"{name!r}: {problem}; only comic.yaml, project.json, assets/ and picked/ may be")
     if stat.S_ISLNK(info.external_attr >> 16):
         raise ProjectArchiveError(f"{name}: is a symbolic link, which a project never holds; export it again")
@@ -93,13 +101,21 @@ def check_entry(info: zipfile.ZipInfo, limits: ArchiveLimits) -> None:
         )
 
 
-def name_problem(name: str) -> str | None:
-    """Why ``name`` may not be in a project archive, or None when it may."""
+def path_problem(name: str) -> str | None:
+    """Why ``name`` could lead outside the folder it is unpacked into, or None when it cannot."""
     if "\\" in name or name.startswith("/") or _DRIVE.match(name) or "\x00" in name:
         return "is an absolute or Windows path"
     parts = name.rstrip("/").split("/") if name.endswith("/") else name.split("/")
     if any(part in ("", ".", "..") for part in parts):
         return "is a path that could lead outside the project folder"
+    return None
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` may not be in a project archive, or None when it may."""
+    if problem := path_problem(name):
+        return problem
+    parts = name.rstrip("/").split("/") if name.endswith("/") else name.split("/")
     if name in (SCRIPT_ENTRY, MANIFEST_ENTRY) or name in (f"{ASSETS_DIR}/", f"{PICKED_DIR}/"):
         return None
     if len(parts) == 2 and parts[0] == ASSETS_DIR and _ASSET_NAME.match(parts[1]) and not name.endswith("/"):

@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 
 from stripstudio.production.export_comic import file_stem
 from stripstudio.production.project_archive import ProjectArchiveError, open_project_archive
+from stripstudio.production.project_archive.script_zip import is_script_zip, pack_script_zip
 from stripstudio.script.errors import ScriptError
 from stripstudio.script.loader import load_comic_text
 from stripstudio.uploads import UploadRejected
@@ -60,7 +61,11 @@ def import_script(request, file: File[UploadedFile]):
         raise invalid("file", str(error)) from None
     named = script_files(comic)
     if named:
-        raise invalid("file", f"{named[0]} names a file, which a script alone cannot bring: import a project zip")
+        raise invalid(
+            "file",
+            f"{named[0]} names a file, which a script alone cannot bring: import a zip of the script's folder "
+            "(the script and the files it names), or a project zip",
+        )
     with transaction.atomic():
         row = create_comic(request.user, comic, {})
     return Status(201, comic_out(row))
@@ -85,12 +90,19 @@ def export_project(request, comic_id: int):
 
 @router.post("/comics/import-project", response={201: ComicOut})
 def import_project_zip(request, file: File[UploadedFile]):
-    """A new comic from a project zip; every file in it is checked like an upload."""
+    """A new comic from a project zip, or from a zip of a script's folder (the script and the files it
+    names); every file in it is checked like an upload."""
     check_storage(request.user.pk, file.size or 0, what="the project")
     limits = upload_limits()
     try:
-        with open_project_archive(file.file or b"", archive_limits(limits)) as project, transaction.atomic():
-            row = import_project(request.user, project, limits)
+        with tempfile.TemporaryFile(prefix="stripstudio-project-") as packed:
+            source = file.file or b""
+            if not isinstance(source, bytes) and is_script_zip(source):
+                pack_script_zip(source, packed, archive_limits(limits))
+                packed.seek(0)
+                source = packed
+            with open_project_archive(source, archive_limits(limits)) as project, transaction.atomic():
+                row = import_project(request.user, project, limits)
     except ProjectArchiveError as error:
         raise invalid("file", str(error)) from None
     except UploadRejected as error:  # a file inside the zip: name the zip's form field, and the entry in the message
