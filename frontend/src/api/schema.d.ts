@@ -279,7 +279,8 @@ export interface paths {
         put?: never;
         /**
          * Import Project Zip
-         * @description A new comic from a project zip; every file in it is checked like an upload.
+         * @description A new comic from a project zip, or from a zip of a script's folder (the script and the files it
+         *     names); every file in it is checked like an upload.
          */
         post: operations["stripstudio_web_studio_api_projects_import_project_zip"];
         delete?: never;
@@ -1388,6 +1389,12 @@ export interface components {
             prompt?: string | null;
             /** Seed */
             seed?: number | null;
+            /**
+             * Skip Missing Loras
+             * @description Draw without the LoRAs that are not installed instead of refusing (they are recorded).
+             * @default false
+             */
+            skip_missing_loras?: boolean;
             /** Source Image Id */
             source_image_id?: number | null;
             /** Steps */

@@ -67,3 +67,11 @@ export function otherErrors(error: unknown, fields: string[]): string | undefine
   );
   return rest.length ? rest.map(([k, v]) => (k === "__root__" ? v : `${k}: ${v}`)).join("; ") : undefined;
 }
+
+/** The messages of the request's LoRAs that are not installed (the author may generate without them). */
+export function missingLoras(error: unknown): string[] {
+  if (!(error instanceof ApiError)) return [];
+  return Object.entries(error.fields)
+    .filter(([key, message]) => /^generation\.loras\.\d+$/.test(key) && message.includes("not installed"))
+    .map(([, message]) => message);
+}

@@ -11,11 +11,13 @@ class FieldProblem:
     """Why one field of a request cannot be honoured, and what to do instead.
 
     ``field`` is a path into the request as its JSON reads: ``regions``, ``sampler``,
-    ``controls[0].kind``, ``model.vae``.
+    ``controls[0].kind``, ``model.vae``. ``missing`` marks a file that is not installed and that the
+    request can go without (a LoRA of ``loras``): the caller may offer to draw without it.
     """
 
     field: str
     message: str
+    missing: bool = False
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"

@@ -25,12 +25,14 @@ class JobPayload(BaseModel):
 
 class GeneratePayload(JobPayload):
     """Draw images: the request and the engine to run it on (None: the server's default engine).
-    ``fix_faces`` redraws the faces of each drawn image before it becomes a candidate."""
+    ``fix_faces`` redraws the faces of each drawn image before it becomes a candidate;
+    ``skipped_loras`` names the LoRAs the author chose to draw without (not installed)."""
 
     kind: ClassVar[str] = "generate"
     engine: str | None = None
     generation: GenerationRequest
     fix_faces: bool = False
+    skipped_loras: tuple[str, ...] = ()
 
 
 class ExportPayload(JobPayload):

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient, type UseMutationResult } from "@tanstack/r
 import { api, ok, type GenerateIn, type Image, type Job, type Panel } from "../../api/client";
 import { keys, useComic, usePanelImages } from "../../api/queries";
 import { ErrorMessage, Field } from "../../components/ui";
-import { errorAbout } from "../../lib/errors";
+import { errorAbout, missingLoras } from "../../lib/errors";
 import { promptErrors } from "../../lib/prompt";
 import { loadDraft } from "../../lib/strokes";
 import type { JobProgress } from "../../lib/jobEvents";
@@ -58,6 +58,16 @@ export function GenerateSection({ panel, job, progress, running, generate }: Gen
           </button>
         </div>
         <ErrorMessage error={generate.error} fields={["candidates"]} />
+        {missingLoras(generate.error).length > 0 && generate.variables && (
+          <button
+            type="button"
+            disabled={running || generate.isPending}
+            onClick={() => generate.mutate({ ...generate.variables!, skip_missing_loras: true })}
+            data-testid="generate-without-missing-loras"
+          >
+            Generate without the missing LoRA{missingLoras(generate.error).length === 1 ? "" : "s"}
+          </button>
+        )}
         <p className="muted">
           {panel.spec.seed != null
             ? `The seed is locked at ${panel.spec.seed}: Generate repeats the same pictures until you unlock it.`

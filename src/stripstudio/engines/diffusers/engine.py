@@ -7,7 +7,7 @@ import threading
 from PIL import Image
 
 from stripstudio.engines.diffusers.face_detail import run_face_detail
-from stripstudio.engines.diffusers.family_checks import family_problems
+from stripstudio.engines.diffusers.family_checks import family_problems, missing_lora_problems
 from stripstudio.engines.diffusers.identity import IdentityAdapters
 from stripstudio.engines.diffusers.image_to_image import run_image_to_image
 from stripstudio.engines.diffusers.inpaint import run_inpaint
@@ -29,7 +29,7 @@ from stripstudio.engines.diffusers.text_to_image import run_text_to_image
 from stripstudio.engines.diffusers.tiny import TINY_MODEL_ID, TINY_MODEL_NOTE
 from stripstudio.generation.capabilities import EngineCapabilities, refuse_unless_honoured
 from stripstudio.generation.engine import CancelSignal, EventSink
-from stripstudio.generation.errors import FieldProblem, InvalidRequest
+from stripstudio.generation.errors import FieldProblem, InvalidRequest, ModelNotFound
 from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.generation.images import GeneratedImage
 from stripstudio.generation.loras import lora_field, request_loras
@@ -86,8 +86,9 @@ class DiffusersEngine:
         )
 
     def request_problems(self, request: GenerationRequest) -> list[FieldProblem]:
-        """Files whose model family does not fit the checkpoint's (an SD 1.x LoRA on SDXL, …)."""
-        return family_problems(self.locator, request)
+        """LoRAs that are not installed, and files whose model family does not fit the checkpoint's
+        (an SD 1.x LoRA on SDXL, …), all at once."""
+        return missing_lora_problems(self.locator, request) + family_problems(self.locator, request)
 
     def run(
         self, request: GenerationRequest, on_event: EventSink, cancel: CancelSignal | None = None
@@ -97,7 +98,10 @@ class DiffusersEngine:
         LoRAs are those of ``request.loras`` and the ``<lora:…>`` tags left in the prompt.
         """
         refuse_unless_honoured(request, self.capabilities())
-        mismatches = self.request_problems(request)
+        missing = missing_lora_problems(self.locator, request)
+        if missing:  # one sentence per LoRA: what is missing and where to put it
+            raise ModelNotFound("; ".join(problem.message for problem in missing))
+        mismatches = family_problems(self.locator, request)
         if mismatches:
             raise InvalidRequest.from_problems(mismatches)
         loras = [self._resolve_lora(request, lora) for lora in request_loras(request)]

@@ -1,19 +1,38 @@
-"""Model families of the files a request names, checked before anything loads.
+"""The files a request names, checked before anything loads: installed, and of the right family.
 
-An SD 1.x LoRA on an SDXL checkpoint, or an SDXL ControlNet on an SD 1.x one, is refused with a
-sentence naming both files and their families (see :mod:`stripstudio.models.families`). Files that
-cannot be read here (hub ids, missing files) are left to the run, which reports them.
+A LoRA that is not in the model folders is refused with one sentence saying where to put it. An
+SD 1.x LoRA on an SDXL checkpoint, or an SDXL ControlNet on an SD 1.x one, is refused with a
+sentence naming both files and their families (see :mod:`stripstudio.models.families`). Other files
+that cannot be read here (hub ids, missing checkpoints) are left to the run, which reports them.
 """
 
 from __future__ import annotations
 
 from stripstudio.engines.diffusers.builtin_ids import TINY_SD15_ID
 from stripstudio.engines.diffusers.locate import ModelLocator, ModelSource, SourceKind
-from stripstudio.generation.errors import FieldProblem, GenerationError
-from stripstudio.generation.loras import request_loras
+from stripstudio.generation.errors import FieldProblem, GenerationError, ModelNotFound
+from stripstudio.generation.loras import lora_field, request_loras
 from stripstudio.generation.request import GenerationRequest
 from stripstudio.modelfiles import BadModelFile
 from stripstudio.models.families import Detection, Family, Kind, detect_file, detect_folder, mismatch_message
+
+
+def missing_lora_problems(locator: ModelLocator, request: GenerationRequest) -> list[FieldProblem]:
+    """Every LoRA of ``request`` (``loras`` and prompt tags) that is not installed, with where to put it."""
+    folders = " or ".join(str(base / "loras") for base in locator.search_dirs) or "the model folder"
+    problems = []
+    for lora in request_loras(request):
+        try:
+            locator.lora(lora.name)
+        except ModelNotFound:
+            field = lora_field(request, lora)
+            instead = "generate without it" if field != "prompt" else "remove its <lora:…> tag"
+            file = lora.name if lora.name.endswith(".safetensors") else f"{lora.name}.safetensors"
+            message = f"LoRA {lora.name!r} not found (not installed): put {file} in {folders}, or {instead}"
+            problems.append(FieldProblem(field, message, missing=field != "prompt"))
+        except GenerationError:
+            continue  # found but unusable (a pickle file): loading it says why
+    return problems
 
 
 def family_problems(locator: ModelLocator, request: GenerationRequest) -> list[FieldProblem]:

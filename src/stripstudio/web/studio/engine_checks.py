@@ -18,24 +18,47 @@ from stripstudio.generation.errors import EngineUnavailable, FieldProblem, Inval
 from stripstudio.generation.request import GenerationRequest
 from stripstudio.jobs.runtime import current_runtime
 from stripstudio.web.studio.api.validation import invalid
+from stripstudio.web.studio.runners.generating import local_request
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-def refuse_what_the_engine_cannot_honour(engine_name: str, request: GenerationRequest) -> None:
-    """Return when ``engine_name`` can run ``request``; else raise the 422 (or 503) described above."""
+def refuse_what_the_engine_cannot_honour(
+    engine_name: str, request: GenerationRequest, *, skip_missing_loras: bool = False
+) -> GenerationRequest:
+    """``request`` when ``engine_name`` can run it; else raise the 422 (or 503) described above.
+
+    With ``skip_missing_loras`` the LoRAs of ``request.loras`` that are not installed are dropped
+    instead of refused: the request returned is the one to queue.
+    """
     try:
         engine = current_runtime().engine(engine_name)
     except InvalidRequest as error:  # an unknown engine, or one configured wrongly
         raise invalid(error.field or "engine", str(error)) from None
     except EngineUnavailable:
-        return
-    try:
-        problems = check_request(engine, request)
-    except EngineUnavailable as error:
-        raise HttpError(503, str(error)) from None
+        return request
+    problems = _problems(engine, request)
+    missing = {index for problem in problems if problem.missing and (index := _lora_index(problem)) is not None}
+    if skip_missing_loras and missing:
+        kept = tuple(lora for index, lora in enumerate(request.loras) if index not in missing)
+        request = request.model_copy(update={"loras": kept})
+        problems = _problems(engine, request)
     if problems:
         raise ValidationError([_detail(problem) for problem in problems])
+    return request
+
+
+def _problems(engine, request: GenerationRequest) -> list[FieldProblem]:
+    """The engine's problems with ``request``, its stored files named by their paths on this machine."""
+    try:
+        return check_request(engine, local_request(request))
+    except EngineUnavailable as error:
+        raise HttpError(503, str(error)) from None
+
+
+def _lora_index(problem: FieldProblem) -> int | None:
+    path = field_path(problem.field)
+    return path[1] if len(path) == 2 and path[0] == "loras" and isinstance(path[1], int) else None
 
 
 def _detail(problem: FieldProblem) -> dict:

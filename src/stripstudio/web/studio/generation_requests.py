@@ -33,7 +33,8 @@ def generation_request(request, comic: domain.Comic, panel: models.Panel, payloa
         base = base.model_copy(update=_base_changes(request, base, payload, locked=locked))
         built = _for_mode(request, base, panel, payload)
     fix_faces = payload.mode in ("text", "sketch") and fixes_faces(comic, panel_index(panel))
-    return _checked(comic.generation.engine or studio.default_engine, built, fix_faces=fix_faces)
+    engine = comic.generation.engine or studio.default_engine
+    return _checked(engine, built, fix_faces=fix_faces, skip_missing_loras=payload.skip_missing_loras)
 
 
 SHEET_DESCRIPTION = "character sheet, portrait, looking at the viewer, plain light background"
@@ -53,14 +54,18 @@ def character_sheet_request(comic: domain.Comic, character: str, count: int) -> 
     return _checked(comic.generation.engine or studio.default_engine, built)
 
 
-def _checked(engine: str, built: GenerationRequest, *, fix_faces: bool = False) -> GeneratePayload:
+def _checked(
+    engine: str, built: GenerationRequest, *, fix_faces: bool = False, skip_missing_loras: bool = False
+) -> GeneratePayload:
     """The job payload, once ``engine`` says it can honour every field of ``built`` (else a 422), and the
-    face pass after it when ``fix_faces``."""
-    refuse_what_the_engine_cannot_honour(engine, built)
+    face pass after it when ``fix_faces``; LoRAs not installed are dropped (and named) when ``skip_missing_loras``."""
+    checked = refuse_what_the_engine_cannot_honour(engine, built, skip_missing_loras=skip_missing_loras)
     if fix_faces:  # each candidate's faces: the same request redrawing a picture of its size
-        size = (built.width, built.height)
-        refuse_what_the_engine_cannot_honour(engine, face_detail_request(built, "candidate.png", size, seed=built.seed))
-    return GeneratePayload(engine=engine, generation=built, fix_faces=fix_faces)
+        size = (checked.width, checked.height)
+        faces = face_detail_request(checked, "candidate.png", size, seed=checked.seed)
+        refuse_what_the_engine_cannot_honour(engine, faces)
+    skipped = tuple(lora.name for lora in built.loras if lora not in checked.loras)
+    return GeneratePayload(engine=engine, generation=checked, fix_faces=fix_faces, skipped_loras=skipped)
 
 
 def _base_changes(request, base: GenerationRequest, payload: GenerateIn, *, locked: bool) -> dict:

@@ -220,6 +220,9 @@ class GenerateIn(BaseModel):
     feather: int = Field(8, ge=0, le=512)
     outpaint: OutpaintSpec | None = None
     previews: bool = True
+    skip_missing_loras: bool = Field(
+        False, description="Draw without the LoRAs that are not installed instead of refusing (they are recorded)."
+    )
 
 
 class ComposedRegionOut(BaseModel):
