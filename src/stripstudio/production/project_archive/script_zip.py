@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from stripstudio.production.project_archive.fields import MANIFEST_ENTRY, ProjectArchiveError, file_fields
 from stripstudio.production.project_archive.limits import ArchiveLimits, checked_infos
@@ -23,7 +23,7 @@ from stripstudio.script.loader import load_comic
 SCRIPT_SUFFIXES = (".yaml", ".yml")
 
 
-def is_script_zip(source: BinaryIO) -> bool:
+def is_script_zip(source: IO[bytes]) -> bool:
     """True for a readable zip without ``project.json`` (a script's folder); rewinds ``source``."""
     try:
         with zipfile.ZipFile(source) as archive:
