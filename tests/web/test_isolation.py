@@ -318,14 +318,13 @@ def check_references(b: StudioClient, objects: Objects, names: dict) -> int:
     assert b.call("GET", f"/api/panels/{panel['id']}") == panel_before
     assert b.call("GET", f"/api/characters/{character['id']}") == character_before
 
-    # A LoRA named like A's uploaded model file stays a name: it never resolves to A's stored file.
+    # A LoRA named like A's uploaded model file stays a name: it never resolves to A's stored file, so
+    # for B it is a LoRA that is not installed, refused at its field before anything is queued.
     lora = names["model"].removesuffix(".safetensors")
     b.call("PATCH", f"/api/comics/{comic['id']}", json={"style": {"loras": [{"name": lora}]}})
-    job = b.call("POST", generate, 202, json={})
-    b.call("POST", f"/api/jobs/{job['id']}/cancel")
-    b.events(job["events_url"])
-    from stripstudio.jobs.models import Job
-
-    loras = Job.objects.get(pk=job["id"]).payload().generation.loras
-    assert [entry.name for entry in loras] == [lora], loras
+    jobs_before = b.call("GET", "/api/jobs")
+    refusal = b.call("POST", generate, 422, json={})
+    (problem,) = refusal["detail"]
+    assert problem["loc"][-2:] == ["loras", 0] and f"LoRA {lora!r} not found" in problem["msg"], problem
+    assert b.call("GET", "/api/jobs") == jobs_before
     return refusals
