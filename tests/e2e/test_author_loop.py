@@ -65,10 +65,7 @@ def test_author_makes_and_exports_a_comic(page: Page, shoot, tmp_path):
     shoot(page, "signed-up")
 
     # A comic, with small generation defaults so the tiny model draws fast on a CPU.
-    page.get_by_label("Title", exact=True).fill(TITLE)
-    page.get_by_test_id("create-comic").click()
-    page.wait_for_url(re.compile(r"/comics/\d+"))
-    comic_id = int(re.search(r"/comics/(\d+)", page.url).group(1))
+    comic_id = create_comic(page, TITLE)
     expect(page.get_by_label("Comic title")).to_have_value(TITLE)
     shoot(page, "comic-created")
 
@@ -80,8 +77,7 @@ def test_author_makes_and_exports_a_comic(page: Page, shoot, tmp_path):
     shoot(page, "style-refused")
     page.get_by_role("button", name="Remove Style LoRAs 1").click()
     expect(page.get_by_test_id("style-save-status")).to_have_text("Saved", timeout=SAVE_TIMEOUT)
-    for label, value in [("Steps", "3"), ("Width (px)", "128"), ("Height (px)", "128"), ("Candidates per panel", "3")]:
-        page.get_by_label(label, exact=True).fill(value)
+    fill_generation_defaults(page, steps=3, size=128, candidates=3)
     expect(page.get_by_test_id("style-save-status")).to_have_text("Saved", timeout=SAVE_TIMEOUT)
     generation = api_get(page, f"/api/comics/{comic_id}")["spec"]["generation"]
     assert [generation[k] for k in ("steps", "width", "height", "candidates")] == [3, 128, 128, 3]
@@ -307,6 +303,21 @@ def sign_up(page: Page, username: str) -> None:
     page.get_by_label("Password").fill("a long enough password 42")
     page.get_by_role("button", name="Sign up", exact=True).click()
     expect(page.get_by_test_id("current-user")).to_have_text(username)
+
+
+def create_comic(page: Page, title: str) -> int:
+    """Create a comic from the dashboard and return its id (the page then shows the comic)."""
+    page.get_by_label("Title", exact=True).fill(title)
+    page.get_by_test_id("create-comic").click()
+    page.wait_for_url(re.compile(r"/comics/\d+"))
+    return int(re.search(r"/comics/(\d+)", page.url).group(1))
+
+
+def fill_generation_defaults(page: Page, steps: int, size: int, candidates: int) -> None:
+    """Small generation defaults in the open style section, so the tiny model draws fast on a CPU."""
+    fields = [("Steps", steps), ("Width (px)", size), ("Height (px)", size), ("Candidates per panel", candidates)]
+    for label, value in fields:
+        page.get_by_label(label, exact=True).fill(str(value))
 
 
 def api_get(page: Page, path: str):

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_author_loop import SAVE_TIMEOUT, api_get, run_job, sign_up
+from tests.e2e.test_author_loop import SAVE_TIMEOUT, api_get, create_comic, fill_generation_defaults, run_job, sign_up
 from tests.faces.photos import astronaut
 
 pytestmark = pytest.mark.slow
@@ -23,14 +23,10 @@ expect.set_options(timeout=30_000)
 
 def test_two_characters_with_a_reference_and_placed_regions(page: Page, shoot, tmp_path):
     sign_up(page, "grace")
-    page.get_by_label("Title", exact=True).fill("Two friends")
-    page.get_by_test_id("create-comic").click()
-    page.wait_for_url(re.compile(r"/comics/\d+"))
-    comic_id = int(re.search(r"/comics/(\d+)", page.url).group(1))
+    comic_id = create_comic(page, "Two friends")
 
     page.get_by_test_id("section-style").click()
-    for label, value in [("Steps", "3"), ("Width (px)", "128"), ("Height (px)", "128"), ("Candidates per panel", "2")]:
-        page.get_by_label(label, exact=True).fill(value)
+    fill_generation_defaults(page, steps=3, size=128, candidates=2)
     expect(page.get_by_test_id("style-save-status")).to_have_text("Saved", timeout=SAVE_TIMEOUT)
 
     # Mia with a reference picture (a real photo), a stronger strength and "face only".

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import io
 import json
-import re
 
 import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_author_loop import SAVE_TIMEOUT, api_get, run_job, sign_up
+from tests.e2e.test_author_loop import SAVE_TIMEOUT, api_get, create_comic, fill_generation_defaults, run_job, sign_up
 from tests.engines.diffusers.model_files import write_tiny_lora
 
 pytestmark = pytest.mark.slow
@@ -38,15 +37,11 @@ def prepare_data_dir():
 
 def test_checkpoint_and_lora_picked_from_the_library(page: Page, shoot):
     sign_up(page, "lin")
-    page.get_by_label("Title", exact=True).fill("Library")
-    page.get_by_test_id("create-comic").click()
-    page.wait_for_url(re.compile(r"/comics/\d+"))
-    comic_id = int(re.search(r"/comics/(\d+)", page.url).group(1))
+    comic_id = create_comic(page, "Library")
 
     # The style's checkpoint: search the library, pick the built-in tiny SDXL model.
     page.get_by_test_id("section-style").click()
-    for label, value in [("Steps", "2"), ("Width (px)", "64"), ("Height (px)", "64"), ("Candidates per panel", "1")]:
-        page.get_by_label(label, exact=True).fill(value)
+    fill_generation_defaults(page, steps=2, size=64, candidates=1)
     checkpoint = page.get_by_role("combobox", name="Checkpoint")
     checkpoint.fill("tiny sdxl")
     options = page.get_by_role("listbox", name="Model library").get_by_role("option")
