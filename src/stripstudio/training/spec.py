@@ -52,6 +52,9 @@ class TrainingSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     model: str = Field(description="The checkpoint to train on: a model id, a .safetensors file or a diffusers folder.")
+    model_config_dir: str | None = Field(
+        None, description="The diffusers config folder of a single-file checkpoint whose layout is not the stock one."
+    )
     resolution: int = Field(1024, ge=64, le=2048, multiple_of=64)
     network_dim: int = Field(128, ge=1, le=1024, description="LoRA rank.")
     network_alpha: float = Field(16.0, gt=0)
