@@ -108,3 +108,29 @@ def test_missing_checkpoint_fails_with_the_fix(tmp_path):
     )
     assert result.returncode == 1
     assert "ModelNotFound" in result.stderr and "none.safetensors" in result.stderr
+
+
+def test_a_fast_render_without_the_profiles_lora_names_the_file_and_draws_nothing(tmp_path):
+    result = stripstudio(
+        "render",
+        str(EXAMPLE),
+        "--model",
+        "tiny-random-sdxl",
+        "--out",
+        str(tmp_path / "o"),
+        "--fast",
+        "--fast-profile",
+        "hyper",
+        data_dir=tmp_path / "data",
+    )
+    assert result.returncode == 1
+    assert "Hyper-SDXL-8steps-lora" in result.stderr and "loras" in result.stderr
+    assert not list((tmp_path / "o").glob("**/*.png"))
+
+
+def test_an_unknown_fast_profile_is_refused_with_the_choices(tmp_path):
+    result = stripstudio(
+        "render", str(EXAMPLE), "--fast-profile", "warp", "--out", str(tmp_path / "o"), data_dir=tmp_path / "data"
+    )
+    assert result.returncode == 1
+    assert "warp" in result.stderr and "lightning" in result.stderr

@@ -532,6 +532,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/fast-profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Fast Profiles
+         * @description The fast profiles drafts can be drawn with (distilled LoRAs or checkpoints, 1-8 steps).
+         */
+        get: operations["stripstudio_web_studio_api_comics_list_fast_profiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/images/{image_id}": {
         parameters: {
             query?: never;
@@ -1345,6 +1365,39 @@ export interface components {
             warnings: string[];
         };
         /**
+         * FastProfile
+         * @description How a distilled model draws: its LoRA (or checkpoint), sampler, schedule, steps and guidance.
+         */
+        FastProfile: {
+            /** Cfg */
+            cfg: number;
+            /**
+             * Checkpoint
+             * @description A distilled checkpoint used instead.
+             */
+            checkpoint?: string | null;
+            /**
+             * Lora
+             * @description LoRA file added to the comic's checkpoint.
+             */
+            lora?: string | null;
+            /** Name */
+            name: string;
+            /** Sampler */
+            sampler: string;
+            /** Scheduler */
+            scheduler: string;
+            /**
+             * Source
+             * @description Where the weights come from.
+             */
+            source: string;
+            /** Steps */
+            steps: number;
+            /** Title */
+            title: string;
+        };
+        /**
          * GenerateIn
          * @description What to draw for a panel. ``text`` draws from the description (and the sketch, if the panel has
          *     one), ``sketch`` requires the sketch, the others edit ``source_image_id`` (default: the picked image);
@@ -1353,6 +1406,11 @@ export interface components {
         GenerateIn: {
             /** Candidates */
             candidates?: number | null;
+            /**
+             * Fast
+             * @description A fast draft (true) or a final (false) this time; null follows the panel and the comic.
+             */
+            fast?: boolean | null;
             /**
              * Feather
              * @default 8
@@ -1425,6 +1483,23 @@ export interface components {
             cfg?: number;
             /** Engine */
             engine?: string | null;
+            /**
+             * Fast
+             * @description Draw drafts with the fast profile (a distilled model, 1-8 steps).
+             * @default false
+             */
+            fast?: boolean;
+            /**
+             * Fast Lora
+             * @description Your own file for the fast profile's LoRA (else its usual name).
+             */
+            fast_lora?: string | null;
+            /**
+             * Fast Profile
+             * @description The fast profile drafts use.
+             * @default lightning
+             */
+            fast_profile?: string;
             /**
              * Fix Faces
              * @description Always redraw faces after drawing a panel (face detail).
@@ -1795,6 +1870,11 @@ export interface components {
              */
             description: string;
             /**
+             * Fast
+             * @description Draw with the comic's fast profile; None follows the comic.
+             */
+            fast?: boolean | null;
+            /**
              * Fix Faces
              * @description Redraw faces after drawing; None follows the comic.
              */
@@ -1884,6 +1964,11 @@ export interface components {
              * @description Scene, action and pose in prompt language.
              */
             description?: string | null;
+            /**
+             * Fast
+             * @description Draw with the comic's fast profile; None follows the comic.
+             */
+            fast?: boolean | null;
             /**
              * Fix Faces
              * @description Redraw faces after drawing; None follows the comic.
@@ -2885,6 +2970,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": string;
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_comics_list_fast_profiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FastProfile"][];
                 };
             };
         };

@@ -12,6 +12,7 @@ from stripstudio.cli.common import ModelFamily, console, parse_size, refuse_prob
 from stripstudio.cli.environment import load_settings, make_engine
 from stripstudio.cli.export import FORMATS_HELP, parse_formats, report
 from stripstudio.cli.progress import JobProgressBars
+from stripstudio.domain import FAST_PROFILES
 from stripstudio.production.export_comic import export_comic
 from stripstudio.production.panel_request import PanelOverrides
 from stripstudio.production.render_comic import plan_problems, plan_render, render_comic
@@ -34,6 +35,15 @@ def render(
     ] = None,
     candidates: Annotated[int | None, typer.Option("--candidates", "-n", min=1, max=16)] = None,
     steps: Annotated[int | None, typer.Option(min=1, max=200)] = None,
+    fast: Annotated[
+        bool | None,
+        typer.Option(
+            "--fast/--final", help="Fast drafts with the comic's fast profile, or finals (default: the script's)."
+        ),
+    ] = None,
+    fast_profile: Annotated[
+        str | None, typer.Option(help="The fast profile: " + ", ".join(FAST_PROFILES) + ".")
+    ] = None,
     size: Annotated[str | None, typer.Option(help="WIDTHxHEIGHT for every panel, e.g. 512x512.")] = None,
     panel: Annotated[list[str] | None, typer.Option("--panel", "-p", help="Only these panel ids (repeatable).")] = None,
     engine: Annotated[str | None, typer.Option(help="Engine: diffusers or comfyui (default from settings).")] = None,
@@ -49,6 +59,8 @@ def render(
     width, height = parse_size(size) or (None, None)
     with user_errors(kept=f"panels finished before are in {out} (manifest.json)"):
         comic = load_comic(script)
+        if fast_profile:
+            comic.generation.fast_profile = fast_profile
         overrides = PanelOverrides(
             model=model,
             model_config=str(model_config) if model_config else None,
@@ -57,6 +69,7 @@ def render(
             steps=steps,
             width=width,
             height=height,
+            fast=fast,
         )
         plan = plan_render(comic, settings.default_model, overrides, only=panel or ())
         engine_instance = make_engine(settings, engine or comic.generation.engine)

@@ -3,6 +3,7 @@
 from stripstudio.domain.bubble import Bubble, BubbleKind
 from stripstudio.domain.character import Character
 from stripstudio.domain.comic import Comic, GenerationDefaults
+from stripstudio.domain.fast import FAST_PROFILES, FastProfile, fast_profile
 from stripstudio.domain.layout import GridCell, Layout, PageLayout
 from stripstudio.domain.lora import LoraRef
 from stripstudio.domain.panel import Panel
@@ -10,6 +11,9 @@ from stripstudio.domain.region import PLACEMENTS, CharacterRegion, default_regio
 from stripstudio.domain.style import Style
 
 __all__ = [
+    "FAST_PROFILES",
+    "FastProfile",
+    "fast_profile",
     "PLACEMENTS",
     "Bubble",
     "CharacterRegion",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from stripstudio.domain.base import NAME_MAX, PROMPT_MAX, TITLE_MAX, DomainModel
+from stripstudio.domain.base import NAME_MAX, PATH_MAX, PROMPT_MAX, TITLE_MAX, DomainModel
 from stripstudio.domain.character import Character
+from stripstudio.domain.fast import DEFAULT_FAST_PROFILE, fast_profile
 from stripstudio.domain.layout import Layout
 from stripstudio.domain.panel import Panel
 from stripstudio.domain.style import Style
@@ -27,6 +28,20 @@ class GenerationDefaults(DomainModel):
     candidates: int = Field(2, ge=1, le=16)
     seed: int = Field(0, ge=0, lt=2**32, description="Base seed; panel N without its own seed uses seed + 1000*N.")
     fix_faces: bool = Field(False, description="Always redraw faces after drawing a panel (face detail).")
+    fast: bool = Field(False, description="Draw drafts with the fast profile (a distilled model, 1-8 steps).")
+    fast_profile: str = Field(DEFAULT_FAST_PROFILE, max_length=NAME_MAX, description="The fast profile drafts use.")
+    fast_lora: str | None = Field(
+        None,
+        min_length=1,
+        max_length=PATH_MAX,
+        description="Your own file for the fast profile's LoRA (else its usual name).",
+    )
+
+    @field_validator("fast_profile")
+    @classmethod
+    def _known_profile(cls, name: str) -> str:
+        fast_profile(name)
+        return name
 
 
 class Comic(DomainModel):

@@ -46,6 +46,7 @@ class Panel(DomainModel):
         description="Where each character stands; with two or more characters and none given, side by side.",
     )
     fix_faces: bool | None = Field(None, description="Redraw faces after drawing; None follows the comic.")
+    fast: bool | None = Field(None, description="Draw with the comic's fast profile; None follows the comic.")
     bubbles: list[Bubble] = Field(default_factory=list, max_length=BUBBLES_MAX)
     focus_x: float = Field(0.5, ge=0, le=1, description="Where to keep the picture when a frame crops it.")
     focus_y: float = Field(0.5, ge=0, le=1)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from stripstudio.domain import Comic, LoraRef, Panel, default_regions
+from stripstudio.domain import Comic, LoraRef, Panel, default_regions, fast_profile
 from stripstudio.engines.diffusers.builtin_ids import TINY_SD15_ID
 from stripstudio.generation.request import (
     ControlInput,
@@ -37,6 +37,15 @@ class PanelOverrides:
     steps: int | None = None
     width: int | None = None
     height: int | None = None
+    fast: bool | None = None
+
+
+def draws_fast(comic: Comic, index: int, overrides: PanelOverrides | None = None) -> bool:
+    """True when panel ``index`` is drawn as a fast draft: the override, else the panel's choice, else the comic's."""
+    for choice in (overrides.fast if overrides else None, comic.panels[index].fast):
+        if choice is not None:
+            return choice
+    return comic.generation.fast
 
 
 def seed_is_locked(comic: Comic, index: int) -> bool:
@@ -92,7 +101,27 @@ def build_panel_request(
     elif comic.style.refiner:
         fields["refiner"] = RefinerSpec(checkpoint=comic.style.refiner, switch=comic.style.refiner_switch)
     fields["regions"], fields["reference_images"] = character_conditioning(comic, panel, composed.character_prompts)
+    if draws_fast(comic, index, overrides):
+        _draw_fast(fields, comic, overrides)
     return GenerationRequest(**fields)
+
+
+def _draw_fast(fields: dict, comic: Comic, overrides: PanelOverrides) -> None:
+    """Turn the request's fields into a fast draft: the profile's LoRA or checkpoint, sampler and steps.
+    A checkpoint chosen for this render still wins over the profile's; the refiner is left out."""
+    profile = fast_profile(comic.generation.fast_profile)
+    lora = comic.generation.fast_lora or profile.lora
+    if lora:
+        fields["loras"] = (*fields["loras"], LoraSpec(name=lora))
+    if profile.checkpoint and not overrides.model:
+        fields["model"] = ModelRef(checkpoint=profile.checkpoint, vae=comic.style.vae)
+    fields.pop("refiner", None)
+    fields.update(
+        num_inference_steps=profile.steps,
+        guidance_scale=profile.cfg,
+        sampler=profile.sampler,
+        scheduler=profile.scheduler,
+    )
 
 
 def _default_side(comic: Comic, side: str, checkpoint: str) -> int:

@@ -533,3 +533,20 @@ def test_a_regions_lora_the_server_lacks_is_named_at_its_field():
     with pytest.raises(InvalidRequest) as caught:
         resolve_names(request(regions=(hooked,)), OBJECT_INFO, {}, "u", face_detector="f", sam_model="s")
     assert caught.value.field == "regions[0].loras[0]"
+
+
+def test_an_lcm_draft_samples_the_lora_chain_through_lcm_model_sampling():
+    lcm = request(sampler="lcm", scheduler="sgm_uniform", num_inference_steps=4, guidance_scale=1.5)
+    graph = build_workflow(lcm, NAMES).graph.to_api()
+    assert check_graph(graph, OBJECT_INFO) == []
+    (sampling,) = nodes(graph, "ModelSamplingDiscrete")
+    assert sampling["inputs"]["sampling"] == "lcm"
+    assert graph[sampling["inputs"]["model"][0]]["class_type"] == "LoraLoader"
+    for sampler in nodes(graph, "KSampler"):
+        assert graph[sampler["inputs"]["model"][0]] is sampling
+        assert (sampler["inputs"]["sampler_name"], sampler["inputs"]["steps"]) == ("lcm", 4)
+
+
+def test_other_samplers_keep_the_models_own_sampling():
+    graph = build_workflow(request(sampler="euler", scheduler="sgm_uniform"), NAMES).graph.to_api()
+    assert nodes(graph, "ModelSamplingDiscrete") == []

@@ -38,7 +38,11 @@ _SAMPLERS: dict[str, tuple[str, dict]] = {
     "ddim": ("DDIMScheduler", {"set_alpha_to_one": False}),
     "uni_pc": ("UniPCMultistepScheduler", {}),
     "deis": ("DEISMultistepScheduler", {}),
+    "lcm": ("LCMScheduler", {}),
+    "tcd": ("TCDScheduler", {}),
 }
+# Distilled-model samplers step on their own timestep grid: they cannot follow re-spaced noise levels.
+_FIXED_GRID_SAMPLERS = ("lcm", "tcd")
 
 _SCHEDULES: dict[str, dict] = {
     "normal": {"timestep_spacing": "linspace"},
@@ -65,6 +69,11 @@ def make_scheduler(sampler: str, schedule: str, base_config: dict, seed: int = 0
         )
     class_name, sampler_options = _SAMPLERS[sampler]
     schedule_options = dict(_SCHEDULES[schedule])
+    if sampler in _FIXED_GRID_SAMPLERS and _respaces_sigmas(schedule_options):
+        raise InvalidRequest(
+            f"the {sampler} sampler steps on its own timestep grid: use the sgm_uniform, simple or normal scheduler",
+            field="scheduler",
+        )
     if sampler == "ddim" and _respaces_sigmas(schedule_options):
         class_name, sampler_options = "EulerDiscreteScheduler", {}
     if sampler == "dpmpp_sde":

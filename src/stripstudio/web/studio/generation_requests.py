@@ -25,7 +25,11 @@ def generation_request(request, comic: domain.Comic, panel: models.Panel, payloa
     """The payload of a generate job for ``panel`` (422 naming the field when something is missing)."""
     studio = settings.STRIPSTUDIO
     overrides = PanelOverrides(
-        candidates=payload.candidates, steps=payload.steps, width=payload.width, height=payload.height
+        candidates=payload.candidates,
+        steps=payload.steps,
+        width=payload.width,
+        height=payload.height,
+        fast=payload.fast,
     )
     with domain_errors():
         base = build_panel_request(comic, panel_index(panel), studio.default_model, overrides)

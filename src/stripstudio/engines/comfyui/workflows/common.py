@@ -67,6 +67,8 @@ class WorkflowBuilder:
         if names.vae:  # a separate VAE replaces the checkpoint's for every encode and decode
             self.vae = self.graph.add("VAELoader", vae_name=names.vae)[0]
         self._chain_loras()
+        if request.sampler == "lcm":  # LCM-distilled weights predict with LCM's boundary conditions
+            self.model = self.graph.add("ModelSamplingDiscrete", model=self.model, sampling="lcm", zsnr=False).out
         if request.clip_skip > 1:
             if options.sdxl_text_encode:
                 raise InvalidRequest(

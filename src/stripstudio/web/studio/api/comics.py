@@ -11,7 +11,7 @@ from stripstudio.web.studio import models
 from stripstudio.web.studio.api.access import mine, owned
 from stripstudio.web.studio.api.schemas import ComicIn, ComicOut, ComicPatch
 from stripstudio.web.studio.api.serialize import comic_out
-from stripstudio.web.studio.api.server_paths import check_style
+from stripstudio.web.studio.api.server_paths import check_settings
 from stripstudio.web.studio.api.validation import domain_errors
 from stripstudio.web.studio.convert import comic_spec, domain_comic
 from stripstudio.web.studio.copying import copy_comic
@@ -26,6 +26,12 @@ def list_styles(request):
     return list(STYLE_PRESETS.values())
 
 
+@router.get("/fast-profiles", response=list[domain.FastProfile])
+def list_fast_profiles(request):
+    """The fast profiles drafts can be drawn with (distilled LoRAs or checkpoints, 1-8 steps)."""
+    return list(domain.FAST_PROFILES.values())
+
+
 @router.get("/comics", response=list[ComicOut])
 def list_comics(request):
     """The author's comics, most recently changed first."""
@@ -37,7 +43,7 @@ def create_comic(request, payload: ComicIn):
     """A new, empty comic."""
     with domain_errors():
         comic = domain.Comic.model_validate(payload.model_dump(exclude_unset=True))
-    check_style(comic.style)
+    check_settings(comic)
     row = models.Comic.objects.create(owner=request.user, title=comic.title, spec=comic_spec(comic))
     return Status(201, comic_out(row))
 
@@ -55,7 +61,7 @@ def update_comic(request, comic_id: int, payload: ComicPatch):
     current = {**row.spec, "title": row.title}
     with domain_errors():
         comic = domain.Comic.model_validate(_merged(current, payload.model_dump(exclude_unset=True, mode="json")))
-    check_style(comic.style)
+    check_settings(comic)
     row.title, row.spec = comic.title, comic_spec(comic)
     row.save()
     return comic_out(row)

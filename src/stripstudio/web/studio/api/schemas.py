@@ -223,6 +223,9 @@ class GenerateIn(BaseModel):
     skip_missing_loras: bool = Field(
         False, description="Draw without the LoRAs that are not installed instead of refusing (they are recorded)."
     )
+    fast: bool | None = Field(
+        None, description="A fast draft (true) or a final (false) this time; null follows the panel and the comic."
+    )
 
 
 class ComposedRegionOut(BaseModel):

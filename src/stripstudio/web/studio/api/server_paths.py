@@ -23,6 +23,16 @@ def check_style(style: domain.Style, field: str = "style") -> None:
     check_loras(style.loras, f"{field}.loras")
 
 
+def check_settings(comic: domain.Comic) -> None:
+    """422 when the comic's style or its fast profile's own LoRA names a path."""
+    check_style(comic.style)
+    fast_lora = comic.generation.fast_lora
+    if fast_lora and _is_path(fast_lora, allow_hub_id=False):
+        raise invalid(
+            "generation.fast_lora", "give a LoRA file name from the model folders or your uploads, not a path"
+        )
+
+
 def check_loras(loras: list[domain.LoraRef], field: str = "loras") -> None:
     """422 when a LoRA is given as a path rather than a file name."""
     for index, lora in enumerate(loras):
@@ -54,8 +64,8 @@ def _in_model_folders(name: str) -> bool:
 
 
 def check_comic(comic: domain.Comic) -> None:
-    """Every name of a whole comic (an imported script or project): style, characters' LoRAs, fonts."""
-    check_style(comic.style)
+    """Every name of a whole comic (an imported script or project): style, fast LoRA, characters' LoRAs, fonts."""
+    check_settings(comic)
     for i, character in enumerate(comic.characters):
         check_loras(character.loras, f"characters.{i}.loras")
     for i, panel in enumerate(comic.panels):

@@ -1,0 +1,73 @@
+"""Fast drafts in the studio: the profiles are listed, a comic or a panel draws drafts with its
+profile, one Generate can ask for a draft or a final, and the profile's LoRA takes names only."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from stripstudio.jobs.models import Job
+from stripstudio.jobs.runtime import JobRuntime, install_runtime
+from tests.web.test_content_api import field_path, signed_in
+
+SMALL = {"engine": "diffusers", "steps": 20, "width": 64, "height": 64, "candidates": 1}
+
+
+@pytest.fixture
+def api(db):
+    """A signed-in author on a studio with the built-in engines, and the lightning LoRA installed."""
+    loras = settings.STRIPSTUDIO.models_dir / "loras"
+    loras.mkdir(parents=True, exist_ok=True)
+    from tests.engines.diffusers.model_files import write_tiny_lora
+
+    write_tiny_lora(loras / "sdxl_lightning_4step_lora.safetensors", key_format="kohya", seed=3)
+    install_runtime(JobRuntime(settings.STRIPSTUDIO))
+    return signed_in("ann")
+
+
+def comic_with(api, **generation) -> int:
+    return api.call("POST", "/api/comics", 201, {"title": "Drafts", "generation": {**SMALL, **generation}})["id"]
+
+
+def queued_request(api, panel_id: int, body: dict):
+    job_id = api.call("POST", f"/api/panels/{panel_id}/generate", 202, body)["id"]
+    return Job.objects.get(id=job_id).payload().generation
+
+
+def test_the_fast_profiles_are_listed_with_their_schedules(api):
+    profiles = {profile["name"]: profile for profile in api.call("GET", "/api/fast-profiles")}
+    assert {"lightning", "hyper", "lcm", "tcd", "turbo"} <= set(profiles)
+    assert profiles["lightning"]["steps"] == 4 and profiles["lightning"]["sampler"] == "euler"
+    assert all(profile["steps"] <= 8 and profile["cfg"] <= 2 for profile in profiles.values())
+
+
+def test_a_comic_in_fast_mode_queues_drafts_and_one_generate_can_ask_for_a_final(api):
+    comic_id = comic_with(api, fast=True)
+    panel = api.call("POST", f"/api/comics/{comic_id}/panels", 201, {"description": "a cat on a roof"})
+
+    draft = queued_request(api, panel["id"], {})
+    final = queued_request(api, panel["id"], {"fast": False})
+
+    assert [lora.name for lora in draft.loras] == ["sdxl_lightning_4step_lora.safetensors"]
+    assert (draft.num_inference_steps, draft.sampler, draft.scheduler) == (4, "euler", "sgm_uniform")
+    assert final.loras == () and final.num_inference_steps == 20
+
+
+def test_a_panel_marked_fast_drafts_while_the_comic_draws_finals(api):
+    comic_id = comic_with(api)
+    panel = api.call("POST", f"/api/comics/{comic_id}/panels", 201, {"description": "a cat", "fast": True})
+    assert queued_request(api, panel["id"], {}).num_inference_steps == 4
+
+
+def test_the_profiles_own_lora_takes_a_name_not_a_path(api):
+    detail = api.call(
+        "POST", "/api/comics", 422, {"title": "x", "generation": {"fast_lora": "/etc/secret.safetensors"}}
+    )["detail"]
+    assert [field_path(problem["loc"]) for problem in detail] == ["generation.fast_lora"]
+
+
+def test_an_unknown_profile_is_refused_at_its_field(api):
+    comic_id = comic_with(api)
+    detail = api.call("PATCH", f"/api/comics/{comic_id}", 422, {"generation": {"fast_profile": "warp"}})["detail"]
+    assert any("fast_profile" in field_path(problem["loc"]) for problem in detail)
+    assert any("lightning" in problem["msg"] for problem in detail)
