@@ -67,9 +67,14 @@ def check_caption(caption: str) -> str:
 
 def prefill_caption(trigger: str, class_word: str, framing: str | None = None) -> str:
     """The caption an image starts with: ``rc_test, photo of a man, close up`` (framing when known)."""
-    article = "an" if class_word[:1].lower() in "aeiou" else "a"
-    parts = [trigger, f"photo of {article} {class_word}"]
+    parts = [trigger, class_caption(class_word)]
     return ", ".join([*parts, framing] if framing else parts)
+
+
+def class_caption(class_word: str) -> str:
+    """The caption of a regularisation image, the class alone: ``photo of a man``, ``photo of an elf``."""
+    article = "an" if class_word[:1].lower() in "aeiou" else "a"
+    return f"photo of {article} {class_word}"
 
 
 def set_caption(dataset_dir: Path, image_name: str, caption: str) -> DatasetImage:
