@@ -8,7 +8,10 @@ from pathlib import Path
 from PIL import Image
 from skimage import data
 
-PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "camera", "hubble_deep_field", "retina", "immunohistochemistry")
+PHOTOS = (
+    "astronaut", "coffee", "chelsea", "rocket", "camera", "hubble_deep_field", "retina", "immunohistochemistry",
+    "coins", "moon", "page", "clock", "grass", "gravel", "brick", "colorwheel",
+)  # fmt: skip
 
 
 def photo(name: str, size: tuple[int, int] | None = None) -> Image.Image:

@@ -75,7 +75,7 @@ def test_import_then_export_round_trip_keeps_images_captions_repeats_trigger_and
         assert after.caption == before.caption
         assert np.array_equal(np.asarray(Image.open(after.path)), np.asarray(Image.open(before.path)))
     assert (exported / "img" / "5_rc_test man" / "astronaut.txt").read_text() == "rc_test, photo of a man, number 0\n"
-    assert (exported / "reg" / "1_man" / "immunohistochemistry.txt").read_text() == "man\n"
+    assert (exported / "reg" / "1_man" / "colorwheel.txt").read_text() == "man\n"
 
 
 def test_import_reports_a_corrupt_image_by_name_and_keeps_the_rest(tmp_path):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from stripstudio.training.captions import check_caption, prefill_caption, set_caption
 from stripstudio.training.kohya_layout import DatasetError, load_dataset
 from stripstudio.training.kohya_transfer import export_kohya, import_kohya
-from stripstudio.training.preparation import MODES, Mode, prepare_dataset
+from stripstudio.training.preparation import MODES, Mode, ProgressCallback, prepare_dataset
 from stripstudio.training.report import FileProblem, PreparationReport
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Mode",
     "FileProblem",
     "PreparationReport",
+    "ProgressCallback",
     "check_caption",
     "export_kohya",
     "import_kohya",
