@@ -10,7 +10,7 @@ from PIL import Image
 
 from stripstudio.faces import detect_faces
 from stripstudio.training.dataset import DatasetError, load_dataset, prepare_dataset
-from stripstudio.training.framing import buckets, nearest_bucket
+from stripstudio.training.framing import buckets, framing_of, nearest_bucket
 
 from .photos import PHOTOS, photo, png_bytes
 
@@ -73,14 +73,27 @@ def test_kohya_buckets_for_1024_include_its_usual_sizes():
 
 
 def test_exif_orientation_is_applied_before_shaping(tmp_path):
-    picture = photo("coffee", (300, 150))  # wide as stored; EXIF 6 says: turn it to stand upright
+    stored = Image.new("RGB", (300, 150), (220, 20, 20))  # red left half, blue right half, as stored
+    stored.paste(Image.new("RGB", (150, 150), (20, 20, 220)), (150, 0))
     exif = Image.Exif()
-    exif[0x0112] = 6
+    exif[0x0112] = 6  # shown turned a quarter clockwise: the left half comes on top
     buffer = io.BytesIO()
-    picture.save(buffer, "JPEG", exif=exif.tobytes(), quality=95)
+    stored.save(buffer, "JPEG", exif=exif.tobytes(), quality=95)
     report = prepare(tmp_path, [("turned.jpg", buffer.getvalue())], mode="buckets")
     (image,) = report.dataset.images
     assert image.height > image.width
+    with Image.open(image.path) as prepared:
+        top, bottom = prepared.getpixel((image.width // 2, 4)), prepared.getpixel((image.width // 2, image.height - 4))
+    assert top[0] > 150 > top[2] and bottom[2] > 150 > bottom[0]
+
+
+def test_the_caption_names_the_framing_from_the_face_size(tmp_path):
+    close = photo("astronaut").crop((120, 10, 330, 220))  # the face fills about half the height
+    report = prepare(tmp_path, [("close.png", png_bytes(close))])
+    assert report.dataset.images[0].caption == "rc_test, photo of a woman, close up"
+    assert [framing_of(share) for share in (0.5, 0.3, 0.2, 0.12, 0.05)] == [
+        "close up", "close up", "upper body", "upper body", "full body",
+    ]  # fmt: skip
 
 
 def test_small_images_and_near_duplicates_are_flagged(tmp_path):

@@ -56,7 +56,7 @@ def prepare(
             out,
             trigger=trigger,
             class_word=class_word,
-            mode=mode,  # type: ignore[arg-type]  # checked against MODES above
+            mode=mode,  # checked against MODES above
             resolution=resolution,
             repeats=repeats,
             regularisation=[reg] if reg else [],

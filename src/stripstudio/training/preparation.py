@@ -80,7 +80,8 @@ def prepare_dataset(
             "reg": lambda _framing: class_caption(class_word),
         }
         done = 0
-        for section, items in (("img", images), ("reg", reg)):
+        sections: tuple[tuple[Section, list[_Item]], ...] = (("img", images), ("reg", reg))
+        for section, items in sections:
             for item in items:
                 problem = _prepare_one(writer, section, item, captions[section], mode, resolution, detector, limits)
                 problems.extend([problem] if problem else [])
@@ -134,11 +135,15 @@ def _expand(sources: Iterable[Source], limits: UploadLimits) -> Iterator[_Item]:
     for source in sources:
         if isinstance(source, tuple):
             name, data = source
-            yield _Item(name, lambda data=data: data)
+            yield _Item(name, _given(data))
         elif Path(source).is_dir():
             yield from (_Item(path.name, _reader(path, limits)) for path in image_files(Path(source)))
         else:
             yield _Item(Path(source).name, _reader(Path(source), limits))
+
+
+def _given(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
 
 
 def _reader(path: Path, limits: UploadLimits) -> Callable[[], bytes]:
