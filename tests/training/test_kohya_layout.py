@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from stripstudio.training.dataset import DatasetError, export_kohya, import_kohya, load_dataset, set_caption
+from stripstudio.training.dataset import (
+    DatasetError,
+    export_kohya,
+    import_kohya,
+    load_dataset,
+    remove_image,
+    set_caption,
+)
 
 from .photos import photo, write_kohya
 
@@ -120,3 +127,37 @@ def test_set_caption_replaces_one_caption_and_checks_it(tmp_path):
     assert refused.value.field == "image_name"
     assert load_dataset(tmp_path / "set").images[1].caption == "rc_test, photo of a man, smiling"
     assert not [path for path in (tmp_path / "set").rglob(".*")]
+
+
+def test_remove_image_takes_the_image_its_caption_and_its_flags_out(tmp_path):
+    write_kohya(tmp_path / "kohya", 2)
+    photo("astronaut", (80, 80)).save(tmp_path / "kohya" / "img" / "5_rc_test man" / "z_copy.png")
+    import_kohya(tmp_path / "kohya", tmp_path / "ours")
+    remove_image(tmp_path / "ours", "z_copy.png")
+    remove_image(tmp_path / "ours", "coffee.png")
+    assert [image.path.name for image in load_dataset(tmp_path / "ours").images] == ["astronaut.png"]
+    assert sorted(path.name for path in (tmp_path / "ours" / "img" / "5_rc_test man").iterdir()) == [
+        "astronaut.png", "astronaut.txt",
+    ]  # fmt: skip
+    assert "img/z_copy.png" not in (tmp_path / "ours" / "dataset.json").read_text()
+    with pytest.raises(DatasetError, match="only image") as refused:
+        remove_image(tmp_path / "ours", "astronaut.png")
+    assert refused.value.field == "image_name"
+
+
+def test_a_caption_file_in_sd_scripts_own_extension_is_read(tmp_path):
+    write_kohya(tmp_path / "set", 1)
+    folder = tmp_path / "set" / "img" / "5_rc_test man"
+    (folder / "astronaut.txt").unlink()
+    (folder / "astronaut.caption").write_text("rc_test, on the moon\nsecond line ignored\n")
+    assert load_dataset(tmp_path / "set").images[0].caption == "rc_test, on the moon"
+
+
+def test_a_damaged_manifest_costs_only_the_flags(tmp_path):
+    write_kohya(tmp_path / "kohya", 2)
+    import_kohya(tmp_path / "kohya", tmp_path / "ours")
+    for text in ('{"flags": ["not", "a", "mapping"]}', "{not json", '{"flags": {"img/coffee.png": "small"}}'):
+        (tmp_path / "ours" / "dataset.json").write_text(text)
+        dataset = load_dataset(tmp_path / "ours")
+        assert [image.flags for image in dataset.images] == [(), ()]
+        assert set_caption(tmp_path / "ours", "coffee.png", "rc_test, a cup").flags == ()

@@ -1,20 +1,10 @@
-"""Captions: the prefilled "TRIGGER, photo of a CLASS, framing" text, checks, and editing one caption."""
+"""Captions: the prefilled "TRIGGER, photo of a CLASS, framing" text, and the checks on words and captions."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from stripstudio.training.kohya_layout import (
-    DatasetError,
-    caption_path,
-    image_size,
-    manifest_key,
-    read_layout,
-    read_manifest,
-    write_text_atomically,
-)
-from stripstudio.training.spec import DatasetImage
+from stripstudio.training.kohya_layout import DatasetError
 
 MAX_CAPTION_CHARS = 1000
 MAX_WORD_CHARS = 64
@@ -75,18 +65,3 @@ def class_caption(class_word: str) -> str:
     """The caption of a regularisation image, the class alone: ``photo of a man``, ``photo of an elf``."""
     article = "an" if class_word[:1].lower() in "aeiou" else "a"
     return f"photo of {article} {class_word}"
-
-
-def set_caption(dataset_dir: Path, image_name: str, caption: str) -> DatasetImage:
-    """Replace the caption of the image named ``image_name`` (e.g. ``astronaut.png``) in the dataset at
-    ``dataset_dir``; the caption file is replaced atomically. Returns the image with its new caption."""
-    caption = check_caption(caption)
-    layout = read_layout(dataset_dir)
-    found = [path for path in (*layout.images, *layout.regularisation) if path.name == image_name]
-    if not found or Path(image_name).name != image_name:
-        raise DatasetError("image_name", f"no image named {image_name!r} in {dataset_dir}; give a file name it lists")
-    path = found[0]
-    write_text_atomically(caption_path(path), caption + "\n")
-    width, height = image_size(path)
-    flags = read_manifest(Path(dataset_dir)).get("flags", {}).get(manifest_key(path), ())
-    return DatasetImage(path=path.absolute(), caption=caption, width=width, height=height, flags=tuple(flags))

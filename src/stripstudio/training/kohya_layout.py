@@ -8,7 +8,8 @@ The layout (what kohya's ``train_data_dir`` and ``reg_data_dir`` expect)::
       dataset.json                  # optional: flags preparation noticed (never needed by kohya)
 
 The folder names are the truth for repeats, trigger and class; ``dataset.json`` only adds flags.
-A missing caption reads as the folder's "trigger class" words, as kohya trains it.
+A caption is ``NAME.txt`` (or ``NAME.caption``); a missing one reads as the folder's "trigger class"
+words, as kohya trains it.
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ def load_dataset(
         raise DatasetError(
             "directory", f"no PNG, JPEG or WebP images found in {directory}; add the images of the character"
         )
-    flags = read_manifest(Path(directory)).get("flags", {})
+    flags = manifest_flags(Path(directory))
     default = f"{trigger} {class_word}"
     return Dataset(
         trigger=trigger,
@@ -141,9 +142,10 @@ def caption_path(image: Path) -> Path:
 
 
 def read_caption(image: Path, default: str) -> str:
-    """The first line of the image's caption file, or ``default`` when it has none (kohya's rule)."""
-    path = caption_path(image)
-    if not path.is_file():
+    """The first line of the image's caption file (``NAME.txt``, else ``NAME.caption``, sd-scripts' own
+    default extension), or ``default`` when it has none (kohya's rule)."""
+    path = next((found for found in (caption_path(image), image.with_suffix(".caption")) if found.is_file()), None)
+    if path is None:
         return default
     with path.open("rb") as file:
         raw = file.read(MAX_CAPTION_BYTES + 1)
@@ -165,6 +167,14 @@ def read_manifest(directory: Path) -> dict:
     except (OSError, ValueError):
         return {}  # the manifest only adds flags: without it the dataset is still whole
     return data if isinstance(data, dict) else {}
+
+
+def manifest_flags(directory: Path) -> dict[str, list[str]]:
+    """The flags ``dataset.json`` records, by :func:`manifest_key`; ``{}`` when it records none readable."""
+    flags = read_manifest(directory).get("flags")
+    if not isinstance(flags, dict):
+        return {}
+    return {str(key): [str(flag) for flag in value] for key, value in flags.items() if isinstance(value, list)}
 
 
 def write_manifest(directory: Path, data: dict) -> None:
@@ -229,14 +239,14 @@ def _image_files(folder: Path) -> tuple[Path, ...]:
     )
 
 
-def _dataset_image(path: Path, default_caption: str, flags: dict) -> DatasetImage:
+def _dataset_image(path: Path, default_caption: str, flags: dict[str, list[str]]) -> DatasetImage:
     width, height = image_size(path)
     return DatasetImage(
         path=path.absolute(),
         caption=read_caption(path, default_caption),
         width=width,
         height=height,
-        flags=tuple(str(flag) for flag in flags.get(manifest_key(path), ())),
+        flags=tuple(flags.get(manifest_key(path), ())),
     )
 
 
