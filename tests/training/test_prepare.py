@@ -11,6 +11,7 @@ from PIL import Image
 from stripstudio.faces import detect_faces
 from stripstudio.training.dataset import DatasetError, load_dataset, prepare_dataset
 from stripstudio.training.framing import buckets, framing_of, nearest_bucket
+from stripstudio.uploads import UploadLimits
 
 from .photos import PHOTOS, photo, png_bytes
 
@@ -189,3 +190,16 @@ def test_progress_is_reported_per_file_and_an_error_raised_from_it_stops_cleanly
             sources, tmp_path / "stopped", trigger="rc_test", class_word="man", min_images=1, on_progress=stop
         )
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
+
+
+def test_the_upload_limits_apply_to_every_photo(tmp_path):
+    (tmp_path / "src").mkdir()
+    photo("coffee", (120, 80)).save(tmp_path / "src" / "wide.png")
+    photo("coffee", (60, 40)).save(tmp_path / "src" / "fits.png")
+    photo("rocket").save(tmp_path / "src" / "heavy.png")
+    limits = UploadLimits(max_pixels=5000, max_bytes=200_000)
+    report = prepare(tmp_path, [tmp_path / "src"], limits=limits)
+    reasons = {problem.file: problem.reason for problem in report.problems}
+    assert "120×80 pixels" in reasons["wide.png"] and "megapixel limit" in reasons["wide.png"]
+    assert "more than the 195.3 KB limit" in reasons["heavy.png"]
+    assert [image.path.name for image in report.dataset.images] == ["fits.png"]

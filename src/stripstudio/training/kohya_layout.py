@@ -34,6 +34,7 @@ MANIFEST = "dataset.json"
 IMAGES_FOLDER = "img"
 REGULARISATION_FOLDER = "reg"
 MAX_CAPTION_BYTES = 64 * 1024
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 _CONCEPT = re.compile(r"^(\d+)_(\S.*)$")
 _ORIENTATION = 0x0112
 _TURNED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
@@ -163,6 +164,8 @@ def read_manifest(directory: Path) -> dict:
     """The ``dataset.json`` of a dataset folder, or ``{}`` when there is none or it cannot be read."""
     path = Path(directory) / MANIFEST
     try:
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            return {}
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}  # the manifest only adds flags: without it the dataset is still whole
