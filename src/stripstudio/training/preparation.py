@@ -36,6 +36,16 @@ class _Item:
     read: Callable[[], bytes]
 
 
+@dataclass(frozen=True)
+class _Shaping:
+    """How every image of one preparation is decoded and shaped."""
+
+    mode: Mode
+    resolution: int
+    detector: str
+    limits: UploadLimits
+
+
 def prepare_dataset(
     sources: Iterable[Source],
     out_dir: Path,
@@ -72,22 +82,19 @@ def prepare_dataset(
     images = _collect(sources, max_images, "images", limits)
     reg = _collect(regularisation, max_regularisation, "regularisation", limits)
     _check_count(len(images), min_images, "images were given")
-    total, problems = len(images) + len(reg), list[FileProblem]()
+    shaping = _Shaping(mode, resolution, detector, limits)
     with staged_directory(out_dir) as staging:
         writer = DatasetWriter(staging, trigger=trigger, class_word=class_word, repeats=repeats, small_side=SMALL_SIDE)
-        captions: dict[Section, Callable[[str | None], str]] = {
-            "img": lambda framing: prefill_caption(trigger, class_word, framing),
-            "reg": lambda _framing: class_caption(class_word),
-        }
-        done = 0
-        sections: tuple[tuple[Section, list[_Item]], ...] = (("img", images), ("reg", reg))
-        for section, items in sections:
-            for item in items:
-                problem = _prepare_one(writer, section, item, captions[section], mode, resolution, detector, limits)
-                problems.extend([problem] if problem else [])
-                done += 1
-                if on_progress is not None:
-                    on_progress(done, total, item.name)
+        work: list[tuple[Section, _Item, Callable[[str | None], str]]] = [
+            *(("img", item, lambda framing: prefill_caption(trigger, class_word, framing)) for item in images),
+            *(("reg", item, lambda _framing: class_caption(class_word)) for item in reg),
+        ]
+        problems: list[FileProblem] = []
+        for done, (section, item, caption) in enumerate(work, start=1):
+            problem = _prepare_one(writer, section, item, caption, shaping)
+            problems.extend([problem] if problem else [])
+            if on_progress is not None:
+                on_progress(done, len(work), item.name)
         _check_count(writer.count("img"), min_images, f"of {len(images)} images could be used", problems)
         writer.finish(mode=mode, resolution=resolution)
     return PreparationReport(directory=Path(out_dir), dataset=load_dataset(out_dir), problems=tuple(problems))
@@ -151,27 +158,20 @@ def _reader(path: Path, limits: UploadLimits) -> Callable[[], bytes]:
 
 
 def _prepare_one(
-    writer: DatasetWriter,
-    section: Section,
-    item: _Item,
-    caption: Callable[[str | None], str],
-    mode: Mode,
-    resolution: int,
-    detector: str,
-    limits: UploadLimits,
+    writer: DatasetWriter, section: Section, item: _Item, caption: Callable[[str | None], str], shaping: _Shaping
 ) -> FileProblem | None:
     """Prepare and write one file; what went wrong with it, if anything."""
     try:
-        picture = _flattened(decode_image(item.read(), field=item.name, limits=limits))
+        picture = _flattened(decode_image(item.read(), field=item.name, limits=shaping.limits))
     except UploadRejected as error:
         return FileProblem(file=item.name, reason=error.message)
     except OSError as error:
         return FileProblem(file=item.name, reason=f"could not be read ({error}); check the file")
     try:
-        shaped = shape_for_training(picture, mode, resolution, detector)
+        shaped = shape_for_training(picture, shaping.mode, shaping.resolution, shaping.detector)
     except FaceDetectorUnavailable as error:
         raise DatasetError("detector", str(error)) from error
-    flags = (NO_FACE,) if mode == "face-crop" and shaped.face is None else ()
+    flags = (NO_FACE,) if shaping.mode == "face-crop" and shaped.face is None else ()
     writer.add(section, item.name, shaped.image, caption=caption(shaped.framing), flags=flags, measured=picture)
     return None
 
