@@ -3,7 +3,12 @@ import { createRoot } from "react-dom/client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { App } from "./App";
 import { ApiError } from "./lib/errors";
+import { installStyleNonce } from "./lib/nonce";
+import { applyTheme } from "./lib/theme";
 import "./styles.css";
+
+installStyleNonce();
+applyTheme(); // before the first paint: no flash of the wrong theme
 
 const client = new QueryClient({
   defaultOptions: {

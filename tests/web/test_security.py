@@ -68,13 +68,27 @@ def test_proxy_ssl_header_must_be_a_header_name(tmp_path):
 # Headers on every page -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/", "/comics/1", "/api/auth/csrf", "/api/docs"])
+@pytest.mark.parametrize("path", ["/api/auth/csrf", "/api/docs"])
 def test_every_page_has_the_content_security_policy(client, db, path):
     answer = client.get(path)
     assert answer.status_code == 200
     assert answer["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert "script-src 'self'" in CONTENT_SECURITY_POLICY and "unsafe" not in CONTENT_SECURITY_POLICY
     assert answer["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/", "/comics/1", "/comics/1/panels/2/generate", "/comics/1/characters/3"])
+def test_studio_pages_get_the_policy_with_a_fresh_style_nonce_of_their_own(client, db, path):
+    nonces = []
+    for _ in range(2):
+        answer = client.get(path)
+        assert answer.status_code == 200 and answer["X-Content-Type-Options"] == "nosniff"
+        (nonce,) = re.findall(r'<meta name="csp-nonce" content="([\w-]+)">', answer.content.decode())
+        assert answer["Content-Security-Policy"] == CONTENT_SECURITY_POLICY.replace(
+            "style-src 'self'", f"style-src 'self' 'nonce-{nonce}'"
+        )
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1] and len(nonces[0]) >= 22
 
 
 def test_swagger_ui_loads_only_files_of_this_server(client, db):

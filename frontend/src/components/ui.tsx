@@ -1,9 +1,32 @@
-import { useId, type ReactNode, type MouseEvent } from "react";
+// The studio's small building blocks. Interactive primitives (tabs, dialogs, menus, tooltips, sliders,
+// selects, toasts) are Radix UI underneath, for their keyboard and screen-reader behaviour; links are
+// React Router's. Everything is re-exported here so features import from one place.
+import { useId, type ComponentPropsWithoutRef, type MouseEvent, type ReactNode } from "react";
+import { Link as RouterLink, useInRouterContext } from "react-router";
+import { Tabs as RadixTabs } from "radix-ui";
 import { navigate } from "../lib/router";
 import type { SaveStatus } from "../lib/useAutosave";
 import { otherErrors } from "../lib/errors";
 
-export function Link({ to, children, className, ...rest }: { to: string; children: ReactNode; className?: string } & Record<string, unknown>) {
+export { Dialog } from "./Dialog";
+export { Menu, MenuItem, MenuRadioGroup, MenuRadioItem, MenuSeparator } from "./Menu";
+export { IconButton, Tooltip } from "./Tooltip";
+export { Slider } from "./Slider";
+export { Select } from "./Select";
+export { ToastProvider, useToast } from "./Toast";
+
+type LinkProps = { to: string; children: ReactNode; className?: string } & Omit<ComponentPropsWithoutRef<"a">, "href">;
+
+/** An in-app link: a real <a href> (opens in a new tab too) that navigates without reloading. */
+export function Link({ to, children, className, ...rest }: LinkProps) {
+  const inRouter = useInRouterContext();
+  if (inRouter) {
+    return (
+      <RouterLink to={to} className={className} {...rest}>
+        {children}
+      </RouterLink>
+    );
+  }
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
     e.preventDefault();
@@ -68,32 +91,35 @@ export function ErrorMessage({ error, fields = [] }: { error: unknown; fields?: 
   ) : null;
 }
 
+/** A row of tabs (arrow keys move between them); the caller renders the chosen tab's panel. */
 export function Tabs<T extends string>({
   tabs,
   value,
   onChange,
   label,
 }: {
-  tabs: { id: T; label: string }[];
+  tabs: { id: T; label: string; icon?: ReactNode }[];
   value: T;
   onChange: (id: T) => void;
   label: string;
 }) {
   return (
-    <div role="tablist" aria-label={label} className="tabs">
-      {tabs.map((t) => (
-        <button
-          key={t.id}
-          role="tab"
-          type="button"
-          aria-selected={value === t.id}
-          className={value === t.id ? "active" : ""}
-          onClick={() => onChange(t.id)}
-          data-testid={`tab-${t.id}`}
-        >
-          {t.label}
-        </button>
-      ))}
-    </div>
+    <RadixTabs.Root value={value} onValueChange={(v) => onChange(v as T)} activationMode="manual">
+      <RadixTabs.List aria-label={label} className="tabs">
+        {tabs.map((t) => (
+          <RadixTabs.Trigger
+            key={t.id}
+            value={t.id}
+            className={value === t.id ? "active" : ""}
+            // Radix switches on mouse down; a click (keyboard, assistive technology, tests) switches too.
+            onClick={() => t.id !== value && onChange(t.id)}
+            data-testid={`tab-${t.id}`}
+          >
+            {t.icon}
+            {t.label}
+          </RadixTabs.Trigger>
+        ))}
+      </RadixTabs.List>
+    </RadixTabs.Root>
   );
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from stripstudio.cli import doctor, export, generate, models, render, serve, storage, workflow
+from stripstudio.cli import dataset, doctor, export, generate, models, render, serve, storage, workflow
 
 app = typer.Typer(
     name="stripstudio",
@@ -22,6 +22,7 @@ app.command("pick")(export.pick)
 app.add_typer(models.app, name="models")
 app.add_typer(workflow.app, name="workflow")
 app.add_typer(storage.app, name="storage")
+app.add_typer(dataset.app, name="dataset")
 app.command("doctor")(doctor.doctor)
 
 

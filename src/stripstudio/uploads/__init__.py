@@ -6,7 +6,8 @@ or a test.
 * :func:`clean_image` (``images``) takes the bytes of an uploaded picture and returns a
   re-encoded copy (PNG, JPEG or WebP only, decided by decoding with Pillow, never by the file
   name or the content type the browser sent), with every piece of metadata removed: EXIF (GPS
-  position, camera serial), text chunks, ICC profile, XMP.
+  position, camera serial), text chunks, ICC profile, XMP. :func:`decode_image` applies the same
+  checks and returns the decoded, oriented pixels instead, for code that processes them further.
 * :func:`clean_model_file` (``model_files``) takes an uploaded model or LoRA and accepts only
   ``.safetensors`` files whose header is sound; pickle-based checkpoints are refused because
   loading one can run arbitrary code.
@@ -18,7 +19,7 @@ or a test.
 Every refusal is an :class:`UploadRejected` naming the form field and saying how to fix it.
 """
 
-from stripstudio.uploads.images import CleanImage, clean_image
+from stripstudio.uploads.images import CleanImage, clean_image, decode_image
 from stripstudio.uploads.limits import DEFAULT_LIMITS, UploadLimits, UploadRejected
 from stripstudio.uploads.model_files import CleanModelFile, clean_model_file
 from stripstudio.uploads.names import safe_filename
@@ -31,5 +32,6 @@ __all__ = [
     "UploadRejected",
     "clean_image",
     "clean_model_file",
+    "decode_image",
     "safe_filename",
 ]

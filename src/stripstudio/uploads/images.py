@@ -29,6 +29,7 @@ _FORMATS = {
     "MPO": ("jpeg", ".jpg", "JPEG"),  # what Pillow calls a JPEG carrying extra pictures
     "WEBP": ("webp", ".webp", "WebP"),
 }
+_FORMATS_BY_KIND = {kind: extension for kind, extension, _label in _FORMATS.values()}
 _SAVE_AS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
 _KEPT_MODES = {
     "png": {"1", "L", "LA", "P", "RGB", "RGBA"},
@@ -57,15 +58,7 @@ def clean_image(data: bytes, *, field: str = "file", limits: UploadLimits = DEFA
     orientation is applied to the pixels, an embedded colour profile is converted to sRGB, and
     transparency is kept for PNG and WebP. Raises :class:`UploadRejected`.
     """
-    check_byte_size(len(data), limits.max_bytes, field, "upload a smaller picture or save it with more compression")
-    with _strict_decoding(), _open_header(data, field, limits) as image:
-        kind, extension, label = _FORMATS[image.format or ""]
-        try:
-            image.load()
-        except Exception as error:  # Pillow raises OSError, SyntaxError, ValueError... for damaged data
-            raise UploadRejected(field, _damaged(label, error)) from error
-        info, mode = dict(image.info), image.mode
-        picture = _orient(image)
+    picture, kind, info, mode = _decode(data, field, limits)
     try:
         picture = _normalise_mode(picture, kind, info.get("icc_profile"))
     except ValueError as error:
@@ -74,7 +67,33 @@ def clean_image(data: bytes, *, field: str = "file", limits: UploadLimits = DEFA
     lossless = kind == "webp" and _webp_is_lossless(data)
     encoded = _encode(picture, kind, transparency=transparency, lossless=lossless)
     digest = hashlib.sha256(encoded).hexdigest()
-    return CleanImage(encoded, kind, picture.width, picture.height, digest, extension)
+    return CleanImage(encoded, kind, picture.width, picture.height, digest, _FORMATS_BY_KIND[kind])
+
+
+def decode_image(data: bytes, *, field: str = "file", limits: UploadLimits = DEFAULT_LIMITS) -> Image.Image:
+    """Check and decode a picture by the same rules as :func:`clean_image`, returning its pixels.
+
+    The result is EXIF-oriented, converted to sRGB where a colour profile said otherwise, and in
+    ``RGB`` mode, or ``RGBA`` where the picture has transparency. Raises :class:`UploadRejected`.
+    """
+    picture, _kind, info, _mode = _decode(data, field, limits)
+    converted = _to_srgb(picture, info.get("icc_profile"))
+    picture = converted if converted is not None else picture
+    alpha = "A" in picture.mode or "transparency" in picture.info
+    return picture.convert("RGBA" if alpha else "RGB")
+
+
+def _decode(data: bytes, field: str, limits: UploadLimits) -> tuple[Image.Image, str, dict, str]:
+    """The oriented picture, our name of its format, its original ``info`` and mode; every check applied."""
+    check_byte_size(len(data), limits.max_bytes, field, "upload a smaller picture or save it with more compression")
+    with _strict_decoding(), _open_header(data, field, limits) as image:
+        kind, _extension, label = _FORMATS[image.format or ""]
+        try:
+            image.load()
+        except Exception as error:  # Pillow raises OSError, SyntaxError, ValueError... for damaged data
+            raise UploadRejected(field, _damaged(label, error)) from error
+        info, mode = dict(image.info), image.mode
+        return _orient(image), kind, info, mode
 
 
 class _TruncationGuard:

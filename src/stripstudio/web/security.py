@@ -27,6 +27,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def policy_with_style_nonce(nonce: str) -> str:
+    """:data:`CONTENT_SECURITY_POLICY` that also lets <style> elements carrying ``nonce`` apply.
+
+    The studio page's dialogs lock page scrolling with a <style> element they add at run time; the page
+    gets a fresh nonce each time it is served, so no other inline style can use it.
+    """
+    return CONTENT_SECURITY_POLICY.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'", 1)
+
+
 def security_settings(studio: StudioSettings) -> dict[str, Any]:
     """Django settings for HTTPS, proxies and sign-in throttling (django-axes)."""
     https = studio.served_over_https

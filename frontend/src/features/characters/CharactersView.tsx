@@ -6,7 +6,7 @@ import { ErrorMessage, Field, Link, SaveIndicator } from "../../components/ui";
 import { LoraList } from "../../components/LoraList";
 import { PromptInput } from "../../components/PromptInput";
 import { errorAbout } from "../../lib/errors";
-import { navigate } from "../../lib/router";
+import { comicPath, navigate } from "../../lib/router";
 import { useAutosave } from "../../lib/useAutosave";
 import { useJob } from "../jobs/useJob";
 import { JobProgressView } from "../jobs/JobProgressView";
@@ -24,7 +24,7 @@ export function CharactersView({ comicId, characterId }: { comicId: number; char
       setName("");
       void client.invalidateQueries({ queryKey: keys.characters(comicId) });
       void client.invalidateQueries({ queryKey: keys.comic(comicId) });
-      navigate(`/comics/${comicId}/characters/${character.id}`);
+      navigate(comicPath(comicId, "characters", character.id));
     },
   });
   const selected = characters.data?.find((c) => c.id === characterId) ?? characters.data?.[0];
@@ -39,7 +39,7 @@ export function CharactersView({ comicId, characterId }: { comicId: number; char
         <ul className="item-list">
           {characters.data?.map((c) => (
             <li key={c.id}>
-              <Link to={`/comics/${comicId}/characters/${c.id}`} className={selected?.id === c.id ? "active" : ""} aria-current={selected?.id === c.id ? "page" : undefined}>
+              <Link to={comicPath(comicId, "characters", c.id)} className={selected?.id === c.id ? "active" : ""} aria-current={selected?.id === c.id ? "page" : undefined}>
                 {c.name}
               </Link>
             </li>
@@ -127,7 +127,7 @@ function CharacterEditor({ character }: { character: Character }) {
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: listKey });
       void client.invalidateQueries({ queryKey: keys.panels(character.comic_id) });
-      navigate(`/comics/${character.comic_id}/characters`);
+      navigate(comicPath(character.comic_id, "characters"));
     },
   });
 

@@ -5,7 +5,7 @@ import { keys, useActiveJobs, useCharacters, useComic } from "../../api/queries"
 import { ErrorMessage, Field, SaveIndicator, Tabs } from "../../components/ui";
 import { PromptInput } from "../../components/PromptInput";
 import { errorAbout } from "../../lib/errors";
-import { navigate } from "../../lib/router";
+import { comicPath, navigate, panelPath } from "../../lib/router";
 import { useAutosave } from "../../lib/useAutosave";
 import { StrokeCanvas, type StrokeCanvasHandle } from "../sketch/StrokeCanvas";
 import { useJob } from "../jobs/useJob";
@@ -34,13 +34,11 @@ export function pictureSize(panel: Panel, comic: Comic | undefined) {
   };
 }
 
-export function PanelEditor({ panel, index }: { panel: Panel; index: number }) {
+/** One panel, at the step (tab) its URL names: a new or just-opened panel starts at its first step. */
+export function PanelEditor({ panel, index, tab: urlTab }: { panel: Panel; index: number; tab?: string }) {
   const client = useQueryClient();
-  const [tab, setTab] = useState<Tab>(() => (sessionStorage.getItem("stripstudio:panel-tab") as Tab) || "scene");
-  const changeTab = (t: Tab) => {
-    sessionStorage.setItem("stripstudio:panel-tab", t);
-    setTab(t);
-  };
+  const tab: Tab = TABS.some((t) => t.id === urlTab) ? (urlTab as Tab) : "scene";
+  const changeTab = (t: Tab) => t !== tab && navigate(panelPath(panel.comic_id, panel.id, t));
   const [job, setJob] = useState<Job | null>(null);
   const active = useActiveJobs({ panel_id: panel.id });
   useEffect(() => {
@@ -60,7 +58,7 @@ export function PanelEditor({ panel, index }: { panel: Panel; index: number }) {
     onSuccess: () => {
       client.setQueryData<Panel[]>(keys.panels(panel.comic_id), (list) => list?.filter((p) => p.id !== panel.id));
       void client.invalidateQueries({ queryKey: keys.comic(panel.comic_id) });
-      navigate(`/comics/${panel.comic_id}/panels`);
+      navigate(comicPath(panel.comic_id, "panels"));
     },
   });
   const running = job != null && (progress.status === "queued" || progress.status === "running");

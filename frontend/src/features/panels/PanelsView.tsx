@@ -4,7 +4,7 @@ import { api, ok, type Panel } from "../../api/client";
 import { keys, usePanels } from "../../api/queries";
 import { ErrorMessage, Field, Link } from "../../components/ui";
 import { errorAbout } from "../../lib/errors";
-import { navigate } from "../../lib/router";
+import { navigate, panelPath } from "../../lib/router";
 import { PanelEditor } from "./PanelEditor";
 
 export function panelTitle(panel: Panel, index: number): string {
@@ -12,7 +12,7 @@ export function panelTitle(panel: Panel, index: number): string {
   return `${index + 1}. ${description.length > 40 ? `${description.slice(0, 40)}…` : description}`;
 }
 
-export function PanelsView({ comicId, panelId }: { comicId: number; panelId?: number }) {
+export function PanelsView({ comicId, panelId, tab }: { comicId: number; panelId?: number; tab?: string }) {
   const client = useQueryClient();
   const panels = usePanels(comicId);
   const [description, setDescription] = useState("");
@@ -22,7 +22,7 @@ export function PanelsView({ comicId, panelId }: { comicId: number; panelId?: nu
       setDescription("");
       client.setQueryData<Panel[]>(keys.panels(comicId), (list) => [...(list ?? []), panel]);
       void client.invalidateQueries({ queryKey: keys.comic(comicId) });
-      navigate(`/comics/${comicId}/panels/${panel.id}`);
+      navigate(panelPath(comicId, panel.id));
     },
   });
   const onCreate = (e: FormEvent) => {
@@ -39,7 +39,7 @@ export function PanelsView({ comicId, panelId }: { comicId: number; panelId?: nu
           {panels.data?.map((p, i) => (
             <li key={p.id}>
               <Link
-                to={`/comics/${comicId}/panels/${p.id}`}
+                to={panelPath(comicId, p.id)}
                 className={selected?.id === p.id ? "active" : ""}
                 aria-current={selected?.id === p.id ? "page" : undefined}
                 data-testid={`panel-link-${i + 1}`}
@@ -65,7 +65,7 @@ export function PanelsView({ comicId, panelId }: { comicId: number; panelId?: nu
       <main className="main">
         {panels.isPending && <p>Loading…</p>}
         {selected ? (
-          <PanelEditor key={selected.id} panel={selected} index={index} />
+          <PanelEditor key={selected.id} panel={selected} index={index} tab={tab} />
         ) : (
           panels.data && <p>Add a panel: describe the scene (who, what, where).</p>
         )}
