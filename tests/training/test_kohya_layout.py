@@ -161,3 +161,19 @@ def test_a_damaged_manifest_costs_only_the_flags(tmp_path):
         dataset = load_dataset(tmp_path / "ours")
         assert [image.flags for image in dataset.images] == [(), ()]
         assert set_caption(tmp_path / "ours", "coffee.png", "rc_test, a cup").flags == ()
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [({"trigger": "rc test"}, "trigger"), ({"class_word": "man/woman"}, "class_word"), ({"repeats": 5000}, "repeats")],
+)
+def test_load_and_import_check_the_words_and_repeats_they_are_given(tmp_path, options, field):
+    write_kohya(tmp_path / "kohya", 1)
+    for call in (
+        lambda: load_dataset(tmp_path / "kohya", **options),
+        lambda: import_kohya(tmp_path / "kohya", tmp_path / "ours", **options),
+    ):
+        with pytest.raises(DatasetError) as refused:
+            call()
+        assert refused.value.field == field
+    assert not (tmp_path / "ours").exists()

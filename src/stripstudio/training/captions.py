@@ -4,37 +4,12 @@ from __future__ import annotations
 
 import re
 
-from stripstudio.training.kohya_layout import DatasetError
+from stripstudio.training.kohya_layout import DatasetError, check_class_word, check_trigger
 
 MAX_CAPTION_CHARS = 1000
-MAX_WORD_CHARS = 64
-_TRIGGER = re.compile(r"^[^\s,/\\]+$")
-_CLASS_WORD = re.compile(r"^[^,/\\]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-
-def check_trigger(trigger: str) -> str:
-    """The trigger word, checked: one word (no spaces, commas or slashes), at most 64 characters."""
-    trigger = trigger.strip()
-    if not trigger or len(trigger) > MAX_WORD_CHARS or not _TRIGGER.match(trigger) or _CONTROL.search(trigger):
-        raise DatasetError(
-            "trigger",
-            f"{trigger!r} cannot be a trigger word: use one word of at most {MAX_WORD_CHARS} characters with no "
-            "spaces, commas or slashes, e.g. rc_test",
-        )
-    return trigger
-
-
-def check_class_word(class_word: str) -> str:
-    """The class, checked: words without commas or slashes, at most 64 characters (e.g. ``man``, ``young woman``)."""
-    class_word = " ".join(class_word.split())
-    if not class_word or len(class_word) > MAX_WORD_CHARS or not _CLASS_WORD.match(class_word):
-        raise DatasetError(
-            "class_word",
-            f"{class_word!r} cannot be a class: use a few words of at most {MAX_WORD_CHARS} characters with no "
-            "commas or slashes, e.g. man",
-        )
-    return class_word
+__all__ = ["check_caption", "check_class_word", "check_trigger", "class_caption", "prefill_caption"]
 
 
 def check_caption(caption: str) -> str:

@@ -36,6 +36,10 @@ REGULARISATION_FOLDER = "reg"
 MAX_CAPTION_BYTES = 64 * 1024
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 _CONCEPT = re.compile(r"^(\d+)_(\S.*)$")
+MAX_WORD_CHARS = 64
+MAX_REPEATS = 1000
+_TRIGGER = re.compile(r"^[^\s,/\\\x00-\x1f\x7f]+$")
+_CLASS_WORD = re.compile(r"^[^,/\\\x00-\x1f\x7f]+$")
 _ORIENTATION = 0x0112
 _TURNED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
@@ -71,6 +75,37 @@ def concept_folder_name(repeats: int, trigger: str, class_word: str) -> str:
 def regularisation_folder_name(class_word: str) -> str:
     """kohya's name of the folder of regularisation images: ``1_man``."""
     return f"1_{class_word}"
+
+
+def check_trigger(trigger: str) -> str:
+    """The trigger word, checked: one word (no spaces, commas or slashes), at most 64 characters."""
+    trigger = trigger.strip()
+    if not trigger or len(trigger) > MAX_WORD_CHARS or not _TRIGGER.match(trigger):
+        raise DatasetError(
+            "trigger",
+            f"{trigger!r} cannot be a trigger word: use one word of at most {MAX_WORD_CHARS} characters with no "
+            "spaces, commas or slashes, e.g. rc_test",
+        )
+    return trigger
+
+
+def check_class_word(class_word: str) -> str:
+    """The class, checked: words without commas or slashes, at most 64 characters (e.g. ``man``, ``young woman``)."""
+    class_word = " ".join(class_word.split())
+    if not class_word or len(class_word) > MAX_WORD_CHARS or not _CLASS_WORD.match(class_word):
+        raise DatasetError(
+            "class_word",
+            f"{class_word!r} cannot be a class: use a few words of at most {MAX_WORD_CHARS} characters with no "
+            "commas or slashes, e.g. man",
+        )
+    return class_word
+
+
+def check_repeats(repeats: int) -> int:
+    """The repeats, checked: 1 to 1000."""
+    if not 1 <= repeats <= MAX_REPEATS:
+        raise DatasetError("repeats", f"{repeats} repeats: use 1 to {MAX_REPEATS} (20 suits 10-100 images)")
+    return repeats
 
 
 def read_layout(directory: Path) -> Layout:
@@ -122,6 +157,8 @@ def load_dataset(
         raise DatasetError("trigger", f"{directory} does not name a trigger word; give one, e.g. --trigger rc_test")
     if not class_word:
         raise DatasetError("class_word", f"{directory} does not name a class; give one, e.g. --class man")
+    trigger, class_word = check_trigger(trigger), check_class_word(class_word)
+    repeats = check_repeats(repeats or layout.repeats or 20)
     if not layout.images:
         raise DatasetError(
             "directory", f"no PNG, JPEG or WebP images found in {directory}; add the images of the character"
@@ -131,7 +168,7 @@ def load_dataset(
     return Dataset(
         trigger=trigger,
         class_word=class_word,
-        repeats=repeats or layout.repeats or 20,
+        repeats=repeats,
         images=tuple(_dataset_image(path, default, flags) for path in layout.images),
         regularisation=tuple(_dataset_image(path, class_word, flags) for path in layout.regularisation),
     )
@@ -226,8 +263,10 @@ def _concept_layout(folder: Path, regularisation: tuple[Path, ...]) -> Layout:
     match = _CONCEPT.match(folder.name)
     assert match is not None
     repeats = int(match[1])
-    if not 1 <= repeats <= 1000:
-        raise DatasetError("repeats", f"the folder {folder.name!r} asks for {repeats} repeats; rename it to 1-1000")
+    if not 1 <= repeats <= MAX_REPEATS:
+        raise DatasetError(
+            "repeats", f"the folder {folder.name!r} asks for {repeats} repeats; rename it to 1-{MAX_REPEATS}"
+        )
     trigger, _, class_word = match[2].partition(" ")
     return Layout(trigger, class_word.strip() or None, repeats, _image_files(folder), regularisation)
 

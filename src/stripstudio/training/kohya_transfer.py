@@ -13,6 +13,9 @@ from stripstudio.training.kohya_layout import (
     REGULARISATION_FOLDER,
     DatasetError,
     caption_path,
+    check_class_word,
+    check_repeats,
+    check_trigger,
     concept_folder_name,
     load_dataset,
     read_caption,
@@ -49,12 +52,14 @@ def import_kohya(
     if not trigger or not class_word:
         field = "trigger" if not trigger else "class_word"
         raise DatasetError(field, f"{src} does not name the {field.replace('_', ' ')}; give it, e.g. rc_test / man")
+    trigger, class_word = check_trigger(trigger), check_class_word(class_word)
+    repeats = check_repeats(repeats or layout.repeats or 20)
     for files, what in ((layout.images, "images"), (layout.regularisation, "regularisation")):
         if len(files) > max_images:
             raise DatasetError(what, f"{src} holds {len(files)} {what}; import at most {max_images}")
     problems: list[FileProblem] = []
     with staged_directory(out_dir) as staging:
-        writer = DatasetWriter(staging, trigger=trigger, class_word=class_word, repeats=repeats or layout.repeats or 20)
+        writer = DatasetWriter(staging, trigger=trigger, class_word=class_word, repeats=repeats)
         for path in layout.images:
             _import_image(writer, "img", path, f"{trigger} {class_word}", limits, problems)
         for path in layout.regularisation:

@@ -13,7 +13,7 @@ from stripstudio.faces import FaceDetectorUnavailable
 from stripstudio.training.captions import check_class_word, check_trigger, class_caption, prefill_caption
 from stripstudio.training.flags import NO_FACE, SMALL_SIDE
 from stripstudio.training.framing import BUCKET_STEP, shape_for_training
-from stripstudio.training.kohya_layout import DatasetError, load_dataset, staged_directory
+from stripstudio.training.kohya_layout import DatasetError, check_repeats, load_dataset, staged_directory
 from stripstudio.training.report import FileProblem, PreparationReport
 from stripstudio.training.writer import DatasetWriter, Section, read_image_bytes
 from stripstudio.uploads import DEFAULT_LIMITS, UploadLimits, UploadRejected, decode_image
@@ -114,8 +114,7 @@ def _check_settings(mode: str, resolution: int, repeats: int) -> None:
         raise DatasetError("mode", f"{mode!r} is not a preparation mode; use one of {', '.join(MODES)}")
     if resolution % BUCKET_STEP or not 64 <= resolution <= 2048:
         raise DatasetError("resolution", f"{resolution} px: use a multiple of 64 from 64 to 2048, e.g. 1024")
-    if not 1 <= repeats <= 1000:
-        raise DatasetError("repeats", f"{repeats} repeats: use 1 to 1000 (20 suits 10-100 images)")
+    check_repeats(repeats)
 
 
 def _check_count(count: int, minimum: int, what: str, problems: Sequence[FileProblem] = ()) -> None:
