@@ -71,3 +71,17 @@ def test_an_unknown_profile_is_refused_at_its_field(api):
     detail = api.call("PATCH", f"/api/comics/{comic_id}", 422, {"generation": {"fast_profile": "warp"}})["detail"]
     assert any("fast_profile" in field_path(problem["loc"]) for problem in detail)
     assert any("lightning" in problem["msg"] for problem in detail)
+
+
+def test_a_missing_fast_lora_cannot_be_skipped_and_says_what_to_do_instead(api):
+    comic_id = comic_with(api, fast=True, fast_profile="hyper")
+    panel = api.call("POST", f"/api/comics/{comic_id}/panels", 201, {"description": "a cat"})
+
+    for body in ({}, {"skip_missing_loras": True}):
+        detail = api.call("POST", f"/api/panels/{panel['id']}/generate", 422, body)["detail"]
+        (problem,) = detail
+        assert field_path(problem["loc"]) == "generation.loras.0"
+        assert "Hyper-SDXL-8steps-lora" in problem["msg"] and "choose another fast profile" in problem["msg"]
+        assert "generate without it" not in problem["msg"]
+    assert not Job.objects.exists()
+    api.call("POST", f"/api/panels/{panel['id']}/generate", 202, {"fast": False})

@@ -106,11 +106,16 @@ def build_panel_request(
     return GenerationRequest(**fields)
 
 
+def fast_lora_name(comic: Comic) -> str | None:
+    """The LoRA the comic's fast drafts add: the author's own file, else the profile's (None: a checkpoint)."""
+    return comic.generation.fast_lora or fast_profile(comic.generation.fast_profile).lora
+
+
 def _draw_fast(fields: dict, comic: Comic, overrides: PanelOverrides) -> None:
     """Turn the request's fields into a fast draft: the profile's LoRA or checkpoint, sampler and steps.
     A checkpoint chosen for this render still wins over the profile's; the refiner is left out."""
     profile = fast_profile(comic.generation.fast_profile)
-    lora = comic.generation.fast_lora or profile.lora
+    lora = fast_lora_name(comic)
     if lora:
         fields["loras"] = (*fields["loras"], LoraSpec(name=lora))
     if profile.checkpoint and not overrides.model:

@@ -24,25 +24,31 @@ _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 def refuse_what_the_engine_cannot_honour(
-    engine_name: str, request: GenerationRequest, *, skip_missing_loras: bool = False
+    engine_name: str,
+    request: GenerationRequest,
+    *,
+    skip_missing_loras: bool = False,
+    required_loras: dict[str, str] | None = None,
 ) -> GenerationRequest:
     """``request`` when ``engine_name`` can run it; else raise the 422 (or 503) described above.
 
     With ``skip_missing_loras`` the LoRAs of ``request.loras`` that are not installed are dropped
-    instead of refused: the request returned is the one to queue.
+    instead of refused: the request returned is the one to queue. ``required_loras`` maps the names of
+    LoRAs the request cannot go without (a fast profile's) to what to do instead; they are never dropped.
     """
+    required = required_loras or {}
     try:
         engine = current_runtime().engine(engine_name)
     except InvalidRequest as error:  # an unknown engine, or one configured wrongly
         raise invalid(error.field or "engine", str(error)) from None
     except EngineUnavailable:
         return request
-    problems = _problems(engine, request)
+    problems = [_required(problem, request, required) for problem in _problems(engine, request)]
     missing = {index for problem in problems if problem.missing and (index := _lora_index(problem)) is not None}
     if skip_missing_loras and missing:
         kept = tuple(lora for index, lora in enumerate(request.loras) if index not in missing)
         request = request.model_copy(update={"loras": kept})
-        problems = _problems(engine, request)
+        problems = [_required(problem, request, required) for problem in _problems(engine, request)]
     if problems:
         raise ValidationError([_detail(problem) for problem in problems])
     return request
@@ -54,6 +60,15 @@ def _problems(engine, request: GenerationRequest) -> list[FieldProblem]:
         return check_request(engine, local_request(request))
     except EngineUnavailable as error:
         raise HttpError(503, str(error)) from None
+
+
+def _required(problem: FieldProblem, request: GenerationRequest, required: dict[str, str]) -> FieldProblem:
+    """A missing LoRA the request cannot go without: not skippable, and its fix says what to do instead."""
+    index = _lora_index(problem)
+    if not problem.missing or index is None or request.loras[index].name not in required:
+        return problem
+    message = problem.message.rsplit(", or ", 1)[0] + f", or {required[request.loras[index].name]}"
+    return FieldProblem(problem.field, message, missing=False)
 
 
 def _lora_index(problem: FieldProblem) -> int | None:

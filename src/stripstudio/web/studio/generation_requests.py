@@ -11,7 +11,13 @@ from stripstudio.generation.request import GenerationRequest, Task
 from stripstudio.jobs.payloads import GeneratePayload
 from stripstudio.jobs.storage import stored_name
 from stripstudio.production.panel_edits import face_detail_request, inpaint_request, outpaint_request, variation_request
-from stripstudio.production.panel_request import PanelOverrides, build_panel_request, seed_is_locked
+from stripstudio.production.panel_request import (
+    PanelOverrides,
+    build_panel_request,
+    draws_fast,
+    fast_lora_name,
+    seed_is_locked,
+)
 from stripstudio.production.render_comic import fixes_faces
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.access import mine
@@ -38,7 +44,14 @@ def generation_request(request, comic: domain.Comic, panel: models.Panel, payloa
         built = _for_mode(request, base, panel, payload)
     fix_faces = payload.mode in ("text", "sketch") and fixes_faces(comic, panel_index(panel))
     engine = comic.generation.engine or studio.default_engine
-    return _checked(engine, built, fix_faces=fix_faces, skip_missing_loras=payload.skip_missing_loras)
+    fast_lora = fast_lora_name(comic) if draws_fast(comic, panel_index(panel), overrides) else None
+    required = {fast_lora: FAST_LORA_FIX} if fast_lora else {}
+    return _checked(
+        engine, built, fix_faces=fix_faces, skip_missing_loras=payload.skip_missing_loras, required_loras=required
+    )
+
+
+FAST_LORA_FIX = "choose another fast profile, or draw a final (the fast profile cannot draw without its LoRA)"
 
 
 SHEET_DESCRIPTION = "character sheet, portrait, looking at the viewer, plain light background"
@@ -59,11 +72,18 @@ def character_sheet_request(comic: domain.Comic, character: str, count: int) -> 
 
 
 def _checked(
-    engine: str, built: GenerationRequest, *, fix_faces: bool = False, skip_missing_loras: bool = False
+    engine: str,
+    built: GenerationRequest,
+    *,
+    fix_faces: bool = False,
+    skip_missing_loras: bool = False,
+    required_loras: dict[str, str] | None = None,
 ) -> GeneratePayload:
     """The job payload, once ``engine`` says it can honour every field of ``built`` (else a 422), and the
     face pass after it when ``fix_faces``; LoRAs not installed are dropped (and named) when ``skip_missing_loras``."""
-    checked = refuse_what_the_engine_cannot_honour(engine, built, skip_missing_loras=skip_missing_loras)
+    checked = refuse_what_the_engine_cannot_honour(
+        engine, built, skip_missing_loras=skip_missing_loras, required_loras=required_loras
+    )
     if fix_faces:  # each candidate's faces: the same request redrawing a picture of its size
         size = (checked.width, checked.height)
         faces = face_detail_request(checked, "candidate.png", size, seed=checked.seed)
