@@ -1320,6 +1320,30 @@ export interface components {
             csrf_token: string;
         };
         /**
+         * DrawnWithOut
+         * @description The settings a candidate was drawn with (from its saved request).
+         */
+        DrawnWithOut: {
+            /** Cfg */
+            cfg: number;
+            /**
+             * Fast Profile
+             * @description The fast profile whose schedule it was drawn with: a draft.
+             */
+            fast_profile: string | null;
+            /**
+             * Loras
+             * @description The LoRA files drawn with, in order.
+             */
+            loras: string[];
+            /** Sampler */
+            sampler: string;
+            /** Scheduler */
+            scheduler: string;
+            /** Steps */
+            steps: number;
+        };
+        /**
          * ErrorOut
          * @description An error: what went wrong and, for invalid input, where.
          */
@@ -1570,6 +1594,8 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** @description Its steps, sampler and LoRAs, when its request is saved. */
+            drawn_with?: components["schemas"]["DrawnWithOut"] | null;
             /** Height */
             height: number;
             /** Id */

@@ -3,7 +3,7 @@
 from stripstudio.domain.bubble import Bubble, BubbleKind
 from stripstudio.domain.character import Character
 from stripstudio.domain.comic import Comic, GenerationDefaults
-from stripstudio.domain.fast import FAST_PROFILES, FastProfile, fast_profile
+from stripstudio.domain.fast import FAST_PROFILES, FastProfile, fast_profile, profile_drawn
 from stripstudio.domain.layout import GridCell, Layout, PageLayout
 from stripstudio.domain.lora import LoraRef
 from stripstudio.domain.panel import Panel
@@ -14,6 +14,7 @@ __all__ = [
     "FAST_PROFILES",
     "FastProfile",
     "fast_profile",
+    "profile_drawn",
     "PLACEMENTS",
     "Bubble",
     "CharacterRegion",

@@ -87,6 +87,14 @@ FAST_PROFILES: dict[str, FastProfile] = {
 DEFAULT_FAST_PROFILE = "lightning"
 
 
+def profile_drawn(steps: int, cfg: float, sampler: str, scheduler: str) -> str | None:
+    """The profile whose schedule (steps, guidance, sampler and schedule) these settings are, if any."""
+    for profile in FAST_PROFILES.values():
+        if (profile.steps, profile.cfg, profile.sampler, profile.scheduler) == (steps, cfg, sampler, scheduler):
+            return profile.name
+    return None
+
+
 def fast_profile(name: str) -> FastProfile:
     """The built-in profile called ``name``; ValueError naming the choices otherwise."""
     try:

@@ -110,6 +110,17 @@ class BubbleOut(BaseModel):
     spec: dict[str, Any] = Field(description="The bubble's fields, as in a comic script.")
 
 
+class DrawnWithOut(BaseModel):
+    """The settings a candidate was drawn with (from its saved request)."""
+
+    steps: int
+    cfg: float
+    sampler: str
+    scheduler: str
+    loras: list[str] = Field(description="The LoRA files drawn with, in order.")
+    fast_profile: str | None = Field(description="The fast profile whose schedule it was drawn with: a draft.")
+
+
 class ImageOut(BaseModel):
     """A candidate drawn for a panel."""
 
@@ -123,6 +134,9 @@ class ImageOut(BaseModel):
     picked: bool
     url: str
     created_at: datetime
+    drawn_with: DrawnWithOut | None = Field(
+        None, description="Its steps, sampler and LoRAs, when its request is saved."
+    )
 
 
 class PanelOut(BaseModel):

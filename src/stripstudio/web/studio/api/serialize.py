@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stripstudio import domain
 from stripstudio.jobs.models import Job
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api import schemas
@@ -36,6 +37,25 @@ def image_out(image: models.GeneratedImage) -> schemas.ImageOut:
         picked=image.picked,
         url=f"/api/images/{image.pk}/file",
         created_at=image.created_at,
+        drawn_with=drawn_with(image.parameters),
+    )
+
+
+def drawn_with(parameters: dict) -> schemas.DrawnWithOut | None:
+    """The steps, sampler and LoRAs of a saved single-image request (None when it lacks them)."""
+    try:
+        steps, cfg = int(parameters["num_inference_steps"]), float(parameters["guidance_scale"])
+        sampler, scheduler = str(parameters["sampler"]), str(parameters["scheduler"])
+        loras = [str(lora["name"]) for lora in parameters.get("loras") or ()]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return schemas.DrawnWithOut(
+        steps=steps,
+        cfg=cfg,
+        sampler=sampler,
+        scheduler=scheduler,
+        loras=loras,
+        fast_profile=domain.profile_drawn(steps, cfg, sampler, scheduler),
     )
 
 
