@@ -28,6 +28,8 @@ export type Job = S["JobOut"];
 export type Export = S["ExportOut"];
 export type GenerateIn = S["GenerateIn"];
 export type LibraryModel = S["ModelOut"];
+export type FastProfile = S["FastProfile"];
+export type DrawnWith = S["DrawnWithOut"];
 /** Pydantic's (x, y) tuples come through the schema as number[]: the lettering with them as pairs. */
 type Pair = [number, number];
 export type PlacedBubble = Omit<S["PlacedBubbleOut"], "center" | "outline" | "tail_tip"> & {

@@ -6,6 +6,7 @@ export const keys = {
   me: ["me"] as const,
   styles: ["styles"] as const,
   models: ["models"] as const,
+  fastProfiles: ["fast-profiles"] as const,
   comics: ["comics"] as const,
   comic: (id: number) => ["comic", id] as const,
   characters: (comicId: number) => ["characters", comicId] as const,
@@ -24,6 +25,9 @@ export const useStyles = () =>
 /** The whole model library (pickers filter it as the author types). */
 export const useModels = () =>
   useQuery({ queryKey: keys.models, queryFn: () => ok(api.GET("/api/models")), staleTime: 60_000 });
+/** The fast profiles drafts can be drawn with (a fixed list: fetched once). */
+export const useFastProfiles = () =>
+  useQuery({ queryKey: keys.fastProfiles, queryFn: () => ok(api.GET("/api/fast-profiles")), staleTime: Infinity });
 export const useComic = (id: number) =>
   useQuery({
     queryKey: keys.comic(id),

@@ -1,7 +1,8 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { Zap } from "lucide-react";
 import { useMutation, useQueryClient, type UseMutationResult } from "@tanstack/react-query";
 import { api, ok, type GenerateIn, type Image, type Job, type Panel } from "../../api/client";
-import { keys, useComic, usePanelImages } from "../../api/queries";
+import { keys, useComic, useFastProfiles, usePanelImages } from "../../api/queries";
 import { ErrorMessage, Field } from "../../components/ui";
 import { errorAbout, missingLoras } from "../../lib/errors";
 import { promptErrors } from "../../lib/prompt";
@@ -9,6 +10,8 @@ import { loadDraft } from "../../lib/strokes";
 import type { JobProgress } from "../../lib/jobEvents";
 import { JobProgressView } from "../jobs/JobProgressView";
 import { usePanelPatch } from "./usePanelPatch";
+import { DrawAs, PanelFastSetting } from "../fast/DrawAs";
+import { comicFast, draftLora, drawnLabel, missingDraftLora } from "../fast/fast";
 
 export interface GenerateProps {
   panel: Panel;
@@ -28,6 +31,8 @@ export function GenerateSection({ panel, job, progress, running, generate }: Gen
   const problems = promptErrors(description);
   const unsavedSketch = Boolean(loadDraft(`sketch:${panel.id}`)?.strokes.length);
   const err = (key: string) => errorAbout(generate.error, key);
+  const draws = useDraftChoice(panel, generate);
+  const missing = missingLoras(generate.error).filter((message) => message !== draws.missing?.message);
   return (
     <div className="generate">
       <div className="card">
@@ -41,31 +46,35 @@ export function GenerateSection({ panel, job, progress, running, generate }: Gen
           </p>
         )}
         {unsavedSketch && <p className="warning">You have unsaved sketch strokes: save them under “Scene & sketch” to use them.</p>}
+        <PanelFastSetting panel={panel} comicDrafts={draws.comicDrafts} />
         <div className="row">
           <Field label="Number of candidates" error={err("candidates")}>
             {(p) => (
               <input {...p} type="number" min={1} max={16} value={candidates} onChange={(e) => setCandidates(Number(e.target.value) || 1)} data-testid="candidate-count" />
             )}
           </Field>
+          <DrawAs comicId={panel.comic_id} draft={draws.draft} onChange={draws.set} missingLora={draws.missing?.message} />
           <button
             type="button"
             className="primary"
             disabled={running || generate.isPending || problems.length > 0}
-            onClick={() => generate.mutate({ mode: panel.sketch ? "sketch" : "text", candidates })}
+            onClick={() => generate.mutate({ mode: panel.sketch ? "sketch" : "text", candidates, fast: draws.draft })}
             data-testid="generate"
           >
-            Generate {candidates} candidate{candidates === 1 ? "" : "s"}
+            {draws.draft && <Zap size={14} aria-hidden />}
+            Generate {candidates} {draws.draft ? "draft" : "candidate"}
+            {candidates === 1 ? "" : "s"}
           </button>
         </div>
-        <ErrorMessage error={generate.error} fields={["candidates"]} />
-        {missingLoras(generate.error).length > 0 && generate.variables && (
+        <ErrorMessage error={generate.error} fields={draws.missing ? ["candidates", draws.missing.field] : ["candidates"]} />
+        {missing.length > 0 && generate.variables && (
           <button
             type="button"
             disabled={running || generate.isPending}
             onClick={() => generate.mutate({ ...generate.variables!, skip_missing_loras: true })}
             data-testid="generate-without-missing-loras"
           >
-            Generate without the missing LoRA{missingLoras(generate.error).length === 1 ? "" : "s"}
+            Generate without the missing LoRA{missing.length === 1 ? "" : "s"}
           </button>
         )}
         <p className="muted">
@@ -99,7 +108,7 @@ export function GenerateSection({ panel, job, progress, running, generate }: Gen
         <button
           type="button"
           disabled={!panel.picked_image || running || generate.isPending}
-          onClick={() => generate.mutate({ mode: "variation", candidates, strength, source_image_id: panel.picked_image!.id })}
+          onClick={() => generate.mutate({ mode: "variation", candidates, strength, source_image_id: panel.picked_image!.id, fast: draws.draft })}
           data-testid="make-variations"
         >
           Make {candidates} variation{candidates === 1 ? "" : "s"}
@@ -107,6 +116,22 @@ export function GenerateSection({ panel, job, progress, running, generate }: Gen
       </div>
     </div>
   );
+}
+
+/**
+ * Whether this Generate draws a fast draft: the author's pick for this time, else the panel's own choice,
+ * else the comic's; and the server's message when the draft's LoRA is not installed.
+ */
+function useDraftChoice(panel: Panel, generate: GenerateProps["generate"]) {
+  const comic = useComic(panel.comic_id);
+  const profiles = useFastProfiles();
+  const settings = comicFast(comic.data);
+  const preset = (panel.spec.fast as boolean | null | undefined) ?? settings.fast;
+  const [picked, setPicked] = useState<boolean | null>(null);
+  useEffect(() => setPicked(null), [preset]);
+  const lora = draftLora(profiles.data?.find((p) => p.name === settings.profile), settings.ownLora);
+  const missing = generate.variables?.fast === false ? undefined : missingDraftLora(generate.error, lora);
+  return { draft: picked ?? preset, set: setPicked, comicDrafts: settings.fast, missing };
 }
 
 /** The panel's candidates: this run first, then the history; pick one, lock its seed, or fix its faces (``onFixFaces``). */
@@ -146,6 +171,7 @@ export function CandidateGrid({ panel, jobId, onFixFaces }: { panel: Panel; jobI
       <img src={image.url} alt={`Candidate ${n} (seed ${image.seed})`} loading="lazy" />
       <figcaption>
         seed {image.seed}
+        <DrawnWith image={image} />
         {lockedSeed === image.seed ? (
           <button type="button" onClick={() => patch.mutate({ seed: null })} aria-label={`Unlock seed ${image.seed}`} data-testid={`unlock-seed-${image.id}`}>
             Unlock seed
@@ -191,5 +217,18 @@ export function CandidateGrid({ panel, jobId, onFixFaces }: { panel: Panel; jobI
       <ErrorMessage error={pick.error} />
       <ErrorMessage error={patch.error} fields={["seed"]} />
     </section>
+  );
+}
+
+/** How a candidate was drawn: a fast draft is marked, any other shows its steps and sampler. */
+function DrawnWith({ image }: { image: Image }) {
+  const label = drawnLabel(image.drawn_with);
+  if (!label) return null;
+  const draft = Boolean(image.drawn_with?.fast_profile);
+  return (
+    <small className={draft ? "drawn-with draft" : "drawn-with muted"} data-testid="drawn-with" title={image.drawn_with?.loras.join(", ") || undefined}>
+      {draft && <Zap size={12} aria-hidden />}
+      {label}
+    </small>
   );
 }

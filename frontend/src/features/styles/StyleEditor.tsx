@@ -9,6 +9,7 @@ import { useAutosave } from "../../lib/useAutosave";
 import { useComicPatch } from "../comics/useComicPatch";
 import { familyOf } from "../models/library";
 import { ModelPicker } from "../models/ModelPicker";
+import { FastDraftsSettings } from "../fast/FastDraftsSettings";
 
 type Generation = NonNullable<ComicPatch["generation"]>;
 
@@ -151,6 +152,7 @@ export function StyleEditor({ comic }: { comic: Comic }) {
           Always fix faces (redraw each face after drawing; a panel may say otherwise)
         </label>
       </section>
+      <FastDraftsSettings generation={generation} onChange={changeGeneration} errorFor={err} family={checkpointFamily} />
       <ErrorMessage error={save.error} fields={["style", "generation"]} />
     </main>
   );
