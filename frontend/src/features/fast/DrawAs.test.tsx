@@ -75,6 +75,8 @@ describe("drawing one Generate as a draft or a final", () => {
     // Drawing a draft without its distilled LoRA makes no sense: that way out is not offered, nor repeated below.
     expect(screen.queryByTestId("generate-without-missing-loras")).toBeNull();
     expect(screen.getAllByRole("alert")).toEqual([message]);
+    fireEvent.click(screen.getByRole("button", { name: "draw a final" }));
+    expect(screen.getByTestId("generate").textContent).toBe("Generate 2 candidates");
   });
 });
 

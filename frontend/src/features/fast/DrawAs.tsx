@@ -83,8 +83,11 @@ export function DrawAs({
       {missingLora && (
         <small id={`${id}-error`} className="error" role="alert" data-testid="draft-lora-missing">
           {missingLora}. Fast drafts need their profile’s LoRA:{" "}
-          <Link to={`${comicPath(comicId, "style")}#${FAST_SETTINGS_ID}`}>choose another profile or your own LoRA file</Link>, or draw a
-          final.
+          <Link to={`${comicPath(comicId, "style")}#${FAST_SETTINGS_ID}`}>choose another profile or your own LoRA file</Link>, or{" "}
+          <button type="button" className="link" onClick={() => onChange(false)}>
+            draw a final
+          </button>
+          .
         </small>
       )}
     </div>

@@ -15,7 +15,7 @@ beforeEach(() => {
   resetServer();
   route("GET", "/api/styles", []);
   route("GET", "/api/fast-profiles", PROFILES);
-  route("GET", "/api/models", [...LIBRARY, entry("loras/sdxl_lightning_4step_lora.safetensors", "lora", "sdxl")]);
+  route("GET", "/api/models", [...LIBRARY, entry("loras/sdxl_lightning_4step_lora", "lora", "sdxl")]);
   route("PATCH", "/api/comics/1", async (request: Request) => ({ ...shown, spec: { ...shown.spec, ...(await request.json()) } }));
 });
 afterEach(cleanup);

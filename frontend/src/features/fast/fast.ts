@@ -28,9 +28,10 @@ export function draftLora(profile: FastProfile | undefined, ownLora: string | nu
   return ownLora ?? profile.lora;
 }
 
-/** Whether the library lists a LoRA file called ``name`` (library names may carry their folder). */
+/** Whether the library lists the LoRA file ``name`` (the library names files by folder and stem: "loras/x"). */
 export function isInstalled(models: LibraryModel[] | undefined, name: string): boolean {
-  return (models ?? []).some((m) => m.name === name || m.name.endsWith(`/${name}`));
+  const stem = name.replace(/\.safetensors$/, "");
+  return (models ?? []).some((m) => [name, stem].some((n) => m.name === n || m.name.endsWith(`/${n}`)));
 }
 
 /** The server's "not installed" problem with the draft's LoRA ``lora`` (its field and message), if the error is one. */
