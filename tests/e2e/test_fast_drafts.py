@@ -64,7 +64,10 @@ def test_a_panel_drawn_as_a_fast_draft_and_then_as_a_final(page: Page, shoot):
     expect(missing).to_contain_text("Hyper-SDXL-8steps-lora.safetensors")
     expect(page.get_by_test_id("generate-without-missing-loras")).to_have_count(0)
     shoot(page, "draft-lora-missing")
-    missing.get_by_role("link", name="choose another profile or your own LoRA file").click()
+    expect(missing).to_contain_text("choose another fast profile, or draw a final")
+    page.get_by_test_id("draft-lora-fix").get_by_role(
+        "link", name="Choose another profile or your own LoRA file"
+    ).click()
     page.get_by_role("radio", name="SDXL-Lightning, 4 steps").click()
     expect(page.get_by_test_id("fast-lora-status")).to_have_text(f"{LIGHTNING} is installed.")
     expect(page.get_by_test_id("style-save-status")).to_have_text("Saved", timeout=SAVE_TIMEOUT)

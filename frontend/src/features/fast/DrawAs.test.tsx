@@ -13,7 +13,7 @@ import { GenerateSection } from "../panels/GenerateSection";
 import { PROFILES } from "./profiles";
 
 const LIGHTNING = "sdxl_lightning_4step_lora.safetensors";
-const NOT_INSTALLED = `LoRA '${LIGHTNING}' not found (not installed): put ${LIGHTNING} in /data/models/loras, or generate without it`;
+const NOT_INSTALLED = `LoRA '${LIGHTNING}' not found (not installed): put ${LIGHTNING} in /data/models/loras, or choose another fast profile, or draw a final (the fast profile cannot draw without its LoRA)`;
 const GENERATE = "/api/panels/5/generate";
 
 function Harness({ panel }: { panel: Panel }) {
@@ -69,13 +69,13 @@ describe("drawing one Generate as a draft or a final", () => {
     fireEvent.click(screen.getByTestId("generate"));
     const message = await screen.findByTestId("draft-lora-missing");
     expect(message.textContent).toContain(`put ${LIGHTNING} in /data/models/loras`);
-    const link = screen.getByRole("link", { name: "choose another profile or your own LoRA file" });
+    const link = screen.getByRole("link", { name: "Choose another profile or your own LoRA file" });
     expect(link.getAttribute("href")).toBe("/comics/1/style#fast-drafts");
     expect(screen.getByTestId("draw-as").getAttribute("aria-describedby")).toBe(message.id);
     // Drawing a draft without its distilled LoRA makes no sense: that way out is not offered, nor repeated below.
     expect(screen.queryByTestId("generate-without-missing-loras")).toBeNull();
     expect(screen.getAllByRole("alert")).toEqual([message]);
-    fireEvent.click(screen.getByRole("button", { name: "draw a final" }));
+    fireEvent.click(screen.getByRole("button", { name: "Draw a final instead" }));
     expect(screen.getByTestId("generate").textContent).toBe("Generate 2 candidates");
   });
 });

@@ -81,14 +81,17 @@ export function DrawAs({
         </ToggleGroup.Item>
       </ToggleGroup.Root>
       {missingLora && (
-        <small id={`${id}-error`} className="error" role="alert" data-testid="draft-lora-missing">
-          {missingLora}. Fast drafts need their profile’s LoRA:{" "}
-          <Link to={`${comicPath(comicId, "style")}#${FAST_SETTINGS_ID}`}>choose another profile or your own LoRA file</Link>, or{" "}
-          <button type="button" className="link" onClick={() => onChange(false)}>
-            draw a final
-          </button>
-          .
-        </small>
+        <>
+          <small id={`${id}-error`} className="error" role="alert" data-testid="draft-lora-missing">
+            {missingLora}
+          </small>
+          <div className="row" data-testid="draft-lora-fix">
+            <Link to={`${comicPath(comicId, "style")}#${FAST_SETTINGS_ID}`}>Choose another profile or your own LoRA file</Link>
+            <button type="button" className="link" onClick={() => onChange(false)}>
+              Draw a final instead
+            </button>
+          </div>
+        </>
       )}
     </div>
   );
