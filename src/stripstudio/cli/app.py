@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from stripstudio.cli import dataset, doctor, export, generate, models, render, serve, storage, workflow
+from stripstudio.cli import dataset, doctor, export, generate, models, render, serve, storage, train, workflow
 
 app = typer.Typer(
     name="stripstudio",
@@ -19,6 +19,7 @@ app.command("render")(render.render)
 app.command("generate")(generate.generate)
 app.command("export")(export.export)
 app.command("pick")(export.pick)
+app.command("train")(train.train)
 app.add_typer(models.app, name="models")
 app.add_typer(workflow.app, name="workflow")
 app.add_typer(storage.app, name="storage")

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 MixedPrecision = Literal["no", "fp16", "bf16"]
+MemoryProfile = Literal["default", "low"]
 
 
 class DatasetImage(BaseModel):
@@ -72,6 +73,10 @@ class TrainingSettings(BaseModel):
     mixed_precision: MixedPrecision = "bf16"
     gradient_checkpointing: bool = True
     cache_latents: bool = True
+    memory_profile: MemoryProfile = Field(
+        "default",
+        description="'low' fits 12 GB GPUs: half-precision base weights, 8-bit Adam, checkpointing, cached text.",
+    )
     seed: int = Field(0, ge=0, lt=2**63)
 
     @model_validator(mode="after")
@@ -103,6 +108,9 @@ class TrainingProgress(BaseModel):
     steps_per_second: float
     eta_seconds: float
     gpu_memory_bytes: int | None = None
+    notes: tuple[str, ...] = Field(
+        (), description="What the trainer chose (optimizer, precision, resume); first step only."
+    )
 
 
 class SavedEpoch(BaseModel):

@@ -1,0 +1,65 @@
+"""The optimizer, the learning-rate schedule and kohya's ``scale_weight_norms`` for the LoRA weights."""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+import torch
+
+from stripstudio.training.network import ADAPTER, TEXT_ENCODER_NAMES, TrainingModel
+from stripstudio.training.spec import TrainingSettings
+
+
+def make_optimizer(model: TrainingModel, settings: TrainingSettings, notes: list[str]) -> torch.optim.Optimizer:
+    """AdamW over the LoRA weights: bitsandbytes' 8-bit AdamW when asked for (or in the low-memory profile)
+    and bitsandbytes and CUDA are present, else torch's AdamW. ``notes`` says which it is."""
+    groups: list[dict[str, Any]] = [{"params": model.lora_parameters("unet"), "lr": settings.unet_lr}]
+    text = [p for name in TEXT_ENCODER_NAMES if name in model.trained for p in model.lora_parameters(name)]
+    if text:
+        groups.append({"params": text, "lr": settings.text_encoder_lr})
+    wants_8bit = settings.optimizer == "adamw8bit" or settings.memory_profile == "low"
+    if wants_8bit and model.device.type == "cuda" and importlib.util.find_spec("bitsandbytes"):
+        import bitsandbytes
+
+        notes.append("optimizer: 8-bit AdamW (bitsandbytes)")
+        return bitsandbytes.optim.AdamW8bit(groups)
+    if wants_8bit:
+        why = "bitsandbytes is not installed" if model.device.type == "cuda" else "it needs CUDA"
+        notes.append(f"optimizer: AdamW (torch); 8-bit AdamW skipped because {why}")
+    else:
+        notes.append("optimizer: AdamW (torch)")
+    return torch.optim.AdamW(groups)
+
+
+def make_lr_schedule(optimizer: torch.optim.Optimizer, settings: TrainingSettings, total_steps: int) -> Any:
+    """The constant, cosine or linear schedule over ``total_steps`` (no warm-up, as the thesis trained)."""
+    from diffusers.optimization import get_scheduler
+
+    return get_scheduler(settings.lr_scheduler, optimizer, num_warmup_steps=0, num_training_steps=total_steps)
+
+
+def scale_weight_norms(model: TrainingModel, max_norm: float) -> int:
+    """kohya's max-norm regularisation: where a module's update ``up @ down * alpha/rank`` has a
+    Frobenius norm above ``max_norm``, scale up and down by the square root of the excess ratio.
+
+    Returns how many modules were scaled.
+    """
+    from peft.tuners.lora import LoraLayer
+
+    scaled = 0
+    with torch.no_grad():
+        for component in model.trained.values():
+            for module in component.modules():
+                if not isinstance(module, LoraLayer) or ADAPTER not in module.lora_A:
+                    continue
+                down = module.lora_A[ADAPTER].weight
+                up = module.lora_B[ADAPTER].weight
+                update = (up.flatten(1) @ down.flatten(1)) * module.scaling[ADAPTER]
+                norm = update.norm().clamp(min=max_norm / 2)
+                ratio = (norm.clamp(max=max_norm) / norm).item()
+                if ratio != 1.0:
+                    down.mul_(ratio**0.5)
+                    up.mul_(ratio**0.5)
+                    scaled += 1
+    return scaled
