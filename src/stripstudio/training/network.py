@@ -131,7 +131,7 @@ def _add_adapters(model: TrainingModel, settings: TrainingSettings) -> None:
     def config(targets: str) -> LoraConfig:
         return LoraConfig(
             r=settings.network_dim,
-            lora_alpha=settings.network_alpha,
+            lora_alpha=settings.network_alpha,  # type: ignore[arg-type]  # peft divides it by r: floats work
             lora_dropout=settings.network_dropout,
             target_modules=targets,
             init_lora_weights=True,  # kohya's init: down Kaiming-uniform, up zero, so training starts at the base

@@ -53,9 +53,10 @@ def scale_weight_norms(model: TrainingModel, max_norm: float) -> int:
             for module in component.modules():
                 if not isinstance(module, LoraLayer) or ADAPTER not in module.lora_A:
                     continue
-                down = module.lora_A[ADAPTER].weight
-                up = module.lora_B[ADAPTER].weight
-                update = (up.flatten(1) @ down.flatten(1)) * module.scaling[ADAPTER]
+                layer: Any = module  # peft declares lora_A/lora_B loosely
+                down = layer.lora_A[ADAPTER].weight
+                up = layer.lora_B[ADAPTER].weight
+                update = (up.flatten(1) @ down.flatten(1)) * layer.scaling[ADAPTER]
                 norm = update.norm().clamp(min=max_norm / 2)
                 ratio = (norm.clamp(max=max_norm) / norm).item()
                 if ratio != 1.0:
