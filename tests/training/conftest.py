@@ -10,6 +10,8 @@ from PIL import Image
 
 from stripstudio.training.spec import Dataset, DatasetImage, TrainingSettings
 
+from .photos import photo
+
 PHOTOS = ("astronaut", "coffee", "chelsea")
 
 
@@ -22,13 +24,11 @@ def _flush_denormals():
 @pytest.fixture(scope="session")
 def photos(tmp_path_factory) -> list[Path]:
     """Three 64x64 PNGs of real photos (astronaut, coffee, cat)."""
-    from skimage import data
-
     folder = tmp_path_factory.mktemp("photos")
     paths = []
     for name in PHOTOS:
         path = folder / f"{name}.png"
-        Image.fromarray(getattr(data, name)()).convert("RGB").resize((64, 64)).save(path)
+        photo(name, (64, 64)).save(path)
         paths.append(path)
     return paths
 

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from stripstudio.cli.cancelling import cancel_on_ctrl_c
 from stripstudio.cli.common import console, user_errors
+from stripstudio.cli.dataset import dataset_errors
 from stripstudio.cli.environment import load_settings
 from stripstudio.training.spec import SavedEpoch, TrainingProgress
 
@@ -117,7 +118,10 @@ def train(
         "save_every_n_epochs": save_every,
         "seed": seed,
     }
-    with user_errors(kept=f"running the same command again resumes from the last saved epoch in {out}"):
+    with (
+        dataset_errors(),
+        user_errors(kept=f"running the same command again resumes from the last saved epoch in {out}"),
+    ):
         dataset = load_dataset(dataset_dir, trigger=trigger, class_word=class_word, repeats=repeats)
         settings = TrainingSettings.model_validate(
             {
