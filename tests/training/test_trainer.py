@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
+from safetensors import safe_open
 
 from stripstudio.generation.errors import ModelNotFound
 from stripstudio.training.batches import Item, bucket_size, epoch_batches
@@ -113,3 +114,19 @@ def test_regularisation_images_double_the_steps(photos, tmp_path):
         device="cpu",
     )
     assert [p.step for p in progress] == [1, 2] and saved[-1].step == 2
+
+
+def test_the_low_memory_profile_trains_a_single_file_checkpoint_with_its_config_folder(photos, tmp_path):
+    from tests.engines.diffusers.model_files import write_tiny_config_folder, write_tiny_single_file
+
+    checkpoint = write_tiny_single_file(tmp_path / "checkpoints" / "tiny-single.safetensors")
+    config = write_tiny_config_folder(tmp_path / "tiny-single-config")
+    settings = tiny_settings(
+        model=str(checkpoint), model_config_dir=str(config), memory_profile="low", epochs=1, cache_latents=False
+    )
+    progress: list = []
+    saved = train(make_dataset(photos[:2]), settings, tmp_path / "out", on_progress=progress.append, device="cpu")
+    assert [p.step for p in progress] == [1, 2] and saved[-1].step == 2
+    with safe_open(str(saved[-1].path), "pt") as file:
+        assert file.metadata()["ss_sd_model_name"] == "tiny-single"
+        assert any(key.startswith("lora_unet_input_blocks_") for key in file.keys())  # noqa: SIM118 (not a dict)

@@ -29,6 +29,8 @@ class Encoder:
         self.seed = settings.seed
         self._latents: dict[int, torch.Tensor] = {}
         self._text: dict[str, TextEmbeddings] = {}
+        if model.pipe.vae.dtype != torch.float32:
+            model.pipe.vae.to(dtype=torch.float32)
         if self.cache_latents:
             for index in range(len(items)):
                 self._latents[index] = self._encode_image(index)
@@ -54,9 +56,6 @@ class Encoder:
 
     def _encode_image(self, index: int) -> torch.Tensor:
         vae = self.model.pipe.vae
-        dtype = vae.dtype
-        if dtype != torch.float32:
-            vae.to(dtype=torch.float32)
         # One generator per image: the cached sample is the same whatever the order or the cache setting.
         generator = torch.Generator().manual_seed(self.seed * 7919 + index)
         with torch.no_grad():
@@ -64,8 +63,6 @@ class Encoder:
             distribution = vae.encode(image).latent_dist
             noise = torch.randn(distribution.mean.shape, generator=generator).to(self.model.device)
             sample = distribution.mean + distribution.std * noise
-        if dtype != torch.float32:
-            vae.to(dtype=dtype)
         return sample[0] * vae.config.scaling_factor
 
     def _encode_text(self, captions: list[str]) -> TextEmbeddings:

@@ -39,15 +39,15 @@ def make_lr_schedule(optimizer: torch.optim.Optimizer, settings: TrainingSetting
     return get_scheduler(settings.lr_scheduler, optimizer, num_warmup_steps=0, num_training_steps=total_steps)
 
 
-def scale_weight_norms(model: TrainingModel, max_norm: float) -> int:
+def scale_weight_norms(model: TrainingModel, max_norm: float) -> None:
     """kohya's max-norm regularisation: where a module's update ``up @ down * alpha/rank`` has a
     Frobenius norm above ``max_norm``, scale up and down by the square root of the excess ratio.
 
-    Returns how many modules were scaled.
+    The ratio is applied to every module (1 where the norm is within bounds, which leaves the
+    weights bit for bit), so the GPU never waits for the CPU to decide module by module.
     """
     from peft.tuners.lora import LoraLayer
 
-    scaled = 0
     with torch.no_grad():
         for component in model.trained.values():
             for module in component.modules():
@@ -58,9 +58,6 @@ def scale_weight_norms(model: TrainingModel, max_norm: float) -> int:
                 up = layer.lora_B[ADAPTER].weight
                 update = (up.flatten(1) @ down.flatten(1)) * layer.scaling[ADAPTER]
                 norm = update.norm().clamp(min=max_norm / 2)
-                ratio = (norm.clamp(max=max_norm) / norm).item()
-                if ratio != 1.0:
-                    down.mul_(ratio**0.5)
-                    up.mul_(ratio**0.5)
-                    scaled += 1
-    return scaled
+                root = (norm.clamp(max=max_norm) / norm).sqrt()
+                down.mul_(root.to(down.dtype))
+                up.mul_(root.to(up.dtype))
