@@ -11,6 +11,7 @@ where an uninterrupted one would.
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import time
@@ -61,7 +62,8 @@ def train(
     returns True, :class:`TrainingCancelled` is raised. If ``out_dir`` holds the resume state of
     this dataset and these settings, training continues from it; a finished training returns its
     epochs at once. ``locator`` finds the model (default: the studio's model folders); ``pipeline``, an
-    already-built SDXL pipeline, replaces loading ``settings.model`` (benchmarks, embedding programs).
+    already-built SDXL pipeline, replaces loading ``settings.model`` (benchmarks, embedding programs);
+    it gets the LoRA adapters, so pass one that is not drawing pictures elsewhere.
     """
     out_dir = Path(out_dir)
     _check_setup(dataset, settings)
@@ -74,18 +76,21 @@ def train(
     forked = [torch_device] if torch_device.type == "cuda" else []
     with denormals_flushed(torch_device), torch.random.fork_rng(devices=forked):
         torch.manual_seed(settings.seed)
+        run: _Run | None = None
         try:
-            notes: list[str] = []
-            model = load_training_model(settings, torch_device, locator, notes, pipeline)
-            run = _Run(dataset, settings, out_dir, model, expected, notes)
+            run = _Run.start(dataset, settings, out_dir, torch_device, locator, pipeline, expected)
             if state is not None:
                 run.resume(state)
+                state = None  # its CPU copies of the weights and optimizer state are no longer needed
             return run.train(on_progress, on_epoch_saved, should_stop)
         except torch.OutOfMemoryError as error:
             raise EngineUnavailable(
                 "out of memory while training: set memory_profile to 'low', or lower resolution, batch_size "
                 "or network_dim"
             ) from error
+        finally:
+            run = None  # the model goes with the run; then its GPU memory is handed back
+            _release_memory(torch_device)
 
 
 class _Run:
@@ -115,6 +120,13 @@ class _Run:
         self.output_name = _output_name(dataset.trigger)
         for note in self.notes:
             logger.info("training: %s", note)
+
+    @classmethod
+    def start(cls, dataset, settings, out_dir, device, locator, pipeline, fingerprint) -> _Run:
+        """Load the model (or take ``pipeline``) and set up a run from step 0."""
+        notes: list[str] = []
+        model = load_training_model(settings, device, locator, notes, pipeline)
+        return cls(dataset, settings, out_dir, model, fingerprint, notes)
 
     def resume(self, state: dict[str, Any]) -> None:
         """Continue from a saved state: weights, optimizer, schedule, counters and random streams."""
@@ -255,6 +267,13 @@ def _check_setup(dataset: Dataset, settings: TrainingSettings) -> None:
         )
     if not dataset.images:
         raise InvalidTraining("the dataset has no images: add 10 to 100 photos of the character", field="images")
+
+
+def _release_memory(device: torch.device) -> None:
+    """Hand the training's GPU memory back: the worker goes on to draw pictures."""
+    gc.collect()
+    if device.type == "cuda":
+        torch.cuda.empty_cache()
 
 
 def _output_name(trigger: str) -> str:
