@@ -13,7 +13,12 @@ from stripstudio.cli.cancelling import cancel_on_ctrl_c
 from stripstudio.cli.common import console, user_errors
 from stripstudio.cli.dataset import dataset_errors
 from stripstudio.cli.environment import load_settings
-from stripstudio.training.spec import SavedEpoch, TrainingProgress
+from stripstudio.training.spec import SavedEpoch, TrainingProgress, TrainingSettings
+
+
+def _default(text: str, field: str) -> str:
+    """Option help ending in the setting's default, read from :class:`TrainingSettings`."""
+    return f"{text} (default {TrainingSettings.model_fields[field].default})."
 
 
 class TrainingProgressBar:
@@ -71,25 +76,38 @@ def train(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the LoRA files and the resume state.")] = Path(
         "lora-training"
     ),
-    repeats: Annotated[int | None, typer.Option(help="Times each image is seen per epoch [default: 20].")] = None,
-    epochs: Annotated[int | None, typer.Option(help="Epochs [default: 10].")] = None,
-    save_every: Annotated[int | None, typer.Option(help="Write a LoRA every N epochs [default: 2].")] = None,
-    rank: Annotated[int | None, typer.Option(help="LoRA rank, network_dim [default: 128].")] = None,
-    alpha: Annotated[float | None, typer.Option(help="LoRA alpha, network_alpha [default: 16].")] = None,
-    dropout: Annotated[float | None, typer.Option(help="LoRA dropout [default: 0.3].")] = None,
-    lr: Annotated[float | None, typer.Option(help="UNet learning rate [default: 1e-4].")] = None,
-    text_encoder_lr: Annotated[float | None, typer.Option(help="Text-encoder learning rate [default: 5e-5].")] = None,
+    repeats: Annotated[
+        int | None, typer.Option(help="Times each image is seen per epoch (default: the folder name's, else 20).")
+    ] = None,
+    epochs: Annotated[int | None, typer.Option(help=_default("Epochs", "epochs"))] = None,
+    save_every: Annotated[
+        int | None, typer.Option(help=_default("Write a LoRA every N epochs", "save_every_n_epochs"))
+    ] = None,
+    rank: Annotated[int | None, typer.Option(help=_default("LoRA rank, network_dim", "network_dim"))] = None,
+    alpha: Annotated[float | None, typer.Option(help=_default("LoRA alpha, network_alpha", "network_alpha"))] = None,
+    dropout: Annotated[float | None, typer.Option(help=_default("LoRA dropout", "network_dropout"))] = None,
+    lr: Annotated[float | None, typer.Option(help=_default("UNet learning rate", "unet_lr"))] = None,
+    text_encoder_lr: Annotated[
+        float | None, typer.Option(help=_default("Text-encoder learning rate", "text_encoder_lr"))
+    ] = None,
     train_text_encoders: Annotated[bool, typer.Option(help="Also train LoRAs on both text encoders.")] = False,
     resolution: Annotated[
-        int | None, typer.Option(help="Training side in pixels, multiple of 64 [default: 1024].")
+        int | None, typer.Option(help=_default("Training side in pixels, a multiple of 64", "resolution"))
     ] = None,
-    batch_size: Annotated[int | None, typer.Option(help="Images per step [default: 1].")] = None,
-    lr_scheduler: Annotated[str | None, typer.Option(help="constant, cosine or linear [default: constant].")] = None,
+    batch_size: Annotated[int | None, typer.Option(help=_default("Images per step", "batch_size"))] = None,
+    lr_scheduler: Annotated[
+        str | None, typer.Option(help=_default("constant, cosine or linear", "lr_scheduler"))
+    ] = None,
     memory_profile: Annotated[
-        str | None, typer.Option(help="default, or low for GPUs of 12 GB or less (half weights, 8-bit Adam).")
+        str | None,
+        typer.Option(
+            help=_default("default; low for GPUs of 12 GB or less: half weights, 8-bit Adam", "memory_profile")
+        ),
     ] = None,
-    mixed_precision: Annotated[str | None, typer.Option(help="bf16, fp16 or no; CUDA only [default: bf16].")] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed [default: 0].")] = None,
+    mixed_precision: Annotated[
+        str | None, typer.Option(help=_default("bf16, fp16 or no; CUDA only", "mixed_precision"))
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help=_default("Random seed", "seed"))] = None,
     device: Annotated[str | None, typer.Option(help="cuda, cpu … (default from settings).")] = None,
 ) -> None:
     """Train an SDXL character LoRA on DATASET_DIR into OUT; Ctrl-C stops, running it again resumes.
@@ -98,7 +116,6 @@ def train(
     """
     from stripstudio.engines.diffusers.locate import ModelLocator
     from stripstudio.training.dataset import load_dataset
-    from stripstudio.training.spec import TrainingSettings
     from stripstudio.training.trainer import train as run_training
 
     studio = load_settings()

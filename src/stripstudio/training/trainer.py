@@ -181,7 +181,7 @@ class _Run:
                 (height, width),
                 model.device,
             )
-            conditioning = (prompt_embeds, pooled, ids.to(prompt_embeds.dtype))
+            conditioning = (prompt_embeds, pooled, ids)  # float32: sizes like 1023 are not exact in bf16
             loss = denoising_loss(
                 model.unet, self.scheduler, latents, conditioning, self.generator, settings.min_snr_gamma
             )
