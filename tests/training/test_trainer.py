@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from safetensors import safe_open
 
 from stripstudio.generation.errors import ModelNotFound
-from stripstudio.training.batches import Item, bucket_size, epoch_batches
+from stripstudio.training.batches import Item, bucket_size, epoch_batches, planned_steps
 from stripstudio.training.errors import InvalidTraining, TrainingCancelled
 from stripstudio.training.spec import DatasetImage
 from stripstudio.training.trainer import train
@@ -130,3 +130,13 @@ def test_the_low_memory_profile_trains_a_single_file_checkpoint_with_its_config_
     with safe_open(str(saved[-1].path), "pt") as file:
         assert file.metadata()["ss_sd_model_name"] == "tiny-single"
         assert any(key.startswith("lora_unet_input_blocks_") for key in file.keys())  # noqa: SIM118 (not a dict)
+
+
+def test_planned_steps_count_each_buckets_short_last_batch():
+    images = [DatasetImage(path=f"/{n}.png", caption=n, width=w, height=h) for n, w, h in
+              [("a", 64, 64), ("b", 64, 64), ("wide", 128, 64)]]  # fmt: skip
+    dataset = make_dataset([]).model_copy(update={"images": tuple(images)})
+    settings = tiny_settings(batch_size=4, epochs=3)
+    assert planned_steps(dataset, 256, batch_size=4, epochs=3) == 2 * 3  # one batch per bucket and epoch
+    assert settings.total_steps(dataset) == 1 * 3  # the bucket-blind estimate
+    assert planned_steps(dataset, 256, batch_size=1, epochs=3) == tiny_settings(epochs=3).total_steps(dataset) == 9

@@ -115,6 +115,7 @@ def train(
     Unset options take the defaults of the thesis' best character LoRA (docs/training.md).
     """
     from stripstudio.engines.diffusers.locate import ModelLocator
+    from stripstudio.training.batches import planned_steps
     from stripstudio.training.dataset import load_dataset
     from stripstudio.training.trainer import train as run_training
 
@@ -147,7 +148,7 @@ def train(
                 **{name: value for name, value in given.items() if value is not None},
             }
         )
-        total = settings.total_steps(dataset)
+        total = planned_steps(dataset, settings.resolution, settings.batch_size, settings.epochs)
         console.print(
             f"{len(dataset.images)} images × {dataset.repeats} repeats × {settings.epochs} epochs"
             + (" × 2 (regularisation)" if dataset.regularisation else "")

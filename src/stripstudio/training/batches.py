@@ -77,6 +77,13 @@ def steps_per_epoch(items: list[Item], characters: int, repeats: int, batch_size
     return len(epoch_batches(items, characters, repeats, batch_size, 0, 1))
 
 
+def planned_steps(dataset: Dataset, resolution: int, batch_size: int, epochs: int) -> int:
+    """The optimizer steps a training will take. Equal to ``TrainingSettings.total_steps`` except when
+    batches of several images meet several buckets: each bucket's last batch may then be short."""
+    items, characters = dataset_items(dataset, resolution)
+    return steps_per_epoch(items, characters, dataset.repeats, batch_size) * epochs
+
+
 def pixels(item: Item) -> torch.Tensor:
     """The item's image resized to cover its training size, centre-cropped, as a CHW tensor in [-1, 1]."""
     width, height = item.size

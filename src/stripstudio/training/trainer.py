@@ -106,8 +106,8 @@ class _Run:
         self.items, self.characters = dataset_items(dataset, settings.resolution)
         self.encoder = Encoder(self.model, self.items, settings)
         self.scheduler = noise_scheduler(self.model.pipe)
-        self.per_epoch = steps_per_epoch(self.items, self.characters, dataset.repeats, settings.batch_size)
-        self.total_steps = self.per_epoch * settings.epochs
+        per_epoch = steps_per_epoch(self.items, self.characters, dataset.repeats, settings.batch_size)
+        self.total_steps = per_epoch * settings.epochs
         self.optimizer = make_optimizer(self.model, settings, self.notes)
         self.lr_schedule = make_lr_schedule(self.optimizer, settings, self.total_steps)
         fp16 = self.model.autocast_dtype is torch.float16
