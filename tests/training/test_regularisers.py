@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 import torch
 from diffusers import DDPMScheduler
 
 from stripstudio.training.losses import min_snr_weights
-from stripstudio.training.network import ADAPTER
+from stripstudio.training.network import ADAPTER, TrainingModel
 from stripstudio.training.optim import scale_weight_norms
 
 
@@ -29,7 +27,7 @@ def test_min_snr_weights_cap_the_easy_low_noise_timesteps():
     assert velocity.tolist() == pytest.approx(torch.clamp(snr, max=5.0).div(snr + 1).tolist())
 
 
-def lora_model(scales: list[float]) -> SimpleNamespace:
+def lora_model(scales: list[float]) -> TrainingModel:
     """Linear layers with rank-2 LoRAs whose updates are ``scale`` times a unit-norm-ish matrix."""
     from peft import LoraConfig, inject_adapter_in_model
 
@@ -43,7 +41,7 @@ def lora_model(scales: list[float]) -> SimpleNamespace:
             layer.lora_B[ADAPTER].weight.copy_(torch.randn(8, 2, generator=generator))
             norm = update(layer).norm()
             layer.lora_B[ADAPTER].weight.mul_(scale / norm)
-    return SimpleNamespace(trained={"unet": layers})
+    return TrainingModel(None, "test", torch.device("cpu"), torch.float32, None, trained={"unet": layers})
 
 
 def update(layer) -> torch.Tensor:

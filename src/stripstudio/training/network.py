@@ -8,6 +8,7 @@ when the text encoders are trained, the attention and MLP Linear layers of both 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import torch
@@ -52,6 +53,19 @@ class TrainingModel:
     def lora_parameters(self, component: str) -> list[torch.nn.Parameter]:
         """The trainable LoRA parameters of ``component`` (``unet``, ``text_encoder``, ``text_encoder_2``)."""
         return [p for p in self.trained[component].parameters() if p.requires_grad]
+
+    @cached_property
+    def lora_pairs(self) -> list[tuple[torch.Tensor, torch.Tensor, float]]:
+        """(down, up, alpha/rank) of every LoRA module being trained."""
+        from peft.tuners.lora import LoraLayer
+
+        pairs = []
+        for component in self.trained.values():
+            for module in component.modules():
+                if isinstance(module, LoraLayer) and ADAPTER in module.lora_A:
+                    layer: Any = module  # peft declares lora_A/lora_B loosely
+                    pairs.append((layer.lora_A[ADAPTER].weight, layer.lora_B[ADAPTER].weight, layer.scaling[ADAPTER]))
+        return pairs
 
     def lora_state(self) -> dict[str, dict[str, torch.Tensor]]:
         """The peft state dict of every trained component (``<module>.lora_A.weight`` …), detached copies."""

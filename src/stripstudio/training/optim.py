@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from stripstudio.training.network import ADAPTER, TEXT_ENCODER_NAMES, TrainingModel
+from stripstudio.training.network import TEXT_ENCODER_NAMES, TrainingModel
 from stripstudio.training.spec import TrainingSettings
 
 
@@ -43,21 +43,20 @@ def scale_weight_norms(model: TrainingModel, max_norm: float) -> None:
     """kohya's max-norm regularisation: where a module's update ``up @ down * alpha/rank`` has a
     Frobenius norm above ``max_norm``, scale up and down by the square root of the excess ratio.
 
-    The ratio is applied to every module (1 where the norm is within bounds, which leaves the
-    weights bit for bit), so the GPU never waits for the CPU to decide module by module.
+    SDXL has hundreds of LoRA modules but few distinct shapes, so modules of one shape are done
+    together, and each norm comes from two rank×rank Gram matrices (‖UD‖² = Σ UᵀU ∘ DDᵀ) rather
+    than the full update. The ratio is applied to every module (exactly 1 within bounds, which
+    leaves the weights bit for bit), so the GPU never waits for the CPU to decide.
     """
-    from peft.tuners.lora import LoraLayer
-
+    groups: dict[tuple, list[tuple[torch.Tensor, torch.Tensor]]] = {}
+    for down, up, scale in model.lora_pairs:
+        groups.setdefault((tuple(down.shape), tuple(up.shape), scale), []).append((down, up))
     with torch.no_grad():
-        for component in model.trained.values():
-            for module in component.modules():
-                if not isinstance(module, LoraLayer) or ADAPTER not in module.lora_A:
-                    continue
-                layer: Any = module  # peft declares lora_A/lora_B loosely
-                down = layer.lora_A[ADAPTER].weight
-                up = layer.lora_B[ADAPTER].weight
-                update = (up.flatten(1) @ down.flatten(1)) * layer.scaling[ADAPTER]
-                norm = update.norm().clamp(min=max_norm / 2)
-                root = (norm.clamp(max=max_norm) / norm).sqrt()
-                down.mul_(root.to(down.dtype))
-                up.mul_(root.to(up.dtype))
+        for (_, _, scale), members in groups.items():
+            downs = torch.stack([down for down, _ in members]).flatten(2).float()
+            ups = torch.stack([up for _, up in members]).flatten(2).float()
+            gram = (ups.transpose(1, 2) @ ups) * (downs @ downs.transpose(1, 2))
+            norm = (gram.sum(dim=(1, 2)).clamp(min=0).sqrt() * scale).clamp(min=max_norm / 2)
+            roots = list((norm.clamp(max=max_norm) / norm).sqrt().unbind())
+            torch._foreach_mul_([down for down, _ in members], roots)
+            torch._foreach_mul_([up for _, up in members], roots)
