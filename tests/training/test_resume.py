@@ -36,11 +36,17 @@ def test_a_killed_training_resumes_at_the_saved_step_and_ends_like_an_uninterrup
         )
     assert [p.step for p in first] == [1, 2, 3]
     assert (out / RESUME_FILE).is_file()
+    (out / ".rc_test-000002.safetensors.k1ll3d.tmp").write_bytes(b"half a file from a killed write")
 
     second: list = []
     saved = train(trained.dataset, trained.settings, out, on_progress=second.append, device="cpu")
 
     assert [p.step for p in second] == [4, 5, 6]  # continued at the saved step, never from zero
+    assert sorted(p.name for p in out.iterdir()) == [
+        "rc_test-000001.safetensors",
+        "rc_test-000002.safetensors",
+        RESUME_FILE,
+    ]
     assert second[-1].step == trained.progress[-1].step == second[-1].total_steps
     assert any("resumed after epoch 1 at step 3" in note for note in second[0].notes)
     assert [(s.epoch, s.step) for s in saved] == [(s.epoch, s.step) for s in trained.saved] == [(1, 3), (2, 6)]

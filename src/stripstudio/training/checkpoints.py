@@ -43,6 +43,14 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
         temporary.unlink(missing_ok=True)
 
 
+def remove_leftovers(out_dir: Path) -> None:
+    """Delete the temporary files of writes a killed process never finished (``.NAME.XXXX.tmp``)."""
+    if out_dir.is_dir():
+        for leftover in out_dir.glob(".*.tmp"):
+            if leftover.name.startswith(f".{RESUME_FILE}.") or ".safetensors." in leftover.name:
+                leftover.unlink(missing_ok=True)
+
+
 def fingerprint(dataset: Dataset, settings: TrainingSettings) -> dict[str, Any]:
     """What must not change for a saved state to be resumed: the dataset's content and the settings."""
     content = hashlib.sha256(dataset.model_dump_json().encode()).hexdigest()

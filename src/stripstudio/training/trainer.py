@@ -68,6 +68,7 @@ def train(
     out_dir = Path(out_dir)
     _check_setup(dataset, settings)
     expected = checkpoints.fingerprint(dataset, settings)
+    checkpoints.remove_leftovers(out_dir)
     state = checkpoints.load_resume_state(out_dir, expected)
     if state is not None and state["epoch"] >= settings.epochs:
         return checkpoints.saved_epochs(state)
