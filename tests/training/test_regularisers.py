@@ -7,7 +7,7 @@ import torch
 from diffusers import DDPMScheduler
 
 from stripstudio.training.losses import min_snr_weights
-from stripstudio.training.network import ADAPTER, TrainingModel
+from stripstudio.training.network import ADAPTER, TrainingModel, drop_rank_activations
 from stripstudio.training.optim import scale_weight_norms
 
 
@@ -57,3 +57,23 @@ def test_max_norm_scales_back_only_the_updates_above_the_limit():
     for index in (2, 3):
         assert after[index].norm().item() == pytest.approx(1.0, rel=1e-4)
         assert torch.allclose(after[index] * before[index].norm(), before[index], atol=1e-4)  # same direction
+
+
+def test_network_dropout_drops_rank_activations_while_training_only():
+    layers = lora_model([1.0]).trained["unet"]
+    drop_rank_activations(layers, 0.5)
+    layer = layers[0]
+    seen: list[torch.Tensor] = []
+    layer.lora_B[ADAPTER].register_forward_pre_hook(lambda module, inputs: seen.append(inputs[0]))
+    x = torch.randn(64, 8, generator=torch.Generator().manual_seed(1))
+    layers.eval()
+    clean = layer.lora_A[ADAPTER](x)
+    layers.train()
+    first, second = layers(x), layers(x)
+    dropped = seen[0]
+    assert not torch.equal(first, second)  # a new mask each call
+    zeroed = dropped == 0
+    assert 0.3 < zeroed.float().mean().item() < 0.7  # about half of the rank activations
+    assert torch.allclose(dropped[~zeroed], clean[~zeroed] * 2)  # the rest scaled by 1/(1-p), as kohya's
+    layers.eval()
+    assert torch.equal(layers(x), layers(x))

@@ -146,7 +146,7 @@ def _add_adapters(model: TrainingModel, settings: TrainingSettings) -> None:
         return LoraConfig(
             r=settings.network_dim,
             lora_alpha=settings.network_alpha,  # type: ignore[arg-type]  # peft divides it by r: floats work
-            lora_dropout=settings.network_dropout,
+            lora_dropout=0.0,  # peft drops the LoRA's inputs; kohya's network_dropout is added below
             target_modules=targets,
             init_lora_weights=True,  # kohya's init: down Kaiming-uniform, up zero, so training starts at the base
         )
@@ -159,10 +159,25 @@ def _add_adapters(model: TrainingModel, settings: TrainingSettings) -> None:
             torch.manual_seed(settings.seed + len(model.trained))
             module.add_adapter(config(targets), adapter_name=ADAPTER)
         cast_training_params(module, dtype=torch.float32)
+        if settings.network_dropout:
+            drop_rank_activations(module, settings.network_dropout)
         model.trained[name] = module
         if settings.gradient_checkpointing or settings.memory_profile == "low":
             _enable_checkpointing(name, module)
         module.train()
+
+
+def drop_rank_activations(component: torch.nn.Module, probability: float) -> None:
+    """kohya's ``network_dropout``: dropout on each LoRA's rank activations (the output of ``down``),
+    while training only."""
+    from peft.tuners.lora import LoraLayer
+
+    def dropout(module: torch.nn.Module, inputs: Any, output: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.dropout(output, p=probability, training=module.training)
+
+    for layer in component.modules():
+        if isinstance(layer, LoraLayer) and ADAPTER in layer.lora_A:
+            layer.lora_A[ADAPTER].register_forward_hook(dropout)
 
 
 def _enable_checkpointing(name: str, module: Any) -> None:
