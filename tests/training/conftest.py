@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import torch
 from PIL import Image
 
 from stripstudio.training.spec import Dataset, DatasetImage, TrainingSettings
@@ -13,12 +12,6 @@ from stripstudio.training.spec import Dataset, DatasetImage, TrainingSettings
 from .photos import photo
 
 PHOTOS = ("astronaut", "coffee", "chelsea")
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _flush_denormals():
-    """Random tiny weights make denormal floats, which are 10-30x slower on CPUs."""
-    torch.set_flush_denormal(True)
 
 
 @pytest.fixture(scope="session")
