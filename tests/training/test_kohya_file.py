@@ -92,3 +92,32 @@ def test_our_diffusers_engine_draws_with_the_file_and_strength_zero_restores_the
     assert draw(LoraSpec(name=path)) != plain
     assert draw(LoraSpec(name=path, strength_model=0.0, strength_clip=1.0)) != plain  # the text-encoder LoRAs act
     assert draw(LoraSpec(name=path, strength_model=0.0, strength_clip=0.0)) == plain
+
+
+def test_loaded_by_diffusers_every_module_gets_exactly_its_trained_update(trained):
+    """The key conversion puts each trained update on the very layer it was trained on."""
+    import torch
+    from diffusers import StableDiffusionXLPipeline
+    from peft.tuners.lora import LoraLayer
+
+    from stripstudio.engines.diffusers.tiny import build_tiny_components
+    from stripstudio.training.checkpoints import RESUME_FILE
+
+    trained_state = torch.load(trained.out_dir / RESUME_FILE, weights_only=True)["lora"]
+    scale = trained.settings.network_alpha / trained.settings.network_dim
+    pipe = StableDiffusionXLPipeline(**build_tiny_components())
+    pipe.load_lora_weights(str(trained.saved[-1].path), adapter_name="file")
+    compared, unmoved = 0, []
+    for component, state in trained_state.items():
+        for name, layer in getattr(pipe, component).named_modules():
+            if not isinstance(layer, LoraLayer) or "file" not in layer.lora_A:
+                continue
+            loaded = layer.lora_B["file"].weight @ layer.lora_A["file"].weight * layer.scaling["file"]
+            expected = state[f"{name}.lora_B.weight"] @ state[f"{name}.lora_A.weight"] * scale
+            if expected.abs().max() == 0:
+                unmoved.append(f"{component} {name}")
+            assert torch.allclose(loaded.float(), expected, rtol=1e-2, atol=1e-4), f"{component} {name}"
+            compared += 1
+    assert compared == sum(len(state) for state in trained_state.values()) // 2
+    # SDXL reads the first text encoder's penultimate layer, so its last layer gets no gradient.
+    assert unmoved and all(name.startswith("text_encoder encoder.layers.1.") for name in unmoved), unmoved
