@@ -84,13 +84,26 @@ def planned_steps(dataset: Dataset, resolution: int, batch_size: int, epochs: in
     return steps_per_epoch(items, characters, dataset.repeats, batch_size) * epochs
 
 
+def check_images(dataset: Dataset) -> None:
+    """Refuse, naming the file, an image that is missing or not a picture (headers only: no decoding),
+    before a model is loaded for nothing."""
+    for image in (*dataset.images, *dataset.regularisation):
+        try:
+            with Image.open(image.path):
+                pass
+        except (OSError, ValueError, Image.DecompressionBombError) as error:
+            raise InvalidTraining(
+                f"image {image.path.name!r} cannot be read ({error}); remove or replace it", field="images"
+            ) from error
+
+
 def pixels(item: Item) -> torch.Tensor:
     """The item's image resized to cover its training size, centre-cropped, as a CHW tensor in [-1, 1]."""
     width, height = item.size
     try:
         with Image.open(item.image.path) as opened:
             image = ImageOps.exif_transpose(opened).convert("RGB")
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
         raise InvalidTraining(
             f"image {item.image.path.name!r} cannot be read ({error}); remove or replace it", field="images"
         ) from error

@@ -26,7 +26,7 @@ from stripstudio.engines.diffusers.locate import ModelLocator
 from stripstudio.engines.diffusers.runtime import denormals_flushed, pick_device
 from stripstudio.generation.errors import EngineUnavailable
 from stripstudio.training import checkpoints
-from stripstudio.training.batches import dataset_items, epoch_batches, steps_per_epoch
+from stripstudio.training.batches import check_images, dataset_items, epoch_batches, steps_per_epoch
 from stripstudio.training.encoding import Encoder
 from stripstudio.training.errors import InvalidTraining, TrainingCancelled
 from stripstudio.training.kohya_format import kohya_metadata, kohya_state_dict, save_kohya_lora
@@ -268,6 +268,7 @@ def _check_setup(dataset: Dataset, settings: TrainingSettings) -> None:
         )
     if not dataset.images:
         raise InvalidTraining("the dataset has no images: add 10 to 100 photos of the character", field="images")
+    check_images(dataset)
 
 
 def _release_memory(device: torch.device) -> None:
