@@ -68,11 +68,14 @@ class TrainingModel:
         return pairs
 
     def lora_state(self) -> dict[str, dict[str, torch.Tensor]]:
-        """The peft state dict of every trained component (``<module>.lora_A.weight`` …), detached copies."""
+        """The peft state dict of every trained component (``<module>.lora_A.weight`` …), copied to the CPU."""
         from peft.utils import get_peft_model_state_dict
 
         return {
-            name: {k: v.detach().clone() for k, v in get_peft_model_state_dict(module, adapter_name=ADAPTER).items()}
+            name: {
+                k: v.detach().to("cpu", copy=True)
+                for k, v in get_peft_model_state_dict(module, adapter_name=ADAPTER).items()
+            }
             for name, module in self.trained.items()
         }
 
