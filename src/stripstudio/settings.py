@@ -44,6 +44,19 @@ class StudioSettings(BaseSettings):
     vae_tiling: bool = Field(False, description="Decode large images tile by tile to save memory.")
     vae_slicing: bool = Field(False, description="Decode a batch one image at a time to save memory.")
     model_cache_size: int = Field(1, ge=1, description="How many loaded pipelines to keep in memory.")
+    batch_size: int = Field(
+        0,
+        ge=0,
+        le=16,
+        description="Most images drawn in one sampling run (0: as many as free GPU memory allows; 4 on the CPU; "
+        "1: one at a time).",
+    )
+    job_batch_size: int = Field(
+        4, ge=1, le=16, description="Most queued generation jobs a worker draws together in one batch (1: never)."
+    )
+    job_batch_wait_seconds: float = Field(
+        0.05, ge=0, le=2, description="How long a worker waits for compatible jobs to join a batch before drawing."
+    )
     comfyui_urls: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["http://127.0.0.1:8188"],
         description="ComfyUI servers for the comfyui engine, separated by commas.",

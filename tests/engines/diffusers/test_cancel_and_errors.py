@@ -27,12 +27,13 @@ def test_cancel_stops_within_one_step(engine):
     def on_event(event):
         if event.kind is EventKind.PROGRESS:
             steps.append(event.step)
-            if event.step == 2:
+            if event.step == 4:
                 cancel.set()
 
+    # The two candidates are drawn in one batch: every step counts two candidate-steps.
     with pytest.raises(JobCancelled):
         engine.run(tiny_request(num_inference_steps=10, num_images=2), on_event, cancel)
-    assert steps == [1, 2]
+    assert steps == [2, 4]
 
 
 def test_cancel_before_start_draws_nothing(engine):

@@ -22,9 +22,11 @@ def test_events_arrive_in_order_started_progress_image(run):
     _, events = run(num_images=2, num_inference_steps=3)
     kinds = [event.kind for event in events]
     assert kinds[0] is EventKind.STARTED
-    assert kinds[1:] == [EventKind.PROGRESS] * 3 + [EventKind.IMAGE] + [EventKind.PROGRESS] * 3 + [EventKind.IMAGE]
-    steps = [(event.step, event.total, event.candidate) for event in events if event.kind is EventKind.PROGRESS]
-    assert steps == [(1, 6, 0), (2, 6, 0), (3, 6, 0), (4, 6, 1), (5, 6, 1), (6, 6, 1)]
+    # Both candidates are drawn in one batch: each step advances both, then both images arrive.
+    assert kinds[1:] == [EventKind.PROGRESS] * 3 + [EventKind.IMAGE] * 2
+    steps = [(event.step, event.total, event.data["batch"]) for event in events if event.kind is EventKind.PROGRESS]
+    assert steps == [(2, 6, [0, 1]), (4, 6, [0, 1]), (6, 6, [0, 1])]
+    assert [event.candidate for event in events if event.kind is EventKind.IMAGE] == [0, 1]
     assert "random weights" in events[0].message
 
 

@@ -6,6 +6,7 @@ import threading
 
 from PIL import Image
 
+from stripstudio.engines.diffusers.batching import BatchSizer
 from stripstudio.engines.diffusers.face_detail import run_face_detail
 from stripstudio.engines.diffusers.family_checks import family_problems, missing_lora_problems
 from stripstudio.engines.diffusers.identity import IdentityAdapters
@@ -65,6 +66,7 @@ class DiffusersEngine:
         self.loader = ModelLoader(self.locator, self.device, self.dtype, memory)
         self.cache = ModelCache(self.loader, settings.model_cache_size)
         self.identity = IdentityAdapters(self.locator, self.device, self.dtype)
+        self.sizer = BatchSizer(self.device, self.dtype, settings.batch_size)
         self._lock = threading.Lock()
 
     def capabilities(self) -> EngineCapabilities:
@@ -124,6 +126,7 @@ class DiffusersEngine:
                 on_image=deliver,
                 identity=self.identity,
                 load_model=self.cache.get,
+                sizer=self.sizer,
             )
             with loras_applied(model.base, loras):
                 _TASKS[request.task](context, request)

@@ -17,7 +17,7 @@ from PIL import Image
 
 from stripstudio.engines.diffusers.inputs import feathered, load_image
 from stripstudio.engines.diffusers.progress import StepReporter
-from stripstudio.engines.diffusers.sampling import TaskContext, draw_once
+from stripstudio.engines.diffusers.sampling import TaskContext, draw_batch
 from stripstudio.faces import Face, FaceDetectorUnavailable, detect_faces
 from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.events import JobEvent
@@ -56,25 +56,40 @@ def run_face_detail(context: TaskContext, request: GenerationRequest) -> list[Im
     embeddings = {
         text: context.embeddings(pipe, request.model_copy(update={"prompt": text})).as_kwargs() for text in set(prompts)
     }
-    scheduler_config = dict(pipe.scheduler.config)
     reporter = StepReporter(context.on_event, context.cancel, request.num_images, request.previews)
     reporter.parts = max(1, len(plans))
-    # 3. Per candidate: each face redrawn with the candidate's seed and pasted back.
-    images = []
-    for index in range(request.num_images):
-        reporter.candidate = index
-        result = picture.copy()
-        for part, plan in enumerate(plans):
-            reporter.part = part
-            crop = picture.crop(plan.crop).resize(plan.draw_size, Image.Resampling.LANCZOS)
-            call = {**embeddings[prompts[part]], "image": crop, "strength": request.strength}
-            redrawn = draw_once(pipe, request, call, index, reporter, scheduler_config)
-            size = (plan.crop[2] - plan.crop[0], plan.crop[3] - plan.crop[1])
-            patch = Image.composite(redrawn.resize(size, Image.Resampling.LANCZOS), picture.crop(plan.crop), plan.mask)
-            result.paste(patch, plan.crop[:2])
+    scheduler_config = dict(pipe.scheduler.config)
+    # 3. Each face redrawn for every candidate (seed + k) and pasted back; the crops of one drawing size
+    #    and prompt are drawn in batches, whichever candidate and face they belong to.
+    results = [picture.copy() for _ in range(request.num_images)]
+    for (draw_size, prompt), items in _groups(plans, prompts, request.num_images).items():
+        run = context.sizer.size_for(*draw_size, request.sampler)
+        for start in range(0, len(items), run):
+            batch = items[start : start + run]
+            crops = [picture.crop(plans[part].crop).resize(draw_size, Image.Resampling.LANCZOS) for _, part in batch]
+            call = {**embeddings[prompt], "image": crops, "strength": request.strength}
+            candidates = tuple(index for index, _ in batch)
+            redrawn = draw_batch(pipe, request, call, candidates, reporter, scheduler_config)
+            for (index, part), image in zip(batch, redrawn, strict=True):
+                _paste(results[index], picture, plans[part], image)
+    for index, result in enumerate(results):
         context.on_image(index, result)
-        images.append(result)
-    return images
+    return results
+
+
+def _groups(plans: list[FacePlan], prompts: list[str], candidates: int) -> dict[tuple, list[tuple[int, int]]]:
+    """(candidate, face) pairs by (drawing size, prompt): the crops that can share a sampling run."""
+    groups: dict[tuple, list[tuple[int, int]]] = {}
+    for part, plan in enumerate(plans):
+        groups.setdefault((plan.draw_size, prompts[part]), []).extend((index, part) for index in range(candidates))
+    return groups
+
+
+def _paste(result: Image.Image, picture: Image.Image, plan: FacePlan, redrawn: Image.Image) -> None:
+    """Scale a redrawn face back to its crop and paste it into ``result`` through the face's mask."""
+    size = (plan.crop[2] - plan.crop[0], plan.crop[3] - plan.crop[1])
+    patch = Image.composite(redrawn.resize(size, Image.Resampling.LANCZOS), picture.crop(plan.crop), plan.mask)
+    result.paste(patch, plan.crop[:2])
 
 
 def face_prompt(request: GenerationRequest, face: Face, size: tuple[int, int]) -> str:

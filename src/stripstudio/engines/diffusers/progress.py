@@ -41,9 +41,11 @@ def check_cancel(cancel: CancelSignal | None) -> None:
 class StepReporter:
     """Turns pipeline step callbacks into PROGRESS/PREVIEW events and stops the loop on cancel.
 
-    Steps are counted over all candidates: candidate ``k`` of ``n`` with ``s`` steps reports
-    ``k*s + i`` of ``n*s``. A candidate drawn in ``parts`` sampling runs (one per face, for face
-    detail) counts ``parts*s`` steps; ``part`` is the run under way.
+    Steps are counted over all candidates: a job of ``n`` candidates drawn in ``parts`` sampling
+    runs each (one per face for face detail, two with the refiner) reports its progress as the
+    share of those ``n * parts`` candidate-runs done, in units of ``s`` steps per run. A run may
+    draw several candidates at once (``batch``, their indices in batch order): each step advances
+    all of them, and previews come for every candidate of the batch.
     """
 
     def __init__(self, on_event: EventSink, cancel: CancelSignal | None, candidates: int, previews: bool):
@@ -51,9 +53,27 @@ class StepReporter:
         self.cancel = cancel
         self.candidates = candidates
         self.previews = previews
-        self.candidate = 0
+        self.batch: tuple[int, ...] = (0,)
         self.parts = 1
-        self.part = 0
+        self.runs_done = 0  # candidate-runs finished before the current batch
+        self.steps_per_candidate = 1
+
+    @property
+    def candidate(self) -> int:
+        """The first candidate of the batch being drawn."""
+        return self.batch[0]
+
+    @candidate.setter
+    def candidate(self, index: int) -> None:
+        self.batch = (index,)
+
+    def start_run(self, batch: tuple[int, ...]) -> None:
+        """A sampling run of the candidates ``batch`` begins."""
+        self.batch = batch
+
+    def end_run(self) -> None:
+        """The current run has finished all its steps."""
+        self.runs_done += len(self.batch)
 
     def on_step_end(self, pipe, step_index: int, timestep, callback_kwargs: dict) -> dict:
         """``callback_on_step_end`` for current diffusers pipelines."""
@@ -64,18 +84,22 @@ class StepReporter:
         """``callback`` for pipelines that only have the older hook (T2I-Adapter)."""
         self._step(step_index, self.steps_per_candidate, latents)
 
-    steps_per_candidate = 1
-
     def _step(self, step_index: int, steps: int, latents: torch.Tensor | None) -> None:
+        self.report(step_index, steps, latents)
+        check_cancel(self.cancel)
+
+    def report(self, step_index: int, steps: int, latents: torch.Tensor | None) -> None:
+        """Send the progress after step ``step_index`` of ``steps``, and previews of ``latents`` (one row per
+        candidate of the batch, in its order) every few steps."""
         done = step_index + 1
         total = steps * self.candidates * self.parts
-        runs_before = self.candidate * self.parts + self.part
-        self.on_event(JobEvent.progress(runs_before * steps + done, total, self.candidate))
+        batch = {"batch": list(self.batch)} if len(self.batch) > 1 else {}
+        step = self.runs_done * steps + done * len(self.batch)
+        self.on_event(JobEvent.progress(step, total, self.candidate, data=batch))
         if self.previews and latents is not None and (done % PREVIEW_EVERY == 0 or done == steps):
-            self.on_event(
-                JobEvent(kind=EventKind.PREVIEW, candidate=self.candidate, preview=_png(latent_preview(latents)))
-            )
-        check_cancel(self.cancel)
+            for row, candidate in enumerate(self.batch[: latents.shape[0]]):
+                preview = _png(latent_preview(latents[row : row + 1]))
+                self.on_event(JobEvent(kind=EventKind.PREVIEW, candidate=candidate, preview=preview))
 
 
 def _png(image: Image.Image) -> bytes:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import torch
 from PIL import Image
 
 from stripstudio.engines.diffusers.families import SDXL_REFINER
 from stripstudio.engines.diffusers.progress import StepReporter
-from stripstudio.engines.diffusers.sampling import TaskContext, draw_once
+from stripstudio.engines.diffusers.sampling import TaskContext, draw_batch
 from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.request import GenerationRequest, ModelRef
 
@@ -40,15 +41,14 @@ def sample_refined(context: TaskContext, pipe, request: GenerationRequest, call_
     images = []
     with context.conditioning(pipe, request) as embeddings:
         refiner_embeddings = context.embeddings(refiner, request).as_kwargs()
-        for index in range(request.num_images):
-            reporter.candidate, reporter.part = index, 0
-            # 3. The base model's share of the denoising, kept as latents.
+        for batch in context.batches(request, request.width, request.height):
+            # 3. The base model's share of the denoising, kept as latents (one per candidate of the batch).
             base = {**embeddings, **call_kwargs, "denoising_end": spec.switch, "output_type": "latent"}
-            latents: Any = draw_once(pipe, request, base, index, reporter, base_config)  # a tensor, not a picture
-            # 4. The refiner finishes from where the base stopped.
-            reporter.part = 1
-            finish = {**refiner_embeddings, "image": latents[None], "denoising_start": spec.switch}
-            image = draw_once(refiner, request, finish, index, reporter, refiner_config)
-            context.on_image(index, image)
-            images.append(image)
+            latents: Any = draw_batch(pipe, request, base, batch, reporter, base_config)  # tensors, not pictures
+            # 4. The refiner finishes the whole batch from where the base stopped.
+            finish = {**refiner_embeddings, "image": torch.stack(latents), "denoising_start": spec.switch}
+            refined = draw_batch(refiner, request, finish, batch, reporter, refiner_config)
+            for index, image in zip(batch, refined, strict=True):
+                context.on_image(index, image)
+                images.append(image)
     return images

@@ -1,14 +1,15 @@
-"""The candidate loop shared by every task: one image per seed (seed, seed+1, …)."""
+"""The candidate loop shared by every task: one image per seed (seed, seed+1, …), drawn in batches."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 from PIL import Image
 
+from stripstudio.engines.diffusers.batching import BatchSizer, batches
 from stripstudio.engines.diffusers.embeddings import PromptEmbeddings, encode_prompts
 from stripstudio.engines.diffusers.identity import IdentityAdapters
 from stripstudio.engines.diffusers.models import LoadedModel, ModelLoader
@@ -31,6 +32,11 @@ class TaskContext:
     on_image: Callable[[int, Image.Image], None]
     identity: IdentityAdapters | None = None
     load_model: Callable[[ModelRef], LoadedModel] | None = None  # a second checkpoint (the refiner)
+    sizer: BatchSizer = field(default_factory=lambda: BatchSizer(torch.device("cpu"), torch.float32))
+
+    def batches(self, request: GenerationRequest, width: int, height: int) -> list[tuple[int, ...]]:
+        """The request's candidates in runs that fit in memory (images of ``width`` x ``height``)."""
+        return batches(range(request.num_images), self.sizer.size_for(width, height, request.sampler))
 
     def embeddings(self, pipe, request: GenerationRequest) -> PromptEmbeddings:
         """Weighted prompt embeddings for ``pipe`` (LoRAs on the text encoders included)."""
@@ -69,51 +75,65 @@ def sample_candidates(
     finish: Callable[[Image.Image], Image.Image] | None = None,
     legacy_callback: bool = False,
 ) -> list[Image.Image]:
-    """Run ``pipe`` once per candidate, each with its own seed, and return the images in order.
+    """Draw the candidates in batched runs, each candidate with its own seed, and return the images in order.
 
-    Each candidate is drawn alone, so candidate ``k`` is exactly the image a one-image request
-    with seed ``seed + k`` gives. Progress is reported per step; cancel stops within one step.
+    Candidate ``k`` starts from the noise of seed ``seed + k``, whatever batch it is drawn in, so a
+    one-image request with that seed redraws it (to within the numerics of batching: see
+    docs/performance.md). Progress is reported per step; cancel stops within one step.
     ``finish`` post-processes each image before it is handed to ``context.on_image``.
     """
     reporter = StepReporter(context.on_event, context.cancel, request.num_images, request.previews)
     reporter.steps_per_candidate = request.num_inference_steps
     base_scheduler_config = dict(pipe.scheduler.config)
+    width, height = call_kwargs.get("width", request.width), call_kwargs.get("height", request.height)
     images = []
     with context.conditioning(pipe, request) as embeddings:
-        for index in range(request.num_images):
-            reporter.candidate = index
-            image = draw_once(
-                pipe, request, {**embeddings, **call_kwargs}, index, reporter, base_scheduler_config, legacy_callback
+        for batch in context.batches(request, width, height):
+            drawn = draw_batch(
+                pipe, request, {**embeddings, **call_kwargs}, batch, reporter, base_scheduler_config, legacy_callback
             )
-            image = finish(image) if finish else image
-            context.on_image(index, image)
-            images.append(image)
+            for index, image in zip(batch, drawn, strict=True):
+                image = finish(image) if finish else image
+                context.on_image(index, image)
+                images.append(image)
     return images
 
 
-def draw_once(
+def candidate_generators(request: GenerationRequest, candidates: tuple[int, ...]) -> list[torch.Generator]:
+    """One CPU generator per candidate, seeded with seed + k: the noise does not depend on the batch."""
+    return [torch.Generator("cpu").manual_seed((request.seed + k) % 2**32) for k in candidates]
+
+
+def draw_batch(
     pipe,
     request: GenerationRequest,
     call_kwargs: dict,
-    candidate: int,
+    candidates: tuple[int, ...],
     reporter: StepReporter,
     base_scheduler_config: dict,
     legacy_callback: bool = False,
-) -> Image.Image:
-    """One sampling run of ``pipe`` with candidate ``candidate``'s seed (seed + candidate) and scheduler."""
+) -> list:
+    """One sampling run of ``pipe`` drawing ``candidates`` at once, each from its own seed (seed + k).
+
+    The conditioning in ``call_kwargs`` is the request's (one prompt): the pipeline repeats it
+    for every candidate. Returns one image (or, for ``output_type="latent"``, one latent) per candidate.
+    """
     check_cancel(reporter.cancel)
-    seed = (request.seed + candidate) % 2**32
+    seed = (request.seed + candidates[0]) % 2**32
     pipe.scheduler = make_scheduler(request.sampler, request.scheduler, base_scheduler_config, seed=seed)
     hooks = (
         {"callback": reporter.legacy_callback, "callback_steps": 1}
         if legacy_callback
         else {"callback_on_step_end": reporter.on_step_end}
     )
+    reporter.start_run(candidates)
     result = pipe(
         **call_kwargs,
         num_inference_steps=request.num_inference_steps,
         guidance_scale=request.guidance_scale,
-        generator=torch.Generator("cpu").manual_seed(seed),
+        num_images_per_prompt=len(candidates),
+        generator=candidate_generators(request, candidates),
         **hooks,
     )
-    return result.images[0]
+    reporter.end_run()
+    return list(result.images)
