@@ -126,6 +126,10 @@ def draw_batch(
         if legacy_callback
         else {"callback_on_step_end": reporter.on_step_end}
     )
+    if "mask_image" in call_kwargs and isinstance(call_kwargs.get("image"), Image.Image):
+        # The inpaint pipeline encodes one init image with the first generator only: one copy per candidate
+        # lets each candidate's encoding draw from its own generator, as it does when drawn alone.
+        call_kwargs = {**call_kwargs, "image": [call_kwargs["image"]] * len(candidates)}
     reporter.start_run(candidates)
     result = pipe(
         **call_kwargs,
