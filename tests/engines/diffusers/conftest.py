@@ -10,7 +10,7 @@ from PIL import Image
 from stripstudio.generation import JobEvent
 from stripstudio.settings import StudioSettings
 
-from .helpers import tiny_request
+from .helpers import TINY, tiny_request
 
 
 @pytest.fixture(scope="session")
@@ -65,3 +65,17 @@ def sketch(tmp_path) -> str:
     path = tmp_path / "sketch.png"
     image.save(path)
     return str(path)
+
+
+@pytest.fixture
+def unet_batches(engine, monkeypatch) -> list[int]:
+    """The batch size of every UNet evaluation of the tiny model (twice the images: guidance)."""
+    unet = engine.cache.get(TINY).base.unet
+    forward, sizes = unet.forward, []
+
+    def recorded(sample, *args, **kwargs):
+        sizes.append(sample.shape[0])
+        return forward(sample, *args, **kwargs)
+
+    monkeypatch.setattr(unet, "forward", recorded)
+    return sizes

@@ -3,8 +3,6 @@ candidate drawn alone matches its batched self to within the numerics of batchin
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 import torch
@@ -14,34 +12,9 @@ from stripstudio.engines.diffusers.batching import BatchSizer, batches
 from stripstudio.generation import ControlInput, MaskSpec
 from stripstudio.generation.request import ReferenceSpec, RefinerSpec, Region
 
-from .helpers import TINY, pixels, tiny_request
+from .helpers import PSNR_BOUND_DB, TINY, pixels, psnr, tiny_request
 
-# Candidate k drawn alone vs in a batch: the bound documented in docs/performance.md ("Batched
-# candidates"). On the tiny model on the CPU the measured PSNR is 86 dB or more (often identical).
-PSNR_BOUND_DB = 40.0
 CANDIDATES = 3
-
-
-def psnr(first, second) -> float:
-    """Peak signal-to-noise ratio of two 8-bit pictures in dB (inf when identical)."""
-    a = np.asarray(first.image if hasattr(first, "image") else first, dtype=np.float64)
-    b = np.asarray(second.image if hasattr(second, "image") else second, dtype=np.float64)
-    error = float(((a - b) ** 2).mean())
-    return math.inf if error == 0 else 10 * math.log10(255**2 / error)
-
-
-@pytest.fixture
-def unet_batches(engine, monkeypatch) -> list[int]:
-    """The batch size of every UNet evaluation of the tiny model (twice the images: guidance)."""
-    unet = engine.cache.get(TINY).base.unet
-    forward, sizes = unet.forward, []
-
-    def recorded(sample, *args, **kwargs):
-        sizes.append(sample.shape[0])
-        return forward(sample, *args, **kwargs)
-
-    monkeypatch.setattr(unet, "forward", recorded)
-    return sizes
 
 
 def run(engine, request):

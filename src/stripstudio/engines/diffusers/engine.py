@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 
 from PIL import Image
 
@@ -28,6 +29,7 @@ from stripstudio.engines.diffusers.schedulers import SAMPLER_NAMES, SCHEDULER_NA
 from stripstudio.engines.diffusers.sketch import run_sketch_to_image
 from stripstudio.engines.diffusers.text_to_image import run_text_to_image
 from stripstudio.engines.diffusers.tiny import TINY_MODEL_ID, TINY_MODEL_NOTE
+from stripstudio.generation.batching import BatchJob, BatchOutcome
 from stripstudio.generation.capabilities import EngineCapabilities, refuse_unless_honoured
 from stripstudio.generation.engine import CancelSignal, EventSink
 from stripstudio.generation.errors import FieldProblem, InvalidRequest, ModelNotFound
@@ -99,14 +101,7 @@ class DiffusersEngine:
 
         LoRAs are those of ``request.loras`` and the ``<lora:…>`` tags left in the prompt.
         """
-        refuse_unless_honoured(request, self.capabilities())
-        missing = missing_lora_problems(self.locator, request)
-        if missing:  # one sentence per LoRA: what is missing and where to put it
-            raise ModelNotFound("; ".join(problem.message for problem in missing))
-        mismatches = family_problems(self.locator, request)
-        if mismatches:
-            raise InvalidRequest.from_problems(mismatches)
-        loras = [self._resolve_lora(request, lora) for lora in request_loras(request)]
+        loras = self.checked_loras(request)
         with self._lock, denormals_flushed(self.device):
             model = self.cache.get(request.model)
             note = TINY_MODEL_NOTE if model.is_random else ""
@@ -114,7 +109,7 @@ class DiffusersEngine:
             results: list[GeneratedImage] = []
 
             def deliver(index: int, image: Image.Image) -> None:
-                result = self._generated(request, index, image, model.source.display_name)
+                result = self.generated(request, index, image, model.source.display_name)
                 results.append(result)
                 on_event(JobEvent(kind=EventKind.IMAGE, candidate=index, image=result, data={"seed": result.seed}))
 
@@ -132,6 +127,25 @@ class DiffusersEngine:
                 _TASKS[request.task](context, request)
         return results
 
+    def run_batch(self, jobs: Sequence[BatchJob]) -> list[BatchOutcome]:
+        """Draw several requests (each with its own events and cancel) in shared batches where their
+        :func:`~stripstudio.generation.batching.batch_key` agrees; see :mod:`.batch_run`."""
+        from stripstudio.engines.diffusers.batch_run import run_batch
+
+        return run_batch(self, jobs)
+
+    def checked_loras(self, request: GenerationRequest) -> list[ResolvedLora]:
+        """Refuse what this engine cannot honour (capabilities, missing LoRAs, model families), then
+        the request's LoRAs with their files."""
+        refuse_unless_honoured(request, self.capabilities())
+        missing = missing_lora_problems(self.locator, request)
+        if missing:  # one sentence per LoRA: what is missing and where to put it
+            raise ModelNotFound("; ".join(problem.message for problem in missing))
+        mismatches = family_problems(self.locator, request)
+        if mismatches:
+            raise InvalidRequest.from_problems(mismatches)
+        return [self._resolve_lora(request, lora) for lora in request_loras(request)]
+
     def _resolve_lora(self, request: GenerationRequest, lora: LoraSpec) -> ResolvedLora:
         try:
             path = self.locator.lora(lora.name)
@@ -140,7 +154,8 @@ class DiffusersEngine:
         return ResolvedLora(lora.name, path, lora.strength_model, lora.strength_clip)
 
     @staticmethod
-    def _generated(request: GenerationRequest, index: int, image: Image.Image, model_name: str) -> GeneratedImage:
+    def generated(request: GenerationRequest, index: int, image: Image.Image, model_name: str) -> GeneratedImage:
+        """Candidate ``index`` of ``request`` with the one-image request that redraws it and its parameters."""
         single = request.for_candidate(index)
         return GeneratedImage(
             image=image,
