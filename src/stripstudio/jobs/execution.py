@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 
@@ -9,19 +10,24 @@ from django.db import close_old_connections, connection
 
 from stripstudio.generation.errors import JobCancelled
 from stripstudio.generation.events import EventKind, JobEvent
-from stripstudio.jobs.fairness import claim_turn
+from stripstudio.jobs.fairness import claim_companions, claim_turn
 from stripstudio.jobs.lifecycle import Lease, finish, hand_back, renew, worker_name
 from stripstudio.jobs.messages import JobMessage
 from stripstudio.jobs.models import Job
 from stripstudio.jobs.reporting import JobReporter, send
-from stripstudio.jobs.runners import Outcome, runner_for
+from stripstudio.jobs.runners import Batching, Outcome, RunningJob, batching_for, runner_for
 
 log = logging.getLogger(__name__)
 Status = Job.Status
 
 
 def execute_job(runtime, job_id: str) -> None:
-    """The queue task: a turn at ``job_id``'s kind, taken by the fairest waiting job of that kind (see fairness)."""
+    """The queue task: a turn at ``job_id``'s kind, taken by the fairest waiting job of that kind (see fairness).
+
+    For kinds that run jobs together, the turn's job takes compatible queued jobs with it (up to
+    ``job_batch_size``, waiting at most ``job_batch_wait_seconds`` for them): one run, each job with
+    its own lease, events, results and end.
+    """
     close_old_connections()
     try:
         lease = claim_turn(job_id, worker_name(), runtime.lease_seconds)
@@ -29,6 +35,18 @@ def execute_job(runtime, job_id: str) -> None:
             log.info("turn of job %s: no job of its kind is waiting; nothing to do", job_id)
             return
         job = Job.objects.get(pk=lease.job_id)
+        batching = batching_for(job.kind)
+        settings = runtime.settings
+        companions = (
+            claim_companions(
+                lease, batching.key, settings.job_batch_size, settings.job_batch_wait_seconds, runtime.lease_seconds
+            )
+            if batching is not None
+            else []
+        )
+        if companions and batching is not None:
+            _run_together(runtime, [lease, *companions], batching)
+            return
         with LeaseKeeper(lease, runtime.lease_seconds) as keeper:
             # The turn may have gone to another job than the message's: register the one that runs.
             runtime.running.add(str(job.pk), keeper.cancel)
@@ -42,11 +60,43 @@ def execute_job(runtime, job_id: str) -> None:
 
 def _run(runtime, job: Job, lease: Lease, keeper: LeaseKeeper) -> None:
     reporter = JobReporter(runtime, job, lease)
-    outcome: Outcome | None = None
+    result: Outcome | BaseException
     try:
-        outcome = runner_for(job.kind)(runtime, job, job.payload(), reporter, keeper.cancel)
-        ending = JobEvent(kind=EventKind.SUCCEEDED, message=outcome.message, data=outcome.data)
-    except JobCancelled as error:
+        result = runner_for(job.kind)(runtime, job, job.payload(), reporter, keeper.cancel)
+    except Exception as error:
+        result = error
+    _conclude(runtime, job, lease, keeper, result)
+
+
+def _run_together(runtime, leases: list[Lease], batching: Batching) -> None:
+    """Run the leased jobs in one batch; each is ended on its own, whatever the others came to."""
+    jobs = [Job.objects.get(pk=lease.job_id) for lease in leases]
+    with contextlib.ExitStack() as stack:
+        keepers = [stack.enter_context(LeaseKeeper(lease, runtime.lease_seconds)) for lease in leases]
+        for job, keeper in zip(jobs, keepers, strict=True):
+            runtime.running.add(str(job.pk), keeper.cancel)
+            stack.callback(runtime.running.discard, str(job.pk))
+        log.info("running %d %s jobs together: %s", len(jobs), jobs[0].kind, ", ".join(str(job.pk) for job in jobs))
+        results: dict[int, Outcome | BaseException] = {}
+        members: list[tuple[int, RunningJob]] = []
+        for index, (job, lease, keeper) in enumerate(zip(jobs, leases, keepers, strict=True)):
+            try:
+                members.append((index, RunningJob(job, job.payload(), JobReporter(runtime, job, lease), keeper.cancel)))
+            except Exception as error:  # a payload that no longer validates fails its own job only
+                results[index] = error
+        if members:
+            try:
+                outcomes = batching.run(runtime, [member for _, member in members])
+            except Exception as error:
+                outcomes = [error] * len(members)
+            results.update((index, outcome) for (index, _), outcome in zip(members, outcomes, strict=True))
+        for index, (job, lease, keeper) in enumerate(zip(jobs, leases, keepers, strict=True)):
+            _conclude(runtime, job, lease, keeper, results[index])
+
+
+def _conclude(runtime, job: Job, lease: Lease, keeper: LeaseKeeper, result: Outcome | BaseException) -> None:
+    """End the attempt with the runner's outcome or error, once, while the lease holds."""
+    if isinstance(result, JobCancelled):
         if keeper.lost:
             log.warning("job %s: lease lost to another worker; this attempt's work is dropped", job.pk)
             return
@@ -54,12 +104,14 @@ def _run(runtime, job: Job, lease: Lease, keeper: LeaseKeeper) -> None:
             log.info("job %s: stopped with its worker; handed back to the queue", job.pk)
             hand_back(lease)
             return
-        ending = JobEvent(kind=EventKind.CANCELLED, message=str(error) or "cancelled")
-    except Exception as error:
-        log.exception("job %s failed", job.pk)
-        ending = JobEvent.failed(error)
+        ending = JobEvent(kind=EventKind.CANCELLED, message=str(result) or "cancelled")
+    elif isinstance(result, BaseException):
+        log.error("job %s failed", job.pk, exc_info=result)
+        ending = JobEvent.failed(result)
+    else:
+        ending = JobEvent(kind=EventKind.SUCCEEDED, message=result.message, data=result.data)
     message = JobMessage.of(job, ending, lease.attempt)
-    commit = outcome.commit if outcome is not None else None
+    commit = result.commit if isinstance(result, Outcome) else None
     if finish(lease, message.type.value, commit=commit, **message.row_fields()):
         send(runtime, message)
     else:

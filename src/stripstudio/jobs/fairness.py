@@ -7,8 +7,9 @@ author queues 150 jobs and another author one more, the second author's job runs
 authors take turns within a priority.
 
 No job is lost or run twice: a claim is the same conditional update as before (only one worker can
-move a job from queued to running), a message claims at most one job, and there are never fewer
-messages of a kind than queued jobs of it. A message whose own job was cancelled or deleted meanwhile
+move a job from queued to running), a message claims at most one job (or, for kinds that run jobs
+together, one batch: see :func:`claim_companions`), and there are never fewer messages of a kind
+than queued jobs of it. A message whose own job was cancelled or deleted meanwhile
 claims another queued job (whose own message will find nothing left later) or none.
 
 The conditional update does what ``SELECT ... FOR UPDATE SKIP LOCKED`` would on PostgreSQL without
@@ -17,12 +18,18 @@ holding a transaction open; a worker that loses a race for a job simply looks ag
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from django.db.models import F, Max, Min, QuerySet
 
 from stripstudio.jobs.lifecycle import Lease, claim
 from stripstudio.jobs.models import Job
 
 Status = Job.Status
+COMPANION_AUTHORS = 16  # authors looked at for each companion of a batch
+COMPANION_JOBS = 8  # of each author's oldest waiting jobs
+WAIT_POLL_SECONDS = 0.01
 
 
 def claimable(kind: str) -> QuerySet[Job]:
@@ -72,3 +79,53 @@ def claim_turn(message_job_id: str, worker: str, lease_seconds: float) -> Lease 
             return lease
         lost.add(job_id)  # another worker took it (or it was cancelled) just now
     return claim(message_job_id, worker, lease_seconds)
+
+
+def next_companion(kind: str, skip: set[str], accepts: Callable[[Job], bool]) -> str | None:
+    """The fairest claimable job of ``kind`` not in ``skip`` that ``accepts`` takes: authors in turn order,
+    each author's oldest fitting job; None when there is none (a bounded number of jobs is looked at)."""
+    waiting = claimable(kind).exclude(pk__in=skip)
+    passed: set = set()
+    while len(passed) < COMPANION_AUTHORS and (owner := next_author(waiting.exclude(owner__in=passed), kind)):
+        for job in waiting.filter(owner=owner).order_by("created_at", "pk")[:COMPANION_JOBS]:
+            if accepts(job):
+                return str(job.pk)
+        passed.add(owner)
+    return None
+
+
+def claim_companions(
+    lease: Lease, key_of: Callable[[Job], str | None], limit: int, wait: float, lease_seconds: float
+) -> list[Lease]:
+    """Claim up to ``limit - 1`` more queued jobs that may run together with ``lease``'s job (equal keys),
+    in the authors' turn order, waiting at most ``wait`` seconds for them to arrive.
+
+    Each companion is claimed exactly as a turn's job is; its own queue message later finds it taken.
+    """
+    job = Job.objects.get(pk=lease.job_id)
+    key = key_of(job) if limit > 1 else None
+    if key is None:
+        return []
+    keys: dict = {}
+
+    def accepts(other: Job) -> bool:
+        if other.pk not in keys:
+            keys[other.pk] = key_of(other)
+        return keys[other.pk] == key
+
+    deadline = time.monotonic() + wait
+    taken: list[Lease] = []
+    skip = {lease.job_id}
+    while len(taken) < limit - 1:
+        job_id = next_companion(job.kind, skip, accepts)
+        if job_id is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            time.sleep(min(WAIT_POLL_SECONDS, left))  # a bounded wait for jobs submitted just after
+            continue
+        skip.add(job_id)
+        companion = claim(job_id, lease.worker, lease_seconds)
+        if companion is not None:
+            taken.append(companion)
+    return taken

@@ -6,13 +6,14 @@ import dataclasses
 import io
 from typing import Any
 
+from stripstudio.generation.batching import BatchJob, batch_key, run_batch
 from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.generation.images import GeneratedImage as DrawnImage
 from stripstudio.generation.request import GenerationRequest
 from stripstudio.jobs.lifecycle import record_progress
 from stripstudio.jobs.models import Job
-from stripstudio.jobs.payloads import GeneratePayload
-from stripstudio.jobs.runners import Outcome
+from stripstudio.jobs.payloads import GeneratePayload, InvalidJobPayload
+from stripstudio.jobs.runners import Outcome, RunningJob
 from stripstudio.jobs.storage import store_bytes, stored_path
 from stripstudio.production.panel_edits import face_detail_request
 from stripstudio.web.studio import models
@@ -24,6 +25,44 @@ def run_generation(runtime, job: Job, payload: GeneratePayload, report, cancel) 
     report.store_image = lambda drawn: _store(job, report, drawn)
     engine = runtime.engine(payload.engine)
     drawn = engine.run(request, report, cancel)
+    return _outcome(job, payload, report, cancel, engine, request, drawn)
+
+
+def generation_batch_key(job: Job) -> str | None:
+    """Generation jobs with equal keys may be drawn in one batch: same engine, same batch key of the request."""
+    try:
+        payload = job.payload()
+    except InvalidJobPayload:
+        return None  # it fails on its own when it runs
+    if not isinstance(payload, GeneratePayload):
+        return None
+    key = batch_key(payload.generation)
+    return None if key is None else f"{payload.engine or ''}\n{key}"
+
+
+def run_generation_batch(runtime, members: list[RunningJob]) -> list[Outcome | BaseException]:
+    """Draw several generation jobs in one batch on their (common) engine; each job's outcome or error."""
+    requests = [local_request(member.payload.generation) for member in members]
+    for member in members:
+        member.report.store_image = lambda drawn, m=member: _store(m.job, m.report, drawn)
+    engine = runtime.engine(members[0].payload.engine)
+    jobs = [BatchJob(request, m.report, m.cancel) for request, m in zip(requests, members, strict=True)]
+    results: list[Outcome | BaseException] = []
+    for member, request, drawn in zip(members, requests, run_batch(engine, jobs), strict=True):
+        if drawn.error is not None:
+            results.append(drawn.error)
+            continue
+        try:
+            results.append(
+                _outcome(member.job, member.payload, member.report, member.cancel, engine, request, drawn.images)
+            )
+        except Exception as error:  # storing or fixing faces of one job ends that job only
+            results.append(error)
+    return results
+
+
+def _outcome(job: Job, payload: GeneratePayload, report, cancel, engine, request, drawn) -> Outcome:
+    """Store the images no event delivered, fix faces if asked, and the commit that saves the candidates."""
     for image in drawn:  # engines that sent no image event for a candidate
         if image.index not in report.images:
             report.images[image.index] = _store(job, report, image)
