@@ -82,9 +82,9 @@ def add_studio_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 @contextlib.contextmanager
-def running_studio(args: argparse.Namespace) -> Iterator[Studio]:
-    """Start the studio the options describe (and the servers it needs); stop everything and remove its files
-    afterwards (printing the processes' logs first when something failed)."""
+def running_studio(args: argparse.Namespace, extra_env: dict[str, str] | None = None) -> Iterator[Studio]:
+    """Start the studio the options describe (and the servers it needs), with ``extra_env`` settings; stop
+    everything and remove its files afterwards (printing the processes' logs first when something failed)."""
     workdir = Path(tempfile.mkdtemp(prefix="stripstudio-bench-"))
     with contextlib.ExitStack() as stack:
         stack.callback(shutil.rmtree, workdir, ignore_errors=True)
@@ -97,7 +97,7 @@ def running_studio(args: argparse.Namespace) -> Iterator[Studio]:
             redis = start_redis(workdir / "redis")
             stack.callback(redis.stop)
             postgres_url, redis_url = postgres_url or postgres.url, redis_url or redis.url
-        env = studio_env(workdir / "data", database_url=postgres_url, redis_url=redis_url)
+        env = studio_env(workdir / "data", database_url=postgres_url, redis_url=redis_url, extra=extra_env)
         processes = StudioProcesses(workdir / "logs", env, cwd=ROOT)
         stack.callback(processes.stop_all)
         port = free_port()
