@@ -10,12 +10,13 @@ same moment (one thread per author). The time is the servers' own: from the firs
 the last job's end. The two runs differ only in ``STRIPSTUDIO_JOB_BATCH_SIZE`` (``--authors`` against
 1); candidates of one job are batched in both (that is the engine's own batching, not this one's).
 
-  python benchmarks/throughput.py --tiny                 # CPU: tiny-random-sdxl, 64², 4 steps
+  python benchmarks/throughput.py --tiny --repeats 3     # CPU: tiny-random-sdxl, 64², 4 steps
   python benchmarks/throughput.py --model PATH_OR_HUB_ID # a GPU: 1024², 20 steps
   python benchmarks/throughput.py --tiny --scaled        # throwaway PostgreSQL + Redis, one worker process
 
 On the CPU the ratio says how much per-run overhead batching saves on a tiny model; it is no claim
-about a GPU. Prints one line per run, the ratio, and a final ``RESULT {json}`` line.
+about a GPU. With ``--repeats N`` the two modes alternate N times each and the medians are compared.
+Prints one line per run, the ratio of the medians, and a final ``RESULT {json}`` line.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -32,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from api_latency import Author, add_studio_arguments, running_studio  # noqa: E402
 
-BATCH_LOG = re.compile(r"running (\d+) generate jobs together")
+BATCH_LOG = re.compile(r"^running (\d+) generate jobs together", re.MULTILINE)  # the bare form of the log line
 
 
 def measure(args: argparse.Namespace, batch_size: int) -> dict:
@@ -70,7 +72,8 @@ def measure(args: argparse.Namespace, batch_size: int) -> dict:
         ]
         for author in authors:
             author.http.close()
-        runs = [int(size) for size in BATCH_LOG.findall(studio.processes.logs())]
+        logs = "\n".join(process.log_path.read_text(errors="replace") for process in studio.processes.processes)
+        runs = [int(size) for size in BATCH_LOG.findall(logs)]
         mode = studio.mode
     failed = [job for job in ended if job["status"] != "succeeded"]
     if failed:
@@ -100,19 +103,26 @@ def main() -> None:
         f"model {args.model or 'tiny-random-sdxl'}",
         flush=True,
     )
-    results = {}
-    for label, batch_size in (("batched", args.authors), ("one job at a time", 1)):
-        result = measure(args, batch_size)
-        results[label] = result
-        print(
-            f"{label:<18} {result['images']} images in {result['seconds']:>8.2f} s = "
-            f"{result['images_per_minute']:>8.1f} images/min  ({result['mode']}; shared batches: "
-            f"{result['shared_batches'] or 'none'})",
-            flush=True,
-        )
-    ratio = results["batched"]["images_per_minute"] / results["one job at a time"]["images_per_minute"]
-    print(f"cross-author batching: {ratio:.2f}x the images per minute of one job at a time", flush=True)
-    print("RESULT " + json.dumps({"runs": results, "ratio": round(ratio, 3), "tiny": args.tiny}), flush=True)
+    modes = (("batched", args.authors), ("one job at a time", 1))
+    samples: dict[str, list[dict]] = {label: [] for label, _ in modes}
+    for repeat in range(args.repeats):  # interleaved, so that a busy moment of the machine hits both
+        for label, batch_size in modes if repeat % 2 == 0 else modes[::-1]:
+            result = measure(args, batch_size)
+            samples[label].append(result)
+            print(
+                f"{label:<18} {result['images']} images in {result['seconds']:>8.2f} s = "
+                f"{result['images_per_minute']:>8.1f} images/min  ({result['mode']}; shared batches: "
+                f"{result['shared_batches'] or 'none'})",
+                flush=True,
+            )
+    medians = {label: statistics.median(r["images_per_minute"] for r in runs) for label, runs in samples.items()}
+    ratio = medians["batched"] / medians["one job at a time"]
+    print(
+        f"median of {args.repeats}: batched {medians['batched']:.1f} images/min, one job at a time "
+        f"{medians['one job at a time']:.1f} images/min: cross-author batching gives {ratio:.2f}x",
+        flush=True,
+    )
+    print("RESULT " + json.dumps({"runs": samples, "ratio": round(ratio, 3), "tiny": args.tiny}), flush=True)
 
 
 def parse_args() -> argparse.Namespace:
@@ -125,6 +135,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--size", type=int, default=1024, help="width and height (default 1024)")
     parser.add_argument("--steps", type=int, default=20, help="sampling steps (default 20)")
     parser.add_argument("--wait", type=float, default=0.05, help="batch wait of the worker, seconds (default 0.05)")
+    parser.add_argument("--repeats", type=int, default=1, help="runs of each mode, interleaved (default 1)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds a job may take (default 1800)")
     return parser.parse_args()
 
