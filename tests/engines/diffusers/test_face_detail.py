@@ -12,7 +12,7 @@ from stripstudio.generation.errors import InvalidRequest
 from stripstudio.generation.request import FaceDetailSpec, Task
 
 from ...faces.photos import ASTRONAUT_FACE, astronaut, centre_inside
-from .helpers import tiny_request
+from .helpers import PSNR_BOUND_DB, psnr, tiny_request
 
 pytestmark = pytest.mark.slow
 
@@ -104,3 +104,10 @@ def test_each_face_gets_the_prompt_of_the_region_it_is_in(engine, photo):
     (with_region,) = engine.run(request, lambda event: None)
     (without,) = engine.run(face_request(photo), lambda event: None)
     assert with_region.image.tobytes() != without.image.tobytes()
+
+
+def test_the_face_crops_of_every_candidate_are_redrawn_in_one_batch(engine, photo, unet_batches):
+    results = engine.run(face_request(photo, num_images=3), lambda event: None)
+    assert unet_batches and set(unet_batches) == {6}  # one face, three candidates: runs of three crops
+    for image in results:
+        assert psnr(image, engine.run(image.request, lambda event: None)[0]) >= PSNR_BOUND_DB

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import torch
 
@@ -23,6 +24,7 @@ FREE_MEMORY_SHARE = 0.8
 # Samplers whose noise comes from one seed per run rather than per candidate generator: a batch
 # could not give candidate k the noise of seed + k, so they draw one candidate per run.
 SOLO_SAMPLERS = frozenset({"dpmpp_sde"})
+_Item = TypeVar("_Item")
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def _free_bytes(device: torch.device) -> int:
     return int(free)
 
 
-def batches(candidates: Sequence[int], size: int) -> list[tuple[int, ...]]:
-    """``candidates`` cut into runs of at most ``size``, in order."""
+def batches(candidates: Sequence[_Item], size: int) -> list[tuple[_Item, ...]]:
+    """``candidates`` (or any items) cut into runs of at most ``size``, in order."""
     size = max(1, size)
     return [tuple(candidates[start : start + size]) for start in range(0, len(candidates), size)]

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from stripstudio.engines.diffusers.batching import batches
 from stripstudio.engines.diffusers.inputs import feathered, load_image
 from stripstudio.engines.diffusers.progress import StepReporter
 from stripstudio.engines.diffusers.sampling import TaskContext, draw_batch
@@ -63,9 +64,8 @@ def run_face_detail(context: TaskContext, request: GenerationRequest) -> list[Im
     #    and prompt are drawn in batches, whichever candidate and face they belong to.
     results = [picture.copy() for _ in range(request.num_images)]
     for (draw_size, prompt), items in _groups(plans, prompts, request.num_images).items():
-        run = context.sizer.size_for(*draw_size, request.sampler)
-        for start in range(0, len(items), run):
-            batch = items[start : start + run]
+        run = context.sizer.size_for(draw_size[0], draw_size[1], request.sampler)
+        for batch in batches(items, run):
             crops = [picture.crop(plans[part].crop).resize(draw_size, Image.Resampling.LANCZOS) for _, part in batch]
             call = {**embeddings[prompt], "image": crops, "strength": request.strength}
             candidates = tuple(index for index, _ in batch)
