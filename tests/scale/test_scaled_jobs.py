@@ -51,6 +51,7 @@ IDLE_MESSAGES = (
     re.compile(r"^turn of job \S+: no job of its kind is waiting", re.MULTILINE),
     re.compile(r"^\S+ \S+ INFO stripstudio\.jobs\.execution: turn of job \S+: no job", re.MULTILINE),
 )
+BATCHES = re.compile(r"^running (\d+) generate jobs together", re.MULTILINE)  # jobs drawn in one batch
 TINY_COMIC = {"title": "Scaled", "generation": {"steps": 2, "width": 64, "height": 64, "candidates": 2, "seed": 3}}
 
 
@@ -311,9 +312,11 @@ def test_fifty_jobs_three_workers_one_killed(scaled_studio: ScaledStudio, client
     # The web server closes each request's database connection; workers keep one or two each.
     assert most_connections <= 30, f"{most_connections} sessions on the database"
     # Jobs that only waited for a busy worker were not sent again (every message but one per job is waste).
+    # A job drawn in another job's batch leaves its own message behind, which then finds nothing to do.
     logs = [p.log_path.read_text(errors="replace") for p in studio.processes.processes]
     idle_messages = max(sum(len(pattern.findall(log)) for log in logs) for pattern in IDLE_MESSAGES)
-    assert idle_messages <= 10, f"{idle_messages} queue messages for jobs already taken or finished"
+    companions = sum(int(size) - 1 for log in logs for size in BATCHES.findall(log))
+    assert idle_messages <= 10 + companions, f"{idle_messages} queue messages for jobs already taken or finished"
     # Generation outranks exports: what was queued when an export was taken had started before it.
     inversions, pairs = _priority_inversions(states, set(jobs) - {killed_job}, exports)
     assert inversions <= max(WORKERS, pairs // 10), f"{inversions} of {pairs} generation jobs started after an export"

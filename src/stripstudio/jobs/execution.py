@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import uuid
 
 from django.db import close_old_connections, connection
 
@@ -36,14 +37,7 @@ def execute_job(runtime, job_id: str) -> None:
             return
         job = Job.objects.get(pk=lease.job_id)
         batching = batching_for(job.kind)
-        settings = runtime.settings
-        companions = (
-            claim_companions(
-                lease, batching.key, settings.job_batch_size, settings.job_batch_wait_seconds, runtime.lease_seconds
-            )
-            if batching is not None
-            else []
-        )
+        companions = _companions(runtime, lease, batching) if batching is not None else []
         if companions and batching is not None:
             _run_together(runtime, [lease, *companions], batching)
             return
@@ -58,6 +52,18 @@ def execute_job(runtime, job_id: str) -> None:
         close_old_connections()
 
 
+def _companions(runtime, lease: Lease, batching: Batching) -> list[Lease]:
+    """Queued jobs that run together with ``lease``'s job; none when looking for them fails (it then runs alone)."""
+    settings = runtime.settings
+    try:
+        return claim_companions(
+            lease, batching.key, settings.job_batch_size, settings.job_batch_wait_seconds, runtime.lease_seconds
+        )
+    except Exception:  # a database hiccup: the jobs claimed so far are taken back when their leases run out
+        log.warning("could not look for jobs to run with job %s; it runs alone", lease.job_id, exc_info=True)
+        return []
+
+
 def _run(runtime, job: Job, lease: Lease, keeper: LeaseKeeper) -> None:
     reporter = JobReporter(runtime, job, lease)
     result: Outcome | BaseException
@@ -70,7 +76,9 @@ def _run(runtime, job: Job, lease: Lease, keeper: LeaseKeeper) -> None:
 
 def _run_together(runtime, leases: list[Lease], batching: Batching) -> None:
     """Run the leased jobs in one batch; each is ended on its own, whatever the others came to."""
-    jobs = [Job.objects.get(pk=lease.job_id) for lease in leases]
+    rows = Job.objects.in_bulk([lease.job_id for lease in leases])
+    leases = [lease for lease in leases if uuid.UUID(lease.job_id) in rows]  # a job deleted meanwhile is gone
+    jobs = [rows[uuid.UUID(lease.job_id)] for lease in leases]
     with contextlib.ExitStack() as stack:
         keepers = [stack.enter_context(LeaseKeeper(lease, runtime.lease_seconds)) for lease in leases]
         for job, keeper in zip(jobs, keepers, strict=True):
