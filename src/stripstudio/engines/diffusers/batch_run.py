@@ -26,7 +26,7 @@ from stripstudio.engines.diffusers.lora import ResolvedLora, loras_applied
 from stripstudio.engines.diffusers.models import LoadedModel
 from stripstudio.engines.diffusers.progress import StepReporter
 from stripstudio.engines.diffusers.runtime import denormals_flushed
-from stripstudio.engines.diffusers.sampling import TaskContext
+from stripstudio.engines.diffusers.sampling import TaskContext, candidate_generator
 from stripstudio.engines.diffusers.schedulers import make_scheduler
 from stripstudio.engines.diffusers.text_to_image import size_arguments
 from stripstudio.engines.diffusers.tiny import TINY_MODEL_NOTE
@@ -174,7 +174,7 @@ def _draw_run(engine, model: LoadedModel, pipe, run: list[tuple[_Member, int]], 
     arguments = size_arguments(model.family, request)
     if request.task is Task.IMAGE_TO_IMAGE:
         arguments = {"image": [member.init for member, _ in items], "strength": request.strength}
-    generators = [torch.Generator("cpu").manual_seed((m.job.request.seed + k) % 2**32) for m, k in items]
+    generators = [candidate_generator(member.job.request, k) for member, k in items]
     try:
         result = pipe(
             **_stacked([member.embeddings for member, _ in items if member.embeddings is not None]),

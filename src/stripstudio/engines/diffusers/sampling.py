@@ -99,9 +99,9 @@ def sample_candidates(
     return images
 
 
-def candidate_generators(request: GenerationRequest, candidates: tuple[int, ...]) -> list[torch.Generator]:
-    """One CPU generator per candidate, seeded with seed + k: the noise does not depend on the batch."""
-    return [torch.Generator("cpu").manual_seed((request.seed + k) % 2**32) for k in candidates]
+def candidate_generator(request: GenerationRequest, candidate: int) -> torch.Generator:
+    """Candidate ``candidate``'s own CPU generator, seeded with seed + k: its noise does not depend on the batch."""
+    return torch.Generator("cpu").manual_seed((request.seed + candidate) % 2**32)
 
 
 def draw_batch(
@@ -136,7 +136,7 @@ def draw_batch(
         num_inference_steps=request.num_inference_steps,
         guidance_scale=request.guidance_scale,
         num_images_per_prompt=len(candidates),
-        generator=candidate_generators(request, candidates),
+        generator=[candidate_generator(request, k) for k in candidates],
         **hooks,
     )
     reporter.end_run()
