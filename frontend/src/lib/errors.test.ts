@@ -38,6 +38,10 @@ describe("job events", () => {
     expect(p.images).toEqual([{ candidate: 0, url: "/a", seed: 5 }]);
     p = applyJobEvent(p, { type: "failed", message: "out of memory" });
     expect(progressLabel(p)).toBe("Failed: out of memory");
+    let batched = applyJobEvent(initialProgress(), { type: "progress", step: 8, total: 40, candidate: 0, data: { batch: [0, 1, 2, 3] } });
+    expect(progressLabel(batched)).toBe("candidates 1–4, step 8 of 40");
+    batched = applyJobEvent(batched, { type: "progress", step: 36, total: 40, candidate: 4 });
+    expect(progressLabel(batched)).toBe("candidate 5, step 36 of 40");
     expect(parseJobEvent("nonsense")).toBe(null);
   });
 });

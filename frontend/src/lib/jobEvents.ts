@@ -36,7 +36,7 @@ export interface JobEvent {
   candidate?: number | null;
   message?: string;
   error_type?: string | null;
-  data?: { seed?: number; url?: string; preview?: string } | null;
+  data?: { seed?: number; url?: string; preview?: string; batch?: number[] } | null;
 }
 
 export interface JobProgress {
@@ -45,6 +45,8 @@ export interface JobProgress {
   total: number | null;
   fraction: number;
   candidate: number | null;
+  /** The candidates drawn together in the current run, when there are several. */
+  batch: number[] | null;
   message: string;
   error: string | null;
   preview: string | null;
@@ -60,6 +62,7 @@ export function initialProgress(): JobProgress {
     total: null,
     fraction: 0,
     candidate: null,
+    batch: null,
     message: "",
     error: null,
     preview: null,
@@ -88,8 +91,11 @@ export function applyJobEvent(state: JobProgress, event: JobEvent): JobProgress 
       next.status = "queued";
       break;
     case "started":
+      next.status = "running";
+      break;
     case "progress":
       next.status = "running";
+      next.batch = event.data?.batch && event.data.batch.length > 1 ? event.data.batch : null;
       break;
     case "preview":
       next.status = "running";
@@ -125,6 +131,10 @@ export function progressLabel(p: JobProgress): string {
   if (p.status === "succeeded") return "Done";
   if (p.status === "cancelled") return "Cancelled";
   if (p.status === "failed") return `Failed: ${p.error ?? ""}`;
-  const candidate = p.candidate != null ? `candidate ${p.candidate + 1}, ` : "";
+  const candidate = p.batch
+    ? `candidates ${Math.min(...p.batch) + 1}–${Math.max(...p.batch) + 1}, `
+    : p.candidate != null
+      ? `candidate ${p.candidate + 1}, `
+      : "";
   return p.step != null && p.total ? `${candidate}step ${p.step} of ${p.total}` : p.message || "Working…";
 }
