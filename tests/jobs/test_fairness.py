@@ -149,3 +149,43 @@ def test_the_embedded_worker_serves_a_later_author_second(transactional_db, tmp_
         worker.stop()
     prompts = [request.prompt for request in engine.requests]
     assert len(prompts) == 11 and prompts.index("bob") <= 1, prompts
+
+
+def batch_key_of(job: Job) -> str | None:
+    from stripstudio.web.studio.runners.generating import generation_batch_key
+
+    return generation_batch_key(job)
+
+
+def prompt_of(lease) -> str:
+    return Job.objects.get(pk=lease.job_id).request["generation"]["prompt"]
+
+
+def test_a_compatible_job_submitted_during_the_batch_wait_joins_the_batch(runtime, monkeypatch):
+    from stripstudio.jobs import fairness
+
+    ann, bob = author("ann"), author("bob")
+    first = submit(ann, "ann draws")
+    other_steps = submit(bob, "bob draws with other steps", steps=3)
+    lease = claim_turn(str(first.pk), "worker", 30)
+    waits: list[float] = []
+
+    def a_job_arrives(seconds: float) -> None:  # the wait, during which a compatible job is submitted
+        waits.append(seconds)
+        submit(bob, "bob draws")
+
+    monkeypatch.setattr(fairness, "_pause", a_job_arrives)
+    companions = fairness.claim_companions(lease, batch_key_of, limit=2, wait=600, lease_seconds=30)
+    assert [prompt_of(c) for c in companions] == ["bob draws"] and len(waits) == 1
+    assert Job.objects.get(pk=other_steps.pk).status == Status.QUEUED  # another batch key
+
+
+def test_without_a_wait_a_lone_job_takes_no_companion_at_once(runtime, monkeypatch):
+    from stripstudio.jobs import fairness
+
+    first = submit(author("ann"), "ann draws")
+    submit(author("bob"), "bob draws bigger", size=128)
+    lease = claim_turn(str(first.pk), "worker", 30)
+    monkeypatch.setattr(fairness, "_pause", lambda seconds: pytest.fail("waited"))
+    assert fairness.claim_companions(lease, batch_key_of, limit=4, wait=0, lease_seconds=30) == []
+    assert fairness.claim_companions(lease, lambda job: None, limit=4, wait=600, lease_seconds=30) == []

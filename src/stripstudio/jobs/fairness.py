@@ -122,10 +122,14 @@ def claim_companions(
             left = deadline - time.monotonic()
             if left <= 0:
                 break
-            time.sleep(min(WAIT_POLL_SECONDS, left))  # a bounded wait for jobs submitted just after
+            _pause(min(WAIT_POLL_SECONDS, left))  # a bounded wait for jobs submitted just after
             continue
         skip.add(job_id)
         companion = claim(job_id, lease.worker, lease_seconds)
         if companion is not None:
             taken.append(companion)
     return taken
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
