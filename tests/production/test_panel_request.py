@@ -82,3 +82,24 @@ def test_overrides_win_over_the_comic():
 def test_default_model_is_used_when_the_style_names_none():
     plain = Comic(title="t", panels=[Panel(description="x")])
     assert build_panel_request(plain, 0, default_model="hub/model").model.checkpoint == "hub/model"
+
+
+def test_a_panels_own_sampling_settings_win_over_the_comics_and_the_render_overrides_over_both():
+    plain = build_panel_request(comic(), 1, default_model="default")
+    assert (plain.num_inference_steps, plain.guidance_scale, plain.sampler, plain.scheduler) == (
+        12,
+        8.0,
+        "dpmpp_2m",
+        "karras",
+    )
+    own = comic(steps=5, cfg=0.0, sampler="euler", scheduler="normal")
+    request = build_panel_request(own, 1, default_model="default")
+    assert (request.num_inference_steps, request.guidance_scale, request.sampler, request.scheduler) == (
+        5,
+        0.0,
+        "euler",
+        "normal",
+    )
+    assert (
+        build_panel_request(own, 1, default_model="default", overrides=PanelOverrides(steps=2)).num_inference_steps == 2
+    )

@@ -88,15 +88,15 @@ def test_a_missing_fast_lora_cannot_be_skipped_and_says_what_to_do_instead(api):
 
 
 def test_a_candidate_says_whether_it_was_drawn_as_a_draft(api):
-    from stripstudio.web.studio.api.serialize import drawn_with
+    from stripstudio.web.studio.api.serialize import drawn_with, image_settings
 
     comic_id = comic_with(api, fast=True)
     panel = api.call("POST", f"/api/comics/{comic_id}/panels", 201, {"description": "a cat on a roof"})
-    draft = drawn_with(queued_request(api, panel["id"], {}).model_dump(mode="json"))
-    final = drawn_with(queued_request(api, panel["id"], {"fast": False}).model_dump(mode="json"))
+    draft = drawn_with(image_settings(queued_request(api, panel["id"], {}).model_dump(mode="json")))
+    final = drawn_with(image_settings(queued_request(api, panel["id"], {"fast": False}).model_dump(mode="json")))
 
     assert draft is not None and final is not None
     assert (draft.fast_profile, draft.steps, draft.sampler) == ("lightning", 4, "euler")
     assert draft.loras == ["sdxl_lightning_4step_lora.safetensors"]
     assert (final.fast_profile, final.steps, final.loras) == (None, 20, [])
-    assert drawn_with({}) is None  # an image saved without its request
+    assert drawn_with(image_settings({})) is None  # an image saved without its request

@@ -1608,8 +1608,48 @@ export interface components {
             picked: boolean;
             /** Seed */
             seed: number;
+            /** @description None for a picture whose settings were not kept. */
+            settings?: components["schemas"]["ImageSettingsOut"] | null;
             /** Url */
             url: string;
+            /** Width */
+            width: number;
+        };
+        /**
+         * ImageSettingsOut
+         * @description What drew a picture: the final prompts and every setting, as the engine received them.
+         */
+        ImageSettingsOut: {
+            /** Cfg */
+            cfg: number;
+            /** Height */
+            height: number;
+            /** Loras */
+            loras: components["schemas"]["LoraSpec"][];
+            /**
+             * Model
+             * @description The checkpoint's file name or hub id.
+             */
+            model: string;
+            /** Negative Prompt */
+            negative_prompt: string;
+            /** Prompt */
+            prompt: string;
+            /** Sampler */
+            sampler: string;
+            /** Scheduler */
+            scheduler: string;
+            /** Seed */
+            seed: number;
+            /** Steps */
+            steps: number;
+            /**
+             * Strength
+             * @description How much of a source picture was redrawn (1 for a new picture).
+             */
+            strength: number;
+            /** Task */
+            task: string;
             /** Width */
             width: number;
         };
@@ -1886,6 +1926,11 @@ export interface components {
             /** Candidates */
             candidates?: number | null;
             /**
+             * Cfg
+             * @description This panel's guidance scale; None follows the comic.
+             */
+            cfg?: number | null;
+            /**
              * Characters
              * @description Names of the characters present.
              */
@@ -1941,6 +1986,16 @@ export interface components {
              * @default []
              */
             regions?: components["schemas"]["RegionIn"][];
+            /**
+             * Sampler
+             * @description None follows the comic.
+             */
+            sampler?: string | null;
+            /**
+             * Scheduler
+             * @description None follows the comic.
+             */
+            scheduler?: string | null;
             /** Seed */
             seed?: number | null;
             /**
@@ -1950,6 +2005,11 @@ export interface components {
             shot?: string | null;
             /** Sketch Id */
             sketch_id?: number | null;
+            /**
+             * Steps
+             * @description This panel's sampling steps; None follows the comic.
+             */
+            steps?: number | null;
             /** Width */
             width?: number | null;
         };
@@ -1980,6 +2040,11 @@ export interface components {
         PanelPatch: {
             /** Candidates */
             candidates?: number | null;
+            /**
+             * Cfg
+             * @description This panel's guidance scale; None follows the comic.
+             */
+            cfg?: number | null;
             /**
              * Characters
              * @description Names of the characters present.
@@ -2023,6 +2088,16 @@ export interface components {
              * @description Where each character stands (two or more characters).
              */
             regions?: components["schemas"]["RegionIn"][] | null;
+            /**
+             * Sampler
+             * @description None follows the comic.
+             */
+            sampler?: string | null;
+            /**
+             * Scheduler
+             * @description None follows the comic.
+             */
+            scheduler?: string | null;
             /** Seed */
             seed?: number | null;
             /**
@@ -2032,6 +2107,11 @@ export interface components {
             shot?: string | null;
             /** Sketch Id */
             sketch_id?: number | null;
+            /**
+             * Steps
+             * @description This panel's sampling steps; None follows the comic.
+             */
+            steps?: number | null;
             /** Width */
             width?: number | null;
         };

@@ -12,7 +12,7 @@ BUBBLES_MAX = 50
 
 
 class Panel(DomainModel):
-    """A scene to draw, with optional sketch, size, candidate count, seed and lettering.
+    """A scene to draw, with optional sketch, size, candidate count, seed, sampling settings and lettering.
 
     ``follow_sketch`` is the single "follow my sketch" slider: 0 ignores the sketch, 1 follows it
     closely (it sets both the control strength and the fraction of steps the sketch guides).
@@ -40,6 +40,10 @@ class Panel(DomainModel):
     height: int | None = Field(None, ge=64, le=4096, multiple_of=8)
     candidates: int | None = Field(None, ge=1, le=16)
     seed: int | None = Field(None, ge=0, lt=2**32)
+    steps: int | None = Field(None, ge=1, le=200, description="This panel's sampling steps; None follows the comic.")
+    cfg: float | None = Field(None, ge=0, le=30, description="This panel's guidance scale; None follows the comic.")
+    sampler: str | None = Field(None, min_length=1, max_length=NAME_MAX, description="None follows the comic.")
+    scheduler: str | None = Field(None, min_length=1, max_length=NAME_MAX, description="None follows the comic.")
     regions: list[CharacterRegion] = Field(
         default_factory=list,
         max_length=8,

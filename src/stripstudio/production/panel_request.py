@@ -90,10 +90,10 @@ def build_panel_request(
         "height": overrides.height or panel.height or _default_side(comic, "height", checkpoint),
         "num_images": overrides.candidates or panel.candidates or defaults.candidates,
         "seed": panel_seed(comic, index),
-        "num_inference_steps": overrides.steps or defaults.steps,
-        "guidance_scale": defaults.cfg,
-        "sampler": defaults.sampler,
-        "scheduler": defaults.scheduler,
+        "num_inference_steps": overrides.steps or panel.steps or defaults.steps,
+        "guidance_scale": defaults.cfg if panel.cfg is None else panel.cfg,
+        "sampler": panel.sampler or defaults.sampler,
+        "scheduler": panel.scheduler or defaults.scheduler,
     }
     if panel.sketch:
         fields["task"] = Task.SKETCH_TO_IMAGE

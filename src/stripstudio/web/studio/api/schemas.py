@@ -121,6 +121,24 @@ class DrawnWithOut(BaseModel):
     fast_profile: str | None = Field(description="The fast profile whose schedule it was drawn with: a draft.")
 
 
+class ImageSettingsOut(BaseModel):
+    """What drew a picture: the final prompts and every setting, as the engine received them."""
+
+    task: str
+    prompt: str
+    negative_prompt: str
+    model: str = Field(description="The checkpoint's file name or hub id.")
+    loras: list[LoraSpec]
+    seed: int
+    steps: int
+    cfg: float
+    sampler: str
+    scheduler: str
+    width: int
+    height: int
+    strength: float = Field(description="How much of a source picture was redrawn (1 for a new picture).")
+
+
 class ImageOut(BaseModel):
     """A candidate drawn for a panel."""
 
@@ -137,6 +155,7 @@ class ImageOut(BaseModel):
     drawn_with: DrawnWithOut | None = Field(
         None, description="Its steps, sampler and LoRAs, when its request is saved."
     )
+    settings: ImageSettingsOut | None = Field(None, description="None for a picture whose settings were not kept.")
 
 
 class PanelOut(BaseModel):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
+from pydantic import ValidationError
+
 from stripstudio import domain
+from stripstudio.generation.request import GenerationRequest
 from stripstudio.jobs.models import Job
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api import schemas
@@ -25,7 +30,8 @@ def asset_out(asset: models.Asset) -> schemas.AssetOut:
 
 
 def image_out(image: models.GeneratedImage) -> schemas.ImageOut:
-    """A generated candidate with its download URL."""
+    """A generated candidate with its download URL and what drew it."""
+    settings = image_settings(image.parameters)
     return schemas.ImageOut(
         id=image.pk,
         panel_id=image.panel_id,
@@ -37,26 +43,57 @@ def image_out(image: models.GeneratedImage) -> schemas.ImageOut:
         picked=image.picked,
         url=f"/api/images/{image.pk}/file",
         created_at=image.created_at,
-        drawn_with=drawn_with(image.parameters),
+        drawn_with=drawn_with(settings),
+        settings=settings,
     )
 
 
-def drawn_with(parameters: dict) -> schemas.DrawnWithOut | None:
-    """The steps, sampler and LoRAs of a saved single-image request (None when it lacks them)."""
-    try:
-        steps, cfg = int(parameters["num_inference_steps"]), float(parameters["guidance_scale"])
-        sampler, scheduler = str(parameters["sampler"]), str(parameters["scheduler"])
-        loras = [str(lora["name"]) for lora in parameters.get("loras") or ()]
-    except (KeyError, TypeError, ValueError):
+def drawn_with(settings: schemas.ImageSettingsOut | None) -> schemas.DrawnWithOut | None:
+    """The steps, sampler and LoRAs a picture was drawn with, and the fast profile they are (None when not kept)."""
+    if settings is None:
         return None
     return schemas.DrawnWithOut(
-        steps=steps,
-        cfg=cfg,
-        sampler=sampler,
-        scheduler=scheduler,
-        loras=loras,
-        fast_profile=domain.profile_drawn(steps, cfg, sampler, scheduler),
+        steps=settings.steps,
+        cfg=settings.cfg,
+        sampler=settings.sampler,
+        scheduler=settings.scheduler,
+        loras=[lora.name for lora in settings.loras],
+        fast_profile=domain.profile_drawn(settings.steps, settings.cfg, settings.sampler, settings.scheduler),
     )
+
+
+def image_settings(parameters: dict) -> schemas.ImageSettingsOut | None:
+    """The prompts and settings of the request that drew a picture; None when they were not kept.
+
+    The checkpoint is named by its file name only: a default model configured as a path on the
+    server does not show the server's folders.
+    """
+    try:
+        drawn = GenerationRequest.model_validate(parameters)
+    except ValidationError:
+        return None
+    return schemas.ImageSettingsOut(
+        task=drawn.task.value,
+        prompt=drawn.prompt,
+        negative_prompt=drawn.negative_prompt,
+        model=_model_name(drawn.model.checkpoint),
+        loras=list(drawn.loras),
+        seed=drawn.seed,
+        steps=drawn.num_inference_steps,
+        cfg=drawn.guidance_scale,
+        sampler=drawn.sampler,
+        scheduler=drawn.scheduler,
+        width=drawn.width,
+        height=drawn.height,
+        strength=drawn.strength,
+    )
+
+
+def _model_name(checkpoint: str) -> str:
+    """A name from the model folders or a hub id as it is; a path on the server (the configured
+    default model may be one) by its file name."""
+    path = PurePosixPath(checkpoint.replace("\\", "/"))
+    return path.name if path.is_absolute() or checkpoint.startswith(("~", ".")) or ":" in checkpoint else checkpoint
 
 
 def bubble_out(bubble: models.Bubble) -> schemas.BubbleOut:
