@@ -1,9 +1,10 @@
 import { useEffect, useState } from "react";
-import { Zap } from "lucide-react";
+import { Expand, Zap } from "lucide-react";
 import { useMutation, useQueryClient, type UseMutationResult } from "@tanstack/react-query";
 import { api, ok, type GenerateIn, type Image, type Job, type Panel } from "../../api/client";
 import { keys, useComic, useFastProfiles, usePanelImages } from "../../api/queries";
-import { ErrorMessage, Field } from "../../components/ui";
+import { ErrorMessage, Field, useToast } from "../../components/ui";
+import { ImageViewer } from "../viewer/ImageViewer";
 import { errorAbout, missingLoras } from "../../lib/errors";
 import { promptErrors } from "../../lib/prompt";
 import { loadDraft } from "../../lib/strokes";
@@ -166,9 +167,22 @@ export function CandidateGrid({ panel, jobId, onFixFaces }: { panel: Panel; jobI
   // This run in the order the job drew them (its progress counts candidates the same way); the history newest first.
   const current = jobId ? all.filter((i) => i.job_id === jobId).sort((a, b) => a.candidate - b.candidate) : [];
   const older = all.filter((i) => !current.includes(i));
+  const shown = [...current, ...older];
+  const [viewing, setViewing] = useState<number | null>(null);
+  const toast = useToast();
+  const reuse = (s: NonNullable<Image["settings"]>) => {
+    const { seed, steps, cfg, sampler, scheduler, width, height } = s;
+    patch.mutate(
+      { seed, steps, cfg, sampler, scheduler, width, height },
+      { onSuccess: () => toast({ title: "Settings copied to the panel", description: `Seed ${seed} is locked: Generate draws this picture again.`, kind: "success" }) },
+    );
+  };
   const card = (image: Image, n: number) => (
     <figure key={image.id} className={`candidate ${image.picked ? "picked" : ""}`} data-testid="candidate">
-      <img src={image.url} alt={`Candidate ${n} (seed ${image.seed})`} loading="lazy" />
+      <button type="button" className="candidate-view" onClick={() => setViewing(n - 1)} aria-label={`View candidate ${n} full size`}>
+        <img src={image.url} alt={`Candidate ${n} (seed ${image.seed})`} loading="lazy" />
+        <Expand size={16} aria-hidden className="candidate-view-icon" />
+      </button>
       <figcaption>
         seed {image.seed}
         <DrawnWith image={image} />
@@ -216,6 +230,7 @@ export function CandidateGrid({ panel, jobId, onFixFaces }: { panel: Panel; jobI
       )}
       <ErrorMessage error={pick.error} />
       <ErrorMessage error={patch.error} fields={["seed"]} />
+      <ImageViewer images={shown} index={viewing} onIndexChange={setViewing} onClose={() => setViewing(null)} onReuse={reuse} />
     </section>
   );
 }
