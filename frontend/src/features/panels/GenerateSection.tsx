@@ -3,7 +3,7 @@ import { Expand, Zap } from "lucide-react";
 import { useMutation, useQueryClient, type UseMutationResult } from "@tanstack/react-query";
 import { api, ok, type GenerateIn, type Image, type Job, type Panel } from "../../api/client";
 import { keys, useComic, useFastProfiles, usePanelImages } from "../../api/queries";
-import { ErrorMessage, Field, useToast } from "../../components/ui";
+import { ErrorMessage, Field } from "../../components/ui";
 import { ImageViewer } from "../viewer/ImageViewer";
 import { errorAbout, missingLoras } from "../../lib/errors";
 import { promptErrors } from "../../lib/prompt";
@@ -169,14 +169,8 @@ export function CandidateGrid({ panel, jobId, onFixFaces }: { panel: Panel; jobI
   const older = all.filter((i) => !current.includes(i));
   const shown = [...current, ...older];
   const [viewing, setViewing] = useState<number | null>(null);
-  const toast = useToast();
-  const reuse = (s: NonNullable<Image["settings"]>) => {
-    const { seed, steps, cfg, sampler, scheduler, width, height } = s;
-    patch.mutate(
-      { seed, steps, cfg, sampler, scheduler, width, height },
-      { onSuccess: () => toast({ title: "Settings copied to the panel", description: `Seed ${seed} is locked: Generate draws this picture again.`, kind: "success" }) },
-    );
-  };
+  const reuse = ({ seed, steps, cfg, sampler, scheduler, width, height }: NonNullable<Image["settings"]>) =>
+    patch.mutateAsync({ seed, steps, cfg, sampler, scheduler, width, height });
   const card = (image: Image, n: number) => (
     <figure key={image.id} className={`candidate ${image.picked ? "picked" : ""}`} data-testid="candidate">
       <button type="button" className="candidate-view" onClick={() => setViewing(n - 1)} aria-label={`View candidate ${n} full size`}>

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import type { Image } from "../../api/client";
 
 type Settings = NonNullable<Image["settings"]>;
@@ -12,7 +13,14 @@ const TASKS: Record<string, string> = {
 };
 
 /** What drew a picture: the final prompts, the model and LoRAs, and the sampling settings. */
-export function ImageSettings({ settings, onReuse }: { settings: Settings | null | undefined; onReuse?: (settings: Settings) => void }) {
+export function ImageSettings({
+  settings,
+  onReuse,
+}: {
+  settings: Settings | null | undefined;
+  onReuse?: (settings: Settings) => Promise<unknown>;
+}) {
+  const [reused, setReused] = useState<"no" | "saving" | "done" | "failed">("no");
   if (!settings) return <p className="muted">The settings of this picture were not kept.</p>;
   const rows: [string, string][] = [
     ["Seed", String(settings.seed)],
@@ -57,9 +65,27 @@ export function ImageSettings({ settings, onReuse }: { settings: Settings | null
         )}
       </dl>
       {onReuse && (
-        <button type="button" className="primary" onClick={() => onReuse(settings)} data-testid="reuse-settings">
-          Reuse these settings
-        </button>
+        <div className="row">
+          <button
+            type="button"
+            className="primary"
+            disabled={reused === "saving"}
+            onClick={() => {
+              setReused("saving");
+              onReuse(settings).then(
+                () => setReused("done"),
+                () => setReused("failed"),
+              );
+            }}
+            data-testid="reuse-settings"
+          >
+            Reuse these settings
+          </button>
+          <span role="status" className={reused === "failed" ? "error" : "muted"}>
+            {reused === "done" && `Settings copied to the panel: seed ${settings.seed} is locked, Generate draws this picture again.`}
+            {reused === "failed" && "Not copied: see the message under the candidates."}
+          </span>
+        </div>
       )}
     </div>
   );

@@ -142,6 +142,6 @@ describe("image viewer", () => {
     await waitFor(async () =>
       expect(await bodiesOf("PATCH", "/api/panels/5")).toEqual([{ seed: 501, steps: 4, cfg: 6.5, sampler: "euler", scheduler: "normal", width: 128, height: 96 }]),
     );
-    expect(await screen.findByText("Settings copied to the panel")).toBeTruthy();
+    expect((await screen.findByText(/^Settings copied to the panel/)).textContent).toContain("seed 501 is locked");
   });
 });

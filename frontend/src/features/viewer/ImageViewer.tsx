@@ -27,7 +27,7 @@ export function ImageViewer({
   onIndexChange: (index: number) => void;
   onClose: () => void;
   label?: (image: Image, index: number) => string;
-  onReuse?: (settings: Settings, image: Image) => void;
+  onReuse?: (settings: Settings, image: Image) => Promise<unknown>;
 }) {
   const open = index != null && images.length > 0;
   const i = open ? Math.min(index, images.length - 1) : 0;
@@ -149,7 +149,7 @@ export function ImageViewer({
                   )}
                 </div>
                 <aside className="viewer-info" aria-label="How it was made">
-                  <ImageSettings settings={image.settings} onReuse={onReuse && ((s) => onReuse(s, image))} />
+                  <ImageSettings key={image.id} settings={image.settings} onReuse={onReuse && ((s) => onReuse(s, image))} />
                 </aside>
               </div>
             </>
