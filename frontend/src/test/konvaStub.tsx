@@ -1,14 +1,24 @@
 // react-konva for jsdom, which has no <canvas>: each shape becomes an element naming its kind, so views
 // that hold a canvas render in component tests (use: vi.mock("react-konva", () => import("…/konvaStub"))).
-import { forwardRef, useImperativeHandle, type ReactNode } from "react";
+// The stage passes DOM pointer events on as Konva would, with the pointer at (clientX, clientY).
+import { forwardRef, useImperativeHandle, type PointerEvent as ReactPointerEvent, type ReactNode } from "react";
 
+type KonvaHandler = (e: { evt: PointerEvent; target: { getStage: () => { getPointerPosition: () => { x: number; y: number } } } }) => void;
 interface Props {
   children?: ReactNode;
   text?: string;
+  onPointerDown?: KonvaHandler;
+  onPointerMove?: KonvaHandler;
+  onPointerUp?: KonvaHandler;
+}
+
+function konvaEvent(e: ReactPointerEvent) {
+  const evt = e.nativeEvent;
+  return { evt, target: { getStage: () => ({ getPointerPosition: () => ({ x: evt.clientX, y: evt.clientY }) }) } };
 }
 
 function shape(kind: string) {
-  return forwardRef<unknown, Props & object>(function Shape({ children, text }, ref) {
+  return forwardRef<unknown, Props & object>(function Shape({ children, text, onPointerDown, onPointerMove, onPointerUp }, ref) {
     useImperativeHandle(ref, () => ({
       position: () => undefined,
       nodes: () => undefined,
@@ -17,7 +27,12 @@ function shape(kind: string) {
       getPointerPosition: () => ({ x: 0, y: 0 }),
     }));
     return (
-      <div data-konva={kind}>
+      <div
+        data-konva={kind}
+        onPointerDown={onPointerDown && ((e) => onPointerDown(konvaEvent(e)))}
+        onPointerMove={onPointerMove && ((e) => onPointerMove(konvaEvent(e)))}
+        onPointerUp={onPointerUp && ((e) => onPointerUp(konvaEvent(e)))}
+      >
         {text}
         {children}
       </div>

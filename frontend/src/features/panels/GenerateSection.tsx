@@ -5,6 +5,7 @@ import { api, ok, type GenerateIn, type Image, type Job, type Panel } from "../.
 import { keys, useComic, useFastProfiles, usePanelImages } from "../../api/queries";
 import { ErrorMessage, Field } from "../../components/ui";
 import { ImageViewer } from "../viewer/ImageViewer";
+import { OwnSettings } from "./OwnSettings";
 import { errorAbout, missingLoras } from "../../lib/errors";
 import { promptErrors } from "../../lib/prompt";
 import { loadDraft } from "../../lib/strokes";
@@ -84,6 +85,7 @@ export function GenerateSection({ panel, job, progress, running, generate }: Gen
             : "Each Generate draws new seeds; lock a candidate's seed to keep drawing from it."}{" "}
           “Fix faces” on a candidate redraws each face it finds and adds the result as a new candidate.
         </p>
+        <OwnSettings panel={panel} />
       </div>
       {job && <JobProgressView job={job} progress={progress} label="Generating" />}
       {progress.images.length > 0 && running && (
