@@ -9,6 +9,7 @@ import type { SaveStatus } from "../lib/useAutosave";
 import { otherErrors } from "../lib/errors";
 
 export { Dialog } from "./Dialog";
+export { ConfirmButton } from "./ConfirmButton";
 export { Menu, MenuItem, MenuRadioGroup, MenuRadioItem, MenuSeparator } from "./Menu";
 export { IconButton, Tooltip } from "./Tooltip";
 export { Slider } from "./Slider";

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, ok, uploadAsset, type Comic, type GenerateIn, type Job, type Panel, type PanelPatch } from "../../api/client";
 import { keys, useActiveJobs, useCharacters, useComic } from "../../api/queries";
-import { ErrorMessage, Field, SaveIndicator, Tabs } from "../../components/ui";
+import { ConfirmButton, ErrorMessage, Field, SaveIndicator, Tabs } from "../../components/ui";
 import { PromptInput } from "../../components/PromptInput";
 import { errorAbout } from "../../lib/errors";
 import { comicPath, navigate, panelPath } from "../../lib/router";
@@ -68,9 +68,9 @@ export function PanelEditor({ panel, index, tab: urlTab }: { panel: Panel; index
     <section className="panel-editor" aria-label={`Panel ${index + 1}`}>
       <div className="row between">
         <h2>Panel {index + 1}</h2>
-        <button type="button" className="danger small" onClick={() => confirm("Delete this panel with its pictures?") && remove.mutate()}>
+        <ConfirmButton className="danger small" question={`Delete panel ${index + 1}?`} detail="Its pictures and lettering go with it." confirm="Delete panel" onConfirm={() => remove.mutate()}>
           Delete panel
-        </button>
+        </ConfirmButton>
       </div>
       <Tabs label="Panel steps" tabs={TABS} value={tab} onChange={changeTab} />
       <div role="tabpanel" aria-label={TABS.find((t) => t.id === tab)?.label}>
