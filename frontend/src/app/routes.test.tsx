@@ -67,3 +67,14 @@ describe("parseComicPath", () => {
     expect(parseComicPath("x", "panels")).toBeNull();
   });
 });
+
+describe("a link to what is gone", () => {
+  it("says a panel does not exist any more instead of showing another one", async () => {
+    const { router } = renderApp("/comics/1/panels/99/generate");
+    expect((await screen.findByTestId("panel-missing")).textContent).toContain("This panel does not exist any more.");
+    expect(screen.queryByRole("heading", { name: /^Panel \d/ })).toBeNull();
+    fireEvent.click(screen.getByRole("link", { name: "Show the comic's panels" }));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/comics/1/panels"));
+    expect(await screen.findByRole("heading", { name: "Panel 1" })).toBeTruthy();
+  });
+});

@@ -4,7 +4,7 @@ import { api, ok, type Panel } from "../../api/client";
 import { keys, usePanels } from "../../api/queries";
 import { ErrorMessage, Field, Link } from "../../components/ui";
 import { errorAbout } from "../../lib/errors";
-import { navigate, panelPath } from "../../lib/router";
+import { comicPath, navigate, panelPath } from "../../lib/router";
 import { PanelEditor } from "./PanelEditor";
 
 export function panelTitle(panel: Panel, index: number): string {
@@ -29,7 +29,9 @@ export function PanelsView({ comicId, panelId, tab }: { comicId: number; panelId
     e.preventDefault();
     create.mutate();
   };
-  const selected = panels.data?.find((p) => p.id === panelId) ?? panels.data?.[0];
+  // A link to a panel that is gone (deleted in another tab) says so rather than showing another panel.
+  const missing = panelId != null && panels.data != null && !panels.data.some((p) => p.id === panelId);
+  const selected = missing ? undefined : (panels.data?.find((p) => p.id === panelId) ?? panels.data?.[0]);
   const index = selected && panels.data ? panels.data.indexOf(selected) : -1;
   return (
     <div className="split">
@@ -64,10 +66,15 @@ export function PanelsView({ comicId, panelId, tab }: { comicId: number; panelId
       </aside>
       <main className="main">
         {panels.isPending && <p>Loading…</p>}
+        {missing && (
+          <p className="empty-state" data-testid="panel-missing">
+            This panel does not exist any more. <Link to={comicPath(comicId, "panels")}>Show the comic's panels</Link>
+          </p>
+        )}
         {selected ? (
           <PanelEditor key={selected.id} panel={selected} index={index} tab={tab} />
         ) : (
-          panels.data && <p>Add a panel: describe the scene (who, what, where).</p>
+          panels.data && !missing && <p>Add a panel: describe the scene (who, what, where).</p>
         )}
       </main>
     </div>
