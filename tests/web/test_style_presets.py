@@ -1,5 +1,6 @@
-"""Style presets work with what is installed: they keep the studio's default model, and a style LoRA
-that is not installed is reported at its field before queueing, with the choice to draw without it."""
+"""Style presets work with what is installed: they keep the studio's default model, come with only the
+style LoRAs installed here (naming the others), and a LoRA a comic names that is not installed is
+reported at its field before queueing, with the choice to draw without it."""
 
 from __future__ import annotations
 
@@ -35,15 +36,38 @@ def panel_of(api, comic_id: int, **spec) -> dict:
 def test_no_preset_overrides_the_studio_default_model(api):
     styles = api.call("GET", "/api/styles")
     assert len(styles) >= 5 and all(style["checkpoint"] is None for style in styles)
-    panel = panel_of(api, comic_with(api, preset(api, "realistic")))
+    panel = panel_of(api, comic_with(api, without_missing(preset(api, "realistic"))))
 
     api.call("POST", f"/api/panels/{panel['id']}/generate", 202, {})
 
     assert Job.objects.get().payload().generation.model.checkpoint == settings.STRIPSTUDIO.default_model
 
 
+def without_missing(style: dict) -> dict:
+    return {key: value for key, value in style.items() if key != "missing_loras"}
+
+
+def test_a_preset_leaves_out_the_style_loras_that_are_not_installed_and_names_them(api):
+    cartoon = preset(api, "cartoon")
+    assert cartoon["loras"] == [] and cartoon["missing_loras"] == ["cartoon_style_xl"]
+    panel = panel_of(api, comic_with(api, without_missing(cartoon)))
+
+    api.call("POST", f"/api/panels/{panel['id']}/generate", 202, {})  # the first Generate queues
+
+    assert "((cartoon style))" in Job.objects.get().payload().generation.prompt
+
+
+def test_a_preset_keeps_its_style_lora_once_it_is_installed(api):
+    loras = settings.STRIPSTUDIO.models_dir / "loras"
+    loras.mkdir(parents=True, exist_ok=True)
+    (loras / "manga_lineart_xl.safetensors").write_bytes(b"")
+    manga = preset(api, "manga")
+    assert [lora["name"] for lora in manga["loras"]] == ["manga_lineart_xl"] and manga["missing_loras"] == []
+
+
 def test_missing_loras_are_all_refused_at_their_fields_before_queueing(api):
-    comic_id = comic_with(api, preset(api, "cartoon"))
+    style = {**without_missing(preset(api, "cartoon")), "loras": [{"name": "cartoon_style_xl"}]}
+    comic_id = comic_with(api, style)
     mia = {"name": "Mia", "description": "red hair", "loras": [{"name": "rooftops_xl"}]}
     api.call("POST", f"/api/comics/{comic_id}/characters", 201, mia)
     panel = panel_of(api, comic_id, characters=["Mia"])
@@ -60,7 +84,8 @@ def test_missing_loras_are_all_refused_at_their_fields_before_queueing(api):
 
 
 def test_generating_without_the_missing_loras_queues_and_records_them(api):
-    panel = panel_of(api, comic_with(api, preset(api, "cartoon")))
+    style = {**without_missing(preset(api, "cartoon")), "loras": [{"name": "cartoon_style_xl"}]}
+    panel = panel_of(api, comic_with(api, style))
 
     api.call("POST", f"/api/panels/{panel['id']}/generate", 202, {"skip_missing_loras": True})
 

@@ -894,7 +894,9 @@ export interface paths {
         };
         /**
          * List Styles
-         * @description The style presets (cartoon, manga, webtoon 3D, comic ink, realistic) a comic can start from.
+         * @description The style presets (cartoon, manga, webtoon 3D, comic ink, realistic) a comic can start from, each
+         *     with the style LoRAs that are installed; the others are named in ``missing_loras``, so a comic made
+         *     from a preset draws on the first try with what this studio has.
          */
         get: operations["stripstudio_web_studio_api_comics_list_styles"];
         put?: never;
@@ -2194,6 +2196,60 @@ export interface components {
             checkpoint?: string | null;
             /** Loras */
             loras?: components["schemas"]["LoraRef"][];
+            /**
+             * Name
+             * @default custom
+             */
+            name?: string;
+            /**
+             * Negative Prompt
+             * @default
+             */
+            negative_prompt?: string;
+            /**
+             * Prompt Prefix
+             * @description Put before every panel prompt, e.g. '((cartoon style))'.
+             * @default
+             */
+            prompt_prefix?: string;
+            /**
+             * Prompt Suffix
+             * @description Put after every panel prompt, e.g. 'high quality'.
+             * @default
+             */
+            prompt_suffix?: string;
+            /**
+             * Refiner
+             * @description Optional SDXL refiner that finishes every panel drawn from text.
+             */
+            refiner?: string | null;
+            /**
+             * Refiner Switch
+             * @description Fraction of the denoising the base model does.
+             * @default 0.8
+             */
+            refiner_switch?: number;
+            /**
+             * Vae
+             * @description Optional VAE replacing the checkpoint's own.
+             */
+            vae?: string | null;
+        };
+        /**
+         * StylePresetOut
+         * @description A style preset with the style LoRAs installed here; ``missing_loras`` names the ones left out (put the
+         *     file in the loras model folder and add it to the comic's style to use it).
+         */
+        StylePresetOut: {
+            /**
+             * Checkpoint
+             * @description Model id, checkpoint file or diffusers folder.
+             */
+            checkpoint?: string | null;
+            /** Loras */
+            loras?: components["schemas"]["LoraRef"][];
+            /** Missing Loras */
+            missing_loras?: string[];
             /**
              * Name
              * @default custom
@@ -3555,7 +3611,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Style"][];
+                    "application/json": components["schemas"]["StylePresetOut"][];
                 };
             };
         };

@@ -82,3 +82,15 @@ def _load_checkpoint(settings: StudioSettings, reference: str, config: str | Non
     from stripstudio.generation.request import ModelRef
 
     DiffusersEngine(settings).cache.get(ModelRef(checkpoint=reference, config=config))
+
+
+def lora_installed(settings: StudioSettings, name: str) -> bool:
+    """Whether a LoRA called ``name`` (file name, with or without .safetensors) is in the model folders."""
+    from stripstudio.engines.diffusers.locate import ModelLocator
+    from stripstudio.generation.errors import GenerationError
+
+    try:
+        ModelLocator(settings.model_search_dirs(), offline=True).lora(name)
+    except GenerationError:
+        return False
+    return True

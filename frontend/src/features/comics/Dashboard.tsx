@@ -5,6 +5,7 @@ import { keys, useComics, useStyles } from "../../api/queries";
 import { ErrorMessage, Field, Link } from "../../components/ui";
 import { errorAbout } from "../../lib/errors";
 import { navigate } from "../../lib/router";
+import { missingHint, presetStyle } from "../styles/presets";
 
 export function Dashboard() {
   const client = useQueryClient();
@@ -14,7 +15,8 @@ export function Dashboard() {
   const [styleName, setStyleName] = useState("");
   const create = useMutation({
     mutationFn: () => {
-      const style = styles.data?.find((s) => s.name === styleName);
+      const preset = styles.data?.find((s) => s.name === styleName);
+      const style = preset ? presetStyle(preset) : undefined;
       return ok(api.POST("/api/comics", { body: { title, ...(style ? { style } : {}) } }));
     },
     onSuccess: (comic) => {
@@ -46,7 +48,7 @@ export function Dashboard() {
           <Field label="Title" error={errorAbout(create.error, "title")}>
             {(p) => <input {...p} name="title" value={title} onChange={(e) => setTitle(e.target.value)} required data-testid="new-comic-title" />}
           </Field>
-          <Field label="Style preset">
+          <Field label="Style preset" hint={missingHint(styles.data?.find((s) => s.name === styleName)?.missing_loras)}>
             {(p) => (
               <select {...p} value={styleName} onChange={(e) => setStyleName(e.target.value)}>
                 <option value="">(none: choose later)</option>

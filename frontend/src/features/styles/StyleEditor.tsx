@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { Comic, ComicPatch, Style } from "../../api/client";
 import { useModels, useStyles } from "../../api/queries";
+import { missingHint, presetStyle } from "./presets";
 import { ErrorMessage, Field, SaveIndicator } from "../../components/ui";
 import { LoraList } from "../../components/LoraList";
 import { PromptInput } from "../../components/PromptInput";
@@ -52,12 +53,13 @@ export function StyleEditor({ comic }: { comic: Comic }) {
               aria-checked={style.name === preset.name}
               className={style.name === preset.name ? "active" : ""}
               onClick={() => {
-                setStyle({ ...preset });
-                save.queue({ style: { ...preset } });
+                setStyle(presetStyle(preset));
+                save.queue({ style: presetStyle(preset) });
               }}
             >
               <strong>{preset.name}</strong>
               <small>{preset.prompt_prefix}</small>
+              {preset.missing_loras?.length ? <small className="hint">{missingHint(preset.missing_loras)}</small> : null}
             </button>
           ))}
         </div>

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from ninja import Router, Status
 
 from stripstudio import domain
 from stripstudio.domain.presets import STYLE_PRESETS
+from stripstudio.production.model_inventory import lora_installed
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.access import mine, owned
-from stripstudio.web.studio.api.schemas import ComicIn, ComicOut, ComicPatch
+from stripstudio.web.studio.api.schemas import ComicIn, ComicOut, ComicPatch, StylePresetOut
 from stripstudio.web.studio.api.serialize import comic_out
 from stripstudio.web.studio.api.server_paths import check_settings
 from stripstudio.web.studio.api.validation import domain_errors
@@ -20,10 +22,20 @@ from stripstudio.web.studio.storage_gc import collect_soon
 router = Router(tags=["comics"])
 
 
-@router.get("/styles", response=list[domain.Style])
+@router.get("/styles", response=list[StylePresetOut])
 def list_styles(request):
-    """The style presets (cartoon, manga, webtoon 3D, comic ink, realistic) a comic can start from."""
-    return list(STYLE_PRESETS.values())
+    """The style presets (cartoon, manga, webtoon 3D, comic ink, realistic) a comic can start from, each
+    with the style LoRAs that are installed; the others are named in ``missing_loras``, so a comic made
+    from a preset draws on the first try with what this studio has."""
+    studio = settings.STRIPSTUDIO
+    presets = []
+    for style in STYLE_PRESETS.values():
+        installed = [lora for lora in style.loras if lora_installed(studio, lora.name)]
+        missing = [lora.name for lora in style.loras if lora not in installed]
+        presets.append(
+            StylePresetOut(**style.model_copy(update={"loras": installed}).model_dump(), missing_loras=missing)
+        )
+    return presets
 
 
 @router.get("/fast-profiles", response=list[domain.FastProfile])

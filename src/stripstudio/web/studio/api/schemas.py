@@ -229,6 +229,13 @@ class ExportOut(BaseModel):
     created_at: datetime
 
 
+class StylePresetOut(domain.Style):
+    """A style preset with the style LoRAs installed here; ``missing_loras`` names the ones left out (put the
+    file in the loras model folder and add it to the comic's style to use it)."""
+
+    missing_loras: list[str] = Field(default_factory=list)
+
+
 GenerateMode = Literal["text", "sketch", "variation", "inpaint", "outpaint", "fix_faces"]
 
 
