@@ -170,6 +170,11 @@ class StudioSettings(BaseSettings):
         return self.data_dir / "huggingface"
 
     @property
+    def training_dir(self) -> Path:
+        """Training datasets and the runs' working folders (checkpoints to resume from)."""
+        return self.data_dir / "training"
+
+    @property
     def files_dir(self) -> Path:
         """Uploaded and generated files of the studio server (content-addressed)."""
         return self.data_dir / "files"

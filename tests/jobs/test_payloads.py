@@ -11,13 +11,25 @@ from stripstudio.generation.request import GenerationRequest, ModelRef
 from stripstudio.jobs import runners
 from stripstudio.jobs.execution import execute_job
 from stripstudio.jobs.models import Job
-from stripstudio.jobs.payloads import ExportPayload, GeneratePayload, InvalidJobPayload, parse_payload
+from stripstudio.jobs.payloads import ExportPayload, GeneratePayload, InvalidJobPayload, TrainPayload, parse_payload
 from stripstudio.jobs.runners import Outcome
 from stripstudio.jobs.runtime import JobRuntime
+from stripstudio.training.spec import TrainingSettings
+from stripstudio.training.test_grid import TestGrid, grid_prompts
 
 REQUEST = GenerationRequest(
     model=ModelRef(checkpoint="tiny-random-sdxl"), prompt="a lighthouse", width=64, height=64, num_inference_steps=2
 )
+
+TRAIN_PAYLOAD = TrainPayload(
+    dataset="/data/training/datasets/1",
+    trigger="rc_test",
+    class_word="man",
+    repeats=2,
+    settings=TrainingSettings(model="tiny-random-sdxl", resolution=64, epochs=2, save_every_n_epochs=1),
+    grid=TestGrid(prompts=grid_prompts("rc_test", "man"), template=REQUEST),
+)
+TRAIN = TRAIN_PAYLOAD.model_dump(mode="json")
 
 
 @pytest.fixture
@@ -31,6 +43,7 @@ def test_a_payload_round_trips_through_the_job_row(owner):
     job.refresh_from_db()
     assert job.payload() == payload
     assert Job(kind="export", request={"formats": ["pdf", "cbz"]}).payload() == ExportPayload(formats=("pdf", "cbz"))
+    assert Job(kind="train", request=TRAIN).payload() == TRAIN_PAYLOAD
 
 
 @pytest.mark.parametrize(
@@ -44,7 +57,12 @@ def test_a_payload_round_trips_through_the_job_row(owner):
         ),
         ("export", {"formats": ["gif"]}, "formats.0"),
         ("export", {"formats": [], "dpi": 1200}, "dpi: Extra inputs are not permitted"),
-        ("train", {}, "'train' cannot be run here"),
+        ("train", {}, "settings: Field required"),
+        ("train", {**TRAIN, "settings": {**TRAIN["settings"], "network_dim": 0}}, "settings.network_dim"),
+        ("train", {**TRAIN, "settings": {**TRAIN["settings"], "epochs": 2, "save_every_n_epochs": 3}}, "settings:"),
+        ("train", {**TRAIN, "trigger": ""}, "trigger"),
+        ("train", {**TRAIN, "grid": {**TRAIN["grid"], "prompts": []}}, "grid.prompts"),
+        ("sing", {}, "'sing' cannot be run here"),
     ],
 )
 def test_a_payload_that_does_not_fit_its_kind_is_refused_naming_the_field(kind, stored, named):

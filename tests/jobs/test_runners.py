@@ -14,6 +14,7 @@ from stripstudio.jobs.runners import Outcome, UnknownJobKind, register_runner, r
 from stripstudio.jobs.runtime import JobRuntime
 from stripstudio.web.studio.runners.exporting import run_export
 from stripstudio.web.studio.runners.generating import run_generation
+from stripstudio.web.studio.runners.training import run_training
 
 
 @pytest.fixture
@@ -29,14 +30,17 @@ def owner(transactional_db):
 def test_the_studio_registers_its_runners_when_django_starts():
     assert runner_for(Job.Kind.GENERATE) is run_generation
     assert runner_for(Job.Kind.EXPORT) is run_export
+    assert runner_for(Job.Kind.TRAIN) is run_training
 
 
-def test_an_unknown_kind_names_the_kinds_there_are():
+def test_an_unknown_kind_names_the_kinds_there_are(monkeypatch):
+    monkeypatch.delitem(runners._runners, "train")
     with pytest.raises(UnknownJobKind, match=r"'train'.*export, generate"):
         runner_for("train")
 
 
 def test_a_job_without_a_runner_fails_with_the_error_kept_and_the_next_job_runs(runtime, owner, monkeypatch):
+    monkeypatch.delitem(runners._runners, "train")
     ran = []
     monkeypatch.setitem(runners._runners, "export", lambda *args: ran.append(args[1].pk) or Outcome(lambda: None))
     orphan = Job.objects.create(owner=owner, kind=Job.Kind.TRAIN, request={})

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stripstudio.generation.request import GenerationRequest
+from stripstudio.training.spec import TrainingSettings
+from stripstudio.training.test_grid import TestGrid
 
 ExportFormat = Literal["webtoon", "png", "pdf", "cbz"]
 
@@ -42,7 +44,23 @@ class ExportPayload(JobPayload):
     formats: tuple[ExportFormat, ...] = ()
 
 
-PAYLOADS: dict[str, type[JobPayload]] = {payload.kind: payload for payload in (GeneratePayload, ExportPayload)}
+class TrainPayload(JobPayload):
+    """Train a character LoRA on the prepared dataset folder ``dataset`` (kohya layout), then draw the
+    test grid with each saved epoch's LoRA on ``engine`` (None: the server's default engine)."""
+
+    kind: ClassVar[str] = "train"
+    dataset: str = Field(min_length=1, max_length=1000, description="The prepared dataset folder on the server.")
+    trigger: str = Field(min_length=1, max_length=100)
+    class_word: str = Field(min_length=1, max_length=100)
+    repeats: int = Field(20, ge=1, le=1000)
+    settings: TrainingSettings
+    grid: TestGrid
+    engine: str | None = None
+
+
+PAYLOADS: dict[str, type[JobPayload]] = {
+    payload.kind: payload for payload in (GeneratePayload, ExportPayload, TrainPayload)
+}
 
 
 class InvalidJobPayload(ValueError):
@@ -52,7 +70,7 @@ class InvalidJobPayload(ValueError):
 
 
 def payload_type(kind: str) -> type[JobPayload]:
-    """The payload model of jobs of ``kind``; InvalidJobPayload for a kind that takes none (training, for now)."""
+    """The payload model of jobs of ``kind``; InvalidJobPayload for a kind that takes none."""
     try:
         return PAYLOADS[kind]
     except KeyError:

@@ -137,3 +137,70 @@ class Export(Owned):
 
     class Meta:
         ordering = ["-created_at", "format"]
+
+
+class TrainingDataset(Owned):
+    """Photos of a character to train a LoRA on, prepared into a kohya-layout folder (see training.dataset).
+
+    ``captions`` keeps the captions the author edited, by prepared image name, so that preparing the
+    folder again (after more photos arrive) keeps them; ``problems`` lists what the last preparation
+    could not use, by file name."""
+
+    class Mode(models.TextChoices):
+        FACE_CROP = "face-crop"
+        BUCKETS = "buckets"
+
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="training_datasets")
+    trigger = models.CharField(max_length=100)
+    class_word = models.CharField(max_length=100)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.FACE_CROP)
+    resolution = models.IntegerField(default=1024)
+    repeats = models.IntegerField(default=20)
+    captions = models.JSONField(default=dict)
+    problems = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class TrainingPhoto(Owned):
+    """A photo uploaded into a training dataset, as uploaded (re-encoded, without metadata)."""
+
+    dataset = models.ForeignKey(TrainingDataset, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(max_length=300)
+    name = models.CharField(max_length=120, help_text="The uploader's file name, for display only.")
+    sha256 = models.CharField(max_length=64)
+    width = models.IntegerField()
+    height = models.IntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["dataset", "sha256"], name="one_copy_of_a_photo_per_dataset")]
+
+
+class TrainingRun(Owned):
+    """One training of a dataset: its settings, its job, and the epoch the author picked (if any)."""
+
+    dataset = models.ForeignKey(TrainingDataset, on_delete=models.CASCADE, related_name="runs")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    settings = models.JSONField(default=dict)
+    total_steps = models.IntegerField()
+    picked_epoch = models.IntegerField(null=True, blank=True)
+    lora = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class TrainingEpoch(Owned):
+    """A saved epoch of a run: its LoRA file and the test grid drawn with it (``grid``: row, label, file)."""
+
+    run = models.ForeignKey(TrainingRun, on_delete=models.CASCADE, related_name="epochs")
+    epoch = models.IntegerField()
+    step = models.IntegerField()
+    lora_file = models.FileField(max_length=300)
+    grid = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["epoch"]
+        constraints = [models.UniqueConstraint(fields=["run", "epoch"], name="one_row_per_saved_epoch")]

@@ -39,13 +39,20 @@ log = logging.getLogger(__name__)
 OBJECTS = "objects"
 STORED_NAME = re.compile(r"objects/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}(?:\.[A-Za-z0-9]{1,16})?")
 FieldsOf = tuple[tuple[type[django_models.Model], str], ...]
-FILE_FIELDS: FieldsOf = ((models.Asset, "file"), (models.GeneratedImage, "file"), (models.Export, "file"))
+FILE_FIELDS: FieldsOf = (
+    (models.Asset, "file"),
+    (models.GeneratedImage, "file"),
+    (models.Export, "file"),
+    (models.TrainingPhoto, "file"),
+    (models.TrainingEpoch, "lora_file"),
+)
 JSON_FIELDS: FieldsOf = (
     (models.Comic, "spec"),
     (models.Character, "spec"),
     (models.Panel, "spec"),
     (models.Bubble, "spec"),
     (models.GeneratedImage, "parameters"),
+    (models.TrainingEpoch, "grid"),
     (Job, "request"),
     (Job, "results"),
 )

@@ -1,4 +1,4 @@
-"""The studio's job runners: drawing a panel's candidates and exporting a comic."""
+"""The studio's job runners: drawing a panel's candidates, exporting a comic, training a character LoRA."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ def register_studio_runners() -> None:
     from stripstudio.jobs.runners import Batching, register_batching, register_runner
     from stripstudio.web.studio.runners.exporting import run_export
     from stripstudio.web.studio.runners.generating import generation_batch_key, run_generation, run_generation_batch
+    from stripstudio.web.studio.runners.training import run_training
 
     register_runner(Job.Kind.GENERATE, run_generation)
     register_batching(Job.Kind.GENERATE, Batching(key=generation_batch_key, run=run_generation_batch))
     register_runner(Job.Kind.EXPORT, run_export)
+    register_runner(Job.Kind.TRAIN, run_training)

@@ -1,0 +1,165 @@
+"""The runner of training jobs: train the character LoRA, then draw the test grid of each saved epoch.
+
+Everything a run writes while it trains lives in its own folder (``training/runs/<job id>``): a copy
+of the dataset taken when the run first starts, and the trainer's epochs and resume state. A retry of
+the job (its worker died, or stopped) finds that folder and the trainer resumes from the last saved
+epoch. The LoRA files and grid pictures are copied into the studio's storage; once the job's rows are
+committed the folder is removed.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from stripstudio.generation.errors import JobCancelled
+from stripstudio.generation.events import EventKind, JobEvent
+from stripstudio.generation.images import GeneratedImage as DrawnImage
+from stripstudio.jobs.lifecycle import record_progress
+from stripstudio.jobs.models import Job
+from stripstudio.jobs.payloads import TrainPayload
+from stripstudio.jobs.runners import Outcome
+from stripstudio.jobs.storage import store_bytes, store_file
+from stripstudio.settings import StudioSettings
+from stripstudio.training.spec import SavedEpoch, TrainingProgress
+from stripstudio.training.test_grid import GridPicture, draw_test_grid
+from stripstudio.web.studio import models
+
+PROGRESS_POINTS = 400  # progress events per run at most: the loss curve's resolution, and a bound on the stream
+
+
+def run_folder(settings: StudioSettings, job_id: object) -> Path:
+    """The working folder of the training job ``job_id``."""
+    return settings.training_dir / "runs" / str(job_id)
+
+
+def run_training(runtime, job: Job, payload: TrainPayload, report, cancel) -> Outcome:
+    """Train (or resume) the LoRA, draw the test grid, and keep each saved epoch's file and pictures."""
+    from stripstudio.training.dataset import load_dataset  # torch-free, but only workers need it
+    from stripstudio.training.trainer import TrainingCancelled, train  # torch: loaded by workers only
+
+    folder = run_folder(runtime.settings, job.pk)
+    dataset = load_dataset(
+        _snapshot(Path(payload.dataset), folder / "dataset"), payload.trigger, payload.class_word, payload.repeats
+    )
+    total = payload.settings.total_steps(dataset)
+    grid_total = len(payload.settings.saved_epochs()) * len(payload.grid.prompts)
+    report(JobEvent(kind=EventKind.STARTED, total=total + grid_total, message=f"training {total} steps"))
+    progress = ProgressRelay(report, total + grid_total, every=max(1, total // PROGRESS_POINTS))
+    try:
+        saved = train(
+            dataset,
+            payload.settings,
+            folder / "lora",
+            on_progress=progress.trained,
+            on_epoch_saved=progress.saved,
+            should_stop=cancel.is_set,
+        )
+    except TrainingCancelled as error:
+        raise JobCancelled(str(error) or "the training was cancelled") from None
+    epochs = _stored_epochs(saved)
+    record_progress(report.lease, results=epochs)
+    _draw_grid(runtime, job, payload, report, cancel, saved, epochs, offset=total)
+    return Outcome(
+        lambda: _commit(job, epochs, folder),
+        message=f"{len(epochs)} epoch(s) saved",
+        data={"epochs": [entry["epoch"] for entry in epochs]},
+    )
+
+
+class ProgressRelay:
+    """Turns the trainer's callbacks into job events: a progress event every ``every`` steps (and the
+    last), with the loss, speed, time left and GPU memory in its data; one event per saved epoch."""
+
+    def __init__(self, report, total: int, every: int) -> None:
+        self.report, self.total, self.every = report, total, every
+
+    def trained(self, progress: TrainingProgress) -> None:
+        """One optimizer step done."""
+        if progress.step % self.every and progress.step != progress.total_steps:
+            return
+        data = {"phase": "train", **progress.model_dump(exclude={"step", "total_steps"})}
+        message = (
+            f"epoch {progress.epoch}/{progress.epochs}, loss {progress.loss:.4f}, "
+            f"{progress.steps_per_second:.2f} it/s, {_duration(progress.eta_seconds)} left"
+        )
+        self.report(JobEvent.progress(progress.step, self.total, 0, message=message, data=data))
+
+    def saved(self, epoch: SavedEpoch) -> None:
+        """An epoch's LoRA was written."""
+        data = {"phase": "epoch", "epoch": epoch.epoch}
+        self.report(JobEvent.progress(epoch.step, self.total, 0, message=f"epoch {epoch.epoch} saved", data=data))
+
+
+def _draw_grid(runtime, job: Job, payload: TrainPayload, report, cancel, saved, epochs, offset: int) -> None:
+    """Draw the grid; each picture goes into its epoch's entry of the job's results as soon as it is stored."""
+    by_epoch = {entry["epoch"]: entry for entry in epochs}
+
+    def on_picture(picture: GridPicture, pictures: int) -> None:
+        by_epoch[picture.epoch]["grid"].append(picture.model_dump(exclude={"epoch"}))
+        record_progress(report.lease, results=epochs)
+        done = sum(len(entry["grid"]) for entry in epochs)
+        message = f"test grid: epoch {picture.epoch}, {picture.label}"
+        report(JobEvent.progress(offset + done, offset + pictures, 0, message=message, data={"phase": "grid"}))
+
+    engine = runtime.engine(payload.engine)
+    draw_test_grid(engine, payload.grid, saved, _store_picture, on_picture, cancel)
+
+
+def _commit(job: Job, epochs: list[dict[str, Any]], folder: Path) -> None:
+    """The run's epoch rows; the working folder goes once they are saved."""
+    run = models.TrainingRun.objects.filter(job_id=job.pk).first()
+    if run is not None:
+        models.TrainingEpoch.objects.bulk_create(
+            models.TrainingEpoch(
+                owner_id=job.owner_id,
+                run=run,
+                epoch=entry["epoch"],
+                step=entry["step"],
+                lora_file=entry["lora"],
+                grid=entry["grid"],
+            )
+            for entry in epochs
+        )
+    transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+def _stored_epochs(saved: list[SavedEpoch]) -> list[dict[str, Any]]:
+    return [
+        {"epoch": epoch.epoch, "step": epoch.step, "lora": store_file(epoch.path, ".safetensors")[0], "grid": []}
+        for epoch in saved
+    ]
+
+
+def _store_picture(drawn: DrawnImage) -> str:
+    buffer = io.BytesIO()
+    drawn.image.save(buffer, format="PNG", pnginfo=drawn.png_info())
+    return store_bytes(buffer.getvalue(), ".png")[0]
+
+
+def _snapshot(source: Path, target: Path) -> Path:
+    """A copy of the dataset the run keeps to itself, taken once: caption edits made while it trains
+    (or before a retry resumes it) change the next run, not this one. Copied aside, then renamed."""
+    if target.is_dir():
+        return target
+    if not source.is_dir():
+        raise FileNotFoundError(f"the training dataset {source.name!r} is gone: prepare it again")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(dir=target.parent, prefix=".partial-dataset-"))
+    try:
+        shutil.copytree(source, partial, dirs_exist_ok=True)
+        partial.rename(target)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return target
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
