@@ -61,7 +61,7 @@ def grid_prompts(trigger: str, class_word: str, style: Style | None = None) -> t
     if style is not None and (style.prompt_prefix or style.prompt_suffix):
         prompts.append(_styled("comic style", subject, style))
     others = [name for name in OTHER_STYLES if style is None or name != style.name]
-    prompts += [_styled(name, subject, STYLE_PRESETS[name]) for name in others[: 4 - len(prompts)]]
+    prompts += [_styled(name, subject, STYLE_PRESETS[name]) for name in others[:2]]
     return tuple(prompts)
 
 

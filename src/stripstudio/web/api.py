@@ -8,6 +8,7 @@ from ninja.security import django_auth
 
 from stripstudio.export import ExportError
 from stripstudio.jobs.quotas import JobTooLarge, QuotaExceeded
+from stripstudio.training.dataset import DatasetError
 from stripstudio.uploads import UploadRejected
 from stripstudio.web.accounts.api import router as accounts_router
 from stripstudio.web.studio.api import (
@@ -20,6 +21,8 @@ from stripstudio.web.studio.api import (
     library,
     pages,
     projects,
+    training,
+    training_runs,
 )
 from stripstudio.web.upload_limits import UploadTooLarge
 
@@ -29,12 +32,27 @@ def build_api() -> NinjaAPI:
     api = NinjaAPI(
         title="stripstudio",
         version="1",
-        description="Comics, characters, panels, bubbles, uploads, generation and export jobs of signed-in authors.",
+        description=(
+            "Comics, characters, panels, bubbles, uploads, and the generation, export and training jobs "
+            "of signed-in authors."
+        ),
         auth=django_auth,
         urls_namespace="api",
     )
     api.add_router("/", accounts_router)
-    for module in (comics, composed, content, assets, jobs, lettering, pages, projects, library):
+    for module in (
+        comics,
+        composed,
+        content,
+        assets,
+        jobs,
+        lettering,
+        pages,
+        projects,
+        library,
+        training,
+        training_runs,
+    ):
         api.add_router("/", module.router)
     _error_handlers(api)
     return api
@@ -56,6 +74,11 @@ def _error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ExportError)
     def export_error(request, error: ExportError):
         return api.create_response(request, {"detail": str(error)}, status=422)
+
+    @api.exception_handler(DatasetError)
+    def dataset_error(request, error: DatasetError):
+        detail = [{"loc": ["body", error.field], "msg": error.message, "type": "dataset"}]
+        return api.create_response(request, {"detail": detail}, status=422)
 
     @api.exception_handler(JobTooLarge)
     def job_too_large(request, error: JobTooLarge):

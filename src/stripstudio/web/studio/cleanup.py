@@ -1,4 +1,4 @@
-"""A deleted comic or panel takes its jobs with it.
+"""A deleted comic, panel or training run takes its jobs with it; a deleted dataset or run its folder.
 
 Jobs name their comic and panel by id only (the jobs app knows nothing of the studio's tables), so
 the database cannot cascade: these receivers delete the jobs in the same transaction as the row.
@@ -7,11 +7,12 @@ Deleting a comic deletes its panels one by one through Django's collector, so bo
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from stripstudio.jobs.models import Job
-from stripstudio.web.studio.models import Comic, Panel
+from stripstudio.web.studio.models import Comic, Panel, TrainingDataset, TrainingRun
 
 
 @receiver(post_delete, sender=Comic, dispatch_uid="studio-comic-jobs")
@@ -24,3 +25,21 @@ def delete_comic_jobs(sender, instance: Comic, **kwargs) -> None:
 def delete_panel_jobs(sender, instance: Panel, **kwargs) -> None:
     """Delete every job of a deleted panel."""
     Job.objects.filter(panel_id=instance.pk).delete()
+
+
+@receiver(post_delete, sender=TrainingDataset, dispatch_uid="studio-training-dataset-folder")
+def delete_dataset_folder(sender, instance: TrainingDataset, **kwargs) -> None:
+    """Remove a deleted dataset's prepared folder once the deletion is committed."""
+    from stripstudio.web.studio.training_datasets import remove_folder
+
+    transaction.on_commit(lambda: remove_folder(instance))
+
+
+@receiver(post_delete, sender=TrainingRun, dispatch_uid="studio-training-run-job")
+def delete_run_job(sender, instance: TrainingRun, **kwargs) -> None:
+    """Delete a deleted run's job, and its working folder once the deletion is committed."""
+    from stripstudio.web.studio.runners.training import remove_run_folder
+
+    if instance.job_id is not None:
+        Job.objects.filter(pk=instance.job_id).delete()
+        transaction.on_commit(lambda: remove_run_folder(instance.job_id))

@@ -144,7 +144,7 @@ class TrainingDataset(Owned):
 
     ``captions`` keeps the captions the author edited, by prepared image name, so that preparing the
     folder again (after more photos arrive) keeps them; ``problems`` lists what the last preparation
-    could not use, by file name."""
+    could not use, by file name; ``prepared_photos`` the photos (by id) the folder was last prepared from."""
 
     class Mode(models.TextChoices):
         FACE_CROP = "face-crop"
@@ -158,6 +158,7 @@ class TrainingDataset(Owned):
     repeats = models.IntegerField(default=20)
     captions = models.JSONField(default=dict)
     problems = models.JSONField(default=list)
+    prepared_photos = models.JSONField(default=list)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -38,6 +38,13 @@ def run_folder(settings: StudioSettings, job_id: object) -> Path:
     return settings.training_dir / "runs" / str(job_id)
 
 
+def remove_run_folder(job_id: object) -> None:
+    """Remove the working folder of a training job whose run was deleted."""
+    from django.conf import settings
+
+    shutil.rmtree(run_folder(settings.STRIPSTUDIO, job_id), ignore_errors=True)
+
+
 def run_training(runtime, job: Job, payload: TrainPayload, report, cancel) -> Outcome:
     """Train (or resume) the LoRA, draw the test grid, and keep each saved epoch's file and pictures."""
     from stripstudio.training.dataset import load_dataset  # torch-free, but only workers need it

@@ -1,0 +1,110 @@
+"""A character's training dataset on disk: prepared from the uploaded photos, with the author's captions.
+
+The folder (``training/datasets/<id>``, kohya's layout) is made by :func:`prepare_dataset` from every
+photo at once, so near-duplicates are found across all of them. It is prepared aside and swapped in
+whole: a reader (or a training run copying it) never sees half a folder. Captions the author edited
+are kept on the row and written again after each preparation.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+
+from stripstudio.jobs.storage import stored_name, stored_path
+from stripstudio.training.dataset import DatasetError, load_dataset, prepare_dataset, set_caption
+from stripstudio.training.spec import Dataset
+from stripstudio.web.studio import models
+
+PHOTOS_MIN = 10
+PHOTOS_MAX = 100
+
+
+def dataset_folder(dataset: models.TrainingDataset) -> Path:
+    """Where ``dataset`` is prepared."""
+    return settings.STRIPSTUDIO.training_dir / "datasets" / str(dataset.pk)
+
+
+def prepared(dataset: models.TrainingDataset) -> Dataset | None:
+    """The prepared dataset as its folder holds it; None before the first preparation."""
+    folder = dataset_folder(dataset)
+    if not folder.is_dir():
+        return None
+    return load_dataset(folder, dataset.trigger, dataset.class_word, dataset.repeats)
+
+
+def photo_source_name(photo: models.TrainingPhoto) -> str:
+    """The name a photo goes into preparation under: unique in the dataset, readable by the author."""
+    return f"{photo.pk:05d}-{Path(photo.name).stem[:60]}{Path(stored_name(photo.file)).suffix}"
+
+
+def prepare(dataset: models.TrainingDataset) -> Dataset:
+    """Prepare the folder from every photo of ``dataset`` again; the row keeps what could not be used."""
+    photos = list(dataset.photos.all())
+    sources = [(photo_source_name(photo), stored_path(stored_name(photo.file)).read_bytes()) for photo in photos]
+    target = dataset_folder(dataset)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".partial-{dataset.pk}-"))
+    try:
+        report = _prepare(
+            sources,
+            partial,
+            trigger=dataset.trigger,
+            class_word=dataset.class_word,
+            mode=dataset.mode,
+            resolution=dataset.resolution,
+            repeats=dataset.repeats,
+        )
+        names = {image.path.name for image in report.dataset.images}
+        for name, caption in dataset.captions.items():
+            if name in names:
+                set_caption(partial, name, caption)
+        _swap(partial, target)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    dataset.problems = [{"file": problem.file, "message": problem.reason} for problem in report.problems]
+    dataset.prepared_photos = [photo.pk for photo in photos]
+    dataset.save(update_fields=["problems", "prepared_photos", "updated_at"])
+    loaded = prepared(dataset)
+    assert loaded is not None  # just swapped in
+    return loaded
+
+
+def _prepare(sources, out_dir: Path, **options):
+    """prepare_dataset; its refusals about the images are about the dataset's photos here."""
+    try:
+        return prepare_dataset(sources, out_dir, **options)
+    except DatasetError as error:
+        if error.field in ("images", "regularisation"):
+            raise DatasetError("photos", error.message) from None
+        raise
+
+
+def edit_caption(dataset: models.TrainingDataset, image_name: str, caption: str) -> None:
+    """Write ``caption`` for the prepared image ``image_name`` and remember it for the next preparation."""
+    set_caption(dataset_folder(dataset), image_name, caption)
+    dataset.captions = {**dataset.captions, image_name: caption}
+    dataset.save(update_fields=["captions", "updated_at"])
+
+
+def is_stale(dataset: models.TrainingDataset) -> bool:
+    """True when photos arrived or went since the folder was prepared."""
+    return sorted(dataset.prepared_photos) != sorted(dataset.photos.values_list("pk", flat=True))
+
+
+def remove_folder(dataset: models.TrainingDataset) -> None:
+    """Remove the prepared folder (the dataset row is being deleted)."""
+    shutil.rmtree(dataset_folder(dataset), ignore_errors=True)
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put the folder ``new`` at ``target``; the old one is renamed aside first, then removed."""
+    old = target.with_name(f".old-{target.name}-{new.name}")
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
