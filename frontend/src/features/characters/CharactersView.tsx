@@ -13,11 +13,13 @@ import { JobProgressView } from "../jobs/JobProgressView";
 import { familyOf } from "../models/library";
 import { ReferenceImages } from "./ReferenceImages";
 import { TriggerWordsOffer } from "./TriggerWordsOffer";
+import { TrainingSection } from "../training/TrainingSection";
 
 export function CharactersView({ comicId, characterId }: { comicId: number; characterId?: number }) {
   const client = useQueryClient();
   const characters = useCharacters(comicId);
   const [name, setName] = useState("");
+  const [picks, setPicks] = useState(0); // a picked LoRA changes the character: its editor starts again from the server's
   const create = useMutation({
     mutationFn: () => ok(api.POST("/api/comics/{comic_id}/characters", { params: { path: { comic_id: comicId } }, body: { name } })),
     onSuccess: (character) => {
@@ -56,7 +58,14 @@ export function CharactersView({ comicId, characterId }: { comicId: number; char
         </form>
       </aside>
       <main className="main">
-        {selected ? <CharacterEditor key={selected.id} character={selected} /> : <p>Add a character: a name and what they look like.</p>}
+        {selected ? (
+          <>
+            <CharacterEditor key={`${selected.id}-${picks}`} character={selected} />
+            <TrainingSection character={selected} onPicked={() => setPicks((n) => n + 1)} />
+          </>
+        ) : (
+          <p>Add a character: a name and what they look like.</p>
+        )}
       </main>
     </div>
   );
