@@ -68,12 +68,12 @@ def character(ann) -> dict:
     return ann.call("POST", f"/api/comics/{comic['id']}/characters", 201, json={"name": "Rc"})
 
 
-def new_dataset(api: Api, character: dict, photos: int = 10, *, prepare: bool = True) -> dict:
+def new_dataset(api: Api, character: dict, photos: int = 10, *, prepare: bool = True, repeats: int = 2) -> dict:
     dataset = api.call(
         "POST",
         f"/api/characters/{character['id']}/training-datasets",
         201,
-        json={"trigger": "rc_test", "class_word": "man", "mode": "buckets", "resolution": 64, "repeats": 2},
+        json={"trigger": "rc_test", "class_word": "man", "mode": "buckets", "resolution": 64, "repeats": repeats},
     )
     for seed in range(photos):
         api.upload(dataset["id"], f"photo {seed}.png", photo(seed))

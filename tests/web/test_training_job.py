@@ -1,0 +1,173 @@
+"""Training jobs on the tiny SDXL model: live progress events, the test grid of every saved epoch, cancel
+within a step, and a worker killed mid-training whose retry resumes from the last saved epoch.
+
+Each job trains 10 small photos, 1 repeat, 2 epochs (both saved): 20 steps, 10 an epoch.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from PIL import Image
+from safetensors import safe_open
+
+from stripstudio.jobs.events import job_channel
+from stripstudio.jobs.execution import _run, execute_job
+from stripstudio.jobs.lifecycle import claim
+from stripstudio.jobs.models import Job
+from stripstudio.jobs.orphans import end_leases_of_dead_processes
+from stripstudio.jobs.runtime import JobRuntime, install_runtime
+from stripstudio.jobs.storage import stored_path
+from stripstudio.jobs.supervision import recover_stale_jobs
+from stripstudio.web.studio import models
+from stripstudio.web.studio.runners import training as training_runner
+from tests.jobs.jobs_helpers import RecordingQueue
+from tests.web.test_training_api import new_dataset, signed_in
+
+pytestmark = pytest.mark.slow
+
+SETTINGS = {
+    "model": "tiny-random-sdxl",
+    "resolution": 64,
+    "epochs": 2,
+    "save_every_n_epochs": 1,
+    "network_dim": 4,
+    "network_alpha": 4,
+    "optimizer": "adamw",
+    "mixed_precision": "no",
+}
+TOTAL = 20
+GRID_ROWS = 3
+
+
+class WorkerKilled(BaseException):
+    """Stands in for SIGKILL: unwinds past every ``except Exception`` without ending the job."""
+
+
+@pytest.fixture
+def runtime(transactional_db):
+    runtime = install_runtime(JobRuntime(settings.STRIPSTUDIO))
+    runtime.queue = RecordingQueue()  # type: ignore[assignment]
+    return runtime
+
+
+@pytest.fixture
+def queued(runtime) -> tuple[Job, models.TrainingRun]:
+    """A queued training job of 10 photos, through the API."""
+    api = signed_in("trainer")
+    comic = api.call(
+        "POST", "/api/comics", 201, json={"title": "T", "generation": {"width": 64, "height": 64, "steps": 2}}
+    )
+    character = api.call("POST", f"/api/comics/{comic['id']}/characters", 201, json={"name": "Rc"})
+    dataset = new_dataset(api, character, repeats=1)
+    run = api.call("POST", f"/api/training-datasets/{dataset['id']}/runs", 202, json={"settings": SETTINGS})
+    assert run["total_steps"] == TOTAL
+    return Job.objects.get(pk=run["job"]["id"]), models.TrainingRun.objects.get(pk=run["id"])
+
+
+def events(runtime, job: Job) -> list:
+    return [event.message for event in runtime.bus.read(job_channel(job.pk), None, 0)]
+
+
+def trained_steps(messages, attempt: int | None = None) -> list[int]:
+    return [m.step for m in messages if m.data.get("phase") == "train" and (attempt is None or m.attempt == attempt)]
+
+
+def stop_at(monkeypatch, step: int, action) -> None:
+    """Run ``action`` once the runner has reported ``step``."""
+    relay = training_runner.ProgressRelay.trained
+
+    def trained(self, progress):
+        relay(self, progress)
+        if progress.step == step:
+            action()
+
+    monkeypatch.setattr(training_runner.ProgressRelay, "trained", trained)
+
+
+def test_a_training_job_reports_progress_and_keeps_each_epochs_lora_and_test_grid(runtime, queued):
+    job, run = queued
+    execute_job(runtime, str(job.pk))
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error_message
+    messages = events(runtime, job)
+    assert [m.type for m in messages][:2] == ["queued", "started"] and messages[-1].type == "succeeded"
+    assert trained_steps(messages) == list(range(1, TOTAL + 1))
+    last = next(m for m in reversed(messages) if m.data.get("phase") == "train")
+    assert last.data["epoch"] == 2 and last.data["epochs"] == 2 and last.data["loss"] > 0
+    assert last.data["steps_per_second"] > 0 and last.data["eta_seconds"] >= 0 and "gpu_memory_bytes" in last.data
+    assert "loss" in last.message and "it/s" in last.message
+    assert [m.data["epoch"] for m in messages if m.data.get("phase") == "epoch"] == [1, 2]
+    grid = [m for m in messages if m.data.get("phase") == "grid"]
+    assert [(m.step, m.total) for m in grid] == [(TOTAL + n, TOTAL + 2 * GRID_ROWS) for n in range(1, 7)]
+
+    epochs = list(run.epochs.all())
+    assert [(e.epoch, e.step) for e in epochs] == [(1, 10), (2, 20)]
+    for epoch in epochs:
+        with safe_open(stored_path(epoch.lora_file.name), "pt") as lora:
+            assert any(key.startswith("lora_unet_") for key in lora.keys())  # noqa: SIM118 (safe_open is no mapping)
+            assert lora.metadata()["ss_network_dim"] == "4"
+        assert [picture["row"] for picture in epoch.grid] == [0, 1, 2]
+        for picture in epoch.grid:
+            with Image.open(stored_path(picture["file"])) as drawn:
+                assert drawn.size == (64, 64)
+    # The same prompts and seed drawn with two different LoRAs: the epochs' pictures differ.
+    first, second = (stored_path(e.grid[0]["file"]).read_bytes() for e in epochs)
+    assert first != second
+    assert not training_runner.run_folder(settings.STRIPSTUDIO, job.pk).exists()  # nothing half-kept
+
+
+def test_a_cancel_stops_the_training_within_one_step_and_keeps_nothing(runtime, queued, monkeypatch):
+    job, run = queued
+    lease = claim(str(job.pk), "test-worker", 30)
+    keeper = SimpleNamespace(cancel=threading.Event(), lost=False)
+    stop_at(monkeypatch, 3, keeper.cancel.set)  # as the lease keeper does when the author cancels
+    _run(runtime, job, lease, keeper)
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELLED
+    assert trained_steps(events(runtime, job)) == [1, 2, 3]
+    assert not run.epochs.exists() and job.results == []
+
+
+@pytest.fixture
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_a_worker_killed_mid_training_leaves_the_job_to_a_retry_that_resumes_from_the_saved_epoch(
+    runtime, queued, monkeypatch, dead_pid
+):
+    job, run = queued
+
+    def kill():
+        raise WorkerKilled
+
+    stop_at(monkeypatch, 13, kill)  # three steps into epoch 2, after epoch 1 was saved
+    with pytest.raises(WorkerKilled):
+        execute_job(runtime, str(job.pk))
+    monkeypatch.undo()
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING and job.attempts == 1
+    folder = training_runner.run_folder(settings.STRIPSTUDIO, job.pk)
+    assert not [path for path in folder.rglob("*") if ".partial" in path.name or path.suffix == ".tmp"]
+    # The process that ran it is gone: a restarted studio takes the job back and queues a retry.
+    Job.objects.filter(pk=job.pk).update(worker=f"{socket.gethostname()}:{dead_pid}:Worker-1")
+    assert end_leases_of_dead_processes() == 1 and recover_stale_jobs(runtime) == 1
+    assert runtime.queue.sent[-1] == ("train", str(job.pk))
+
+    execute_job(runtime, str(job.pk))
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED and job.attempts == 2, job.error_message
+    messages = events(runtime, job)
+    assert trained_steps(messages, attempt=1) == list(range(1, 14))
+    assert trained_steps(messages, attempt=2) == list(range(11, TOTAL + 1))  # epoch 2 again, not from zero
+    assert [(e.epoch, e.step) for e in run.epochs.all()] == [(1, 10), (2, 20)]
+    assert all(len(e.grid) == GRID_ROWS for e in run.epochs.all())
