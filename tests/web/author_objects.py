@@ -90,6 +90,8 @@ def build_author_a(a: StudioClient) -> tuple[Objects, dict]:
     pages = {"mode": "pages", "width": 320, "page": {"dpi": 72, "preset": "single"}}
     a.call("PATCH", f"/api/comics/{comic_id}", json={"layout": pages})
 
+    training = train_a_lora(a, character["id"])
+
     objects.add("comic_id", comic_id)
     objects.add("character_id", character["id"])
     objects.add("panel_id", panel["id"])
@@ -109,9 +111,46 @@ def build_author_a(a: StudioClient) -> tuple[Objects, dict]:
     objects.file_urls += [f"/api/jobs/{job['id']}/candidates/0/file", f"/api/jobs/{job['id']}/candidates/1/file"]
     objects.ids["candidate"] = ["0", "1"]  # not an object: a candidate's index within job_id
     objects.ids["number"] = ["1"]  # not an object: a page number of comic_id
+    objects.add("dataset_id", training["dataset"]["id"])
+    objects.add("run_id", training["run"]["id"])
+    objects.add("job_id", training["run"]["job"]["id"])
+    objects.ids["name"] = [training["dataset"]["images"][0]["name"]]  # not an object: an image of dataset_id
+    objects.ids["epoch"] = ["1"]  # not an object: a saved epoch of run_id
+    objects.ids["row"] = ["0"]  # not an object: a prompt of the epoch's test grid
+    objects.file_urls += [image["url"] for image in training["dataset"]["images"][:2]]
+    objects.file_urls += [picture["url"] for epoch in training["run"]["epochs"] for picture in epoch["grid"]]
     objects.file_urls = list(dict.fromkeys(objects.file_urls))
     names = {"model": model["name"], "mask_id": mask["id"], "image_ids": [i["id"] for i in images]}
     return objects, names
+
+
+TINY_TRAINING = {
+    "model": "tiny-random-sdxl",
+    "resolution": 64,
+    "epochs": 1,
+    "save_every_n_epochs": 1,
+    "network_dim": 4,
+    "network_alpha": 4,
+    "optimizer": "adamw",
+    "mixed_precision": "no",
+}
+
+
+def train_a_lora(a: StudioClient, character_id: int) -> dict:
+    """A training dataset of ten photos (named with the secret) and a finished one-epoch run on the tiny model."""
+    dataset = a.call(
+        "POST",
+        f"/api/characters/{character_id}/training-datasets",
+        201,
+        json={"trigger": f"mia-{SECRET}", "class_word": "girl", "mode": "buckets", "resolution": 64, "repeats": 1},
+    )
+    for seed in range(10):
+        photo = {"file": (f"{SECRET}-{seed}.png", png(100 + seed, (80, 80)))}
+        a.call("POST", f"/api/training-datasets/{dataset['id']}/photos", 201, files=photo)
+    prepared = a.call("POST", f"/api/training-datasets/{dataset['id']}/prepare")
+    run = a.call("POST", f"/api/training-datasets/{dataset['id']}/runs", 202, json={"settings": TINY_TRAINING})
+    assert a.events(run["job"]["events_url"])[-1]["type"] == "succeeded"
+    return {"dataset": prepared, "run": a.call("GET", f"/api/training-runs/{run['id']}")}
 
 
 def snapshot(a: StudioClient, objects: Objects) -> dict:
@@ -127,6 +166,8 @@ def snapshot(a: StudioClient, objects: Objects) -> dict:
         "images": a.call("GET", f"/api/panels/{panel_id}/images"),
         "exports": a.call("GET", f"/api/comics/{comic_id}/exports"),
         "lettering": a.call("GET", f"/api/panels/{panel_id}/lettering"),
+        "datasets": [a.call("GET", f"/api/training-datasets/{i}") for i in objects.ids["dataset_id"]],
+        "runs": [a.call("GET", f"/api/training-runs/{i}") for i in objects.ids["run_id"]],
     }
     for url in objects.file_urls:
         response = a.http.get(url)

@@ -3,10 +3,11 @@ URL and event stream.
 
 Author A builds a full comic through the API on the tiny model (comic, character with a reference image,
 panel with an uploaded sketch, bubble, uploaded model file, a generation job with its candidates, a picked
-image, an export job with its file). Author B then tries every operation of the OpenAPI schema that takes
-an id on every one of A's objects: each must answer 404 and leave A's comic exactly as it was. The paths
-come from ``/api/openapi.json``, so a new endpoint that takes an id is covered without touching this file
-— and one whose id names an object this test does not build fails it until it does.
+image, an export job with its file, a training dataset of photos and a finished training run). Author B
+then tries every operation of the OpenAPI schema that takes an id on every one of A's objects: each must
+answer 404 and leave A's comic exactly as it was. The paths come from ``/api/openapi.json``, so a new
+endpoint that takes an id is covered without touching this file — and one whose id names an object this
+test does not build fails it until it does.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ PLAUSIBLE_BODIES = {
     "SheetIn": {"count": 1},
     "ExportIn": {"formats": ["cbz"]},
     "OrderIn": {"ids": []},  # filled with A's panel ids
+    "DatasetIn": {"trigger": "bob_x", "class_word": "man"},
+    "CaptionIn": {"caption": "B's words"},
+    "RunIn": {"settings": {"model": "tiny-random-sdxl", "resolution": 64, "epochs": 1, "save_every_n_epochs": 1}},
 }
 
 

@@ -135,7 +135,8 @@ class Tally:
         self.sent[label] += 1
         self.statuses.setdefault(label, Counter())[response.status_code] += 1
         if response.status_code == 202:
-            self.jobs.append(response.json()["id"])
+            body = response.json()
+            self.jobs.append(body["job"]["id"] if "job" in body else body["id"])  # a training run names its job
 
 
 def fuzz_operation(operation, author: Author, tally: Tally):

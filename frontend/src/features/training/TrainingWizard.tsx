@@ -50,7 +50,7 @@ export function TrainingWizard({ character, onPicked }: { character: Character; 
 function NewDataset({ character }: { character: Character }) {
   const client = useQueryClient();
   const suggested = character.name.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
-  const [form, setForm] = useState({ trigger: `${suggested || "char"}_lora`, class_word: "person", mode: "face-crop" as const, repeats: 20 });
+  const [form, setForm] = useState({ trigger: `${suggested || "char"}_lora`, class_word: "person", mode: "face-crop" as "face-crop" | "buckets", repeats: 20, resolution: 1024 });
   const create = useMutation({
     mutationFn: () =>
       ok(
@@ -82,6 +82,9 @@ function NewDataset({ character }: { character: Character }) {
             </select>
           )}
         </Field>
+        <Field label="Image size (px)" hint="Multiple of 64; SDXL is made for 1024." error={errorAbout(create.error, "resolution")}>
+          {(p) => <input {...p} type="number" min={64} step={64} value={form.resolution} onChange={(e) => setForm({ ...form, resolution: Number(e.target.value) })} data-testid="dataset-resolution" />}
+        </Field>
         <Field label="Repeats" hint="How often each photo is seen per epoch." error={errorAbout(create.error, "repeats")}>
           {(p) => <input {...p} type="number" min={1} value={form.repeats} onChange={(e) => setForm({ ...form, repeats: Number(e.target.value) })} data-testid="dataset-repeats" />}
         </Field>
@@ -89,7 +92,7 @@ function NewDataset({ character }: { character: Character }) {
       <button type="submit" className="primary" disabled={create.isPending} data-testid="create-dataset">
         Start a dataset
       </button>
-      <ErrorMessage error={create.error} fields={["trigger", "class_word", "mode", "repeats"]} />
+      <ErrorMessage error={create.error} fields={["trigger", "class_word", "mode", "repeats", "resolution"]} />
     </form>
   );
 }

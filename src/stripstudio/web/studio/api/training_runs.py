@@ -3,10 +3,12 @@ the epoch whose LoRA the character keeps."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404
-from ninja import Router, Status
+from ninja import Path, Router, Status
 
 from stripstudio.generation.request import GenerationRequest, ModelRef
 from stripstudio.jobs.models import Job
@@ -35,6 +37,7 @@ from stripstudio.web.studio.quota import check_storage
 from stripstudio.web.studio.training_pick import attach_epoch
 
 router = Router(tags=["training"])
+Epoch = Annotated[int, Path(ge=1, le=2**31 - 1)]  # bounded: a number the database can compare
 RUNS_PER_DATASET = 50
 # The design's goal for one H100 at 1024 px; smaller pictures go faster, up to a point.
 GPU_STEPS_PER_SECOND_AT_1024 = 4.0
@@ -102,7 +105,7 @@ def cancel_run(request, run_id: int):
 
 
 @router.get("/training-runs/{run_id}/epochs/{epoch}/grid/{row}/file", response={200: bytes})
-def grid_file(request, run_id: int, epoch: int, row: int):
+def grid_file(request, run_id: int, epoch: Epoch, row: Annotated[int, Path(ge=0, le=2**31 - 1)]):
     """One picture of an epoch's test grid."""
     run = owned(request, models.TrainingRun, run_id)
     for entry in _epochs(run):
@@ -113,7 +116,7 @@ def grid_file(request, run_id: int, epoch: int, row: int):
 
 
 @router.post("/training-runs/{run_id}/epochs/{epoch}/pick", response=PickOut)
-def pick_epoch(request, run_id: int, epoch: int):
+def pick_epoch(request, run_id: int, epoch: Epoch):
     """Keep this epoch's LoRA: it becomes one of the author's models and the character uses it, with its trigger."""
     run = owned(request, models.TrainingRun, run_id)
     saved = run.epochs.filter(epoch=epoch).first()
