@@ -112,7 +112,7 @@ function DatasetWizard({ dataset: initial, character, onPicked }: { dataset: Dat
   return (
     <div className="training-wizard" data-testid="training-wizard">
       <p className="muted">
-        Trigger <code>{data.trigger}</code>, class “{data.class_word}”, {data.repeats} repeats.
+        Trigger word <code>{data.trigger}</code>, class “{data.class_word}”, each photo seen {data.repeats}× an epoch.
       </p>
       <Tabs tabs={STEPS} value={step} onChange={setStep} label="Training steps" />
       {step === "photos" && <PhotosStep dataset={data} onPrepared={() => setStep("captions")} datasetKey={datasetKey} />}
