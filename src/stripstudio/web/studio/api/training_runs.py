@@ -51,21 +51,21 @@ def training_defaults(request, dataset_id: int):
     comic = checked_comic(dataset_row.character.comic)
     model = comic.style.checkpoint or settings.STRIPSTUDIO.default_model
     defaults = TrainingSettings(model=model, resolution=dataset_row.resolution)
-    return DefaultsOut(settings=defaults, estimate=_estimate(_prepared(dataset_row, strict=False), defaults))
+    return DefaultsOut(settings=defaults, estimate=_estimate(folders.prepared(dataset_row), defaults))
 
 
 @router.post("/training-datasets/{dataset_id}/estimate", response=EstimateOut)
 def estimate(request, dataset_id: int, payload: RunIn):
     """Total steps, saved epochs and a rough duration of a run with these settings."""
     dataset_row = owned(request, models.TrainingDataset, dataset_id)
-    return _estimate(_prepared(dataset_row, strict=False), payload.settings)
+    return _estimate(folders.prepared(dataset_row), payload.settings)
 
 
 @router.post("/training-datasets/{dataset_id}/runs", response={202: RunOut, 429: ErrorOut})
 def start_run(request, dataset_id: int, payload: RunIn):
     """Queue training with these settings (the lowest priority: panels being drawn go first)."""
     dataset_row = owned(request, models.TrainingDataset, dataset_id)
-    dataset = _prepared(dataset_row, strict=True)
+    dataset = _ready(dataset_row)
     if dataset_row.runs.count() >= RUNS_PER_DATASET:
         raise invalid("dataset", f"a dataset keeps at most {RUNS_PER_DATASET} runs: delete it and start anew")
     check_storage(request.user.pk, what="a training run")
@@ -147,7 +147,7 @@ def run_out(run: models.TrainingRun) -> RunOut:
 
 def _epochs(run: models.TrainingRun) -> list[dict]:
     """The saved epochs: from the run's rows once the job ended well, else from what the job wrote so far."""
-    rows = list(run.epochs.values("epoch", "step", "grid"))
+    rows = [dict(row) for row in run.epochs.values("epoch", "step", "grid")]
     if rows or run.job is None or run.job.status == Job.Status.SUCCEEDED:
         return rows
     return [entry for entry in run.job.results if isinstance(entry, dict) and "epoch" in entry]
@@ -159,11 +159,9 @@ def _epoch_out(run: models.TrainingRun, entry: dict) -> EpochOut:
     return EpochOut(epoch=entry["epoch"], step=entry["step"], grid=grid, picked=run.picked_epoch == entry["epoch"])
 
 
-def _prepared(dataset_row: models.TrainingDataset, *, strict: bool) -> Dataset | None:
-    """The prepared dataset; when ``strict``, a 422 naming ``photos`` unless it is prepared, current and big enough."""
+def _ready(dataset_row: models.TrainingDataset) -> Dataset:
+    """The prepared dataset to train; a 422 naming ``photos`` unless it is prepared, current and big enough."""
     dataset = folders.prepared(dataset_row)
-    if not strict:
-        return dataset
     if dataset is None or folders.is_stale(dataset_row):
         raise invalid("photos", "prepare the dataset first: photos changed since it was prepared")
     if len(dataset.images) < folders.PHOTOS_MIN:
