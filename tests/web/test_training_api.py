@@ -227,3 +227,14 @@ def test_another_author_gets_404_on_every_training_object(ann, character):
     assert models.TrainingPhoto.objects.count() == 10 and models.TrainingDataset.objects.count() == 1
     assert ann.call("GET", base)["images"][0]["caption"] == dataset["images"][0]["caption"]
     assert models.TrainingRun.objects.get(pk=run.pk).picked_epoch is None
+
+
+def test_training_photos_count_against_the_storage_quota(ann, character, settings):
+    from stripstudio.web.studio.quota import storage_used
+
+    dataset = new_dataset(ann, character, 2, prepare=False)
+    used = storage_used(models.TrainingPhoto.objects.first().owner_id)
+    assert used == sum(len(photo(seed)) for seed in range(2))
+    settings.STRIPSTUDIO = settings.STRIPSTUDIO.model_copy(update={"storage_quota_bytes": used + 10})
+    refused = ann.client.post(f"/api/training-datasets/{dataset['id']}/photos", {"file": _named("c.png", photo(3))})
+    assert refused.status_code == 413 and models.TrainingPhoto.objects.count() == 2

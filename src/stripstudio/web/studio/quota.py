@@ -14,18 +14,28 @@ from ninja.errors import HttpError
 from stripstudio.jobs.models import Job
 from stripstudio.jobs.storage import stored_path
 from stripstudio.web.studio import models
-from stripstudio.web.studio.storage_gc import STORED_NAME
+from stripstudio.web.studio.storage_gc import STORED_NAME, FieldsOf
 
 MB = 1024 * 1024
+FILE_COLUMNS: FieldsOf = (
+    (models.Asset, "file"),
+    (models.GeneratedImage, "file"),
+    (models.Export, "file"),
+    (models.TrainingPhoto, "file"),
+    (models.TrainingEpoch, "lora_file"),
+)
+JSON_COLUMNS: FieldsOf = ((Job, "results"), (models.TrainingEpoch, "grid"))
 
 
 def storage_used(owner_id: int) -> int:
-    """Bytes of the distinct stored files the author's uploads, images, exports and jobs refer to."""
+    """Bytes of the distinct stored files the author's uploads, images, exports, training photos and
+    epochs, and jobs refer to."""
     names: set[str] = set()
-    for model in (models.Asset, models.GeneratedImage, models.Export):
-        names.update(model.objects.filter(owner_id=owner_id).values_list("file", flat=True).iterator())
-    for results in Job.objects.filter(owner_id=owner_id).values_list("results", flat=True).iterator():
-        names.update(STORED_NAME.findall(json.dumps(results)))
+    for model, column in FILE_COLUMNS:
+        names.update(model._default_manager.filter(owner_id=owner_id).values_list(column, flat=True).iterator())
+    for model, column in JSON_COLUMNS:
+        for value in model._default_manager.filter(owner_id=owner_id).values_list(column, flat=True).iterator():
+            names.update(STORED_NAME.findall(json.dumps(value)))
     return sum(_size(name) for name in names)
 
 
