@@ -8,6 +8,7 @@ are kept on the row and written again after each preparation.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,11 +17,13 @@ from django.conf import settings
 
 from stripstudio.jobs.storage import stored_name, stored_path
 from stripstudio.training.dataset import DatasetError, load_dataset, prepare_dataset, set_caption
+from stripstudio.training.preparation import MAX_IMAGES, MIN_IMAGES
 from stripstudio.training.spec import Dataset
 from stripstudio.web.studio import models
+from stripstudio.web.studio.api.assets import upload_limits
 
-PHOTOS_MIN = 10
-PHOTOS_MAX = 100
+PHOTOS_MIN = MIN_IMAGES  # what preparation accepts
+PHOTOS_MAX = MAX_IMAGES
 
 
 def dataset_folder(dataset: models.TrainingDataset) -> Path:
@@ -44,25 +47,26 @@ def photo_source_name(photo: models.TrainingPhoto) -> str:
 def prepare(dataset: models.TrainingDataset) -> Dataset:
     """Prepare the folder from every photo of ``dataset`` again; the row keeps what could not be used."""
     photos = list(dataset.photos.all())
-    sources = [(photo_source_name(photo), stored_path(stored_name(photo.file)).read_bytes()) for photo in photos]
     target = dataset_folder(dataset)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".partial-{dataset.pk}-"))
     try:
         report = _prepare(
-            sources,
-            partial,
+            _linked_sources(photos, partial / "sources"),
+            partial / "dataset",
             trigger=dataset.trigger,
             class_word=dataset.class_word,
             mode=dataset.mode,
             resolution=dataset.resolution,
             repeats=dataset.repeats,
+            limits=upload_limits(),
         )
         names = {image.path.name for image in report.dataset.images}
         for name, caption in dataset.captions.items():
             if name in names:
-                set_caption(partial, name, caption)
-        _swap(partial, target)
+                set_caption(partial / "dataset", name, caption)
+        _swap(partial / "dataset", target)
+        shutil.rmtree(partial)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -72,6 +76,21 @@ def prepare(dataset: models.TrainingDataset) -> Dataset:
     loaded = prepared(dataset)
     assert loaded is not None  # just swapped in
     return loaded
+
+
+def _linked_sources(photos: list[models.TrainingPhoto], folder: Path) -> list[Path]:
+    """The photos' stored files under the names they are prepared as (hard links where the file system
+    allows, else copies), so that preparation reads one photo at a time instead of holding them all."""
+    folder.mkdir()
+    sources = []
+    for photo in photos:
+        stored, link = stored_path(stored_name(photo.file)), folder / photo_source_name(photo)
+        try:
+            os.link(stored, link)
+        except OSError:
+            shutil.copyfile(stored, link)
+        sources.append(link)
+    return sources
 
 
 def _prepare(sources, out_dir: Path, **options):
@@ -103,7 +122,7 @@ def remove_folder(dataset: models.TrainingDataset) -> None:
 
 def _swap(new: Path, target: Path) -> None:
     """Put the folder ``new`` at ``target``; the old one is renamed aside first, then removed."""
-    old = target.with_name(f".old-{target.name}-{new.name}")
+    old = target.with_name(f".old-{target.name}-{new.parent.name}")
     if target.exists():
         target.rename(old)
     new.rename(target)
