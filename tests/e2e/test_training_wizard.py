@@ -53,6 +53,13 @@ def photo_files(folder) -> list[str]:
     return paths
 
 
+def choose(page: Page, test_id: str, option: str) -> None:
+    """Pick ``option`` in the select box ``test_id``."""
+    page.get_by_test_id(test_id).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(page.get_by_test_id(test_id)).to_have_text(option)
+
+
 def test_author_trains_a_character_lora_and_draws_with_it(page: Page, shoot, tmp_path):
     sign_up(page, "trainer")
     comic_id = create_comic(page, "Trained")
@@ -72,7 +79,7 @@ def test_author_trains_a_character_lora_and_draws_with_it(page: Page, shoot, tmp
     page.get_by_test_id("open-training").click()
     page.get_by_test_id("dataset-trigger").fill("rc_test")
     page.get_by_test_id("dataset-class").fill("man")
-    page.get_by_test_id("dataset-mode").select_option("buckets")
+    choose(page, "dataset-mode", "Whole photo (aspect-ratio buckets)")
     page.get_by_test_id("dataset-resolution").fill("64")
     page.get_by_test_id("dataset-repeats").fill("1")
     page.get_by_test_id("create-dataset").click()
@@ -104,8 +111,8 @@ def test_author_trains_a_character_lora_and_draws_with_it(page: Page, shoot, tmp
     page.get_by_text("Advanced settings").click()
     page.get_by_test_id("setting-network_dim").fill("4")
     page.get_by_test_id("setting-network_alpha").fill("4")
-    page.get_by_label("Optimizer").select_option("adamw")
-    page.get_by_label("Mixed precision").select_option("no")
+    choose(page, "setting-optimizer", "AdamW")
+    choose(page, "setting-mixed_precision", "full precision")
     expect(page.get_by_test_id("training-estimate")).to_contain_text("20 steps")
     page.get_by_test_id("training-estimate").scroll_into_view_if_needed()
     shoot(page, "settings")

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import type { components } from "../../api/schema";
-import { Field } from "../../components/ui";
+import { Field, Select } from "../../components/ui";
 import { duration } from "./trainingEvents";
 
 export type TrainingSettings = components["schemas"]["TrainingSettings"];
@@ -69,29 +69,43 @@ export function SettingsForm({ settings, defaults, estimate, errors, onChange }:
         <div className="grid3">
           {ADVANCED.map((f) => number(f.key, f.label, undefined, f.step))}
           <Field label="Optimizer" error={errors("optimizer")}>
-            {(p) => (
-              <select {...p} value={settings.optimizer} onChange={(e) => set({ optimizer: e.target.value as TrainingSettings["optimizer"] })}>
-                <option value="adamw8bit">AdamW 8-bit (plain AdamW without CUDA)</option>
-                <option value="adamw">AdamW</option>
-              </select>
+            {() => (
+              <Select
+                label="Optimizer"
+                value={settings.optimizer ?? "adamw8bit"}
+                onChange={(optimizer) => set({ optimizer })}
+                options={[
+                  { value: "adamw8bit", label: "AdamW 8-bit (plain AdamW without CUDA)" },
+                  { value: "adamw", label: "AdamW" },
+                ]}
+                testId="setting-optimizer"
+              />
             )}
           </Field>
           <Field label="Learning-rate schedule" error={errors("lr_scheduler")}>
-            {(p) => (
-              <select {...p} value={settings.lr_scheduler} onChange={(e) => set({ lr_scheduler: e.target.value as TrainingSettings["lr_scheduler"] })}>
-                <option value="constant">constant</option>
-                <option value="cosine">cosine</option>
-                <option value="linear">linear</option>
-              </select>
+            {() => (
+              <Select
+                label="Learning-rate schedule"
+                value={settings.lr_scheduler ?? "constant"}
+                onChange={(lr_scheduler) => set({ lr_scheduler })}
+                options={(["constant", "cosine", "linear"] as const).map((value) => ({ value, label: value }))}
+                testId="setting-lr_scheduler"
+              />
             )}
           </Field>
           <Field label="Mixed precision" error={errors("mixed_precision")}>
-            {(p) => (
-              <select {...p} value={settings.mixed_precision} onChange={(e) => set({ mixed_precision: e.target.value as TrainingSettings["mixed_precision"] })}>
-                <option value="bf16">bf16</option>
-                <option value="fp16">fp16</option>
-                <option value="no">full precision</option>
-              </select>
+            {() => (
+              <Select
+                label="Mixed precision"
+                value={settings.mixed_precision ?? "bf16"}
+                onChange={(mixed_precision) => set({ mixed_precision })}
+                options={[
+                  { value: "bf16", label: "bf16" },
+                  { value: "fp16", label: "fp16" },
+                  { value: "no", label: "full precision" },
+                ]}
+                testId="setting-mixed_precision"
+              />
             )}
           </Field>
           {(["train_text_encoders", "gradient_checkpointing", "cache_latents"] as const).map((key) => (

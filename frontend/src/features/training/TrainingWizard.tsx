@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ok, postForm, type Character } from "../../api/client";
 import type { components } from "../../api/schema";
 import { keys } from "../../api/queries";
-import { ErrorMessage, Field, Tabs } from "../../components/ui";
+import { ErrorMessage, Field, Select, Tabs } from "../../components/ui";
 import { errorAbout } from "../../lib/errors";
 import { CaptionGrid } from "./CaptionGrid";
 import { EpochGrid } from "./EpochGrid";
@@ -75,11 +75,17 @@ function NewDataset({ character }: { character: Character }) {
           {(p) => <input {...p} value={form.class_word} onChange={(e) => setForm({ ...form, class_word: e.target.value })} data-testid="dataset-class" />}
         </Field>
         <Field label="Cropping" error={errorAbout(create.error, "mode")}>
-          {(p) => (
-            <select {...p} value={form.mode} onChange={(e) => setForm({ ...form, mode: e.target.value as typeof form.mode })} data-testid="dataset-mode">
-              <option value="face-crop">Square around the face</option>
-              <option value="buckets">Whole photo (aspect-ratio buckets)</option>
-            </select>
+          {() => (
+            <Select
+              label="Cropping"
+              value={form.mode}
+              onChange={(mode) => setForm({ ...form, mode })}
+              options={[
+                { value: "face-crop", label: "Square around the face" },
+                { value: "buckets", label: "Whole photo (aspect-ratio buckets)" },
+              ]}
+              testId="dataset-mode"
+            />
           )}
         </Field>
         <Field label="Image size (px)" hint="Multiple of 64; SDXL is made for 1024." error={errorAbout(create.error, "resolution")}>
