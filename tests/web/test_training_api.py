@@ -156,6 +156,7 @@ def test_defaults_show_the_total_steps_and_a_run_is_queued_as_a_train_job(ann, c
     assert defaults["estimate"]["saved_epochs"] == [2, 4, 6, 8, 10]
     estimate = ann.call("POST", f"/api/training-datasets/{dataset['id']}/estimate", json={"settings": TINY_RUN})
     assert estimate["total_steps"] == 40 and estimate["saved_epochs"] == [1, 2] and estimate["rough_seconds"] > 0
+    assert (estimate["images"], estimate["repeats"]) == (10, 2)
 
     run = ann.call("POST", f"/api/training-datasets/{dataset['id']}/runs", 202, json={"settings": TINY_RUN})
     assert run["total_steps"] == 40 and run["job"]["kind"] == "train" and run["job"]["status"] == "queued"

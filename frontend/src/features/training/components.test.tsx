@@ -90,7 +90,7 @@ describe("SettingsForm", () => {
       <SettingsForm
         settings={DEFAULTS}
         defaults={DEFAULTS}
-        estimate={{ total_steps: 6000, saved_epochs: [2, 4, 6, 8, 10], images: 30, rough_seconds: 1500 }}
+        estimate={{ total_steps: 6000, saved_epochs: [2, 4, 6, 8, 10], images: 30, repeats: 20, rough_seconds: 1500 }}
         errors={(field) => (field === "network_dim" ? "must be at least 1" : undefined)}
         onChange={onChange}
       />,
@@ -100,7 +100,7 @@ describe("SettingsForm", () => {
     expect((screen.getByTestId("setting-network_dim") as HTMLInputElement).value).toBe("128");
     expect(screen.getByText("must be at least 1")).toBeTruthy();
     expect(screen.getByTestId("training-estimate").textContent).toBe(
-      "6000 steps (30 photos × repeats × 10 epochs), saving epochs 2, 4, 6, 8, 10; roughly 25 min 00 s on a fast GPU.",
+      "6000 steps (30 photos × 20 × 10 epochs), saving epochs 2, 4, 6, 8, 10; roughly 25 min 00 s on a fast GPU.",
     );
     fireEvent.change(screen.getByTestId("setting-epochs"), { target: { value: "2" } });
     expect(onChange).toHaveBeenLastCalledWith({ ...DEFAULTS, epochs: 2 });

@@ -84,6 +84,7 @@ class EstimateOut(BaseModel):
     total_steps: int
     saved_epochs: list[int]
     images: int
+    repeats: int = Field(description="How often each image is seen per epoch (doubled with regularisation images).")
     rough_seconds: float = Field(description="At the speed of one fast data-centre GPU; a guide, not a promise.")
 
 
