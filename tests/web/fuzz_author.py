@@ -156,6 +156,17 @@ def build_objects(author: Author) -> None:
     succeeded(export_job)
     (export,) = models.Export.objects.filter(job_id=export_job["id"])
 
+    dataset = author.call(
+        "POST",
+        f"/api/characters/{character['id']}/training-datasets",
+        201,
+        json={"trigger": "mia_x", "class_word": "girl", "mode": "buckets", "resolution": 64, "repeats": 1},
+    )
+    photos = f"/api/training-datasets/{dataset['id']}/photos"
+    for seed in range(10):
+        author.client.post(photos, {"file": named(f"{seed}.png", png(50 + seed))}, headers={"X-CSRFToken": author.csrf})
+    prepared = author.call("POST", f"/api/training-datasets/{dataset['id']}/prepare")
+
     author.keep("comic_id", comic["id"])
     author.keep("character_id", character["id"])
     author.keep("panel_id", panel["id"], sketched["id"])
@@ -165,6 +176,8 @@ def build_objects(author: Author) -> None:
     author.keep("candidate", 0, 1)
     author.keep("image_id", *(image["id"] for image in images))
     author.keep("export_id", export.pk)
+    author.keep("dataset_id", dataset["id"])
+    author.keep("name", *(image["name"] for image in prepared["images"][:2]))
     # Ids inside bodies.
     author.keep("sketch_id", sketch["id"], mask["id"])
     author.keep("mask_id", mask["id"])
@@ -176,6 +189,7 @@ def build_objects(author: Author) -> None:
     project = author.client.get(f"/api/comics/{comic['id']}/project")
     author.files["/api/comics/import-script"] = [{"file": SCRIPT}, {"file": script.content}]  # the 2nd names files
     author.files["/api/comics/import-project"] = [{"file": async_to_sync(_read)(project.streaming_content)}]
+    author.files["/api/training-datasets/{dataset_id}/photos"] = [{"file": png(40)}, {"file": png(41, (96, 64))}]
     author.files["/api/assets"] = [{"file": png(30), "kind": "image"}, {"file": png(31, (96, 64))}]
 
 

@@ -127,6 +127,12 @@ def test_bad_input_is_refused_naming_the_field(ann, character):
     errors = field_errors(ann.call("POST", estimate, 422, json={"settings": {**TINY_RUN, "save_every_n_epochs": 3}}))
     assert any("save_every_n_epochs" in message for message in errors.values()), errors
 
+    for path in ("/etc/passwd", "../models/x.safetensors", "C:\\models\\x.safetensors"):
+        answer = ann.call("POST", estimate, 422, json={"settings": {**TINY_RUN, "model": path}})
+        assert "not a path" in field_errors(answer)["settings.model"]
+    missing = {**TINY_RUN, "model": "no-such-model.safetensors"}
+    unknown = ann.call("POST", f"/api/training-datasets/{dataset['id']}/runs", 422, json={"settings": missing})
+    assert "no-such-model" in field_errors(unknown)["settings.model"]
     assert not Job.objects.exists()
 
 

@@ -45,6 +45,11 @@ def _scan_hub_cache() -> list[LibraryModel]:
     ]
 
 
+def model_locator(settings: StudioSettings) -> ModelLocator:
+    """What finds models in the studio's model folders (and, online, on the hub)."""
+    return ModelLocator(settings.model_search_dirs(), offline=settings.offline)
+
+
 def check_model(
     settings: StudioSettings,
     reference: str,
@@ -54,7 +59,7 @@ def check_model(
     config: str | None = None,
 ) -> str:
     """A sentence saying where ``reference`` was found; raises ModelNotFound/InvalidRequest if unusable."""
-    locator = ModelLocator(settings.model_search_dirs(), offline=settings.offline)
+    locator = model_locator(settings)
     finders = {"checkpoint": locator.checkpoint, "vae": locator.vae, "control": locator.control_model}
     if kind == "lora":
         source_kind, location = SourceKind.SINGLE_FILE, str(locator.lora(reference))

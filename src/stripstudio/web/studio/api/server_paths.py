@@ -18,8 +18,8 @@ from stripstudio.web.studio.api.validation import invalid
 def check_style(style: domain.Style, field: str = "style") -> None:
     """422 when the style's checkpoint, VAE or a LoRA is given as a path."""
     for name, value in (("checkpoint", style.checkpoint), ("vae", style.vae)):
-        if value and _is_path(value, allow_hub_id=True):
-            raise invalid(f"{field}.{name}", "give a model file name or a hub id (org/name), not a path")
+        if value:
+            check_checkpoint(value, f"{field}.{name}")
     check_loras(style.loras, f"{field}.loras")
 
 
@@ -31,6 +31,12 @@ def check_settings(comic: domain.Comic) -> None:
         raise invalid(
             "generation.fast_lora", "give a LoRA file name from the model folders or your uploads, not a path"
         )
+
+
+def check_checkpoint(value: str, field: str) -> None:
+    """422 when a checkpoint is given as a path rather than a model file name or a hub id."""
+    if _is_path(value, allow_hub_id=True):
+        raise invalid(field, "give a model file name or a hub id (org/name), not a path")
 
 
 def check_loras(loras: list[domain.LoraRef], field: str = "loras") -> None:

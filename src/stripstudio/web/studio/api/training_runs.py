@@ -10,10 +10,12 @@ from django.db import transaction
 from django.http import Http404
 from ninja import Path, Router, Status
 
+from stripstudio.generation.errors import InvalidRequest, ModelNotFound
 from stripstudio.generation.request import GenerationRequest, ModelRef
 from stripstudio.jobs.models import Job
 from stripstudio.jobs.payloads import TrainPayload
 from stripstudio.jobs.submit import request_cancel, submit_job
+from stripstudio.production.model_inventory import check_model
 from stripstudio.training.spec import Dataset, TrainingSettings
 from stripstudio.training.test_grid import GRID_SEED, TestGrid, grid_prompts
 from stripstudio.web.studio import models
@@ -23,6 +25,7 @@ from stripstudio.web.studio.api.comics import checked_comic
 from stripstudio.web.studio.api.files import file_response
 from stripstudio.web.studio.api.schemas import ErrorOut
 from stripstudio.web.studio.api.serialize import asset_out, job_out
+from stripstudio.web.studio.api.server_paths import check_checkpoint
 from stripstudio.web.studio.api.training_schemas import (
     DefaultsOut,
     EpochOut,
@@ -58,6 +61,7 @@ def training_defaults(request, dataset_id: int):
 def estimate(request, dataset_id: int, payload: RunIn):
     """Total steps, saved epochs and a rough duration of a run with these settings."""
     dataset_row = owned(request, models.TrainingDataset, dataset_id)
+    check_checkpoint(payload.settings.model, "settings.model")
     return _estimate(folders.prepared(dataset_row), payload.settings)
 
 
@@ -69,6 +73,7 @@ def start_run(request, dataset_id: int, payload: RunIn):
     if dataset_row.runs.count() >= RUNS_PER_DATASET:
         raise invalid("dataset", f"a dataset keeps at most {RUNS_PER_DATASET} runs: delete it and start anew")
     check_storage(request.user.pk, what="a training run")
+    _check_model(payload.settings.model)
     job_payload = _payload(dataset_row, dataset, payload.settings)
     with transaction.atomic():
         job = submit_job(request.user, job_payload, comic_id=dataset_row.character.comic_id)
@@ -169,6 +174,15 @@ def _ready(dataset_row: models.TrainingDataset) -> Dataset:
             "photos", f"{len(dataset.images)} usable photo(s); train on at least {folders.PHOTOS_MIN}: upload more"
         )
     return dataset
+
+
+def _check_model(reference: str) -> None:
+    """A 422 naming ``settings.model`` when the checkpoint to train on is a path, or cannot be found or read."""
+    check_checkpoint(reference, "settings.model")
+    try:
+        check_model(settings.STRIPSTUDIO, reference)
+    except (ModelNotFound, InvalidRequest) as error:
+        raise invalid("settings.model", str(error)) from None
 
 
 def _estimate(dataset: Dataset | None, training: TrainingSettings) -> EstimateOut:

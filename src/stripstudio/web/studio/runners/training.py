@@ -25,6 +25,7 @@ from stripstudio.jobs.models import Job
 from stripstudio.jobs.payloads import TrainPayload
 from stripstudio.jobs.runners import Outcome
 from stripstudio.jobs.storage import store_bytes, store_file
+from stripstudio.production.model_inventory import model_locator
 from stripstudio.settings import StudioSettings
 from stripstudio.training.spec import SavedEpoch, TrainingProgress
 from stripstudio.training.test_grid import GridPicture, draw_test_grid
@@ -66,6 +67,8 @@ def run_training(runtime, job: Job, payload: TrainPayload, report, cancel) -> Ou
             on_progress=progress.trained,
             on_epoch_saved=progress.saved,
             should_stop=cancel.is_set,
+            device=runtime.settings.device,
+            locator=model_locator(runtime.settings),
         )
     except TrainingCancelled as error:
         raise JobCancelled(str(error) or "the training was cancelled") from None
