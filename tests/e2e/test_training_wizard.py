@@ -146,6 +146,9 @@ def test_author_trains_a_character_lora_and_draws_with_it(page: Page, shoot, tmp
     spec = api_get(page, f"/api/characters/{character['id']}")["spec"]
     assert [entry["name"] for entry in spec["loras"]] == [lora] and spec["trigger_words"] == ["rc_test"]
     expect(page.get_by_test_id("pick-epoch-2")).to_have_text("Picked")
+    # The character editor above shows them too.
+    expect(page.get_by_label("Character LoRAs 1 name")).to_have_value(lora)
+    expect(page.get_by_label("Trigger words")).to_have_value("rc_test")
     page.set_viewport_size({"width": 820, "height": 1180})
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 820
     shoot(page, "epoch-grid-tablet")
