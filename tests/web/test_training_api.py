@@ -245,3 +245,18 @@ def test_training_photos_count_against_the_storage_quota(ann, character, setting
     settings.STRIPSTUDIO = settings.STRIPSTUDIO.model_copy(update={"storage_quota_bytes": used + 10})
     refused = ann.client.post(f"/api/training-datasets/{dataset['id']}/photos", {"file": _named("c.png", photo(3))})
     assert refused.status_code == 413 and models.TrainingPhoto.objects.count() == 2
+
+
+def test_deleting_a_dataset_removes_its_folder_photos_and_runs(ann, character, django_capture_on_commit_callbacks):
+    from stripstudio.web.studio.training_datasets import dataset_folder
+
+    dataset = new_dataset(ann, character)
+    row = models.TrainingDataset.objects.get(pk=dataset["id"])
+    saved_run(row.owner, row.pk)
+    folder = dataset_folder(row)
+    assert folder.is_dir()
+    with django_capture_on_commit_callbacks(execute=True):
+        ann.call("DELETE", f"/api/training-datasets/{dataset['id']}", 204)
+    assert not folder.exists()
+    assert not models.TrainingPhoto.objects.exists() and not models.TrainingRun.objects.exists()
+    assert ann.call("GET", f"/api/characters/{character['id']}/training-datasets") == []

@@ -7,6 +7,8 @@ Deleting a comic deletes its panels one by one through Django's collector, so bo
 
 from __future__ import annotations
 
+import shutil
+
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -30,9 +32,10 @@ def delete_panel_jobs(sender, instance: Panel, **kwargs) -> None:
 @receiver(post_delete, sender=TrainingDataset, dispatch_uid="studio-training-dataset-folder")
 def delete_dataset_folder(sender, instance: TrainingDataset, **kwargs) -> None:
     """Remove a deleted dataset's prepared folder once the deletion is committed."""
-    from stripstudio.web.studio.training_datasets import remove_folder
+    from stripstudio.web.studio.training_datasets import dataset_folder
 
-    transaction.on_commit(lambda: remove_folder(instance))
+    folder = dataset_folder(instance)  # now: the row loses its id once deleted
+    transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @receiver(post_delete, sender=TrainingRun, dispatch_uid="studio-training-run-job")

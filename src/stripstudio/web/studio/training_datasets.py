@@ -115,11 +115,6 @@ def is_stale(dataset: models.TrainingDataset) -> bool:
     return sorted(dataset.prepared_photos) != sorted(dataset.photos.values_list("pk", flat=True))
 
 
-def remove_folder(dataset: models.TrainingDataset) -> None:
-    """Remove the prepared folder (the dataset row is being deleted)."""
-    shutil.rmtree(dataset_folder(dataset), ignore_errors=True)
-
-
 def _swap(new: Path, target: Path) -> None:
     """Put the folder ``new`` at ``target``; the old one is renamed aside first, then removed."""
     old = target.with_name(f".old-{target.name}-{new.parent.name}")
