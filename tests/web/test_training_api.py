@@ -130,6 +130,8 @@ def test_bad_input_is_refused_naming_the_field(ann, character):
     for path in ("/etc/passwd", "../models/x.safetensors", "C:\\models\\x.safetensors"):
         answer = ann.call("POST", estimate, 422, json={"settings": {**TINY_RUN, "model": path}})
         assert "not a path" in field_errors(answer)["settings.model"]
+    config = ann.call("POST", estimate, 422, json={"settings": {**TINY_RUN, "model_config_dir": "/srv/configs"}})
+    assert "leave this empty" in field_errors(config)["settings.model_config_dir"]
     missing = {**TINY_RUN, "model": "no-such-model.safetensors"}
     unknown = ann.call("POST", f"/api/training-datasets/{dataset['id']}/runs", 422, json={"settings": missing})
     assert "no-such-model" in field_errors(unknown)["settings.model"]

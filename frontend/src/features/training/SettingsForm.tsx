@@ -93,6 +93,20 @@ export function SettingsForm({ settings, defaults, estimate, errors, onChange }:
               />
             )}
           </Field>
+          <Field label="Memory profile" hint="Low fits a 12 GB GPU: half-precision base weights, 8-bit Adam, cached text." error={errors("memory_profile")}>
+            {() => (
+              <Select
+                label="Memory profile"
+                value={settings.memory_profile ?? "default"}
+                onChange={(memory_profile) => set({ memory_profile })}
+                options={[
+                  { value: "default", label: "default" },
+                  { value: "low", label: "low (12 GB)" },
+                ]}
+                testId="setting-memory_profile"
+              />
+            )}
+          </Field>
           <Field label="Mixed precision" error={errors("mixed_precision")}>
             {() => (
               <Select

@@ -38,6 +38,7 @@ const DEFAULTS: TrainingSettings = {
   mixed_precision: "bf16",
   gradient_checkpointing: true,
   cache_latents: true,
+  memory_profile: "default",
   seed: 0,
 };
 

@@ -61,7 +61,7 @@ def training_defaults(request, dataset_id: int):
 def estimate(request, dataset_id: int, payload: RunIn):
     """Total steps, saved epochs and a rough duration of a run with these settings."""
     dataset_row = owned(request, models.TrainingDataset, dataset_id)
-    check_checkpoint(payload.settings.model, "settings.model")
+    _check_names(payload.settings)
     return _estimate(folders.prepared(dataset_row), payload.settings)
 
 
@@ -73,7 +73,7 @@ def start_run(request, dataset_id: int, payload: RunIn):
     if dataset_row.runs.count() >= RUNS_PER_DATASET:
         raise invalid("dataset", f"a dataset keeps at most {RUNS_PER_DATASET} runs: delete it and start anew")
     check_storage(request.user.pk, what="a training run")
-    _check_model(payload.settings.model)
+    _check_model(payload.settings)
     job_payload = _payload(dataset_row, dataset, payload.settings)
     with transaction.atomic():
         job = submit_job(request.user, job_payload, comic_id=dataset_row.character.comic_id)
@@ -176,9 +176,18 @@ def _ready(dataset_row: models.TrainingDataset) -> Dataset:
     return dataset
 
 
-def _check_model(reference: str) -> None:
+def _check_names(training: TrainingSettings) -> None:
+    """422 when the settings name a place on the server's disk (the studio's author is not on it)."""
+    check_checkpoint(training.model, "settings.model")
+    if training.model_config_dir is not None:
+        message = "the studio reads a checkpoint's layout from the file itself: leave this empty"
+        raise invalid("settings.model_config_dir", message)
+
+
+def _check_model(training: TrainingSettings) -> None:
     """A 422 naming ``settings.model`` when the checkpoint to train on is a path, or cannot be found or read."""
-    check_checkpoint(reference, "settings.model")
+    _check_names(training)
+    reference = training.model
     try:
         check_model(settings.STRIPSTUDIO, reference)
     except (ModelNotFound, InvalidRequest) as error:

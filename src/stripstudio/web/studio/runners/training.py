@@ -17,7 +17,6 @@ from typing import Any
 
 from django.db import transaction
 
-from stripstudio.generation.errors import JobCancelled
 from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.generation.images import GeneratedImage as DrawnImage
 from stripstudio.jobs.lifecycle import record_progress
@@ -48,30 +47,31 @@ def remove_run_folder(job_id: object) -> None:
 
 def run_training(runtime, job: Job, payload: TrainPayload, report, cancel) -> Outcome:
     """Train (or resume) the LoRA, draw the test grid, and keep each saved epoch's file and pictures."""
-    from stripstudio.training.dataset import load_dataset  # torch-free, but only workers need it
-    from stripstudio.training.trainer import TrainingCancelled, train  # torch: loaded by workers only
+    from stripstudio.training.batches import planned_steps  # torch: loaded by workers only
+    from stripstudio.training.dataset import load_dataset
+    from stripstudio.training.trainer import train
 
     folder = run_folder(runtime.settings, job.pk)
     dataset = load_dataset(
         _snapshot(Path(payload.dataset), folder / "dataset"), payload.trigger, payload.class_word, payload.repeats
     )
-    total = payload.settings.total_steps(dataset)
-    grid_total = len(payload.settings.saved_epochs()) * len(payload.grid.prompts)
+    settings = payload.settings
+    total = planned_steps(dataset, settings.resolution, settings.batch_size, settings.epochs)  # buckets' short batches
+    grid_total = len(settings.saved_epochs()) * len(payload.grid.prompts)
     report(JobEvent(kind=EventKind.STARTED, total=total + grid_total, message=f"training {total} steps"))
     progress = ProgressRelay(report, total + grid_total, every=max(1, total // PROGRESS_POINTS))
-    try:
-        saved = train(
-            dataset,
-            payload.settings,
-            folder / "lora",
-            on_progress=progress.trained,
-            on_epoch_saved=progress.saved,
-            should_stop=cancel.is_set,
-            device=runtime.settings.device,
-            locator=model_locator(runtime.settings),
-        )
-    except TrainingCancelled as error:
-        raise JobCancelled(str(error) or "the training was cancelled") from None
+    # A cancel raises TrainingCancelled (a JobCancelled): the job ends cancelled, or, when the worker
+    # is stopping, goes back to the queue and its retry resumes from the last saved epoch.
+    saved = train(
+        dataset,
+        settings,
+        folder / "lora",
+        on_progress=progress.trained,
+        on_epoch_saved=progress.saved,
+        should_stop=cancel.is_set,
+        device=runtime.settings.device,
+        locator=model_locator(runtime.settings),
+    )
     epochs = _stored_epochs(saved)
     record_progress(report.lease, results=epochs)
     _draw_grid(runtime, job, payload, report, cancel, saved, epochs, offset=total)
