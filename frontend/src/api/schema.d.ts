@@ -244,6 +244,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/characters/{character_id}/training-datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Datasets
+         * @description The character's training datasets, newest first.
+         */
+        get: operations["stripstudio_web_studio_api_training_list_datasets"];
+        put?: never;
+        /**
+         * Create Dataset
+         * @description A new, empty training dataset for the character.
+         */
+        post: operations["stripstudio_web_studio_api_training_create_dataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/comics": {
         parameters: {
             query?: never;
@@ -907,6 +931,254 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/training-datasets/{dataset_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Dataset
+         * @description A dataset with its prepared images, captions and flags.
+         */
+        get: operations["stripstudio_web_studio_api_training_get_dataset"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Dataset
+         * @description Delete a dataset, its photos and runs (LoRAs already picked stay installed).
+         */
+        delete: operations["stripstudio_web_studio_api_training_delete_dataset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-datasets/{dataset_id}/defaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Training Defaults
+         * @description The settings a run starts from (the thesis' best), for this dataset and the comic's model.
+         */
+        get: operations["stripstudio_web_studio_api_training_runs_training_defaults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-datasets/{dataset_id}/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Estimate
+         * @description Total steps, saved epochs and a rough duration of a run with these settings.
+         */
+        post: operations["stripstudio_web_studio_api_training_runs_estimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-datasets/{dataset_id}/images/{name}/caption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Edit Caption
+         * @description Change one image's caption (kept when the dataset is prepared again).
+         */
+        put: operations["stripstudio_web_studio_api_training_edit_caption"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-datasets/{dataset_id}/images/{name}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Image File
+         * @description A prepared image as it will be trained on.
+         */
+        get: operations["stripstudio_web_studio_api_training_image_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-datasets/{dataset_id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Photo
+         * @description Add one photo (PNG, JPEG or WebP) to the dataset; the same photo twice is kept once.
+         */
+        post: operations["stripstudio_web_studio_api_training_upload_photo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-datasets/{dataset_id}/prepare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prepare Dataset
+         * @description Crop, caption and check every photo (again): near-duplicates and small photos are flagged.
+         */
+        post: operations["stripstudio_web_studio_api_training_prepare_dataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-datasets/{dataset_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Runs
+         * @description The dataset's runs, newest first.
+         */
+        get: operations["stripstudio_web_studio_api_training_runs_list_runs"];
+        put?: never;
+        /**
+         * Start Run
+         * @description Queue training with these settings (the lowest priority: panels being drawn go first).
+         */
+        post: operations["stripstudio_web_studio_api_training_runs_start_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Run
+         * @description A run's state, progress and saved epochs (each with its test grid).
+         */
+        get: operations["stripstudio_web_studio_api_training_runs_get_run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-runs/{run_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Run
+         * @description Cancel the run (a running one stops within one training step).
+         */
+        post: operations["stripstudio_web_studio_api_training_runs_cancel_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-runs/{run_id}/epochs/{epoch}/grid/{row}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grid File
+         * @description One picture of an epoch's test grid.
+         */
+        get: operations["stripstudio_web_studio_api_training_runs_grid_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-runs/{run_id}/epochs/{epoch}/pick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pick Epoch
+         * @description Keep this epoch's LoRA: it becomes one of the author's models and the character uses it, with its trigger.
+         */
+        post: operations["stripstudio_web_studio_api_training_runs_pick_epoch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1042,6 +1314,14 @@ export interface components {
             x?: number | null;
             /** Y */
             y?: number | null;
+        };
+        /**
+         * CaptionIn
+         * @description A prepared image's new caption.
+         */
+        CaptionIn: {
+            /** Caption */
+            caption: string;
         };
         /** CharacterIn */
         CharacterIn: {
@@ -1322,6 +1602,101 @@ export interface components {
             csrf_token: string;
         };
         /**
+         * DatasetImageOut
+         * @description A prepared image with its caption and what preparation noticed about it.
+         */
+        DatasetImageOut: {
+            /** Caption */
+            caption: string;
+            /** Flags */
+            flags: string[];
+            /** Height */
+            height: number;
+            /** Name */
+            name: string;
+            /** Url */
+            url: string;
+            /** Width */
+            width: number;
+        };
+        /**
+         * DatasetIn
+         * @description A new training dataset for a character: the word that will call it, and how photos are cropped.
+         */
+        DatasetIn: {
+            /**
+             * Class Word
+             * @description What the character is, e.g. 'man'.
+             */
+            class_word: string;
+            /**
+             * Mode
+             * @description Square crops around the face, or whole photos in aspect-ratio buckets.
+             * @default face-crop
+             * @enum {string}
+             */
+            mode?: "face-crop" | "buckets";
+            /**
+             * Repeats
+             * @description How often each photo is seen per epoch.
+             * @default 20
+             */
+            repeats?: number;
+            /**
+             * Resolution
+             * @default 1024
+             */
+            resolution?: number;
+            /**
+             * Trigger
+             * @description A rare word, e.g. 'rc_test'.
+             */
+            trigger: string;
+        };
+        /**
+         * DatasetOut
+         * @description A training dataset: its photos, prepared images and what could not be used.
+         */
+        DatasetOut: {
+            /** Character Id */
+            character_id: number;
+            /** Class Word */
+            class_word: string;
+            /** Id */
+            id: number;
+            /** Images */
+            images: components["schemas"]["DatasetImageOut"][];
+            /** Mode */
+            mode: string;
+            /** Photo Count */
+            photo_count: number;
+            /** Photos Max */
+            photos_max: number;
+            /** Photos Min */
+            photos_min: number;
+            /**
+             * Prepared
+             * @description False when photos changed since the images were prepared.
+             */
+            prepared: boolean;
+            /** Problems */
+            problems: components["schemas"]["ProblemOut"][];
+            /** Repeats */
+            repeats: number;
+            /** Resolution */
+            resolution: number;
+            /** Trigger */
+            trigger: string;
+        };
+        /**
+         * DefaultsOut
+         * @description The settings a training starts from (every one editable) and what they come to.
+         */
+        DefaultsOut: {
+            estimate: components["schemas"]["EstimateOut"];
+            settings: components["schemas"]["TrainingSettings"];
+        };
+        /**
          * DrawnWithOut
          * @description The settings a candidate was drawn with (from its saved request).
          */
@@ -1346,6 +1721,20 @@ export interface components {
             steps: number;
         };
         /**
+         * EpochOut
+         * @description A saved epoch: its step and its test grid (filled while the grid is drawn).
+         */
+        EpochOut: {
+            /** Epoch */
+            epoch: number;
+            /** Grid */
+            grid: components["schemas"]["GridPictureOut"][];
+            /** Picked */
+            picked: boolean;
+            /** Step */
+            step: number;
+        };
+        /**
          * ErrorOut
          * @description An error: what went wrong and, for invalid input, where.
          */
@@ -1354,6 +1743,28 @@ export interface components {
             detail: string | {
                 [key: string]: unknown;
             }[];
+        };
+        /**
+         * EstimateOut
+         * @description What a training with these settings will do: steps, saved epochs and a rough duration.
+         */
+        EstimateOut: {
+            /** Images */
+            images: number;
+            /**
+             * Repeats
+             * @description How often each image is seen per epoch (doubled with regularisation images).
+             */
+            repeats: number;
+            /**
+             * Rough Seconds
+             * @description At the speed of one fast data-centre GPU; a guide, not a promise.
+             */
+            rough_seconds: number;
+            /** Saved Epochs */
+            saved_epochs: number[];
+            /** Total Steps */
+            total_steps: number;
         };
         /**
          * ExportIn
@@ -1583,6 +1994,18 @@ export interface components {
              * @default 1
              */
             row_span?: number;
+        };
+        /**
+         * GridPictureOut
+         * @description One picture of an epoch's test grid.
+         */
+        GridPictureOut: {
+            /** Label */
+            label: string;
+            /** Row */
+            row: number;
+            /** Url */
+            url: string;
         };
         /**
          * ImageOut
@@ -2118,6 +2541,33 @@ export interface components {
             width?: number | null;
         };
         /**
+         * PhotoOut
+         * @description An uploaded photo of a dataset.
+         */
+        PhotoOut: {
+            /** Height */
+            height: number;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Photo Count */
+            photo_count: number;
+            /** Width */
+            width: number;
+        };
+        /**
+         * PickOut
+         * @description What picking an epoch did: the LoRA installed as the author's model and the character's new fields.
+         */
+        PickOut: {
+            /** Lora Name */
+            lora_name: string;
+            run: components["schemas"]["RunOut"];
+            /** Trigger Words */
+            trigger_words: string[];
+        };
+        /**
          * PlacedBubbleOut
          * @description A bubble laid out on the panel: outline with tail, text lines and font size (fractions of the panel).
          */
@@ -2149,6 +2599,16 @@ export interface components {
             ] | null;
         };
         /**
+         * ProblemOut
+         * @description A photo preparation could not use, and why.
+         */
+        ProblemOut: {
+            /** File */
+            file: string;
+            /** Message */
+            message: string;
+        };
+        /**
          * RegionIn
          * @description Where one character stands in the panel: a placement, a box, or an uploaded mask image (white inside).
          */
@@ -2172,6 +2632,36 @@ export interface components {
             mask_id?: number | null;
             /** Place */
             place?: ("left" | "right" | "top" | "bottom" | "left-third" | "middle-third" | "right-third" | "full") | null;
+        };
+        /**
+         * RunIn
+         * @description Start training with these settings.
+         */
+        RunIn: {
+            settings: components["schemas"]["TrainingSettings"];
+        };
+        /**
+         * RunOut
+         * @description A training run: its settings, its job's state and progress, its saved epochs.
+         */
+        RunOut: {
+            /** Character Id */
+            character_id: number;
+            /** Dataset Id */
+            dataset_id: number;
+            /** Epochs */
+            epochs: components["schemas"]["EpochOut"][];
+            /** Grid Rows */
+            grid_rows: string[];
+            /** Id */
+            id: number;
+            job: components["schemas"]["JobOut"] | null;
+            lora: components["schemas"]["AssetOut"] | null;
+            /** Picked Epoch */
+            picked_epoch: number | null;
+            settings: components["schemas"]["TrainingSettings"];
+            /** Total Steps */
+            total_steps: number;
         };
         /**
          * SheetIn
@@ -2288,6 +2778,123 @@ export interface components {
              * @description Optional VAE replacing the checkpoint's own.
              */
             vae?: string | null;
+        };
+        /**
+         * TrainingSettings
+         * @description Every training choice, defaulting to the thesis' best character LoRA (kohya sd-scripts settings).
+         */
+        TrainingSettings: {
+            /**
+             * Batch Size
+             * @default 1
+             */
+            batch_size?: number;
+            /**
+             * Cache Latents
+             * @default true
+             */
+            cache_latents?: boolean;
+            /**
+             * Epochs
+             * @default 10
+             */
+            epochs?: number;
+            /**
+             * Gradient Checkpointing
+             * @default true
+             */
+            gradient_checkpointing?: boolean;
+            /**
+             * Lr Scheduler
+             * @default constant
+             * @enum {string}
+             */
+            lr_scheduler?: "constant" | "cosine" | "linear";
+            /**
+             * Memory Profile
+             * @description 'low' fits 12 GB GPUs: half-precision base weights, 8-bit Adam, checkpointing, cached text.
+             * @default default
+             * @enum {string}
+             */
+            memory_profile?: "default" | "low";
+            /**
+             * Min Snr Gamma
+             * @default 5
+             */
+            min_snr_gamma?: number | null;
+            /**
+             * Mixed Precision
+             * @default bf16
+             * @enum {string}
+             */
+            mixed_precision?: "no" | "fp16" | "bf16";
+            /**
+             * Model
+             * @description The checkpoint to train on: a model id, a .safetensors file or a diffusers folder.
+             */
+            model: string;
+            /**
+             * Model Config Dir
+             * @description The diffusers config folder of a single-file checkpoint whose layout is not the stock one.
+             */
+            model_config_dir?: string | null;
+            /**
+             * Network Alpha
+             * @default 16
+             */
+            network_alpha?: number;
+            /**
+             * Network Dim
+             * @description LoRA rank.
+             * @default 128
+             */
+            network_dim?: number;
+            /**
+             * Network Dropout
+             * @default 0.3
+             */
+            network_dropout?: number;
+            /**
+             * Optimizer
+             * @default adamw8bit
+             * @enum {string}
+             */
+            optimizer?: "adamw" | "adamw8bit";
+            /**
+             * Resolution
+             * @default 1024
+             */
+            resolution?: number;
+            /**
+             * Save Every N Epochs
+             * @default 2
+             */
+            save_every_n_epochs?: number;
+            /**
+             * Scale Weight Norms
+             * @default 1
+             */
+            scale_weight_norms?: number | null;
+            /**
+             * Seed
+             * @default 0
+             */
+            seed?: number;
+            /**
+             * Text Encoder Lr
+             * @default 0.00005
+             */
+            text_encoder_lr?: number;
+            /**
+             * Train Text Encoders
+             * @default false
+             */
+            train_text_encoders?: boolean;
+            /**
+             * Unet Lr
+             * @default 0.0001
+             */
+            unet_lr?: number;
         };
     };
     responses: never;
@@ -2670,6 +3277,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_list_datasets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                character_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetOut"][];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_create_dataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                character_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DatasetIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetOut"];
                 };
             };
         };
@@ -3612,6 +4267,348 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StylePresetOut"][];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_get_dataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_delete_dataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_runs_training_defaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefaultsOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_runs_estimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_edit_caption: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaptionIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetImageOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_image_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_upload_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * File
+                     * Format: binary
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_prepare_dataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_runs_list_runs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"][];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_runs_start_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunIn"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_runs_get_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_runs_cancel_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_runs_grid_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+                epoch: number;
+                row: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_runs_pick_epoch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+                epoch: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickOut"];
                 };
             };
         };
