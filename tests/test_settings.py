@@ -61,3 +61,47 @@ def test_bad_security_values_name_the_setting(monkeypatch, name, value):
     monkeypatch.setenv(f"STRIPSTUDIO_{name.upper()}", value)
     with pytest.raises(ValidationError, match=name):
         StudioSettings()
+
+
+def test_speed_and_memory_settings_from_the_environment(monkeypatch):
+    monkeypatch.setenv("STRIPSTUDIO_ACCELERATE", "basic")
+    monkeypatch.setenv("STRIPSTUDIO_MEMORY_MODE", "low")
+    monkeypatch.setenv("STRIPSTUDIO_QUANTIZE", "fp8")
+    monkeypatch.setenv("STRIPSTUDIO_WARMUP_SIZES", "1024x1024, 832X1216")
+    monkeypatch.setenv("STRIPSTUDIO_LORA_HOTSWAP_RANK", "64")
+    settings = StudioSettings()
+    assert (settings.accelerate, settings.memory_mode, settings.quantize) == ("basic", "low", "fp8")
+    assert settings.warmup_sizes == [(1024, 1024), (832, 1216)]
+    assert settings.lora_hotswap_rank == 64
+    assert settings.compile_cache_dir == settings.data_dir / "compile-cache"
+
+
+def test_speed_defaults_leave_the_choice_to_the_device():
+    settings = StudioSettings()
+    assert (settings.accelerate, settings.memory_mode, settings.quantize) == ("auto", "auto", "none")
+    assert settings.cpu_offload is None and settings.vae_tiling is None and settings.vae_slicing is None
+    assert settings.warmup_sizes == [(1024, 1024)]
+
+
+def test_an_empty_warmup_list_turns_the_warmup_off(monkeypatch):
+    monkeypatch.setenv("STRIPSTUDIO_WARMUP_SIZES", "")
+    assert StudioSettings().warmup_sizes == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("accelerate", "turbo", "accelerate"),
+        ("memory_mode", "huge", "memory_mode"),
+        ("quantize", "int4", "quantize"),
+        ("warmup_sizes", "1024", "WIDTHxHEIGHT"),
+        ("warmup_sizes", "1020x1024", "multiple of 8"),
+        ("warmup_sizes", "8192x1024", "from 64 to 4096"),
+        ("lora_hotswap_rank", "0", "lora_hotswap_rank"),
+    ],
+)
+def test_bad_speed_settings_name_the_setting_and_the_fix(monkeypatch, name, value, message):
+    monkeypatch.setenv(f"STRIPSTUDIO_{name.upper()}", value)
+    with pytest.raises(ValidationError, match=name) as caught:
+        StudioSettings()
+    assert message in str(caught.value)

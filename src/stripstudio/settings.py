@@ -37,12 +37,47 @@ class StudioSettings(BaseSettings):
     offline: bool = Field(False, description="Never contact a model hub; only local files are used.")
     device: str = Field("auto", description="torch device: auto, cuda, cuda:1, mps or cpu.")
     dtype: Literal["auto", "float16", "bfloat16", "float32"] = "auto"
-    cpu_offload: Literal["none", "model", "sequential"] = Field(
-        "none",
-        description="Move idle model parts to the CPU to fit small GPUs (model) or tiny ones (sequential).",
+    cpu_offload: Literal["none", "model", "sequential"] | None = Field(
+        None,
+        description="Move idle model parts to the CPU to fit small GPUs (model) or tiny ones (sequential); "
+        "unset: chosen by memory_mode.",
     )
-    vae_tiling: bool = Field(False, description="Decode large images tile by tile to save memory.")
-    vae_slicing: bool = Field(False, description="Decode a batch one image at a time to save memory.")
+    vae_tiling: bool | None = Field(
+        None, description="Decode large images tile by tile to save memory; unset: chosen by memory_mode."
+    )
+    vae_slicing: bool | None = Field(
+        None, description="Decode a batch one image at a time to save memory; unset: chosen by memory_mode."
+    )
+    memory_mode: Literal["auto", "full", "low", "minimal"] = Field(
+        "auto",
+        description="How much of the GPU the engine may fill: full (everything on the GPU), low (model CPU offload, "
+        "VAE tiling and slicing: 12 GB cards), minimal (sequential offload and attention slicing: 8 GB cards); "
+        "auto chooses from the GPU's memory.",
+    )
+    accelerate: Literal["auto", "off", "basic", "compile"] = Field(
+        "auto",
+        description="The CUDA fast path: basic (SDPA attention, fused QKV, channels_last, fp16 VAE decode), "
+        "compile (basic plus torch.compile of the repeated blocks, a persistent compile cache and LoRA hot-swap); "
+        "auto is compile on CUDA and off on CPU and MPS.",
+    )
+    quantize: Literal["none", "int8", "fp8"] = Field(
+        "none",
+        description="Store the UNet's linear weights in int8 or fp8 with torchao (needs torchao; fp8 needs a GPU of "
+        "compute capability 8.9 or newer); only with accelerate on.",
+    )
+    warmup_sizes: Annotated[list[tuple[int, int]], NoDecode] = Field(
+        default_factory=lambda: [(1024, 1024)],
+        description="Panel sizes (WIDTHxHEIGHT, separated by commas) drawn once when a worker starts, so that the "
+        "first job finds its kernels compiled; empty: no warm-up.",
+    )
+    fp16_vae: str | None = Field(
+        None,
+        description="A VAE that decodes in fp16 (e.g. madebyollin/sdxl-vae-fp16-fix) used by SDXL checkpoints that "
+        "name no VAE while accelerate is on; unset: the checkpoint's VAE, upcast to fp32 when it asks for it.",
+    )
+    lora_hotswap_rank: int = Field(
+        128, ge=1, le=1024, description="Highest LoRA rank that can be swapped in without recompiling."
+    )
     model_cache_size: int = Field(1, ge=1, description="How many loaded pipelines to keep in memory.")
     batch_size: int = Field(
         0,
@@ -147,6 +182,25 @@ class StudioSettings(BaseSettings):
             return [part for part in value.split(":") if part]
         return value
 
+    @field_validator("warmup_sizes", mode="before")
+    @classmethod
+    def _split_sizes(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [_parse_size(part.strip()) for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("warmup_sizes")
+    @classmethod
+    def _check_sizes(cls, value: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        for width, height in value:
+            if not (64 <= width <= 4096 and 64 <= height <= 4096 and width % 8 == 0 and height % 8 == 0):
+                raise ValueError(
+                    f"{width}x{height} is not a panel size: each side must be a multiple of 8 from 64 to 4096"
+                )
+        if len(value) > 8:
+            raise ValueError("at most 8 warm-up sizes (each one costs start-up time)")
+        return value
+
     @field_validator("comfyui_urls", "allowed_hosts", mode="before")
     @classmethod
     def _split_url_list(cls, value: object) -> object:
@@ -175,6 +229,11 @@ class StudioSettings(BaseSettings):
         return self.data_dir / "training"
 
     @property
+    def compile_cache_dir(self) -> Path:
+        """Compiled kernels and saved compile artifacts of the accelerated engine."""
+        return self.data_dir / "compile-cache"
+
+    @property
     def files_dir(self) -> Path:
         """Uploaded and generated files of the studio server (content-addressed)."""
         return self.data_dir / "files"
@@ -187,3 +246,11 @@ class StudioSettings(BaseSettings):
     def model_search_dirs(self) -> list[Path]:
         """Folders searched, in order, when a request names a model file by name."""
         return [self.models_dir, *self.model_dirs]
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    """``"832x1216"`` -> (832, 1216); anything else is a ValueError naming the expected form."""
+    width, separator, height = text.lower().partition("x")
+    if not separator or not width.strip().isdigit() or not height.strip().isdigit():
+        raise ValueError(f"{text!r} is not a size: write WIDTHxHEIGHT, e.g. 1024x1024")
+    return int(width), int(height)

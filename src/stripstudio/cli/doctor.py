@@ -30,13 +30,19 @@ def doctor() -> None:
         f"data dir: {settings.data_dir}",
         f"model folders: {', '.join(str(d) for d in settings.model_search_dirs())}",
         f"default engine: {settings.default_engine}; default model: {settings.default_model}",
-        f"offline: {'yes' if settings.offline else 'no'}; cpu_offload={settings.cpu_offload}, "
-        f"vae_tiling={settings.vae_tiling}, vae_slicing={settings.vae_slicing}",
+        f"offline: {'yes' if settings.offline else 'no'}; memory_mode={settings.memory_mode} "
+        f"(cpu_offload={settings.cpu_offload or 'by mode'}, vae_tiling={_by_mode(settings.vae_tiling)}, "
+        f"vae_slicing={_by_mode(settings.vae_slicing)})",
+        f"accelerate={settings.accelerate}, quantize={settings.quantize}",
     ]
     for fact in facts:
         console.print(fact, soft_wrap=True, markup=False)
     models = list_models(settings)
     console.print(f"{len(models)} model(s) found; `stripstudio models list` shows them.")
+
+
+def _by_mode(value: bool | None) -> str:
+    return "by mode" if value is None else str(value)
 
 
 def _version(package: str) -> str:

@@ -6,6 +6,7 @@ API views and queue tasks reach the same objects without reading settings themse
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
@@ -16,6 +17,7 @@ from stripstudio.jobs.shutdown import RunningJobs
 from stripstudio.settings import StudioSettings
 
 EngineFactory = Callable[[StudioSettings, str | None], Engine]
+log = logging.getLogger(__name__)
 
 
 class JobRuntime:
@@ -45,6 +47,20 @@ class JobRuntime:
             if name not in self._engines:
                 self._engines[name] = self._engine_factory(self.settings, name)
             return self._engines[name]
+
+    def warm_up(self) -> list[tuple[int, int]]:
+        """Let the default engine prepare for the configured panel sizes (``warmup_sizes``), e.g. compile
+        its kernels, before the first job; returns the sizes it drew. Engines without a ``warm_up``
+        skip it, and a failing warm-up is logged: jobs still run, only their first one is slower."""
+        sizes = list(self.settings.warmup_sizes)
+        if not sizes:
+            return []
+        try:
+            warm = getattr(self.engine(), "warm_up", None)
+            return list(warm(sizes)) if callable(warm) else []
+        except Exception:
+            log.exception("warm-up failed; the first job of each size compiles instead")
+            return []
 
 
 def _registry_engine(settings: StudioSettings, name: str | None) -> Engine:

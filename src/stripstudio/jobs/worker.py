@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from stripstudio.jobs.orphans import end_leases_of_dead_processes
 from stripstudio.jobs.runtime import JobRuntime
@@ -20,10 +21,14 @@ class EmbeddedConsumer(StoppingConsumer):
 
 
 class EmbeddedWorker:
-    """The in-process worker of ``stripstudio serve``: consumer threads and a supervisor."""
+    """The in-process worker of ``stripstudio serve``: consumer threads and a supervisor.
 
-    def __init__(self, runtime: JobRuntime, threads: int = 1) -> None:
+    With ``warm_up`` the default engine warms up in the background (the server answers at once;
+    jobs wait for the engine while it compiles)."""
+
+    def __init__(self, runtime: JobRuntime, threads: int = 1, *, warm_up: bool = False) -> None:
         self.runtime = runtime
+        self.warm_up = warm_up
         self.consumer = EmbeddedConsumer(runtime.queue.huey, **runtime.queue.consumer_options(threads))
         self.consumer.running = runtime.running
         self.supervisor = Supervisor(runtime)
@@ -32,6 +37,8 @@ class EmbeddedWorker:
         """Take back jobs a previous run left (at once when its process is gone), then start working."""
         end_leases_of_dead_processes()
         recover_stale_jobs(self.runtime)
+        if self.warm_up:
+            threading.Thread(target=self.runtime.warm_up, name="engine-warm-up", daemon=True).start()
         self.consumer.start()
         self.supervisor.start()
         return self
@@ -44,7 +51,12 @@ class EmbeddedWorker:
 
 
 def run_worker(runtime: JobRuntime, threads: int = 1) -> None:
-    """Run a worker in the foreground until SIGINT/SIGTERM (``stripstudio worker``)."""
+    """Run a worker in the foreground until SIGINT/SIGTERM (``stripstudio worker``).
+
+    The engine warms up for the configured sizes first, so no job waits for a compilation."""
+    warmed = runtime.warm_up()
+    if warmed:
+        log.info("warmed up for %s", ", ".join(f"{width}x{height}" for width, height in warmed))
     supervisor = Supervisor(runtime).start()
     consumer = StoppingConsumer(runtime.queue.huey, **runtime.queue.consumer_options(threads))
     consumer.running = runtime.running

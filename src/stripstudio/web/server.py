@@ -40,7 +40,11 @@ def serve(settings: StudioSettings, host: str, port: int, *, worker: bool | None
     from stripstudio.web.asgi import application_for_settings
     from stripstudio.web.studio.storage_gc import StorageCollector
 
-    embedded = EmbeddedWorker(runtime).start() if (worker if worker is not None else not settings.scaled) else None
+    embedded = (
+        EmbeddedWorker(runtime, warm_up=True).start()
+        if (worker if worker is not None else not settings.scaled)
+        else None
+    )
     collector = StorageCollector(
         settings.files_dir, settings.storage_gc_grace_seconds, settings.storage_gc_interval_seconds
     ).start()

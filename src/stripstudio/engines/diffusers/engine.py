@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from PIL import Image
 
+from stripstudio.engines.diffusers.acceleration import resolve_plan
 from stripstudio.engines.diffusers.batching import BatchSizer
 from stripstudio.engines.diffusers.face_detail import run_face_detail
 from stripstudio.engines.diffusers.family_checks import family_problems, missing_lora_problems
@@ -15,13 +16,8 @@ from stripstudio.engines.diffusers.image_to_image import run_image_to_image
 from stripstudio.engines.diffusers.inpaint import run_inpaint
 from stripstudio.engines.diffusers.locate import ModelLocator
 from stripstudio.engines.diffusers.lora import ResolvedLora, loras_applied
-from stripstudio.engines.diffusers.models import (
-    ADAPTER_KINDS,
-    DEFAULT_CONTROL_MODELS,
-    MemoryOptions,
-    ModelCache,
-    ModelLoader,
-)
+from stripstudio.engines.diffusers.memory import gpu_total_memory, memory_options
+from stripstudio.engines.diffusers.models import ADAPTER_KINDS, DEFAULT_CONTROL_MODELS, ModelCache, ModelLoader
 from stripstudio.engines.diffusers.outpaint import run_outpaint
 from stripstudio.engines.diffusers.runtime import denormals_flushed, pick_device, pick_dtype
 from stripstudio.engines.diffusers.sampling import TaskContext
@@ -29,6 +25,7 @@ from stripstudio.engines.diffusers.schedulers import SAMPLER_NAMES, SCHEDULER_NA
 from stripstudio.engines.diffusers.sketch import run_sketch_to_image
 from stripstudio.engines.diffusers.text_to_image import run_text_to_image
 from stripstudio.engines.diffusers.tiny import TINY_MODEL_ID, TINY_MODEL_NOTE
+from stripstudio.engines.diffusers.warmup import WarmUp
 from stripstudio.generation.batching import BatchJob, BatchOutcome
 from stripstudio.generation.capabilities import EngineCapabilities, refuse_unless_honoured
 from stripstudio.generation.engine import CancelSignal, EventSink
@@ -54,7 +51,8 @@ class DiffusersEngine:
     """Runs SDXL in this process with diffusers: text, image, inpaint, outpaint, sketch and face detail tasks.
 
     Pipelines stay loaded between requests (``model_cache_size`` models); one request runs at a
-    time. Built from the studio settings: device, dtype, offload, VAE tiling/slicing, model folders.
+    time. Built from the studio settings: device, dtype, memory mode (offload, VAE tiling/slicing),
+    acceleration (the CUDA fast path, see :mod:`.acceleration`), model folders.
     """
 
     name = "diffusers"
@@ -64,12 +62,28 @@ class DiffusersEngine:
         self.device = pick_device(settings.device)
         self.dtype = pick_dtype(settings.dtype, self.device)
         self.locator = ModelLocator(settings.model_search_dirs(), offline=settings.offline)
-        memory = MemoryOptions(settings.cpu_offload, settings.vae_tiling, settings.vae_slicing)
-        self.loader = ModelLoader(self.locator, self.device, self.dtype, memory)
+        self.memory = memory_options(
+            settings.memory_mode,
+            gpu_total_memory(self.device),
+            cpu_offload=settings.cpu_offload,
+            vae_tiling=settings.vae_tiling,
+            vae_slicing=settings.vae_slicing,
+        )
+        self.acceleration = resolve_plan(settings.accelerate, self.device, self.memory, settings.quantize)
+        self.loader = ModelLoader(
+            self.locator,
+            self.device,
+            self.dtype,
+            self.memory,
+            self.acceleration,
+            lora_rank=settings.lora_hotswap_rank,
+            fp16_vae=settings.fp16_vae,
+        )
         self.cache = ModelCache(self.loader, settings.model_cache_size)
-        self.identity = IdentityAdapters(self.locator, self.device, self.dtype)
+        self.identity = IdentityAdapters(self.locator, self.device, self.dtype, self.memory)
         self.sizer = BatchSizer(self.device, self.dtype, settings.batch_size)
         self._lock = threading.Lock()
+        self.warmup = WarmUp(self, settings)
 
     def capabilities(self) -> EngineCapabilities:
         """Tasks, control kinds, samplers and schedules this engine serves."""
@@ -85,7 +99,8 @@ class DiffusersEngine:
             models=[TINY_MODEL_ID],
             notes=[
                 TINY_MODEL_NOTE,
-                f"runs on {self.device.type} in {str(self.dtype).removeprefix('torch.')}",
+                f"runs on {self.device.type} in {str(self.dtype).removeprefix('torch.')}, memory mode "
+                f"{self.memory.mode}, acceleration {self.acceleration.mode}",
             ],
         )
 
@@ -145,6 +160,11 @@ class DiffusersEngine:
         if mismatches:
             raise InvalidRequest.from_problems(mismatches)
         return [self._resolve_lora(request, lora) for lora in request_loras(request)]
+
+    def warm_up(self, sizes: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+        """Draw once at each size so that the first jobs find their kernels compiled (compile mode
+        only); returns the sizes drawn. Called when a worker starts."""
+        return self.warmup.run(sizes)
 
     def _resolve_lora(self, request: GenerationRequest, lora: LoraSpec) -> ResolvedLora:
         try:

@@ -23,6 +23,7 @@ from stripstudio.engines.diffusers import tiny
 from stripstudio.engines.diffusers.builtin_ids import TINY_IMAGE_ENCODER_ID, TINY_IP_ADAPTER_FACE_ID, TINY_IP_ADAPTER_ID
 from stripstudio.engines.diffusers.inputs import load_image
 from stripstudio.engines.diffusers.locate import ModelLocator, ModelSource, SourceKind
+from stripstudio.engines.diffusers.memory import MemoryOptions, on_device, place_module
 from stripstudio.engines.diffusers.regions import region_masks
 from stripstudio.generation.errors import InvalidRequest, ModelNotFound
 from stripstudio.generation.request import GenerationRequest
@@ -72,10 +73,13 @@ def adapter_plans(request: GenerationRequest, random_model: bool) -> list[Adapte
 class IdentityAdapters:
     """Loads IP-Adapters and image encoders, and remembers the embeddings of reference pictures."""
 
-    def __init__(self, locator: ModelLocator, device: torch.device, dtype: torch.dtype):
+    def __init__(
+        self, locator: ModelLocator, device: torch.device, dtype: torch.dtype, memory: MemoryOptions | None = None
+    ):
         self.locator = locator
         self.device = device
         self.dtype = dtype
+        self.memory = memory or MemoryOptions()  # offloading: the image encoder waits on the CPU
         self._encoders: dict[str, tuple[Any, Any]] = {}
         self._states: OrderedDict[tuple[str, int], dict[str, dict[str, torch.Tensor]]] = OrderedDict()
         self._embeddings: OrderedDict[tuple, tuple[torch.Tensor, torch.Tensor]] = OrderedDict()
@@ -89,6 +93,8 @@ class IdentityAdapters:
             yield {}
             return
         states = [self._adapter_state(plan, pipe.unet) for plan in plans]
+        if self.memory.attention_slicing:  # the adapter's processors replace the sliced ones while it is loaded
+            pipe.disable_attention_slicing()
         pipe.load_ip_adapter(
             states, subfolder=[""] * len(states), weight_name=[""] * len(states), image_encoder_folder=None
         )
@@ -103,6 +109,8 @@ class IdentityAdapters:
             yield arguments
         finally:
             pipe.unload_ip_adapter()
+            if self.memory.attention_slicing:
+                pipe.enable_attention_slicing()
 
     # -- adapters -----------------------------------------------------------------------------
 
@@ -167,7 +175,7 @@ class IdentityAdapters:
             self._embeddings.move_to_end(key)
             return self._embeddings[key]
         pixels = processor(images=[picture], return_tensors="pt").pixel_values.to(self.device, encoder.dtype)
-        with torch.no_grad():
+        with torch.no_grad(), on_device(encoder, self.device, self.memory):
             if hidden:
                 positive = encoder(pixels, output_hidden_states=True).hidden_states[-2][0]
                 negative = encoder(torch.zeros_like(pixels), output_hidden_states=True).hidden_states[-2][0]
@@ -189,7 +197,7 @@ class IdentityAdapters:
     def _load_encoder(self, source: ModelSource, reference: str):
         if source.kind is SourceKind.BUILTIN:
             encoder, processor = tiny.build_tiny_image_encoder()
-            return encoder.to(self.device, self.dtype), processor
+            return place_module(encoder.to(dtype=self.dtype), self.device, self.memory), processor
         from transformers import CLIPImageProcessor, CLIPVisionModelWithProjection
 
         location, _, subfolder = (
@@ -204,7 +212,7 @@ class IdentityAdapters:
             )
         except OSError as error:
             raise ModelNotFound(_hub_message("image encoder", reference, self.locator.offline, error)) from error
-        return encoder.to(self.device).eval(), CLIPImageProcessor()
+        return place_module(encoder, self.device, self.memory).eval(), CLIPImageProcessor()
 
     @staticmethod
     def _locate(find, reference: str, field: str) -> ModelSource:

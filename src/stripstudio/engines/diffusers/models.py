@@ -17,6 +17,7 @@ from typing import Any
 import torch
 
 from stripstudio.engines.diffusers import tiny
+from stripstudio.engines.diffusers.acceleration import PLANS, AccelerationPlan, accelerate_pipeline
 from stripstudio.engines.diffusers.builtin_ids import TINY_REFINER_ID, TINY_SD15_ID
 from stripstudio.engines.diffusers.configs import (
     SD15_CONFIG_DIR,
@@ -26,6 +27,7 @@ from stripstudio.engines.diffusers.configs import (
 )
 from stripstudio.engines.diffusers.families import SD1, SDXL, SDXL_REFINER, family_of, pipeline_class
 from stripstudio.engines.diffusers.locate import ModelLocator, ModelSource, SourceKind
+from stripstudio.engines.diffusers.memory import MemoryOptions, apply_memory_options, place_module
 from stripstudio.generation.errors import EngineUnavailable, InvalidRequest, ModelNotFound
 from stripstudio.generation.request import ControlInput, ModelRef
 
@@ -56,15 +58,6 @@ def uses_adapter(kind: str, family: str) -> bool:
 
 
 @dataclass
-class MemoryOptions:
-    """How to trade speed for memory."""
-
-    cpu_offload: str = "none"
-    vae_tiling: bool = False
-    vae_slicing: bool = False
-
-
-@dataclass
 class LoadedModel:
     """A checkpoint in memory: its base pipeline and the task pipelines derived from it."""
 
@@ -75,6 +68,8 @@ class LoadedModel:
     memory: MemoryOptions
     pipelines: dict[tuple, object] = field(default_factory=dict)
     control_models: dict[str, object] = field(default_factory=dict)
+    acceleration: AccelerationPlan = PLANS["off"]
+    lora_rank: int = 128
 
     @property
     def is_random(self) -> bool:
@@ -102,43 +97,72 @@ class LoadedModel:
                 if pipeline_class is type(self.base) and not extra
                 else pipeline_class.from_pipe(self.base, **extra)
             )
-            self.pipelines[key] = place(pipe, self.device, self.memory)
+            self.pipelines[key] = place(pipe, self.device, self.memory, self.acceleration, self.lora_rank)
         return self.pipelines[key]
 
 
-def place(pipe, device: torch.device, memory: MemoryOptions):
-    """Move ``pipe`` to ``device`` or set up CPU offload, and apply the VAE memory options."""
+def place(
+    pipe,
+    device: torch.device,
+    memory: MemoryOptions,
+    acceleration: AccelerationPlan = PLANS["off"],
+    lora_rank: int = 128,
+):
+    """Move ``pipe`` to ``device`` or set up CPU offload, apply the memory options, then the acceleration plan."""
     pipe.set_progress_bar_config(disable=True)
-    if memory.cpu_offload == "model" and device.type == "cuda":
-        pipe.enable_model_cpu_offload(device=device)
-    elif memory.cpu_offload == "sequential" and device.type == "cuda":
-        pipe.enable_sequential_cpu_offload(device=device)
-    else:
-        pipe.to(device)
-    if memory.vae_tiling:
-        pipe.vae.enable_tiling()
-    if memory.vae_slicing:
-        pipe.vae.enable_slicing()
+    apply_memory_options(pipe, device, memory)
+    accelerate_pipeline(pipe, acceleration, lora_rank=lora_rank)
     return pipe
 
 
 class ModelLoader:
     """Builds a :class:`LoadedModel` from a :class:`ModelRef`, whatever the source."""
 
-    def __init__(self, locator: ModelLocator, device: torch.device, dtype: torch.dtype, memory: MemoryOptions):
+    def __init__(
+        self,
+        locator: ModelLocator,
+        device: torch.device,
+        dtype: torch.dtype,
+        memory: MemoryOptions,
+        acceleration: AccelerationPlan = PLANS["off"],
+        *,
+        lora_rank: int = 128,
+        fp16_vae: str | None = None,
+    ):
         self.locator = locator
         self.device = device
         self.dtype = dtype
         self.memory = memory
+        self.acceleration = acceleration
+        self.lora_rank = lora_rank
+        self.fp16_vae = fp16_vae
 
     def load(self, ref: ModelRef) -> LoadedModel:
         """Load the checkpoint (and replacement VAE) named by ``ref``."""
         source = self.locator.checkpoint(ref.checkpoint)
         base = self._load_base(source, ref)
-        if ref.vae:
-            base.vae = self._load_vae(ref.vae)
-        base = place(base, self.device, self.memory)
-        return LoadedModel(source=source, base=base, device=self.device, dtype=self.dtype, memory=self.memory)
+        vae = ref.vae or self._fp16_vae_for(base)
+        if vae:
+            base.vae = self._load_vae(vae)
+        return self.adopt(source, base)
+
+    def adopt(self, source: ModelSource, base) -> LoadedModel:
+        """A :class:`LoadedModel` of an already-built base pipeline, placed and accelerated."""
+        base = place(base, self.device, self.memory, self.acceleration, self.lora_rank)
+        return LoadedModel(
+            source=source,
+            base=base,
+            device=self.device,
+            dtype=self.dtype,
+            memory=self.memory,
+            acceleration=self.acceleration,
+            lora_rank=self.lora_rank,
+        )
+
+    def _fp16_vae_for(self, base) -> str | None:
+        """The configured fp16-fix VAE for an SDXL base in fp16 on the fast path, else None."""
+        wanted = self.acceleration.fp16_vae_decode and self.dtype == torch.float16 and family_of(base) == SDXL
+        return self.fp16_vae if wanted else None
 
     def load_control_model(self, model: LoadedModel, control: ControlInput):
         """The T2I-Adapter (kind ``sketch``) or ControlNet for ``control``, cached on the model."""
@@ -242,7 +266,7 @@ class ModelLoader:
             if not model.is_random:
                 raise InvalidRequest(f"{source.location!r} only works with the built-in tiny models", field="controls")
             control = tiny.build_tiny_t2i_adapter() if is_adapter else tiny.build_tiny_controlnet(model.base.unet)
-            return control.to(self.device, self.dtype)
+            return place_module(control.to(dtype=self.dtype), self.device, self.memory)
         cls = T2IAdapter if is_adapter else ControlNetModel
         if source.kind is SourceKind.SINGLE_FILE:
             if is_adapter:
@@ -252,7 +276,7 @@ class ModelLoader:
             )
         else:
             control = self._from_pretrained(cls, source, "control model")
-        return control.to(self.device)
+        return place_module(control, self.device, self.memory)
 
 
 class ModelCache:
@@ -281,15 +305,7 @@ class ModelCache:
 
     def adopt(self, ref: ModelRef, pipeline, name: str) -> LoadedModel:
         """Serve ``ref`` with an already-built SDXL pipeline (benchmarks, embedding in other programs)."""
-        source = ModelSource(SourceKind.HUB, name)
-        loader = self.loader
-        model = LoadedModel(
-            source=source,
-            base=place(pipeline, loader.device, loader.memory),
-            device=loader.device,
-            dtype=loader.dtype,
-            memory=loader.memory,
-        )
+        model = self.loader.adopt(ModelSource(SourceKind.HUB, name), pipeline)
         self._models[ref] = model
         return model
 
