@@ -68,11 +68,9 @@ def test_speed_and_memory_settings_from_the_environment(monkeypatch):
     monkeypatch.setenv("STRIPSTUDIO_MEMORY_MODE", "low")
     monkeypatch.setenv("STRIPSTUDIO_QUANTIZE", "fp8")
     monkeypatch.setenv("STRIPSTUDIO_WARMUP_SIZES", "1024x1024, 832X1216")
-    monkeypatch.setenv("STRIPSTUDIO_LORA_HOTSWAP_RANK", "64")
     settings = StudioSettings()
     assert (settings.accelerate, settings.memory_mode, settings.quantize) == ("basic", "low", "fp8")
     assert settings.warmup_sizes == [(1024, 1024), (832, 1216)]
-    assert settings.lora_hotswap_rank == 64
     assert settings.compile_cache_dir == settings.data_dir / "compile-cache"
 
 
@@ -97,7 +95,6 @@ def test_an_empty_warmup_list_turns_the_warmup_off(monkeypatch):
         ("warmup_sizes", "1024", "WIDTHxHEIGHT"),
         ("warmup_sizes", "1020x1024", "multiple of 8"),
         ("warmup_sizes", "8192x1024", "from 64 to 4096"),
-        ("lora_hotswap_rank", "0", "lora_hotswap_rank"),
     ],
 )
 def test_bad_speed_settings_name_the_setting_and_the_fix(monkeypatch, name, value, message):

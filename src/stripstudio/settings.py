@@ -57,7 +57,7 @@ class StudioSettings(BaseSettings):
     accelerate: Literal["auto", "off", "basic", "compile"] = Field(
         "auto",
         description="The CUDA fast path: basic (SDPA attention, fused QKV, channels_last, fp16 VAE decode), "
-        "compile (basic plus torch.compile of the repeated blocks, a persistent compile cache and LoRA hot-swap); "
+        "compile (basic plus torch.compile of the repeated blocks, a persistent compile cache, LoRAs merged in place); "
         "auto is compile on CUDA and off on CPU and MPS.",
     )
     quantize: Literal["none", "int8", "fp8"] = Field(
@@ -74,9 +74,6 @@ class StudioSettings(BaseSettings):
         None,
         description="A VAE that decodes in fp16 (e.g. madebyollin/sdxl-vae-fp16-fix) used by SDXL checkpoints that "
         "name no VAE while accelerate is on; unset: the checkpoint's VAE, upcast to fp32 when it asks for it.",
-    )
-    lora_hotswap_rank: int = Field(
-        128, ge=1, le=1024, description="Highest LoRA rank that can be swapped in without recompiling."
     )
     model_cache_size: int = Field(1, ge=1, description="How many loaded pipelines to keep in memory.")
     batch_size: int = Field(

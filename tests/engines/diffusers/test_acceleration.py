@@ -33,7 +33,7 @@ def test_every_setting_is_off_on_cpu_and_mps(setting, device):
 
 def test_auto_on_cuda_is_the_compiled_path_with_cuda_graphs():
     plan = resolve_plan("auto", CUDA, MemoryOptions())
-    assert plan.mode == "compile" and plan.compile_blocks and plan.cuda_graphs and plan.lora_hotswap
+    assert plan.mode == "compile" and plan.compile_blocks and plan.cuda_graphs and plan.merge_loras
     assert plan.compile_mode == "reduce-overhead"
     assert resolve_plan("off", CUDA, MemoryOptions()) == PLANS["off"]
 
@@ -41,7 +41,7 @@ def test_auto_on_cuda_is_the_compiled_path_with_cuda_graphs():
 def test_basic_does_not_compile():
     plan = resolve_plan("basic", CUDA, MemoryOptions())
     assert plan.sdpa and plan.channels_last and plan.fuse_vae_qkv and plan.fp16_vae_decode
-    assert not plan.compile_blocks and not plan.cuda_graphs and not plan.lora_hotswap
+    assert not plan.compile_blocks and not plan.cuda_graphs and not plan.merge_loras
 
 
 def test_offload_limits_what_is_compiled():
@@ -49,11 +49,12 @@ def test_offload_limits_what_is_compiled():
     assert model_offload.compile_blocks and not model_offload.cuda_graphs  # weights move: no CUDA graphs
     assert model_offload.compile_mode is None
     sequential = resolve_plan("compile", CUDA, MODE_OPTIONS["minimal"])
-    assert sequential.channels_last and not sequential.compile_blocks and not sequential.lora_hotswap
+    assert sequential.channels_last and not sequential.compile_blocks and not sequential.merge_loras
 
 
 def test_quantization_is_carried_only_on_the_fast_path():
-    assert resolve_plan("compile", CUDA, MemoryOptions(), "fp8").quantize == "fp8"
+    quantized = resolve_plan("compile", CUDA, MemoryOptions(), "fp8")
+    assert quantized.quantize == "fp8" and not quantized.merge_loras
     assert resolve_plan("compile", CPU, MemoryOptions(), "fp8").quantize == "none"
 
 
@@ -76,7 +77,7 @@ def test_the_compile_plan_lands_on_the_tiny_pipeline():
     from diffusers.models.attention_processor import AttnProcessor2_0, FusedAttnProcessor2_0
 
     pipe = tiny_pipeline()
-    accelerate_pipeline(pipe, PLANS["compile"], lora_rank=16)
+    accelerate_pipeline(pipe, PLANS["compile"])
     unet, vae = pipe.unet, pipe.vae
     assert {type(p) for p in unet.attn_processors.values()} == {AttnProcessor2_0}
     assert unet.conv_in.weight.is_contiguous(memory_format=torch.channels_last)
@@ -85,14 +86,13 @@ def test_the_compile_plan_lands_on_the_tiny_pipeline():
     blocks = compiled_blocks(unet)
     assert blocks and set(blocks) == {"BasicTransformerBlock"}  # regional: the blocks, not the whole UNet
     assert not getattr(unet, "_compiled_call_impl", None)
-    assert unet._prepare_lora_hotswap_kwargs["target_rank"] == 16  # set before any LoRA and the compile
 
 
 def test_basic_and_off_plans_compile_nothing():
     basic = tiny_pipeline()
     accelerate_pipeline(basic, PLANS["basic"])
     assert basic.unet.conv_in.weight.is_contiguous(memory_format=torch.channels_last)
-    assert compiled_blocks(basic.unet) == [] and basic.unet._prepare_lora_hotswap_kwargs is None
+    assert compiled_blocks(basic.unet) == []
     eager = tiny_pipeline()
     accelerate_pipeline(eager, PLANS["off"])
     assert not eager.unet.conv_in.weight.is_contiguous(memory_format=torch.channels_last)

@@ -7,11 +7,13 @@ Modes:
   fused QKV projections in the VAE, channels_last memory layout, VAE decode in fp16 when the VAE
   allows it (an fp16-fix VAE; the stock SDXL VAE still upcasts to fp32, or it decodes to NaNs);
 - ``compile``: ``basic`` plus regional ``torch.compile`` of the repeated transformer blocks of
-  the UNet and ControlNets (CUDA graphs where the weights stay put), and LoRA hot-swap so that a
-  new LoRA set reuses the compiled kernels.
+  the UNet and ControlNets (CUDA graphs where the weights stay put), with LoRAs merged into the
+  weights in place for a request (:func:`.lora.loras_merged`) so that any LoRA set reuses the
+  compiled kernels: no recompilation, and no reload of the model.
 
 ``auto`` is ``compile`` on CUDA and ``off`` elsewhere. Offload changes what can be kept:
-sequential offload streams weights layer by layer, so nothing is compiled; model offload moves
+sequential offload streams weights layer by layer, so nothing is compiled (and LoRAs are applied
+as layers, as in eager mode); model offload moves
 whole models, so CUDA graphs (which need fixed weight addresses) are left out.
 
 The UNet's own QKV projections stay unfused: LoRAs and the IP-Adapter and region attention
@@ -47,7 +49,7 @@ class AccelerationPlan:
     fp16_vae_decode: bool = False
     compile_blocks: bool = False
     cuda_graphs: bool = False
-    lora_hotswap: bool = False
+    merge_loras: bool = False
     quantize: str = "none"
 
     @property
@@ -72,7 +74,7 @@ PLANS = {
         fp16_vae_decode=True,
         compile_blocks=True,
         cuda_graphs=True,
-        lora_hotswap=True,
+        merge_loras=True,
     ),
 }
 
@@ -87,19 +89,21 @@ def resolve_plan(setting: str, device: torch.device, memory: MemoryOptions, quan
         return PLANS["off"]
     plan = PLANS["compile" if setting == "auto" else setting]
     if memory.cpu_offload == "sequential":
-        plan = replace(plan, compile_blocks=False, cuda_graphs=False, lora_hotswap=False)
+        plan = replace(plan, compile_blocks=False, cuda_graphs=False, merge_loras=False)
     elif memory.cpu_offload == "model":
         plan = replace(plan, cuda_graphs=False)
+    if quantize != "none":  # LoRA updates cannot be merged into quantized weights: they stay layers
+        plan = replace(plan, merge_loras=False)
     return replace(plan, quantize=quantize)
 
 
-def accelerate_pipeline(pipe, plan: AccelerationPlan, *, lora_rank: int = 128) -> None:
+def accelerate_pipeline(pipe, plan: AccelerationPlan) -> None:
     """Apply ``plan`` to ``pipe``'s models; modules shared with pipelines already done are left alone."""
     if not plan.active:
         return
     unet = getattr(pipe, "unet", None)
     if unet is not None and not getattr(unet, _DONE, False):
-        _prepare_denoiser(pipe, unet, plan, lora_rank)
+        _prepare_denoiser(unet, plan)
     for name in ("controlnet", "adapter"):
         model = getattr(pipe, name, None)
         if isinstance(model, torch.nn.Module) and not getattr(model, _DONE, False):
@@ -109,7 +113,7 @@ def accelerate_pipeline(pipe, plan: AccelerationPlan, *, lora_rank: int = 128) -
         _prepare_vae(vae, plan)
 
 
-def _prepare_denoiser(pipe, unet, plan: AccelerationPlan, lora_rank: int) -> None:
+def _prepare_denoiser(unet, plan: AccelerationPlan) -> None:
     from diffusers.models.attention_processor import AttnProcessor2_0
 
     if plan.sdpa:
@@ -118,10 +122,6 @@ def _prepare_denoiser(pipe, unet, plan: AccelerationPlan, lora_rank: int) -> Non
         unet.to(memory_format=torch.channels_last)
     if plan.quantize != "none":
         quantize_weights(unet, plan.quantize)
-    if plan.lora_hotswap and hasattr(pipe, "enable_lora_hotswap"):
-        # Before the first LoRA and before compiling: LoRA scales become tensors and ranks are padded,
-        # so later LoRAs swap into the same layers without a recompile.
-        pipe.enable_lora_hotswap(target_rank=lora_rank)
     if plan.compile_blocks:
         _allow_recompiles()
         unet.compile_repeated_blocks(fullgraph=True, mode=plan.compile_mode)

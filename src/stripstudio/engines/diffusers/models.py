@@ -69,7 +69,6 @@ class LoadedModel:
     pipelines: dict[tuple, object] = field(default_factory=dict)
     control_models: dict[str, object] = field(default_factory=dict)
     acceleration: AccelerationPlan = PLANS["off"]
-    lora_rank: int = 128
 
     @property
     def is_random(self) -> bool:
@@ -97,7 +96,7 @@ class LoadedModel:
                 if pipeline_class is type(self.base) and not extra
                 else pipeline_class.from_pipe(self.base, **extra)
             )
-            self.pipelines[key] = place(pipe, self.device, self.memory, self.acceleration, self.lora_rank)
+            self.pipelines[key] = place(pipe, self.device, self.memory, self.acceleration)
         return self.pipelines[key]
 
 
@@ -106,12 +105,11 @@ def place(
     device: torch.device,
     memory: MemoryOptions,
     acceleration: AccelerationPlan = PLANS["off"],
-    lora_rank: int = 128,
 ):
     """Move ``pipe`` to ``device`` or set up CPU offload, apply the memory options, then the acceleration plan."""
     pipe.set_progress_bar_config(disable=True)
     apply_memory_options(pipe, device, memory)
-    accelerate_pipeline(pipe, acceleration, lora_rank=lora_rank)
+    accelerate_pipeline(pipe, acceleration)
     return pipe
 
 
@@ -126,7 +124,6 @@ class ModelLoader:
         memory: MemoryOptions,
         acceleration: AccelerationPlan = PLANS["off"],
         *,
-        lora_rank: int = 128,
         fp16_vae: str | None = None,
     ):
         self.locator = locator
@@ -134,7 +131,6 @@ class ModelLoader:
         self.dtype = dtype
         self.memory = memory
         self.acceleration = acceleration
-        self.lora_rank = lora_rank
         self.fp16_vae = fp16_vae
 
     def load(self, ref: ModelRef) -> LoadedModel:
@@ -148,7 +144,7 @@ class ModelLoader:
 
     def adopt(self, source: ModelSource, base) -> LoadedModel:
         """A :class:`LoadedModel` of an already-built base pipeline, placed and accelerated."""
-        base = place(base, self.device, self.memory, self.acceleration, self.lora_rank)
+        base = place(base, self.device, self.memory, self.acceleration)
         return LoadedModel(
             source=source,
             base=base,
@@ -156,7 +152,6 @@ class ModelLoader:
             dtype=self.dtype,
             memory=self.memory,
             acceleration=self.acceleration,
-            lora_rank=self.lora_rank,
         )
 
     def _fp16_vae_for(self, base) -> str | None:
