@@ -11,6 +11,7 @@ from stripstudio.engines.diffusers.acceleration import (
     PLANS,
     AccelerationPlan,
     accelerate_pipeline,
+    check_quantization,
     quantize_weights,
     resolve_plan,
     vae_decodes_in_fp16,
@@ -50,6 +51,7 @@ def test_offload_limits_what_is_compiled():
     assert model_offload.compile_mode is None
     sequential = resolve_plan("compile", CUDA, MODE_OPTIONS["minimal"])
     assert sequential.channels_last and not sequential.compile_blocks and not sequential.merge_loras
+    assert not sequential.sdpa  # the minimal mode's attention slicing is kept
 
 
 def test_quantization_is_carried_only_on_the_fast_path():
@@ -138,6 +140,9 @@ def test_quantizing_without_torchao_names_the_setting(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_torchao)
     with pytest.raises(EngineUnavailable, match="STRIPSTUDIO_QUANTIZE=int8 needs torchao"):
         quantize_weights(torch.nn.Linear(4, 4), "int8")
+    with pytest.raises(EngineUnavailable, match="STRIPSTUDIO_QUANTIZE=fp8"):
+        check_quantization("fp8")
+    check_quantization("none")  # nothing to check
 
 
 def test_on_the_cpu_an_accelerate_setting_leaves_the_engine_eager_and_its_pictures_unchanged(engine, tmp_path):
@@ -150,3 +155,18 @@ def test_on_the_cpu_an_accelerate_setting_leaves_the_engine_eager_and_its_pictur
     assert compiled_blocks(unet) == [] and not unet.conv_in.weight.is_contiguous(memory_format=torch.channels_last)
     assert not (tmp_path / "compile-cache").exists()  # nothing compiles, so no cache is made
     assert "acceleration off" in " ".join(accelerated.capabilities().notes)
+
+
+def test_the_fp16_fix_vae_is_chosen_only_for_sdxl_in_fp16_on_the_fast_path():
+    from stripstudio.engines.diffusers.locate import ModelLocator
+    from stripstudio.engines.diffusers.models import ModelLoader
+
+    def chosen(plan: str, dtype: torch.dtype, fp16_vae: str | None = "madebyollin/sdxl-vae-fp16-fix"):
+        loader = ModelLoader(ModelLocator([]), CUDA, dtype, MemoryOptions(), PLANS[plan], fp16_vae=fp16_vae)
+        return loader._fp16_vae_for(tiny_pipeline())
+
+    assert chosen("basic", torch.float16) == "madebyollin/sdxl-vae-fp16-fix"
+    assert chosen("compile", torch.float16) == "madebyollin/sdxl-vae-fp16-fix"
+    assert chosen("off", torch.float16) is None
+    assert chosen("basic", torch.float32) is None  # nothing to fix in fp32
+    assert chosen("basic", torch.float16, None) is None  # not configured: the checkpoint's VAE

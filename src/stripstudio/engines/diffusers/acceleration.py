@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from typing import Any
 
 import torch
 
@@ -92,6 +93,8 @@ def resolve_plan(setting: str, device: torch.device, memory: MemoryOptions, quan
         plan = replace(plan, compile_blocks=False, cuda_graphs=False, merge_loras=False)
     elif memory.cpu_offload == "model":
         plan = replace(plan, cuda_graphs=False)
+    if memory.attention_slicing:  # the memory mode's sliced attention stays
+        plan = replace(plan, sdpa=False)
     if quantize != "none":  # LoRA updates cannot be merged into quantized weights: they stay layers
         plan = replace(plan, merge_loras=False)
     return replace(plan, quantize=quantize)
@@ -119,7 +122,7 @@ def _prepare_denoiser(unet, plan: AccelerationPlan) -> None:
     if plan.sdpa:
         unet.set_attn_processor(AttnProcessor2_0())
     if plan.channels_last:
-        unet.to(memory_format=torch.channels_last)
+        _channels_last(unet)
     if plan.quantize != "none":
         quantize_weights(unet, plan.quantize)
     if plan.compile_blocks:
@@ -130,7 +133,7 @@ def _prepare_denoiser(unet, plan: AccelerationPlan) -> None:
 
 def _prepare_control(model: torch.nn.Module, plan: AccelerationPlan) -> None:
     if plan.channels_last:
-        model.to(memory_format=torch.channels_last)
+        _channels_last(model)
     if plan.compile_blocks:
         _allow_recompiles()
         compile_blocks(model, ("BasicTransformerBlock",), mode=plan.compile_mode)
@@ -141,7 +144,7 @@ def _prepare_vae(vae, plan: AccelerationPlan) -> None:
     from diffusers.models.attention_processor import FusedAttnProcessor2_0
 
     if plan.channels_last:
-        vae.to(memory_format=torch.channels_last)
+        _channels_last(vae)
     if plan.fuse_vae_qkv and hasattr(vae, "fuse_qkv_projections"):
         vae.fuse_qkv_projections()
         vae.set_attn_processor(FusedAttnProcessor2_0())
@@ -167,33 +170,40 @@ def vae_decodes_in_fp16(pipe) -> bool:
 
 def quantize_weights(module: torch.nn.Module, kind: str) -> None:
     """Store ``module``'s linear layers in int8 (weight-only) or fp8 (dynamic, per row) with torchao."""
+    check_quantization(kind)
+    from torchao.quantization import Float8DynamicActivationFloat8WeightConfig, Int8WeightOnlyConfig, PerRow, quantize_
+
+    if kind == "fp8":
+        quantize_(module, Float8DynamicActivationFloat8WeightConfig(granularity=PerRow()))
+    else:
+        quantize_(module, Int8WeightOnlyConfig())
+
+
+def check_quantization(kind: str) -> None:
+    """EngineUnavailable, naming the setting, when ``kind`` cannot run here (no torchao, or fp8 on an old GPU)."""
+    if kind == "none":
+        return
+    if kind not in ("int8", "fp8"):
+        raise ValueError(f"quantize {kind!r} is not one of none, int8, fp8")
     try:
-        from torchao.quantization import (
-            Float8DynamicActivationFloat8WeightConfig,
-            Int8WeightOnlyConfig,
-            PerRow,
-            quantize_,
-        )
+        import torchao.quantization  # noqa: F401
     except ImportError as error:
         raise EngineUnavailable(
             f"STRIPSTUDIO_QUANTIZE={kind} needs torchao: `pip install torchao`, or set STRIPSTUDIO_QUANTIZE=none"
         ) from error
-    if kind == "fp8":
-        if not fp8_supported():
-            raise EngineUnavailable(
-                "STRIPSTUDIO_QUANTIZE=fp8 needs a GPU of compute capability 8.9 or newer (Ada, Hopper): "
-                "use int8 or none"
-            )
-        quantize_(module, Float8DynamicActivationFloat8WeightConfig(granularity=PerRow()))
-    elif kind == "int8":
-        quantize_(module, Int8WeightOnlyConfig())
-    else:
-        raise ValueError(f"quantize {kind!r} is not one of none, int8, fp8")
+    if kind == "fp8" and not fp8_supported():
+        raise EngineUnavailable(
+            "STRIPSTUDIO_QUANTIZE=fp8 needs a GPU of compute capability 8.9 or newer (Ada, Hopper): use int8 or none"
+        )
 
 
 def fp8_supported() -> bool:
     """True on a CUDA GPU with fp8 matrix units (compute capability 8.9 or newer)."""
     return torch.cuda.is_available() and torch.cuda.get_device_capability() >= (8, 9)
+
+
+def _channels_last(module: Any) -> None:
+    module.to(memory_format=torch.channels_last)  # convolution weights in NHWC, as cuDNN prefers
 
 
 def _allow_recompiles() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from PIL import Image
 
-from stripstudio.engines.diffusers.acceleration import resolve_plan
+from stripstudio.engines.diffusers.acceleration import check_quantization, resolve_plan
 from stripstudio.engines.diffusers.batching import BatchSizer
 from stripstudio.engines.diffusers.face_detail import run_face_detail
 from stripstudio.engines.diffusers.family_checks import family_problems, missing_lora_problems
@@ -70,6 +70,7 @@ class DiffusersEngine:
             vae_slicing=settings.vae_slicing,
         )
         self.acceleration = resolve_plan(settings.accelerate, self.device, self.memory, settings.quantize)
+        check_quantization(self.acceleration.quantize)  # refuse at start, not at the first job
         self.loader = ModelLoader(
             self.locator,
             self.device,

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import torch
 
@@ -98,7 +99,7 @@ def _adapted_weights(pipe) -> list[torch.Tensor]:
     for name in _lora_components(pipe):
         for module in getattr(pipe, name).modules():
             if isinstance(module, BaseTunerLayer):
-                weights.append(module.get_base_layer().weight)
+                weights.append(cast(torch.Tensor, module.get_base_layer().weight))
     return weights
 
 
