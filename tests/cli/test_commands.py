@@ -132,7 +132,15 @@ def test_doctor_reports_versions_device_and_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("STRIPSTUDIO_DATA_DIR", str(tmp_path / "data"))
     result = invoke("doctor")
     assert result.exit_code == 0
-    for expected in ("torch", "diffusers", "device", f"data dir: {tmp_path / 'data'}\n", "model(s) found"):
+    for expected in (
+        "torch",
+        "diffusers",
+        "device",
+        f"data dir: {tmp_path / 'data'}\n",
+        "model(s) found",
+        "memory_mode=auto",
+        "accelerate=auto",
+    ):
         assert expected in result.output
 
 
