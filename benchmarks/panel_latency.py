@@ -9,7 +9,8 @@ modules, with the same batch semantics as the engine: batch 1 (seed S) and 4 can
 
 Reported per mode: seconds per panel (batch 1), images/s with 4 candidates, ratio to stock,
 PSNR of its images against the eager engine's (same seeds), peak GPU memory, and the time from
-process start to the first image. The eager engine's images are checked against stock's.
+process start to the first image; for the memory modes also the peak of image to image, inpaint
+and a sketch through a full-size ControlNet. The eager engine's images are checked against stock's.
 The compiled mode also starts twice more in fresh processes, with an empty and then a warm
 compile cache (``STRIPSTUDIO_DATA_DIR/compile-cache``), to time a worker's cold start.
 
@@ -54,6 +55,7 @@ MODES = {
     "minimal-8gb": ("auto", "minimal", "none"),
     "fast": ("auto", "full", "none"),
 }
+MEMORY_MODES = {"eager", "low-12gb", "minimal-8gb"}  # their peaks are measured for every task too
 EAGER_ON_CPU = {"eager", "low-12gb", "minimal-8gb", "fast"}  # the modes that differ from eager off CUDA
 
 
@@ -69,62 +71,6 @@ def fast_mode_request(request):
 
 
 # -- the child: one mode in one process --------------------------------------------------------------
-
-
-def build_components(tiny: bool, device, dtype) -> dict:
-    """SDXL components with random weights (seed 0): tiny ones, or full size from the shipped configs."""
-    import torch
-
-    from stripstudio.engines.diffusers import tiny as tiny_model
-
-    torch.manual_seed(0)
-    components = tiny_model.build_tiny_components() if tiny else _full_size_components(device)
-    for name in ("unet", "vae", "text_encoder", "text_encoder_2"):
-        components[name] = components[name].to(device=device, dtype=dtype).eval()
-    return components
-
-
-def _full_size_components(device) -> dict:
-    import torch
-    from diffusers import AutoencoderKL, EulerDiscreteScheduler, UNet2DConditionModel
-    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
-
-    from stripstudio.engines.diffusers.configs import SDXL_BASE_CONFIG_DIR, load_clip_tokenizers, sdxl_scheduler_config
-
-    tokenizer, tokenizer_2 = load_clip_tokenizers()
-    with torch.device(device):
-        unet = UNet2DConditionModel.from_config(UNet2DConditionModel.load_config(SDXL_BASE_CONFIG_DIR / "unet"))
-        vae = AutoencoderKL.from_config(AutoencoderKL.load_config(SDXL_BASE_CONFIG_DIR / "vae"))
-        vae.register_to_config(force_upcast=False)  # as sdxl-vae-fp16-fix: decode in fp16
-        text_encoder = CLIPTextModel(CLIPTextConfig.from_json_file(SDXL_BASE_CONFIG_DIR / "text_encoder/config.json"))
-        text_encoder_2 = CLIPTextModelWithProjection(
-            CLIPTextConfig.from_json_file(SDXL_BASE_CONFIG_DIR / "text_encoder_2/config.json")
-        )
-    return {
-        "unet": unet,
-        "vae": vae,
-        "text_encoder": text_encoder,
-        "text_encoder_2": text_encoder_2,
-        "tokenizer": tokenizer,
-        "tokenizer_2": tokenizer_2,
-        "scheduler": EulerDiscreteScheduler.from_config(sdxl_scheduler_config()),
-    }
-
-
-def stock_pipeline(components: dict, device):
-    """Stock diffusers on ``components``, with the scheduler dpmpp_2m + karras stands for."""
-    from diffusers import DPMSolverMultistepScheduler, StableDiffusionXLPipeline
-
-    stock = StableDiffusionXLPipeline(**components).to(device)
-    stock.scheduler = DPMSolverMultistepScheduler.from_config(
-        stock.scheduler.config,
-        algorithm_type="dpmsolver++",
-        solver_order=2,
-        use_karras_sigmas=True,
-        timestep_spacing="linspace",
-    )
-    stock.set_progress_bar_config(disable=True)
-    return stock
 
 
 def timed(function, repeat: int, sync) -> float:
@@ -143,6 +89,7 @@ def run_child(args: argparse.Namespace) -> dict:
     """Measure one mode; images go to ``args.out`` as PNG files for the parent's PSNR."""
     import torch
     from diffusers import StableDiffusionXLPipeline
+    from random_sdxl import build_components
 
     from stripstudio.engines.diffusers.engine import DiffusersEngine
     from stripstudio.generation import GenerationRequest, ModelRef
@@ -204,14 +151,56 @@ def run_child(args: argparse.Namespace) -> dict:
     batch_s = timed(lambda: engine.run(request(CANDIDATES), lambda event: None), args.repeat, sync)
     result["candidates_images_per_s"] = CANDIDATES / batch_s
     result["peak_gib"] = torch.cuda.max_memory_allocated() / 2**30 if cuda else None
+    if args.child in MEMORY_MODES:
+        result["task_peak_gib"] = task_peaks(engine, request(1), components["unet"], out / f"{args.child}-1-0.png")
     if args.child == "eager":
         result["stock"] = run_stock(components, device, args, sync, out)
     return result
 
 
+def task_peaks(engine, base_request, unet, picture: Path) -> dict:
+    """Peak GPU memory (GiB; None on the CPU) of the other panel tasks, one candidate each:
+    image to image, inpaint, and a sketch through a ControlNet of the UNet's size."""
+    import torch
+    from diffusers import ControlNetModel
+
+    from stripstudio.generation import ControlInput, MaskSpec
+
+    folder = Path(tempfile.mkdtemp(prefix="stripstudio-bench-controlnet-"))
+    # A ControlNet of the UNet's configuration with random weights (the UNet's may be offloaded).
+    ControlNetModel.from_unet(unet, load_weights_from_unet=False).to(unet.dtype).save_pretrained(folder)
+    mask = picture.with_name("mask.png")
+    _centre_square(picture, mask)
+    tasks = {
+        "image_to_image": {"task": "image_to_image", "init_image": str(picture), "strength": 0.6},
+        "inpaint": {"task": "inpaint", "init_image": str(picture), "mask": MaskSpec(image=str(mask))},
+        "controlnet": {
+            "task": "sketch_to_image",
+            "controls": (ControlInput(kind="scribble", image=str(mask), model=str(folder)),),
+        },
+    }
+    peaks = {}
+    for name, fields in tasks.items():
+        if torch.cuda.is_available():
+            torch.cuda.reset_peak_memory_stats()
+        engine.run(type(base_request).model_validate({**base_request.model_dump(), **fields}), lambda event: None)
+        peaks[name] = torch.cuda.max_memory_allocated() / 2**30 if torch.cuda.is_available() else None
+    return peaks
+
+
+def _centre_square(picture: Path, mask: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    width, height = Image.open(picture).size
+    drawn = Image.new("L", (width, height), 0)
+    ImageDraw.Draw(drawn).rectangle((width // 4, height // 4, 3 * width // 4, 3 * height // 4), fill=255)
+    drawn.save(mask)
+
+
 def run_stock(components: dict, device, args: argparse.Namespace, sync, out: Path) -> dict:
     """Stock diffusers on the same modules: batch 1 and 4 candidates, one generator per image."""
     import torch
+    from random_sdxl import stock_pipeline
 
     stock = stock_pipeline(components, device)
 
@@ -346,6 +335,9 @@ def run_parent(args: argparse.Namespace) -> dict:
     print(table(rows, eager["stock"]))
     match = result["eager_vs_stock_psnr_db"]
     print(f"eager engine vs stock diffusers, same seeds: PSNR {match} dB (inf = identical pixels)")
+    for row in rows:
+        if "task_peak_gib" in row:
+            print(f"peak GiB per task, {row['mode']}: {json.dumps(row['task_peak_gib'])}")
     print(f"cold start: {result['cold_start']}")
     return result
 
