@@ -22,7 +22,7 @@ from PIL import Image
 from stripstudio.engines.diffusers.batching import batches
 from stripstudio.engines.diffusers.embeddings import PromptEmbeddings
 from stripstudio.engines.diffusers.image_to_image import init_picture
-from stripstudio.engines.diffusers.lora import ResolvedLora, loras_applied
+from stripstudio.engines.diffusers.lora import ResolvedLora, loras_in
 from stripstudio.engines.diffusers.models import LoadedModel
 from stripstudio.engines.diffusers.progress import StepReporter
 from stripstudio.engines.diffusers.runtime import denormals_flushed
@@ -124,7 +124,7 @@ def _draw(engine: DiffusersEngine, members: list[_Member], loras: list[ResolvedL
     for member in members:
         note = TINY_MODEL_NOTE if model.is_random else ""
         member.emit(JobEvent(kind=EventKind.STARTED, message=note, total=member.job.request.num_images))
-    with loras_applied(model.base, loras):
+    with loras_in(model.base, loras, merged=model.acceleration.merge_loras):
         pipe = model.pipeline_for("text" if first.task is Task.TEXT_TO_IMAGE else "image")
         for member in members:
             _prepare(member, model, engine, pipe)

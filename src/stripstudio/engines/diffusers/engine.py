@@ -15,7 +15,7 @@ from stripstudio.engines.diffusers.identity import IdentityAdapters
 from stripstudio.engines.diffusers.image_to_image import run_image_to_image
 from stripstudio.engines.diffusers.inpaint import run_inpaint
 from stripstudio.engines.diffusers.locate import ModelLocator
-from stripstudio.engines.diffusers.lora import ResolvedLora, loras_applied, loras_merged
+from stripstudio.engines.diffusers.lora import ResolvedLora, loras_in
 from stripstudio.engines.diffusers.memory import gpu_total_memory, memory_options
 from stripstudio.engines.diffusers.models import ADAPTER_KINDS, DEFAULT_CONTROL_MODELS, ModelCache, ModelLoader
 from stripstudio.engines.diffusers.outpaint import run_outpaint
@@ -138,7 +138,7 @@ class DiffusersEngine:
                 load_model=self.cache.get,
                 sizer=self.sizer,
             )
-            with (loras_merged if model.acceleration.merge_loras else loras_applied)(model.base, loras):
+            with loras_in(model.base, loras, merged=model.acceleration.merge_loras):
                 _TASKS[request.task](context, request)
         return results
 

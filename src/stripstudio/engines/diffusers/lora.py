@@ -73,6 +73,11 @@ def loras_merged(pipe, loras: list[ResolvedLora]) -> Iterator[None]:
         _set_requires_grad(flags)
 
 
+def loras_in(pipe, loras: list[ResolvedLora], *, merged: bool):
+    """``loras`` in ``pipe`` for a block: merged into the weights (the compiled path) or as layers."""
+    return (loras_merged if merged else loras_applied)(pipe, loras)
+
+
 def _set_requires_grad(flags: dict[torch.nn.Parameter, bool]) -> None:
     """Put back the flags that loading a LoRA turned off: compiled code guards on them."""
     for parameter, flag in flags.items():
