@@ -104,3 +104,29 @@ def test_an_engine_on_the_compiled_path_merges_request_loras(engine, tmp_path, l
     assert pixels(merging.run(tiny_request(seed=5), lambda event: None)[0]) == pixels(
         engine.run(tiny_request(seed=5), lambda event: None)[0]
     )
+
+
+def test_a_shared_batch_on_the_compiled_path_merges_its_loras_too(engine, tmp_path, loras):
+    from dataclasses import replace
+
+    from stripstudio.engines.diffusers.acceleration import PLANS
+    from stripstudio.engines.diffusers.engine import DiffusersEngine
+    from stripstudio.generation import LoraSpec
+    from stripstudio.generation.batching import BatchJob
+    from stripstudio.settings import StudioSettings
+
+    from .helpers import tiny_request
+
+    merging = DiffusersEngine(StudioSettings(data_dir=tmp_path, device="cpu"))
+    merging.loader.acceleration = replace(PLANS["off"], mode="merge", merge_loras=True)  # as on CUDA
+    spec = LoraSpec(name=str(loras[1].path))
+    requests = [tiny_request(seed=seed, prompt=prompt, loras=(spec,)) for seed, prompt in ((3, "ann"), (4, "bob"))]
+    outcomes = merging.run_batch([BatchJob(request, lambda event: None) for request in requests])
+    for request, outcome in zip(requests, outcomes, strict=True):
+        alone = engine.run(request, lambda event: None)[0]
+        drawn = np.asarray(outcome.images[0].image, dtype=np.int16)
+        assert np.abs(drawn - np.asarray(alone.image, dtype=np.int16)).max() <= 3
+        plain = engine.run(request.model_copy(update={"loras": ()}), lambda event: None)[0]
+        assert np.abs(drawn - np.asarray(plain.image, dtype=np.int16)).max() > 20  # the LoRA acts
+    unet = merging.cache.get(requests[0].model).base.unet
+    assert not any("lora" in name for name, _ in unet.named_parameters())  # no LoRA layers left behind
