@@ -37,13 +37,15 @@ BELOW_SPEAKER = 0.3  # score penalty for a bubble whose centre is lower than its
 @dataclass(frozen=True)
 class PlacementRequest:
     """What placement needs to know about a bubble: its footprint around the origin, any fixed
-    coordinate, and the point its tail aims at (the speaker, or the tail tip the author gave)."""
+    coordinate, and the point its tail aims at (the speaker, or the tail tip the author gave).
+    A ``free`` sound effect is placed in free space like a bubble instead of in the middle."""
 
     footprint: Polygon
     kind: BubbleKind
     x: float | None = None
     y: float | None = None
     tail_to: XY | None = None
+    free: bool = False
 
 
 def default_speaker_points(characters: Sequence[str]) -> dict[str, XY]:
@@ -80,7 +82,7 @@ def place_bubbles(
     for i, request in enumerate(requests):
         if request.x is not None and request.y is not None:
             centres[i] = (request.x, request.y)
-        elif request.kind == BubbleKind.SFX:
+        elif request.kind == BubbleKind.SFX and not request.free:
             centres[i] = (width / 2 if request.x is None else request.x, height / 2 if request.y is None else request.y)
     board = _Board(panel_size, list(faces), max_tail)
     for i, centre in enumerate(centres):
