@@ -2671,6 +2671,11 @@ export interface components {
             font_family: string;
             /** Font Size */
             font_size: number;
+            /**
+             * Font Weight
+             * @description 700 when the text is drawn with the family's bold files, else 400.
+             */
+            font_weight: number;
             /** Italic */
             italic: boolean;
             /** Kind */

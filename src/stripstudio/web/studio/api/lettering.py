@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from stripstudio import domain
 from stripstudio.jobs.storage import stored_name, stored_path
-from stripstudio.lettering import LetteringError
+from stripstudio.lettering import LetteringError, default_fontbook
 from stripstudio.lettering.layout import PlacedBubble
 from stripstudio.lettering.render import draw_bubbles
 from stripstudio.lettering.style import hex_color
@@ -58,6 +58,7 @@ class PlacedBubbleOut(BaseModel):
     box: tuple[float, float, float, float]
     font_size: float
     font_family: str
+    font_weight: int = Field(description="700 when the text is drawn with the family's bold files, else 400.")
     lines: list[LineOut]
     rotation: float
     fill: str
@@ -167,6 +168,7 @@ def _placed_out(placed: PlacedBubble, ids: list[int], width: int, height: int) -
 
     left, top, right, bottom = placed.footprint.bounds
     style = placed.style
+    family = placed.bubble.font or style.font
     return PlacedBubbleOut(
         bubble_id=ids[placed.index],
         kind=placed.kind.value,
@@ -177,7 +179,8 @@ def _placed_out(placed: PlacedBubble, ids: list[int], width: int, height: int) -
         tail_tips=[point(t) for t in placed.tail_tips],
         box=(left / width, top / height, right / width, bottom / height),
         font_size=placed.font_size,
-        font_family=placed.bubble.font or style.font,
+        font_family=family,
+        font_weight=700 if style.bold and default_fontbook().has_bold(family) else 400,
         lines=[
             LineOut(text=line.text, x=line.x / width, baseline=line.baseline / height, width=line.width / width)
             for line in placed.text.lines
