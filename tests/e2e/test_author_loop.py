@@ -148,7 +148,8 @@ def test_author_makes_and_exports_a_comic(page: Page, shoot, tmp_path):
     shoot(page, "picked")
 
     # Paint a mask over part of the picked picture and inpaint it.
-    page.get_by_role("tab", name="Inpaint & outpaint").click()
+    page.get_by_role("tab", name="Canvas").click()
+    page.get_by_test_id("layer-mask").click()  # the panel canvas, on its inpaint mask layer
     mask = page.get_by_test_id("mask-canvas")
     draw(page, mask, [(0.3, 0.3), (0.5, 0.45), (0.7, 0.3)])
     expect(mask).to_have_attribute("data-strokes", "1")
@@ -165,7 +166,7 @@ def test_author_makes_and_exports_a_comic(page: Page, shoot, tmp_path):
     shoot(page, "inpainted")
 
     # A speech bubble with new text; its tail tip dragged to a new spot.
-    page.get_by_role("tab", name="Lettering").click()
+    page.get_by_test_id("layer-lettering").click()  # the same canvas, on its lettering layer
     page.get_by_test_id("add-speech").click()
     expect(page.get_by_test_id("bubble-1")).to_be_visible()
     (bubble,) = api_get(page, f"/api/panels/{first}/bubbles")
@@ -274,12 +275,13 @@ def test_tablet_screens_fit(browser, studio_url, shoot):
         assert_fits(page, "generate")
         shoot(page, "panel-generate")
 
-        page.get_by_role("tab", name="Inpaint & outpaint").tap()
+        page.get_by_role("tab", name="Canvas").tap()
+        page.get_by_test_id("layer-mask").tap()
         expect(page.get_by_test_id("mask-canvas")).to_be_visible()
         assert_fits(page, "inpaint")
         shoot(page, "panel-inpaint")
 
-        page.get_by_role("tab", name="Lettering").tap()
+        page.get_by_test_id("layer-lettering").tap()
         page.get_by_test_id("add-speech").tap()
         expect(page.get_by_test_id("bubble-1")).to_be_visible()
         expect(page.get_by_test_id("lettering-canvas")).to_be_visible()

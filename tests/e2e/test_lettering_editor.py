@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from playwright.sync_api import Page, expect
 from shapely.geometry import MultiPoint, box
 
-from tests.e2e.test_author_loop import JOB_TIMEOUT, SAVE_TIMEOUT, api_get, api_send, create_comic, sign_up
+from tests.e2e.test_author_loop import JOB_TIMEOUT, SAVE_TIMEOUT, api_get, api_send, create_comic, draw, sign_up
 
 pytestmark = pytest.mark.slow
 
@@ -34,14 +34,13 @@ BUBBLES = [
 # The editor's lettering alone (the picture layer hidden, nothing selected), at the exported frame's size.
 RENDER_LETTERING = """(exportWidth) => {
   const stage = window.Konva.stages.find((s) => s.container().closest('[data-testid="lettering-canvas"]'));
-  const frame = stage.findOne('.lettering');
-  const picture = stage.find('.picture');
-  const area = picture.find((n) => n.getClassName() === 'Rect');
-  picture.forEach((n) => n.hide());
+  const others = ['.picture-layer', '.mask-layer', '.outpaint-layer'].flatMap((name) => stage.find(name));
+  const frame = stage.findOne('.frame');
+  others.forEach((n) => n.hide());
   const at = frame.getAbsolutePosition();
-  const url = stage.toDataURL({ x: at.x, y: at.y, width: area.width(), height: area.height(),
-                                pixelRatio: exportWidth / area.width() });
-  picture.forEach((n) => n.show());
+  const url = stage.toDataURL({ x: at.x, y: at.y, width: frame.width(), height: frame.height(),
+                                pixelRatio: exportWidth / frame.width() });
+  others.forEach((n) => n.show());
   return url;
 }"""
 
@@ -117,8 +116,10 @@ def make_panel(page: Page, author: str) -> tuple[int, int]:
 
 
 def open_lettering(page: Page, comic: int, panel: int) -> None:
+    """The panel's canvas with its lettering layer active (the layer it opens on)."""
     page.goto(f"/comics/{comic}/panels/{panel}")
-    page.get_by_role("tab", name="Lettering").click()
+    page.get_by_role("tab", name="Canvas").click()
+    expect(page.get_by_test_id("layer-lettering")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_test_id("lettering-canvas")).to_be_visible()
 
 
@@ -151,7 +152,27 @@ def test_the_editor_draws_every_kind_as_the_export_does(page: Page, shoot):
     shoot(page, "lettering-every-kind")
 
 
-def test_keyboard_moves_and_lettering_views_on_desktop_and_tablet(page: Page, shoot):
+def drag_outpaint_frame(page: Page) -> None:
+    """Drag the outpaint frame's right handle a fifth of the picture further right."""
+    handle = page.evaluate(
+        """() => {
+          const stage = window.Konva.stages.find((s) => s.container().closest('[data-layer="outpaint"]'));
+          const anchor = stage.findOne('.middle-right');
+          const at = anchor.getAbsolutePosition();
+          const box = stage.container().getBoundingClientRect();
+          const frame = stage.findOne('.frame');
+          const step = frame.width() / 5;
+          return { x: box.left + at.x + anchor.width() / 2, y: box.top + at.y + anchor.height() / 2, step };
+        }"""
+    )
+    page.mouse.move(handle["x"], handle["y"])
+    page.mouse.down()
+    for k in range(1, 9):
+        page.mouse.move(handle["x"] + handle["step"] * k / 8, handle["y"])
+    page.mouse.up()
+
+
+def test_keyboard_moves_and_the_canvas_layers_on_desktop_and_tablet(page: Page, shoot):
     comic, panel = make_panel(page, "kai")
     api_send(page, "POST", f"/api/panels/{panel}/bubbles", BUBBLES[0])
     open_lettering(page, comic, panel)
@@ -164,13 +185,28 @@ def test_keyboard_moves_and_lettering_views_on_desktop_and_tablet(page: Page, sh
     page.keyboard.press("ArrowDown")
     expect(page.get_by_test_id("lettering-save-status")).to_have_text("Saved", timeout=SAVE_TIMEOUT)
     (moved,) = api_get(page, f"/api/panels/{panel}/bubbles")
-    width = page.evaluate(
-        """() => window.Konva.stages[0].find('.picture').find((n) => n.getClassName() === 'Rect').width()"""
-    )
+    width = page.evaluate("""() => window.Konva.stages[0].findOne('.frame').width()""")
     assert moved["spec"]["x"] == pytest.approx(before["bubbles"][0]["center"][0] + 30 / width, abs=0.002)
     assert moved["spec"]["y"] > BUBBLES[0]["y"]
-    shoot(page, "lettering-desktop")
+    shoot(page, "canvas-lettering-desktop")
+    # The other layers of the same canvas: the mask painted, the outpaint frame dragged past the right edge.
+    page.get_by_test_id("layer-mask").click()
+    mask = page.get_by_test_id("mask-canvas")
+    draw(page, mask, [(0.4, 0.4), (0.5, 0.5), (0.6, 0.45)])
+    expect(mask).to_have_attribute("data-strokes", "1")
+    expect(page.get_by_test_id("inpaint")).to_be_enabled()
+    shoot(page, "canvas-mask-desktop")
+    page.get_by_test_id("layer-outpaint").click()
+    drag_outpaint_frame(page)
+    expect(page.get_by_test_id("outpaint-right")).not_to_have_value("0")
+    shoot(page, "canvas-outpaint-desktop")
+    page.get_by_test_id("layer-picture-visible").click()  # hide the picture: the layers above stay
+    shoot(page, "canvas-picture-hidden-desktop")
+    page.get_by_test_id("layer-picture-visible").click()
     page.set_viewport_size({"width": 820, "height": 1180})
+    page.get_by_test_id("layer-lettering").click()
     expect(page.get_by_test_id("lettering-canvas")).to_be_visible()
     page.get_by_test_id("bubble-1").click()
-    shoot(page, "lettering-tablet")
+    shoot(page, "canvas-lettering-tablet")
+    page.get_by_test_id("layer-mask").click()
+    shoot(page, "canvas-mask-tablet")

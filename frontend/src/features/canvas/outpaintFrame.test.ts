@@ -9,9 +9,9 @@ describe("outpaint frame", () => {
     expect(frameOf(picture, { top: 64, bottom: 0, left: 32, right: 8 })).toEqual({ left: -32, top: -64, width: 552, height: 448 });
   });
 
-  it("turns a dragged frame into sides in steps of 8 pixels, never negative, within half the picture", () => {
+  it("turns a dragged frame into sides in steps of 8 pixels, never negative, within a quarter of the picture", () => {
     expect(sidesOf(picture, { left: -30, top: 10, width: 600, height: 300 })).toEqual({ left: 32, top: 0, right: 56, bottom: 0 });
-    expect(sidesOf(picture, { left: -1000, top: -3, width: 2000, height: 394 })).toEqual({ left: 256, top: 0, right: 256, bottom: 8 });
+    expect(sidesOf(picture, { left: -1000, top: -3, width: 2000, height: 394 })).toEqual({ left: 128, top: 0, right: 128, bottom: 8 });
   });
 
   it("round-trips: the frame of the sides gives the same sides", () => {

@@ -8,8 +8,8 @@ export type Sides = Record<Side, number>;
 export const NO_SIDES: Sides = { top: 0, bottom: 0, left: 0, right: 0 };
 /** Sizes of drawn pictures are multiples of 8 pixels: so are the added sides. */
 export const STEP = 8;
-/** The frame may reach this fraction of the picture's size beyond each edge. */
-export const REACH = 0.5;
+/** The frame may be dragged this fraction of the picture's size beyond each edge (more can be typed). */
+export const REACH = 0.25;
 
 /** The frame (picture pixels) that adds ``sides`` to a picture of ``picture``. */
 export function frameOf(picture: Size, sides: Sides): PixelRect {

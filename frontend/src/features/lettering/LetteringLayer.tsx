@@ -1,24 +1,19 @@
-// The lettering canvas: the panel's frame as the export lays it out (the picked picture cropped to the
-// frame), every bubble drawn as the export draws it, and handles to move, resize and point bubbles. Tails
-// may be dragged past the frame's edge (a speaker off the panel); dragging snaps to the frame and the other
-// bubbles and shows guides.
+// The lettering layer of the panel canvas: every bubble of the panel's frame drawn as the export draws it,
+// and handles to move, resize and point bubbles. Tails may be dragged past the frame's edge (a speaker off
+// the panel); dragging snaps to the frame and the other bubbles and shows guides.
 import { useRef, useState } from "react";
-import { Circle, Group, Image as KonvaImage, Layer, Line, Rect, Stage } from "react-konva";
+import { Circle, Group, Line, Rect } from "react-konva";
 import type Konva from "konva";
 import type { Bubble, PlacedBubble } from "../../api/client";
 import { HANDLES, clampTail, handlePosition, resizeRect, type Handle, type PixelRect, type Point, type Size } from "../../lib/geometry";
-import { useHtmlImage } from "../../lib/hooks";
 import { BubbleShape } from "./BubbleShape";
 import { bubbleDrawing } from "./drawing";
 import { snapRect, type Guide } from "./snapping";
 
-/** Room around the frame, in display pixels, for tails that point at speakers off the panel. */
-export const MARGIN = 40;
+/** How far past the frame, in display pixels, the snapping guides reach. */
+const GUIDE_REACH = 40;
 
-export interface StageProps {
-  pictureUrl: string;
-  /** The part of the picture the frame shows (fractions: left, top, right, bottom). */
-  crop: [number, number, number, number];
+export interface LetteringLayerProps {
   /** The frame's display size and its exported width. */
   size: Size;
   exportWidth: number;
@@ -27,8 +22,6 @@ export interface StageProps {
   /** Moves not yet laid out by the server, in display pixels, by bubble id. */
   pending: Record<number, Point>;
   selectedId: number | null;
-  showPicture?: boolean;
-  showLettering?: boolean;
   onSelect: (id: number | null) => void;
   onMove: (bubble: Bubble, centre: Point) => void;
   onResize: (bubble: Bubble, rect: PixelRect) => void;
@@ -50,9 +43,12 @@ const boxRect = (p: PlacedBubble, size: Size): PixelRect => ({
   height: (p.box[3] - p.box[1]) * size.height,
 });
 
-export function BubbleStage(props: StageProps) {
+/**
+ * The bubbles of the frame (drawn as exported) with their handles, as a group at ``origin`` of a stage: the
+ * frame is ``size`` display pixels there.
+ */
+export function LetteringLayer(props: LetteringLayerProps & { origin: Point; listening?: boolean }) {
   const { size, placed, bubbles, selectedId, pending } = props;
-  const image = useHtmlImage(props.pictureUrl);
   const [live, setLive] = useState<Live | null>(null);
   const [guides, setGuides] = useState<Guide[]>([]);
   const shift = (id: number) => pending[id] ?? { x: 0, y: 0 };
@@ -63,34 +59,10 @@ export function BubbleStage(props: StageProps) {
     return { ...rect, left: rect.left + x, top: rect.top + y };
   };
   const others = (id: number) => placed.filter((p) => p.bubble_id !== id).map((p) => boxRect(p, size));
-  const crop = image
-    ? {
-        x: props.crop[0] * image.naturalWidth,
-        y: props.crop[1] * image.naturalHeight,
-        width: (props.crop[2] - props.crop[0]) * image.naturalWidth,
-        height: (props.crop[3] - props.crop[1]) * image.naturalHeight,
-      }
-    : undefined;
 
   return (
-    <Stage
-      width={size.width + 2 * MARGIN}
-      height={size.height + 2 * MARGIN}
-      onPointerDown={(e) => {
-        if (e.target === e.target.getStage() || e.target.name() === "picture") props.onSelect(null);
-      }}
-    >
-      <Layer>
-        <Group x={MARGIN} y={MARGIN}>
-          <Rect width={size.width} height={size.height} fill="#e7e5e4" name="picture" />
-          {props.showPicture !== false && image && (
-            <KonvaImage image={image} crop={crop} width={size.width} height={size.height} name="picture" />
-          )}
-        </Group>
-      </Layer>
-      {props.showLettering !== false && (
-        <Layer>
-          <Group x={MARGIN} y={MARGIN} name="lettering">
+          <Group x={props.origin.x} y={props.origin.y} name="lettering" listening={props.listening !== false}>
+            <Rect width={size.width} height={size.height} name="frame" listening={false} />
             {placed.map((p) => {
               const bubble = bubbles.find((b) => b.id === p.bubble_id);
               if (!bubble) return null;
@@ -177,7 +149,7 @@ export function BubbleStage(props: StageProps) {
             {guides.map((g, i) => (
               <Line
                 key={i}
-                points={g.axis === "x" ? [g.at, -MARGIN, g.at, size.height + MARGIN] : [-MARGIN, g.at, size.width + MARGIN, g.at]}
+                points={g.axis === "x" ? [g.at, -GUIDE_REACH, g.at, size.height + GUIDE_REACH] : [-GUIDE_REACH, g.at, size.width + GUIDE_REACH, g.at]}
                 stroke="#ec4899"
                 strokeWidth={1}
                 dash={[4, 3]}
@@ -186,9 +158,6 @@ export function BubbleStage(props: StageProps) {
               />
             ))}
           </Group>
-        </Layer>
-      )}
-    </Stage>
   );
 }
 
