@@ -55,7 +55,7 @@ TAIL_TIP = """() => {
   if (!tip) return null;
   const at = tip.getAbsolutePosition();
   const box = stage.container().getBoundingClientRect();
-  const frame = stage.find('.picture').find((n) => n.getClassName() === 'Rect');
+  const frame = stage.findOne('.frame');
   return { x: box.left + at.x, y: box.top + at.y, width: frame.width(), height: frame.height() };
 }"""
 

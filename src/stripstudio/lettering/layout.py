@@ -239,7 +239,8 @@ def _finish(
 ) -> PlacedBubble:
     bubble = sized.bubble
     footprint = affinity.translate(_local_footprint(sized), *centre)
-    outline, tip, tips = None, None, ()
+    outline, tip = None, None
+    tips: tuple[XY, ...] = ()
     circles: tuple[Polygon, ...] = ()
     if sized.body is not None:
         body = affinity.translate(sized.body.outline, *centre)

@@ -77,12 +77,14 @@ class _Layer:
 
     def __init__(self, origin: tuple[int, int], size: tuple[int, int], like: _Layer | None = None) -> None:
         self.origin = origin
+        self.factor: int
+        pixels: tuple[int, int]
         if like is not None:  # an empty layer of the same size and scale
             self.factor, pixels = like.factor, like.image.size
         else:
             self.factor = max(1, min(SUPERSAMPLE, math.isqrt(MAX_LAYER_PIXELS // max(1, size[0] * size[1]))))
             pixels = (size[0] * self.factor, size[1] * self.factor)
-        self.image = Image.new("RGBA", pixels, (0, 0, 0, 0))
+        self.image: Image.Image = Image.new("RGBA", pixels, (0, 0, 0, 0))
         self.draw = ImageDraw.Draw(self.image)
 
     def at(self, x: float, y: float) -> tuple[float, float]:

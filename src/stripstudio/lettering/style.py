@@ -77,15 +77,15 @@ def resolved_style(kind: BubbleKind, *levels: LetteringStyle | None) -> KindStyl
     for level in levels:
         if level is None:
             continue
-        changes = {
-            "fill": _rgb(level.fill),
-            "border": _rgb(level.border_color),
-            "text_color": _rgb(level.text_color),
-            "bold": level.bold,
-            "italic": level.italic,
-            "text_stroke": level.text_stroke,
-        }
-        style = replace(style, **{k: v for k, v in changes.items() if v is not None})
+        style = replace(
+            style,
+            fill=_rgb(level.fill) or style.fill,
+            border=_rgb(level.border_color) or style.border,
+            text_color=_rgb(level.text_color) or style.text_color,
+            bold=style.bold if level.bold is None else level.bold,
+            italic=style.italic if level.italic is None else level.italic,
+            text_stroke=style.text_stroke if level.text_stroke is None else level.text_stroke,
+        )
     return style
 
 
