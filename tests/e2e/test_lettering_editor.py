@@ -27,7 +27,7 @@ BUBBLES = [
     {"kind": "thought", "text": "Hmm...", "speaker": "Leo", "x": 0.5, "y": 0.2, "tail_x": 0.5, "tail_y": 0.6},
     {"kind": "shout", "text": "STOP!", "x": 0.8, "y": 0.25, "fill": "#ffe0e0", "border_color": "#aa0000"},
     {"kind": "whisper", "text": "psst", "speaker": "Mia", "x": 0.15, "y": 0.75, "tail_x": 0.05, "tail_y": 0.45},
-    {"kind": "caption", "text": "Later.", "x": 0.5, "y": 0.85, "italic": True, "bold": True},
+    {"kind": "caption", "text": "Later. Позже, αύριο.", "x": 0.5, "y": 0.85, "italic": True, "bold": True},
     {"kind": "sfx", "text": "BAM", "x": 0.8, "y": 0.7, "rotation": 25, "font_size": 60},
 ]
 
@@ -91,6 +91,18 @@ def region_mask(bubble: dict, size: tuple[int, int]) -> np.ndarray:
     return np.asarray(mask) > 0
 
 
+def inner_mask(bubble: dict, size: tuple[int, int]) -> np.ndarray:
+    """Inside the bubble's outline, clear of its border."""
+    mask = Image.new("L", size, 0)
+    ImageDraw.Draw(mask).polygon([(x * size[0], y * size[1]) for x, y in bubble["outline"]], fill=255)
+    band = round(bubble["outline_width"] * size[0]) + 3
+    return np.asarray(mask.filter(ImageFilter.MinFilter(2 * band + 1))) > 0
+
+
+def rgb(color: str) -> tuple[int, int, int]:
+    return (int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16))
+
+
 def make_panel(page: Page, author: str) -> tuple[int, int]:
     """A comic in a page layout with Mia and Leo and one panel drawn by the tiny model and picked."""
     sign_up(page, author)
@@ -138,17 +150,32 @@ def test_the_editor_draws_every_kind_as_the_export_does(page: Page, shoot):
     url = page.evaluate(RENDER_LETTERING, size[0])
     editor = picture_of(base64.b64decode(url.split(",", 1)[1])).resize(size)
     drawn = np.asarray(editor)[:, :, 3] > 128
-    exported = np.abs(lettered_png(page, panel) - plain).sum(axis=2) > 40
-    results = {}
+    lettered = lettered_png(page, panel)
+    exported = np.abs(lettered - plain).sum(axis=2) > 40
+    results, letters = {}, {}
     for bubble in lettering["bubbles"]:
         where = region_mask(bubble, size)
         mine, theirs = drawn & where, exported & where
         assert theirs.sum() > 200, bubble["kind"]  # the export drew it
         results[bubble["kind"]] = (coverage(mine, theirs), coverage(theirs, mine))
+        if bubble["outline"]:  # the letters inside the body: same font, size, line breaks, slant and place
+            inside = inner_mask(bubble, size)
+            ink = np.array(rgb(bubble["text_color"]))
+            mine = np.abs(np.asarray(editor)[:, :, :3].astype(int) - ink).sum(axis=2)
+            theirs = np.abs(lettered - ink).sum(axis=2)
+            # Each one's clearly inked pixels lie near the other's inked ones (anti-aliasing differs a little).
+            strong, faint = 150, 400
+            assert ((theirs < strong) & inside).sum() > 20, bubble["kind"]
+            letters[bubble["kind"]] = (
+                coverage((mine < faint) & drawn & inside, (theirs < strong) & inside),
+                coverage((theirs < faint) & inside, (mine < strong) & drawn & inside),
+            )
     assert set(results) == {b["kind"] for b in BUBBLES}
     low = {kind: pair for kind, pair in results.items() if min(pair) < 0.97}
     assert low == {}, results
-    print("editor vs export coverage (editor in export, export in editor):", results)
+    low_letters = {kind: pair for kind, pair in letters.items() if min(pair) < 0.97}
+    assert low_letters == {}, letters
+    print("editor vs export coverage (editor in export, export in editor):", results, "letters:", letters)
     shoot(page, "lettering-every-kind")
 
 

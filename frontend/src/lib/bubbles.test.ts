@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { arrowStep, newBubble, restack } from "./bubbles";
+import { arrowStep, fontStack, newBubble, restack } from "./bubbles";
 
 describe("bubbles", () => {
   it("makes new bubbles without a place or size, spoken by the speaker for kinds with tails", () => {
@@ -8,6 +8,14 @@ describe("bubbles", () => {
     expect("x" in speech || "width" in speech).toBe(false); // the server finds free space and fits the text
     expect(newBubble("caption", "Mia").speaker).toBe(null);
     expect(newBubble("sfx").speaker).toBe(null);
+  });
+
+  it("falls back letter by letter to the renderer's fonts", () => {
+    expect(fontStack("Bangers")).toBe(
+      '"Bangers", "Bangers Latin Ext", "Bangers Vietnamese", "Noto Sans", "Noto Sans Latin Ext", "Noto Sans Cyrillic", "Noto Sans Greek", "Noto Sans JP"',
+    );
+    expect(fontStack("Noto Sans").startsWith('"Noto Sans", "Noto Sans Latin Ext"')).toBe(true);
+    expect(fontStack("Noto Sans").match(/"Noto Sans"/g)).toHaveLength(1);
   });
 
   it("moves by one pixel with an arrow key, ten with Shift, and ignores other keys", () => {

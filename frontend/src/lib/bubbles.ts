@@ -4,6 +4,26 @@ export const BUBBLE_KINDS = ["speech", "thought", "shout", "whisper", "caption",
 export type Kind = (typeof BUBBLE_KINDS)[number];
 export const FONTS = ["Comic Neue", "Bangers", "Patrick Hand", "Noto Sans"];
 
+/** Each bundled family's font files in the renderer's order (lettering/fonts.py), one CSS family per file (styles.css). */
+const FONT_FILES: Record<string, string[]> = {
+  "Comic Neue": ["Comic Neue"],
+  Bangers: ["Bangers", "Bangers Latin Ext", "Bangers Vietnamese"],
+  "Patrick Hand": ["Patrick Hand", "Patrick Hand Latin Ext", "Patrick Hand Vietnamese"],
+  "Noto Sans": ["Noto Sans", "Noto Sans Latin Ext", "Noto Sans Cyrillic", "Noto Sans Greek"],
+  "Noto Sans JP": ["Noto Sans JP"],
+};
+/** The families the renderer falls back to for letters its font lacks (FALLBACK_FAMILIES). */
+const FALLBACK_FAMILIES = ["Noto Sans", "Noto Sans JP"];
+
+/**
+ * A CSS font-family list that falls back letter by letter as the renderer does: the family's own files, then
+ * Noto Sans and Noto Sans JP, so accents, Cyrillic, Greek and Japanese are drawn with the same fonts.
+ */
+export function fontStack(family: string): string {
+  const names = [family, ...FALLBACK_FAMILIES.filter((f) => f !== family)].flatMap((f) => FONT_FILES[f] ?? [f]);
+  return names.map((name) => `"${name}"`).join(", ");
+}
+
 /** The renderer's default family and size (pixels for an 800 px wide panel) per kind. */
 export const KIND_DEFAULTS: Record<Kind, { font: string; size: number; text: string; tail: boolean }> = {
   speech: { font: "Comic Neue", size: 28, text: "Hello!", tail: true },

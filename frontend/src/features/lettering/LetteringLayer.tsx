@@ -61,103 +61,103 @@ export function LetteringLayer(props: LetteringLayerProps & { origin: Point; lis
   const others = (id: number) => placed.filter((p) => p.bubble_id !== id).map((p) => boxRect(p, size));
 
   return (
-          <Group x={props.origin.x} y={props.origin.y} name="lettering" listening={props.listening !== false}>
-            <Rect width={size.width} height={size.height} name="frame" listening={false} />
-            {placed.map((p) => {
-              const bubble = bubbles.find((b) => b.id === p.bubble_id);
-              if (!bubble) return null;
-              const rect = rectOf(p);
-              const base = boxRect(p, size);
-              const offset = { x: rect.left - base.left, y: rect.top - base.top };
-              const selected = bubble.id === selectedId;
-              return (
-                <Group key={bubble.id}>
-                  <BubbleShape drawing={bubbleDrawing(p, size, props.exportWidth)} offset={offset} />
-                  <Rect
-                    x={rect.left}
-                    y={rect.top}
-                    width={rect.width}
-                    height={rect.height}
-                    stroke={selected ? "#2563eb" : undefined}
-                    strokeWidth={selected ? 2 : 0}
-                    dash={[6, 4]}
-                    fill="rgba(0,0,0,0.001)"
-                    draggable
-                    name={`bubble-box bubble-box-${bubble.id}`}
-                    onPointerDown={() => props.onSelect(bubble.id)}
-                    onDblClick={() => props.onEditText(bubble)}
-                    onDblTap={() => props.onEditText(bubble)}
-                    onDragStart={() => setLive({ id: bubble.id, rect, start: rect })}
-                    onDragMove={(e) => {
-                      const start = live?.start ?? rect;
-                      const moved = { ...start, left: e.target.x(), top: e.target.y() };
-                      const snapped = snapRect(moved, others(bubble.id), size);
-                      e.target.position({ x: snapped.rect.left, y: snapped.rect.top });
-                      setGuides(snapped.guides);
-                      setLive({ id: bubble.id, rect: snapped.rect, start });
-                    }}
-                    onDragEnd={() => {
-                      const end = live?.rect ?? rect;
-                      setLive(null);
-                      setGuides([]);
-                      // The bubble's centre moves with the box (the box is the body's bounds).
-                      const dx = end.left - base.left;
-                      const dy = end.top - base.top;
-                      props.onMove(bubble, { x: p.center[0] * size.width + dx, y: p.center[1] * size.height + dy });
-                    }}
-                  />
-                  {selected &&
-                    HANDLES.map((handle) => (
-                      <ResizeHandle
-                        key={handle}
-                        handle={handle}
-                        rect={rect}
-                        onMove={(r) => setLive({ id: bubble.id, rect: r, start: live?.start ?? rect })}
-                        onEnd={(r) => {
-                          setLive(null);
-                          props.onResize(bubble, r);
-                        }}
-                      />
-                    ))}
-                  {selected &&
-                    tailTips(bubble, p).map((tip, index) => {
-                      const at = live?.id === bubble.id && live.tail?.index === index ? live.tail.at : { x: tip[0] * size.width + offset.x, y: tip[1] * size.height + offset.y };
-                      return (
-                        <Group key={`tail-${index}`}>
-                          <Line points={[p.center[0] * size.width + offset.x, p.center[1] * size.height + offset.y, at.x, at.y]} stroke="#2563eb" dash={[4, 4]} listening={false} />
-                          <Circle
-                            x={at.x}
-                            y={at.y}
-                            radius={9}
-                            fill={index ? "#a855f7" : "#f59e0b"}
-                            stroke="#fff"
-                            strokeWidth={2}
-                            draggable
-                            name={index ? `tail-tip tail-tip-${index}` : "tail-tip"}
-                            onDragMove={(e) => setLive({ id: bubble.id, rect, start: rect, tail: { index, at: { x: e.target.x(), y: e.target.y() } } })}
-                            onDragEnd={(e) => {
-                              setLive(null);
-                              props.onTail(bubble, index, clampTail({ x: e.target.x() / size.width, y: e.target.y() / size.height }));
-                            }}
-                          />
-                        </Group>
-                      );
-                    })}
-                </Group>
-              );
-            })}
-            {guides.map((g, i) => (
-              <Line
-                key={i}
-                points={g.axis === "x" ? [g.at, -GUIDE_REACH, g.at, size.height + GUIDE_REACH] : [-GUIDE_REACH, g.at, size.width + GUIDE_REACH, g.at]}
-                stroke="#ec4899"
-                strokeWidth={1}
-                dash={[4, 3]}
-                listening={false}
-                name="snap-guide"
-              />
-            ))}
+    <Group x={props.origin.x} y={props.origin.y} name="lettering" listening={props.listening !== false}>
+      <Rect width={size.width} height={size.height} name="frame" listening={false} />
+      {placed.map((p) => {
+        const bubble = bubbles.find((b) => b.id === p.bubble_id);
+        if (!bubble) return null;
+        const rect = rectOf(p);
+        const base = boxRect(p, size);
+        const offset = { x: rect.left - base.left, y: rect.top - base.top };
+        const selected = bubble.id === selectedId;
+        return (
+          <Group key={bubble.id}>
+            <BubbleShape drawing={bubbleDrawing(p, size, props.exportWidth)} offset={offset} />
+            <Rect
+              x={rect.left}
+              y={rect.top}
+              width={rect.width}
+              height={rect.height}
+              stroke={selected ? "#2563eb" : undefined}
+              strokeWidth={selected ? 2 : 0}
+              dash={[6, 4]}
+              fill="rgba(0,0,0,0.001)"
+              draggable
+              name={`bubble-box bubble-box-${bubble.id}`}
+              onPointerDown={() => props.onSelect(bubble.id)}
+              onDblClick={() => props.onEditText(bubble)}
+              onDblTap={() => props.onEditText(bubble)}
+              onDragStart={() => setLive({ id: bubble.id, rect, start: rect })}
+              onDragMove={(e) => {
+                const start = live?.start ?? rect;
+                const moved = { ...start, left: e.target.x(), top: e.target.y() };
+                const snapped = snapRect(moved, others(bubble.id), size);
+                e.target.position({ x: snapped.rect.left, y: snapped.rect.top });
+                setGuides(snapped.guides);
+                setLive({ id: bubble.id, rect: snapped.rect, start });
+              }}
+              onDragEnd={() => {
+                const end = live?.rect ?? rect;
+                setLive(null);
+                setGuides([]);
+                // The bubble's centre moves with the box (the box is the body's bounds).
+                const dx = end.left - base.left;
+                const dy = end.top - base.top;
+                props.onMove(bubble, { x: p.center[0] * size.width + dx, y: p.center[1] * size.height + dy });
+              }}
+            />
+            {selected &&
+              HANDLES.map((handle) => (
+                <ResizeHandle
+                  key={handle}
+                  handle={handle}
+                  rect={rect}
+                  onMove={(r) => setLive({ id: bubble.id, rect: r, start: live?.start ?? rect })}
+                  onEnd={(r) => {
+                    setLive(null);
+                    props.onResize(bubble, r);
+                  }}
+                />
+              ))}
+            {selected &&
+              tailTips(bubble, p).map((tip, index) => {
+                const at = live?.id === bubble.id && live.tail?.index === index ? live.tail.at : { x: tip[0] * size.width + offset.x, y: tip[1] * size.height + offset.y };
+                return (
+                  <Group key={`tail-${index}`}>
+                    <Line points={[p.center[0] * size.width + offset.x, p.center[1] * size.height + offset.y, at.x, at.y]} stroke="#2563eb" dash={[4, 4]} listening={false} />
+                    <Circle
+                      x={at.x}
+                      y={at.y}
+                      radius={9}
+                      fill={index ? "#a855f7" : "#f59e0b"}
+                      stroke="#fff"
+                      strokeWidth={2}
+                      draggable
+                      name={index ? `tail-tip tail-tip-${index}` : "tail-tip"}
+                      onDragMove={(e) => setLive({ id: bubble.id, rect, start: rect, tail: { index, at: { x: e.target.x(), y: e.target.y() } } })}
+                      onDragEnd={(e) => {
+                        setLive(null);
+                        props.onTail(bubble, index, clampTail({ x: e.target.x() / size.width, y: e.target.y() / size.height }));
+                      }}
+                    />
+                  </Group>
+                );
+              })}
           </Group>
+        );
+      })}
+      {guides.map((g, i) => (
+        <Line
+          key={i}
+          points={g.axis === "x" ? [g.at, -GUIDE_REACH, g.at, size.height + GUIDE_REACH] : [-GUIDE_REACH, g.at, size.width + GUIDE_REACH, g.at]}
+          stroke="#ec4899"
+          strokeWidth={1}
+          dash={[4, 3]}
+          listening={false}
+          name="snap-guide"
+        />
+      ))}
+    </Group>
   );
 }
 

@@ -40,7 +40,7 @@ describe("bubbleDrawing", () => {
     expect(drawing.shapes[0].dash).toBe(null);
     expect(drawing.lineWidth).toBeCloseTo(1.5);
     expect(drawing.box).toEqual({ left: 100, top: 25, width: 200, height: 50 });
-    expect(drawing.text.font).toBe('14px "Comic Neue"');
+    expect(drawing.text.font.startsWith('14px "Comic Neue", "Noto Sans"')).toBe(true);
     expect(drawing.text.lines).toEqual([{ text: "Hello", x: 160, baseline: 60 }]);
     expect(drawing.text.color).toBe("#111111");
     expect(drawing.rotation).toBe(-0);

@@ -2,6 +2,7 @@
 // is the layout the export draws: the same outline, tails, thought circles, colours, line breaks, slant
 // and SFX turn, scaled to the displayed frame. The rules below follow src/stripstudio/lettering/render.py.
 import type { PlacedBubble } from "../../api/client";
+import { fontStack } from "../../lib/bubbles";
 
 /** render.py's DASH: a whisper's dashes (and the gaps) are this many outline widths long. */
 export const DASH = 3;
@@ -74,7 +75,7 @@ export function bubbleDrawing(placed: PlacedBubble, size: Size, exportWidth: num
     border: placed.border_color,
     lineWidth,
     text: {
-      font: `${placed.font_weight >= 700 ? "bold " : ""}${fontPx}px "${placed.font_family}"`,
+      font: `${placed.font_weight >= 700 ? "bold " : ""}${fontPx}px ${fontStack(placed.font_family)}`,
       // An SFX has no body: its letters take the fill colour.
       color: sfx ? placed.fill : placed.text_color,
       stroke: placed.stroke_width * size.width,

@@ -35,7 +35,11 @@ export function useLettering(panel: Panel) {
   useEffect(() => setPending({}), [lettering.dataUpdatedAt]);
   const [, setFontTick] = useState(0);
   useEffect(() => {
-    void fontsReady.then(() => setFontTick((t) => t + 1));
+    // Redraw once the fonts are in, and whenever a fallback font (loaded when first needed) arrives.
+    const redraw = () => setFontTick((t) => t + 1);
+    void fontsReady.then(redraw);
+    document.fonts?.addEventListener("loadingdone", redraw);
+    return () => document.fonts?.removeEventListener("loadingdone", redraw);
   }, []);
   const frame = lettering.data ?? null;
   const exportSize = frame ? { width: frame.width, height: frame.height } : { width: picked?.width ?? 1, height: picked?.height ?? 1 };
