@@ -177,3 +177,14 @@ def test_a_new_bubble_without_a_picture_is_placed_when_lettered(db):
     panel = api.call("POST", f"/api/comics/{comic['id']}/panels", 201, {"description": "p"})
     made = api.call("POST", f"/api/panels/{panel['id']}/bubbles", 201, {"text": "Hi"})
     assert made["spec"]["x"] is None and made["spec"]["y"] is None
+
+
+def test_a_new_bubble_in_a_full_panel_goes_to_the_middle_and_the_panel_stays_lettered(lettered):
+    api, _comic, panel = lettered
+    for x, y in ((0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)):  # captions tiling the whole frame
+        box = {"x": x, "y": y, "width": 0.5, "height": 0.5}
+        api.call("POST", f"/api/panels/{panel['id']}/bubbles", 201, {"kind": "caption", "text": "Full.", **box})
+    made = api.call("POST", f"/api/panels/{panel['id']}/bubbles", 201, {"text": "And me?"})
+    assert (made["spec"]["x"], made["spec"]["y"]) == (0.5, 0.5)
+    bubbles = api.call("GET", f"/api/panels/{panel['id']}/lettering")["bubbles"]
+    assert made["id"] in {b["bubble_id"] for b in bubbles}

@@ -141,8 +141,9 @@ class Lettering:
 def free_position(row: models.Panel, bubble: domain.Bubble) -> XY | None:
     """Where ``bubble``, added last to the panel, covers no other bubble or face (fractions of the frame).
 
-    None when the panel has no picked picture yet or no free place is found: the bubble is then
-    placed when the panel is lettered.
+    When every place is taken it goes to the middle of the frame (over the others, for the author to
+    move), so that the panel stays lettered; None when the panel has no picked picture yet: the bubble
+    is then placed when the panel is lettered.
     """
     if not row.images.filter(picked=True).exists():
         return None
@@ -156,8 +157,8 @@ def free_position(row: models.Panel, bubble: domain.Bubble) -> XY | None:
     comic = lettering.comic.model_copy(update={"panels": panels})
     try:
         placed = lettering.placed(comic, free_last=True)[-1]
-    except ValidationError:  # no room: the layout places it when the panel is lettered
-        return None
+    except ValidationError:  # no free place left
+        return (0.5, 0.5)
     width, height = lettering.shown.size
     return (round(placed.center[0] / width, 4), round(placed.center[1] / height, 4))
 
