@@ -234,6 +234,7 @@ def test_keyboard_moves_and_the_canvas_layers_on_desktop_and_tablet(page: Page, 
     page.get_by_test_id("layer-lettering").click()
     expect(page.get_by_test_id("lettering-canvas")).to_be_visible()
     page.get_by_test_id("bubble-1").click()
+    page.get_by_test_id("lettering-canvas").scroll_into_view_if_needed()
     shoot(page, "canvas-lettering-tablet")
     page.get_by_test_id("layer-mask").click()
     shoot(page, "canvas-mask-tablet")

@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import Point
 
 from stripstudio.domain import Bubble, BubbleKind, LetteringStyle, TailTip
-from stripstudio.lettering import layout_bubbles, letter_panel
+from stripstudio.lettering import LetteringError, layout_bubbles, letter_panel
 from stripstudio.lettering.style import KIND_STYLES, MIN_SIZE_FRACTION, REFERENCE_WIDTH
 from tests.lettering.helpers import GREY, grey_panel, panel_with
 
@@ -107,3 +107,14 @@ def test_an_auto_sized_bubble_grows_to_fit_its_text_and_shrinks_it_only_past_its
     assert sizes[:3] == [wanted] * 3  # grown, not shrunk
     assert widths[0] < widths[1] < widths[2]
     assert round(wanted * MIN_SIZE_FRACTION) <= sizes[3] < wanted  # too long for the largest bubble: smaller text
+
+
+def test_a_thought_far_wider_than_high_still_gets_a_cloud():
+    # Next to no height and the whole panel wide: the bumps are bounded instead of one per sliver of a pixel.
+    flat = Bubble(kind=BubbleKind.THOUGHT, text="a", x=0.5, y=0.5, width=1.0, height=1e-300, font_size=1)
+    try:
+        (placed,) = layout_bubbles(panel_with(flat), SIZE)
+    except LetteringError as error:  # too small for its text: said so, naming the bubble
+        assert "bubble 1" in str(error)
+    else:
+        assert placed.outline is not None and placed.outline.area > 0

@@ -8,7 +8,7 @@ from pydantic import Field
 from stripstudio.domain.base import NAME_MAX, PATH_MAX, DomainModel
 
 Fraction = float  # a position or size as a fraction of the panel's width or height (0..1)
-Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", description="A colour as #rrggbb.")]
+Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", max_length=7, description="A colour as #rrggbb.")]
 TAILS_MAX = 4  # extra tails of one bubble (a bubble spoken by several characters)
 
 
