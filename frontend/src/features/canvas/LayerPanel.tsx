@@ -6,8 +6,8 @@ export type LayerId = "lettering" | "outpaint" | "mask" | "picture";
 
 export const LAYERS: { id: LayerId; label: string; icon: typeof Eye }[] = [
   { id: "lettering", label: "Lettering", icon: MessageSquare },
-  { id: "outpaint", label: "Outpaint frame", icon: Scan },
-  { id: "mask", label: "Inpaint mask", icon: Paintbrush },
+  { id: "outpaint", label: "Extend frame", icon: Scan },
+  { id: "mask", label: "Repaint mask", icon: Paintbrush },
   { id: "picture", label: "Picture", icon: ImageIcon },
 ];
 

@@ -10,6 +10,7 @@ import type { GenerateProps } from "../panels/GenerateSection";
 import type { Side, Sides } from "../canvas/outpaintFrame";
 
 type Props = Pick<GenerateProps, "panel" | "running" | "generate">;
+const SIDE_LABELS: Record<Side, string> = { top: "Above", bottom: "Below", left: "On the left", right: "On the right" };
 
 /** Inpaint settings; ``exportMask`` gives the mask PNG (white: repaint) at the picture's size. */
 export function InpaintSettings({ panel, running, generate, maskPainted, exportMask }: Props & { maskPainted: boolean; exportMask: () => Promise<Blob> }) {
@@ -30,22 +31,22 @@ export function InpaintSettings({ panel, running, generate, maskPainted, exportM
   const err = (key: string) => errorAbout(generate.error, key);
   return (
     <div className="card">
-      <p className="muted">Paint over what should change (red). The mask is sent white-on-black at the picture's size.</p>
+      <p className="muted">Paint over what should change (it shows red). Only that part is redrawn; the rest stays as it is.</p>
       <PromptInput label="What to paint there" rows={3} value={prompt} onChange={setPrompt} error={err("prompt")} testId="inpaint-prompt" placeholder="empty: the panel's description" />
       <Field label={`Change: ${Math.round(strength * 100)}%`} error={err("strength")}>
         {(p) => <input {...p} type="range" min={0.05} max={1} step={0.05} value={strength} onChange={(e) => setStrength(Number(e.target.value))} />}
       </Field>
-      <Field label="Grow mask (px)" error={err("grow")}>
+      <Field label="Widen the painted area (px)" hint="A little wider helps the new part blend in." error={err("grow")}>
         {(p) => <input {...p} type="number" min={0} max={512} value={grow} onChange={(e) => setGrow(Number(e.target.value))} />}
       </Field>
-      <Field label="Feather edge (px)" error={err("feather")}>
+      <Field label="Soften the edge (px)" hint="How gradually the new part fades into the old." error={err("feather")}>
         {(p) => <input {...p} type="number" min={0} max={512} value={feather} onChange={(e) => setFeather(Number(e.target.value))} />}
       </Field>
-      <Field label="Inpaint candidates" error={err("candidates")}>
+      <Field label="Versions to draw" error={err("candidates")}>
         {(p) => <input {...p} type="number" min={1} max={16} value={candidates} onChange={(e) => setCandidates(Number(e.target.value) || 1)} />}
       </Field>
       <button type="button" className="primary" disabled={!maskPainted || running || inpaint.isPending} onClick={() => inpaint.mutate()} data-testid="inpaint">
-        Inpaint
+        Repaint
       </button>
       <ErrorMessage error={inpaint.error} fields={["prompt", "strength", "grow", "feather", "candidates"]} />
     </div>
@@ -61,12 +62,12 @@ export function OutpaintSettings({ panel, running, generate, sides, onSides }: P
   const total = Object.values(sides).reduce((a, b) => a + b, 0);
   return (
     <div className="card">
-      <p className="muted">Drag the outpaint frame's handles past the picture's edges, or type the pixels to add.</p>
+      <p className="muted">Drag the frame's handles past the picture's edges to make it bigger, or type how much to add.</p>
       <fieldset>
-        <legend>Pixels to add on each side</legend>
+        <legend>How much to add on each side (pixels)</legend>
         <div className="grid2">
           {(["top", "bottom", "left", "right"] as Side[]).map((side) => (
-            <Field key={side} label={`Add ${side} (px)`} error={err(`outpaint.${side}`)}>
+            <Field key={side} label={SIDE_LABELS[side]} error={err(`outpaint.${side}`)}>
               {(p) => (
                 <input {...p} type="number" min={0} max={4096} step={8} value={sides[side]} onChange={(e) => onSides({ ...sides, [side]: Number(e.target.value) || 0 })} data-testid={`outpaint-${side}`} />
               )}
@@ -74,8 +75,8 @@ export function OutpaintSettings({ panel, running, generate, sides, onSides }: P
           ))}
         </div>
       </fieldset>
-      <PromptInput label="What to paint in the new area" rows={3} value={prompt} onChange={setPrompt} error={err("prompt")} placeholder="empty: the panel's description" />
-      <Field label="Outpaint candidates" error={err("candidates")}>
+      <PromptInput label="What the new area shows" rows={3} value={prompt} onChange={setPrompt} error={err("prompt")} placeholder="empty: the panel's description" />
+      <Field label="Versions to draw" error={err("candidates")}>
         {(p) => <input {...p} type="number" min={1} max={16} value={candidates} onChange={(e) => setCandidates(Number(e.target.value) || 1)} />}
       </Field>
       <button
@@ -85,7 +86,7 @@ export function OutpaintSettings({ panel, running, generate, sides, onSides }: P
         onClick={() => picked && generate.mutate({ mode: "outpaint", source_image_id: picked.id, outpaint: sides, prompt: prompt || null, candidates })}
         data-testid="outpaint"
       >
-        Outpaint
+        Extend
       </button>
       <ErrorMessage error={generate.error} fields={["prompt", "candidates", "outpaint"]} />
     </div>

@@ -15,6 +15,11 @@ export interface CanvasState {
 
 const EMPTY: CanvasState = { strokes: [], hideBackground: false };
 
+function fromDraft(draftKey: string): History<CanvasState> {
+  const draft = loadDraft(draftKey) as (CanvasState & { background?: unknown }) | null;
+  return createHistory(draft ? { strokes: draft.strokes, hideBackground: Boolean(draft.hideBackground) } : EMPTY);
+}
+
 /**
  * ``toPicture`` maps a stage position to picture pixels (null outside); ``enabled`` turns the undo keys and
  * drawing off (a layer that is not being worked on).
@@ -34,10 +39,13 @@ export function useStrokeDrawing({
   onDirtyChange?: (dirty: boolean) => void;
   enabled?: boolean;
 }) {
-  const [history, setHistory] = useState<History<CanvasState>>(() => {
-    const draft = loadDraft(draftKey) as (CanvasState & { background?: unknown }) | null;
-    return createHistory(draft ? { strokes: draft.strokes, hideBackground: Boolean(draft.hideBackground) } : EMPTY);
-  });
+  const [history, setHistory] = useState<History<CanvasState>>(() => fromDraft(draftKey));
+  // Another picture (another draft key) starts from its own strokes, never from the last picture's.
+  const [shownKey, setShownKey] = useState(draftKey);
+  if (shownKey !== draftKey) {
+    setShownKey(draftKey);
+    setHistory(fromDraft(draftKey));
+  }
   const [tool, setTool] = useState<StrokeMode>("draw");
   const [size, setSize] = useState(kind === "mask" ? Math.round(width / 16) : Math.max(4, Math.round(width / 160)));
   const [current, setCurrent] = useState<Stroke | null>(null);
