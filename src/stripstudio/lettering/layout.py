@@ -97,6 +97,7 @@ def layout_bubbles(
     inside: bool = False,
     lettering: LetteringStyle | None = None,
     free_last: bool = False,
+    rtl: bool = False,
 ) -> list[PlacedBubble]:
     """Size, place and shape every bubble of ``panel`` for a picture of ``panel_size`` (width, height).
 
@@ -105,7 +106,8 @@ def layout_bubbles(
     fraction boxes that auto-placed bubbles keep clear of. With ``inside`` every bubble is kept
     within the panel (see :func:`kept_inside`), as a page's frame needs. ``lettering`` is the
     comic's lettering style. With ``free_last`` the last bubble, even a sound effect, goes where
-    nothing else is (a bubble just added). Raises LetteringError naming the bubble.
+    nothing else is (a bubble just added). With ``rtl`` bubbles are placed to be read right to left.
+    Raises LetteringError naming the bubble.
     """
     fonts = fonts or default_fontbook()
     width, height = panel_size
@@ -120,7 +122,7 @@ def layout_bubbles(
         requests[-1] = replace(requests[-1], free=True)
     labels = [bubble_label(name, i, b.text) for i, b in enumerate(panel.bubbles)]
     centres = place_bubbles(
-        requests, panel_size, face_polygons(faces, panel_size), labels.__getitem__, max_tail=MAX_TAIL * height
+        requests, panel_size, face_polygons(faces, panel_size), labels.__getitem__, max_tail=MAX_TAIL * height, rtl=rtl
     )
     placed = [
         _finish(i, s, centre, _speaker(s.bubble, points, panel_size), panel_size)
