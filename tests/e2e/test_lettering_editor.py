@@ -146,7 +146,7 @@ def test_the_editor_draws_every_kind_as_the_export_does(page: Page, shoot):
 
     open_lettering(page, comic, panel)
     page.wait_for_function(DRAWN, arg=len(BUBBLES))
-    page.evaluate("() => document.fonts.ready")
+    expect(page.get_by_test_id("lettering-canvas")).to_have_attribute("data-fonts", "loaded")
     url = page.evaluate(RENDER_LETTERING, size[0])
     editor = picture_of(base64.b64decode(url.split(",", 1)[1])).resize(size)
     drawn = np.asarray(editor)[:, :, 3] > 128

@@ -94,6 +94,7 @@ export function PanelCanvas({ layer = "lettering", ...props }: GenerateProps & {
           aria-label={`Panel canvas, working on the ${label.toLowerCase()} layer`}
           data-testid={active === "mask" ? "mask-canvas" : active === "lettering" ? "lettering-canvas" : "panel-canvas"}
           data-layer={active}
+          data-fonts={l.fontsLoaded ? "loaded" : "loading"}
           data-strokes={mask.state.strokes.length}
         >
           <Stage

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api, ok, type Bubble, type Lettering, type Panel } from "../../api/client";
 import { keys } from "../../api/queries";
-import { FONTS, arrowStep } from "../../lib/bubbles";
+import { FONTS, arrowStep, fontStack } from "../../lib/bubbles";
 import { clampBox, round4, toFractions, type PixelRect, type Point, type Size } from "../../lib/geometry";
 import { useBubbleEdits } from "./useBubbleEdits";
 
@@ -42,6 +42,26 @@ export function useLettering(panel: Panel) {
     return () => document.fonts?.removeEventListener("loadingdone", redraw);
   }, []);
   const frame = lettering.data ?? null;
+  // The fonts of the laid-out text, fallbacks included (loaded when first needed), then a redraw.
+  const [fontsLoaded, setFontsLoaded] = useState(false);
+  useEffect(() => {
+    if (!frame) return;
+    let live = true;
+    setFontsLoaded(false);
+    const loads = frame.bubbles.flatMap((b) =>
+      b.lines.map((line) => document.fonts?.load(`${b.font_weight >= 700 ? "bold " : ""}20px ${fontStack(b.font_family)}`, line.text)),
+    );
+    void Promise.all(loads)
+      .catch(() => null)
+      .then(() => {
+        if (!live) return;
+        setFontsLoaded(true);
+        setFontTick((t) => t + 1);
+      });
+    return () => {
+      live = false;
+    };
+  }, [frame]);
   const exportSize = frame ? { width: frame.width, height: frame.height } : { width: picked?.width ?? 1, height: picked?.height ?? 1 };
   const placed = frame?.bubbles ?? [];
   const placedOf = (id: number) => placed.find((p) => p.bubble_id === id);
@@ -82,7 +102,7 @@ export function useLettering(panel: Panel) {
     };
   };
 
-  return { panel, picked, lettering, frame, exportSize, bubbles, placed, placedOf, selected, selectedId, setSelectedId, edits, editing, setEditing, stage };
+  return { panel, picked, lettering, frame, fontsLoaded, exportSize, bubbles, placed, placedOf, selected, selectedId, setSelectedId, edits, editing, setEditing, stage };
 }
 
 export type LetteringState = ReturnType<typeof useLettering>;
