@@ -48,14 +48,15 @@ RECORD_PROGRESS = """() => {
   record();
 }"""
 
-# The page position of the lettering stage's tail tip (the Konva node named "tail-tip").
+# The page position of the lettering stage's tail tip (the Konva node named "tail-tip") and the frame's size.
 TAIL_TIP = """() => {
   const stage = window.Konva.stages.find((s) => s.container().closest('[data-testid="lettering-canvas"]'));
   const tip = stage && stage.findOne('.tail-tip');
   if (!tip) return null;
   const at = tip.getAbsolutePosition();
   const box = stage.container().getBoundingClientRect();
-  return { x: box.left + at.x, y: box.top + at.y, width: stage.width(), height: stage.height() };
+  const frame = stage.findOne('.frame');
+  return { x: box.left + at.x, y: box.top + at.y, width: frame.width(), height: frame.height() };
 }"""
 
 
@@ -147,7 +148,8 @@ def test_author_makes_and_exports_a_comic(page: Page, shoot, tmp_path):
     shoot(page, "picked")
 
     # Paint a mask over part of the picked picture and inpaint it.
-    page.get_by_role("tab", name="Inpaint & outpaint").click()
+    page.get_by_role("tab", name="Canvas").click()
+    page.get_by_test_id("layer-mask").click()  # the panel canvas, on its inpaint mask layer
     mask = page.get_by_test_id("mask-canvas")
     draw(page, mask, [(0.3, 0.3), (0.5, 0.45), (0.7, 0.3)])
     expect(mask).to_have_attribute("data-strokes", "1")
@@ -164,16 +166,19 @@ def test_author_makes_and_exports_a_comic(page: Page, shoot, tmp_path):
     shoot(page, "inpainted")
 
     # A speech bubble with new text; its tail tip dragged to a new spot.
-    page.get_by_role("tab", name="Lettering").click()
+    page.get_by_test_id("layer-lettering").click()  # the same canvas, on its lettering layer
     page.get_by_test_id("add-speech").click()
     expect(page.get_by_test_id("bubble-1")).to_be_visible()
     (bubble,) = api_get(page, f"/api/panels/{first}/bubbles")
+    assert bubble["spec"]["x"] is not None  # placed in free space when added
     page.get_by_test_id("bubble-text").fill("Hi up there!")
     page.get_by_test_id("bubble-text").blur()
     expect(page.get_by_test_id("lettering-save-status")).to_have_text("Saved", timeout=SAVE_TIMEOUT)
     page.wait_for_function(f"() => !!({TAIL_TIP})()")
     tip = page.evaluate(TAIL_TIP)
-    shift = (0.3, 0.25)  # fractions of the picture: right and down, well inside it
+    # The new bubble's tail points at its speaker until the author moves it.
+    start = api_get(page, f"/api/panels/{first}/lettering")["bubbles"][0]["tail_tip"]
+    shift = (0.3, 0.25)  # fractions of the frame: right and down
     target = (tip["x"] + shift[0] * tip["width"], tip["y"] + shift[1] * tip["height"])
     bubble_url = f"/api/bubbles/{bubble['id']}"
     with page.expect_response(lambda r: r.request.method == "PATCH" and r.url.endswith(bubble_url)) as answer:
@@ -185,8 +190,8 @@ def test_author_makes_and_exports_a_comic(page: Page, shoot, tmp_path):
     assert answer.value.ok, answer.value.text()
     (moved,) = api_get(page, f"/api/panels/{first}/bubbles")
     assert moved["spec"]["text"] == "Hi up there!"
-    assert moved["spec"]["tail_x"] == pytest.approx(bubble["spec"]["tail_x"] + shift[0], abs=0.02)
-    assert moved["spec"]["tail_y"] == pytest.approx(bubble["spec"]["tail_y"] + shift[1], abs=0.02)
+    assert moved["spec"]["tail_x"] == pytest.approx(start[0] + shift[0], abs=0.02)
+    assert moved["spec"]["tail_y"] == pytest.approx(start[1] + shift[1], abs=0.02)
     placed = api_get(page, f"/api/panels/{first}/lettering")["bubbles"][0]
     assert placed["tail_tip"] == pytest.approx([moved["spec"]["tail_x"], moved["spec"]["tail_y"]])
     # "Saved" once the server's new outline (with the moved tail) is drawn.
@@ -270,12 +275,13 @@ def test_tablet_screens_fit(browser, studio_url, shoot):
         assert_fits(page, "generate")
         shoot(page, "panel-generate")
 
-        page.get_by_role("tab", name="Inpaint & outpaint").tap()
+        page.get_by_role("tab", name="Canvas").tap()
+        page.get_by_test_id("layer-mask").tap()
         expect(page.get_by_test_id("mask-canvas")).to_be_visible()
         assert_fits(page, "inpaint")
         shoot(page, "panel-inpaint")
 
-        page.get_by_role("tab", name="Lettering").tap()
+        page.get_by_test_id("layer-lettering").tap()
         page.get_by_test_id("add-speech").tap()
         expect(page.get_by_test_id("bubble-1")).to_be_visible()
         expect(page.get_by_test_id("lettering-canvas")).to_be_visible()

@@ -51,7 +51,7 @@ def test_the_studio_works_under_its_content_security_policy(page: Page):
     expect(grid.get_by_test_id("candidate")).to_have_count(2)
     pick(page, grid, 1)
 
-    page.get_by_role("tab", name="Lettering").click()
+    page.get_by_role("tab", name="Canvas").click()  # opens on the lettering layer
     page.get_by_test_id("add-speech").click()
     page.get_by_test_id("bubble-text").fill("Storm's coming!")
     page.get_by_test_id("bubble-text").blur()

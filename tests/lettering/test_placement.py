@@ -143,3 +143,12 @@ def test_inside_keeps_a_bubble_at_the_edge_and_its_tail_within_the_panel(kind):
     assert all(frame.buffer(1e-6).contains(shape) for shape in shapes)
     assert kept.text.line_texts == loose.text.line_texts and kept.font_size == loose.font_size
     assert frame.contains(kept.footprint)
+
+
+def test_bubbles_are_placed_for_right_to_left_reading_when_asked():
+    first, second = Bubble(text="I am read first."), Bubble(text="And I come second.")
+    ltr = layout_bubbles(panel_with(first, second, characters=()), (600, 400))
+    rtl = layout_bubbles(panel_with(first, second, characters=()), (600, 400), rtl=True)
+    assert ltr[0].center[0] < ltr[1].center[0]  # left to right
+    assert rtl[0].center[0] > rtl[1].center[0]  # right to left, as manga reads
+    assert rtl[0].center[0] > 300 and ltr[0].center[0] < 300  # the first bubble starts on the reading side

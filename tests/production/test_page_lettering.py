@@ -8,7 +8,7 @@ from PIL import Image
 from shapely import affinity
 from shapely.geometry import Polygon, box
 
-from stripstudio.domain import Bubble, BubbleKind, Character, Comic, Layout, PageLayout, Panel
+from stripstudio.domain import Bubble, BubbleKind, Character, Comic, Layout, LetteringStyle, PageLayout, Panel, TailTip
 from stripstudio.layout import CoverCrop, Page, PanelRect, cover_crop, iter_pages
 from stripstudio.production.export_comic import LetteredPanels
 
@@ -20,13 +20,23 @@ def bubbles(i: int) -> list[Bubble]:
     """A speech bubble and two more kinds per panel, some placed by the author at the picture's edges, tails
     toward speakers on and off the panel."""
     extra = [
-        Bubble(kind=BubbleKind.THOUGHT, text="Not again...", speaker="Tom"),
+        Bubble(kind=BubbleKind.THOUGHT, text="Not again...", speaker="Tom", tails=[TailTip(x=1.45, y=0.1)]),
         Bubble(kind=BubbleKind.SHOUT, text="RUN!", speaker="Mira", x=0.97, y=0.5),
         Bubble(kind=BubbleKind.WHISPER, text="over here", speaker="Tom", x=0.05, y=0.95, tail_x=1.4, tail_y=-0.3),
         Bubble(kind=BubbleKind.CAPTION, text="Later that night."),
         Bubble(kind=BubbleKind.SFX, text="KRAKOOM", x=0.9 if i % 2 else 0.1, y=0.9, rotation=20, font_size=60),
     ]
-    speech = Bubble(kind=BubbleKind.SPEECH, text=f"Panel {i}: did you hear that?", speaker="Mira", x=0.5, y=0.03)
+    # Two speakers, one of them off the panel; auto-sized, so the bubble grows to fit its text.
+    speech = Bubble(
+        kind=BubbleKind.SPEECH,
+        text=f"Panel {i}: did you hear that?",
+        speaker="Mira",
+        x=0.5,
+        y=0.03,
+        tails=[TailTip(x=-0.3 if i % 2 else 1.3, y=1.2)],
+        italic=bool(i % 2),
+        text_stroke=1,
+    )
     return [speech, extra[i % 5], extra[(i + 2) % 5]]
 
 
@@ -38,7 +48,8 @@ def comic() -> Comic:
         for i in range(len(PICTURE_SIZES))
     ]
     cast = [Character(name="Mira"), Character(name="Tom")]
-    return Comic(title="Edges", layout=layout, characters=cast, panels=panels)
+    style = LetteringStyle(fill="#fff8e0", border_color="#203040", bold=True)
+    return Comic(title="Edges", layout=layout, characters=cast, panels=panels, lettering=style)
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +78,7 @@ def test_every_bubble_outline_lies_inside_its_frame_on_the_page(art, comic, pict
     assert len(frames) == len(comic.panels) and len(pages) == 2
     aspects = {round(frame.width / frame.height, 1) for frame in frames}
     assert len(aspects) >= 3, aspects  # wide, tall and squarish frames
-    kinds, outside = set(), []
+    kinds, outside, tails = set(), [], 0
     for index, frame in enumerate(frames):
         panel = comic.panels[index]
         lettered = art[index].image
@@ -77,12 +88,14 @@ def test_every_bubble_outline_lies_inside_its_frame_on_the_page(art, comic, pict
         edge = box(frame.x, frame.y, frame.right, frame.bottom).buffer(1)
         for placed in art.placed(index, shown):
             kinds.add(placed.kind)
+            tails += max(0, len(placed.tail_tips) - 1) + (len(placed.trail) > 3)
             shapes = [placed.outline, *placed.trail] if placed.outline is not None else [placed.footprint]
             for shape in shapes:
                 if not edge.contains(on_page(shape, crop, frame)):
                     outside.append(f"panel {index} {placed.kind} {placed.bubble.text!r}")
     assert kinds == set(BubbleKind)
     assert outside == []
+    assert tails > len(frames)  # the extra tails were drawn, and cut at the frame's edge like the others
 
 
 def test_pictures_are_fitted_to_their_frame_before_lettering(art, comic, pictures, pages):

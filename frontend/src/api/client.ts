@@ -32,12 +32,16 @@ export type FastProfile = S["FastProfile"];
 export type DrawnWith = S["DrawnWithOut"];
 /** Pydantic's (x, y) tuples come through the schema as number[]: the lettering with them as pairs. */
 type Pair = [number, number];
-export type PlacedBubble = Omit<S["PlacedBubbleOut"], "center" | "outline" | "tail_tip"> & {
+export type PlacedBubble = Omit<S["PlacedBubbleOut"], "center" | "outline" | "tail_tip" | "tail_tips" | "trail" | "box"> & {
   center: Pair;
   outline: Pair[] | null;
+  trail: Pair[][];
   tail_tip: Pair | null;
+  tail_tips: Pair[];
+  box: [number, number, number, number];
 };
-export type Lettering = Omit<S["LetteringOut"], "bubbles"> & { bubbles: PlacedBubble[] };
+export type Lettering = Omit<S["LetteringOut"], "bubbles" | "crop"> & { bubbles: PlacedBubble[]; crop: [number, number, number, number] };
+export type LetteringStyle = S["LetteringStyle"];
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 

@@ -799,7 +799,8 @@ export interface paths {
         put?: never;
         /**
          * Create Bubble
-         * @description A new bubble on top of the others (or at ``position``).
+         * @description A new bubble on top of the others (or at ``position``); without x and y it goes where it covers no
+         *     other bubble or face of the picked picture.
          */
         post: operations["stripstudio_web_studio_api_content_create_bubble"];
         delete?: never;
@@ -878,7 +879,7 @@ export interface paths {
         };
         /**
          * Lettered Picture
-         * @description The picked picture with its lettering drawn, as PNG (what the export will show).
+         * @description The picked picture in its frame with its lettering drawn, as PNG (what the export will show).
          */
         get: operations["stripstudio_web_studio_api_lettering_lettered_picture"];
         put?: never;
@@ -898,7 +899,7 @@ export interface paths {
         };
         /**
          * Panel Lettering
-         * @description Where every bubble of the panel goes and how its text breaks, at the exported size.
+         * @description Where every bubble of the panel goes, how it looks and how its text breaks, as exported.
          */
         get: operations["stripstudio_web_studio_api_lettering_panel_lettering"];
         put?: never;
@@ -1222,6 +1223,12 @@ export interface components {
         };
         /** BubbleIn */
         BubbleIn: {
+            /** Bold */
+            bold?: boolean | null;
+            /** Border Color */
+            border_color?: string | null;
+            /** Fill */
+            fill?: string | null;
             /**
              * Font
              * @description Font family name or a .ttf/.otf/.woff file; default by kind.
@@ -1231,6 +1238,8 @@ export interface components {
             font_size?: number | null;
             /** Height */
             height?: number | null;
+            /** Italic */
+            italic?: boolean | null;
             /** @default speech */
             kind?: components["schemas"]["BubbleKind"];
             /** Position */
@@ -1247,8 +1256,14 @@ export interface components {
             tail_x?: number | null;
             /** Tail Y */
             tail_y?: number | null;
+            /** Tails */
+            tails?: components["schemas"]["TailTip"][];
             /** Text */
             text: string;
+            /** Text Color */
+            text_color?: string | null;
+            /** Text Stroke */
+            text_stroke?: number | null;
             /** Width */
             width?: number | null;
             /** X */
@@ -1283,6 +1298,12 @@ export interface components {
         };
         /** BubblePatch */
         BubblePatch: {
+            /** Bold */
+            bold?: boolean | null;
+            /** Border Color */
+            border_color?: string | null;
+            /** Fill */
+            fill?: string | null;
             /**
              * Font
              * @description Font family name or a .ttf/.otf/.woff file; default by kind.
@@ -1292,6 +1313,8 @@ export interface components {
             font_size?: number | null;
             /** Height */
             height?: number | null;
+            /** Italic */
+            italic?: boolean | null;
             kind?: components["schemas"]["BubbleKind"] | null;
             /** Position */
             position?: number | null;
@@ -1306,8 +1329,14 @@ export interface components {
             tail_x?: number | null;
             /** Tail Y */
             tail_y?: number | null;
+            /** Tails */
+            tails?: components["schemas"]["TailTip"][] | null;
             /** Text */
             text?: string | null;
+            /** Text Color */
+            text_color?: string | null;
+            /** Text Stroke */
+            text_stroke?: number | null;
             /** Width */
             width?: number | null;
             /** X */
@@ -1448,6 +1477,8 @@ export interface components {
              */
             language?: string;
             layout?: components["schemas"]["Layout"];
+            /** @description The look every bubble takes unless it sets its own. */
+            lettering?: components["schemas"]["LetteringStyle"];
             /**
              * Series
              * @default
@@ -1506,6 +1537,8 @@ export interface components {
             /** Language */
             language?: string | null;
             layout?: components["schemas"]["Layout"] | null;
+            /** @description The look every bubble takes unless it sets its own. */
+            lettering?: components["schemas"]["LetteringStyle"] | null;
             /** Series */
             series?: string | null;
             style?: components["schemas"]["Style"] | null;
@@ -2166,19 +2199,54 @@ export interface components {
         };
         /**
          * LetteringOut
-         * @description The panel's lettering at the size the export draws it.
+         * @description The panel's lettering at the size the export draws it, in the frame the export shows.
+         *
+         *     ``width`` x ``height`` is the lettered frame in pixels; ``crop`` the part of the picked picture
+         *     it shows (left, top, right, bottom as fractions of the picture): all of it in a strip, the
+         *     window of the page frame in a page layout.
          */
         LetteringOut: {
             /** Bubbles */
             bubbles: components["schemas"]["PlacedBubbleOut"][];
+            /** Crop */
+            crop: [
+                number,
+                number,
+                number,
+                number
+            ];
+            /** Framed */
+            framed: boolean;
             /** Height */
             height: number;
             /** Width */
             width: number;
         };
         /**
+         * LetteringStyle
+         * @description How bubbles look, field by field; anything unset falls back to the next level.
+         *
+         *     A bubble's own values win over its comic's lettering style, which wins over the defaults of the
+         *     bubble's kind. ``text_stroke`` is the width of an outline around each letter, in pixels for a
+         *     panel 800 pixels wide (sound effects have one by default).
+         */
+        LetteringStyle: {
+            /** Bold */
+            bold?: boolean | null;
+            /** Border Color */
+            border_color?: string | null;
+            /** Fill */
+            fill?: string | null;
+            /** Italic */
+            italic?: boolean | null;
+            /** Text Color */
+            text_color?: string | null;
+            /** Text Stroke */
+            text_stroke?: number | null;
+        };
+        /**
          * LineOut
-         * @description One line of a bubble's text as the renderer breaks it (fractions of the panel).
+         * @description One line of a bubble's text as the renderer breaks it (fractions of the frame).
          */
         LineOut: {
             /** Baseline */
@@ -2569,9 +2637,25 @@ export interface components {
         };
         /**
          * PlacedBubbleOut
-         * @description A bubble laid out on the panel: outline with tail, text lines and font size (fractions of the panel).
+         * @description A bubble laid out in the frame as the export draws it (points are fractions of the frame).
+         *
+         *     ``outline`` is the body with its tails merged in (None for SFX); ``trail`` the circles of a
+         *     thought; ``box`` the area the bubble covers (left, top, right, bottom). Widths are fractions of
+         *     the frame's width. SFX text is drawn turned by ``rotation`` degrees counter-clockwise about
+         *     ``center``; ``fill`` is the colour of an SFX's letters.
          */
         PlacedBubbleOut: {
+            /** Bold */
+            bold: boolean;
+            /** Border Color */
+            border_color: string;
+            /** Box */
+            box: [
+                number,
+                number,
+                number,
+                number
+            ];
             /** Bubble Id */
             bubble_id: number;
             /** Center */
@@ -2579,8 +2663,21 @@ export interface components {
                 number,
                 number
             ];
+            /** Dashed */
+            dashed: boolean;
+            /** Fill */
+            fill: string;
+            /** Font Family */
+            font_family: string;
             /** Font Size */
             font_size: number;
+            /**
+             * Font Weight
+             * @description 700 when the text is drawn with the family's bold files, else 400.
+             */
+            font_weight: number;
+            /** Italic */
+            italic: boolean;
             /** Kind */
             kind: string;
             /** Lines */
@@ -2590,13 +2687,29 @@ export interface components {
                 number,
                 number
             ][] | null;
+            /** Outline Width */
+            outline_width: number;
             /** Rotation */
             rotation: number;
+            /** Stroke Width */
+            stroke_width: number;
             /** Tail Tip */
             tail_tip: [
                 number,
                 number
             ] | null;
+            /** Tail Tips */
+            tail_tips?: [
+                number,
+                number
+            ][];
+            /** Text Color */
+            text_color: string;
+            /** Trail */
+            trail?: [
+                number,
+                number
+            ][][];
         };
         /**
          * ProblemOut
@@ -2778,6 +2891,16 @@ export interface components {
              * @description Optional VAE replacing the checkpoint's own.
              */
             vae?: string | null;
+        };
+        /**
+         * TailTip
+         * @description Where one more tail of a bubble points (fractions of the panel; outside 0..1 is off the panel).
+         */
+        TailTip: {
+            /** X */
+            x: number;
+            /** Y */
+            y: number;
         };
         /**
          * TrainingSettings

@@ -31,15 +31,15 @@ describe("deep links", () => {
 
   it("puts the chosen step and panel into the URL", async () => {
     const { router } = renderApp("/comics/1/panels/5");
-    fireEvent.click(await screen.findByRole("tab", { name: "Lettering" }));
-    await waitFor(() => expect(router.state.location.pathname).toBe("/comics/1/panels/5/lettering"));
+    fireEvent.click(await screen.findByRole("tab", { name: "Canvas" }));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/comics/1/panels/5/canvas"));
     fireEvent.click(screen.getByTestId("panel-link-2"));
     await waitFor(() => expect(router.state.location.pathname).toBe("/comics/1/panels/6"));
     expect(await screen.findByRole("heading", { name: "Panel 2" })).toBeTruthy();
-    // Back in history returns to the first panel at the lettering step.
+    // Back in history returns to the first panel at the canvas step.
     await router.navigate(-1);
     expect(await screen.findByRole("heading", { name: "Panel 1" })).toBeTruthy();
-    expect(screen.getByRole("tab", { name: "Lettering" }).getAttribute("aria-selected")).toBe("true");
+    expect(screen.getByRole("tab", { name: "Canvas" }).getAttribute("aria-selected")).toBe("true");
   });
 
   it("opens a character from its URL", async () => {

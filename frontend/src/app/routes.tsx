@@ -3,7 +3,7 @@
 //   /                                          the dashboard
 //   /comics/:comicId[/:section]                a comic's panels (default), characters, style or strip
 //   /comics/:comicId/characters/:characterId   one character
-//   /comics/:comicId/panels/:panelId[/:tab]    one panel at one step: scene, generate, edit, lettering
+//   /comics/:comicId/panels/:panelId[/:tab]    one panel at one step: scene, generate, canvas
 import { createBrowserRouter, type RouteObject, useParams } from "react-router";
 import { Dashboard } from "../features/comics/Dashboard";
 import { ComicWorkspace } from "../features/comics/ComicWorkspace";

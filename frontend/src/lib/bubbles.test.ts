@@ -1,21 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { editableBox, newBubble, restack } from "./bubbles";
+import { arrowStep, fontStack, newBubble, restack } from "./bubbles";
 
 describe("bubbles", () => {
-  it("makes new bubbles inside the panel with a tail for speech only", () => {
-    const speech = newBubble("speech", 0, "Mia");
-    expect(speech.speaker).toBe("Mia");
-    expect(speech.tail_y).toBeGreaterThan(speech.y);
-    expect(speech.x - speech.width / 2).toBeGreaterThanOrEqual(0);
-    const caption = newBubble("caption", 1, "Mia");
-    expect(caption.speaker).toBe(null);
-    expect("tail_x" in caption).toBe(false);
+  it("makes new bubbles without a place or size, spoken by the speaker for kinds with tails", () => {
+    const speech = newBubble("speech", "Mia");
+    expect(speech).toEqual({ kind: "speech", text: "Hello!", speaker: "Mia" });
+    expect("x" in speech || "width" in speech).toBe(false); // the server finds free space and fits the text
+    expect(newBubble("caption", "Mia").speaker).toBe(null);
+    expect(newBubble("sfx").speaker).toBe(null);
   });
 
-  it("edits the bubble's own box, else the outline's bounds", () => {
-    expect(editableBox({ x: 0.5, y: 0.5, width: 0.2, height: 0.1 }, null)).toEqual({ x: 0.5, y: 0.5, width: 0.2, height: 0.1 });
-    expect(editableBox({}, [[0, 0], [0.5, 0.25]])).toEqual({ x: 0.25, y: 0.125, width: 0.5, height: 0.25 });
-    expect(editableBox({}, null)).toBe(null);
+  it("falls back letter by letter to the renderer's fonts", () => {
+    expect(fontStack("Bangers")).toBe(
+      '"Bangers", "Bangers Latin Ext", "Bangers Vietnamese", "Noto Sans", "Noto Sans Latin Ext", "Noto Sans Cyrillic", "Noto Sans Greek", "Noto Sans JP"',
+    );
+    expect(fontStack("Noto Sans").startsWith('"Noto Sans", "Noto Sans Latin Ext"')).toBe(true);
+    expect(fontStack("Noto Sans").match(/"Noto Sans"/g)).toHaveLength(1);
+  });
+
+  it("moves by one pixel with an arrow key, ten with Shift, and ignores other keys", () => {
+    expect(arrowStep("ArrowLeft", false)).toEqual({ dx: -1, dy: 0 });
+    expect(arrowStep("ArrowDown", true)).toEqual({ dx: 0, dy: 10 });
+    expect(arrowStep("a", false)).toBe(null);
   });
 
   it("restacks by swapping neighbours, renumbering positions", () => {

@@ -1,9 +1,28 @@
 // Bubble defaults and stacking order helpers (pure, for the lettering editor).
-import { boundsOf, clampBox, defaultTail, type FracBox, type Point } from "./geometry";
 
 export const BUBBLE_KINDS = ["speech", "thought", "shout", "whisper", "caption", "sfx"] as const;
 export type Kind = (typeof BUBBLE_KINDS)[number];
 export const FONTS = ["Comic Neue", "Bangers", "Patrick Hand", "Noto Sans"];
+
+/** Each bundled family's font files in the renderer's order (lettering/fonts.py), one CSS family per file (styles.css). */
+const FONT_FILES: Record<string, string[]> = {
+  "Comic Neue": ["Comic Neue"],
+  Bangers: ["Bangers", "Bangers Latin Ext", "Bangers Vietnamese"],
+  "Patrick Hand": ["Patrick Hand", "Patrick Hand Latin Ext", "Patrick Hand Vietnamese"],
+  "Noto Sans": ["Noto Sans", "Noto Sans Latin Ext", "Noto Sans Cyrillic", "Noto Sans Greek"],
+  "Noto Sans JP": ["Noto Sans JP"],
+};
+/** The families the renderer falls back to for letters its font lacks (FALLBACK_FAMILIES). */
+const FALLBACK_FAMILIES = ["Noto Sans", "Noto Sans JP"];
+
+/**
+ * A CSS font-family list that falls back letter by letter as the renderer does: the family's own files, then
+ * Noto Sans and Noto Sans JP, so accents, Cyrillic, Greek and Japanese are drawn with the same fonts.
+ */
+export function fontStack(family: string): string {
+  const names = [family, ...FALLBACK_FAMILIES.filter((f) => f !== family)].flatMap((f) => FONT_FILES[f] ?? [f]);
+  return names.map((name) => `"${name}"`).join(", ");
+}
 
 /** The renderer's default family and size (pixels for an 800 px wide panel) per kind. */
 export const KIND_DEFAULTS: Record<Kind, { font: string; size: number; text: string; tail: boolean }> = {
@@ -15,42 +34,23 @@ export const KIND_DEFAULTS: Record<Kind, { font: string; size: number; text: str
   sfx: { font: "Bangers", size: 80, text: "BOOM!", tail: false },
 };
 
-export interface BubbleFields {
-  kind?: string | null;
-  text?: string | null;
-  x?: number | null;
-  y?: number | null;
-  width?: number | null;
-  height?: number | null;
-  tail_x?: number | null;
-  tail_y?: number | null;
-}
-
-/** A new bubble of ``kind``, placed in a free-ish spot (staggered by how many there are). */
-export function newBubble(kind: Kind, count: number, speaker?: string | null) {
+/** A new bubble of ``kind``: no position or size, so the server puts it where it covers no other bubble or
+ * face and sizes it to fit its text; speech-like kinds are spoken by ``speaker`` (their tail points there). */
+export function newBubble(kind: Kind, speaker?: string | null) {
   const defaults = KIND_DEFAULTS[kind];
-  const row = count % 4;
-  const box = clampBox(
-    kind === "caption"
-      ? { x: 0.5, y: 0.08 + row * 0.1, width: 0.8, height: 0.1 }
-      : { x: 0.3 + (row % 2) * 0.4, y: 0.18 + Math.floor(row / 2) * 0.3, width: 0.34, height: 0.18 },
-  );
-  const tail: Point | null = defaults.tail ? defaultTail(box) : null;
-  return {
-    kind,
-    text: defaults.text,
-    speaker: defaults.tail ? (speaker ?? null) : null,
-    ...box,
-    ...(tail ? { tail_x: tail.x, tail_y: tail.y } : {}),
-  };
+  return { kind, text: defaults.text, speaker: defaults.tail ? (speaker ?? null) : null };
 }
 
-/** The box to edit: the bubble's own geometry, else the bounds of the server's outline. */
-export function editableBox(fields: BubbleFields, outline: [number, number][] | null | undefined): FracBox | null {
-  if (fields.x != null && fields.y != null && fields.width != null && fields.height != null) {
-    return { x: fields.x, y: fields.y, width: fields.width, height: fields.height };
-  }
-  return outline ? boundsOf(outline) : null;
+/** The arrow key's move in display pixels: 1, or 10 with Shift; null for other keys. */
+export function arrowStep(key: string, shift: boolean): { dx: number; dy: number } | null {
+  const step = shift ? 10 : 1;
+  const moves: Record<string, { dx: number; dy: number }> = {
+    ArrowLeft: { dx: -step, dy: 0 },
+    ArrowRight: { dx: step, dy: 0 },
+    ArrowUp: { dx: 0, dy: -step },
+    ArrowDown: { dx: 0, dy: step },
+  };
+  return moves[key] ?? null;
 }
 
 /** Positions after moving bubble ``id`` one step up (+1) or down (-1) the stack: [id, newPosition][] to PATCH. */

@@ -27,7 +27,8 @@ export function navigate(path: string, replace = false): void {
 
 export const SECTIONS = ["panels", "characters", "style", "strip"] as const;
 export type Section = (typeof SECTIONS)[number];
-export const PANEL_TABS = ["scene", "generate", "edit", "lettering"] as const;
+// "edit" and "lettering" open the canvas on the mask or the lettering layer (older links).
+export const PANEL_TABS = ["scene", "generate", "canvas", "edit", "lettering"] as const;
 export type PanelTab = (typeof PANEL_TABS)[number];
 
 /** The URL of a comic's section, optionally of one item in it (a panel or a character). */

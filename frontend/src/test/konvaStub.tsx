@@ -50,3 +50,4 @@ export const Path = shape("path");
 export const Text = shape("text");
 export const Image = shape("image");
 export const Transformer = shape("transformer");
+export const Shape = shape("shape");

@@ -1,6 +1,6 @@
 """The comic as pure data: no torch, no Django, no files read."""
 
-from stripstudio.domain.bubble import Bubble, BubbleKind
+from stripstudio.domain.bubble import Bubble, BubbleKind, LetteringStyle, TailTip
 from stripstudio.domain.character import Character
 from stripstudio.domain.comic import Comic, GenerationDefaults
 from stripstudio.domain.fast import FAST_PROFILES, FastProfile, fast_profile, profile_drawn
@@ -24,9 +24,11 @@ __all__ = [
     "GenerationDefaults",
     "GridCell",
     "Layout",
+    "LetteringStyle",
     "LoraRef",
     "PageLayout",
     "Panel",
     "Style",
+    "TailTip",
     "default_regions",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from stripstudio.domain.base import NAME_MAX, PATH_MAX, PROMPT_MAX, TITLE_MAX, DomainModel
+from stripstudio.domain.bubble import LetteringStyle
 from stripstudio.domain.character import Character
 from stripstudio.domain.fast import DEFAULT_FAST_PROFILE, fast_profile
 from stripstudio.domain.layout import Layout
@@ -58,6 +59,9 @@ class Comic(DomainModel):
     characters: list[Character] = Field(default_factory=list, max_length=CHARACTERS_MAX)
     panels: list[Panel] = Field(default_factory=list, max_length=PANELS_MAX)
     layout: Layout = Field(default_factory=Layout)
+    lettering: LetteringStyle = Field(
+        default_factory=LetteringStyle, description="The look every bubble takes unless it sets its own."
+    )
 
     @model_validator(mode="after")
     def _references_hold(self, info: ValidationInfo) -> Comic:

@@ -148,6 +148,11 @@ class FontBook:
         """The names of the known families, sorted."""
         return sorted(self._names.values())
 
+    def has_bold(self, font: str) -> bool:
+        """Whether the family ``font`` has bold files of its own (else bold text is drawn regular)."""
+        family = self._families.get(_key(font))
+        return bool(family and family[1])
+
     def chain(self, font: str, *, bold: bool = False) -> FontChain:
         """The fallback chain for a family name or a font file path; LetteringError if unknown or unreadable."""
         try:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shapely import affinity
 from shapely.geometry import MultiPolygon, Polygon, box, mapping
 
-from stripstudio.domain.bubble import Bubble, BubbleKind
+from stripstudio.domain.bubble import Bubble, BubbleKind, LetteringStyle
 from stripstudio.domain.panel import Panel
 from stripstudio.lettering.errors import LetteringError, bubble_label, panel_name
 from stripstudio.lettering.fonts import FontBook, default_fontbook
@@ -23,7 +23,7 @@ from stripstudio.lettering.placement import (
     speaker_points,
 )
 from stripstudio.lettering.sizing import SizedBubble, size_bubble
-from stripstudio.lettering.style import KIND_STYLES, KindStyle, SpeechShape, TailStyle
+from stripstudio.lettering.style import KindStyle, SpeechShape, TailStyle, resolved_style
 from stripstudio.lettering.tails import tip_toward, trail, with_tail
 from stripstudio.lettering.text_fit import FittedText
 
@@ -37,7 +37,9 @@ class PlacedBubble:
     ``outline`` is the body with its tail merged in (None for SFX, which has no body); ``trail``
     the circles of a thought; ``text`` the fitted lines in place. SFX text is laid out unrotated
     around ``center`` and drawn turned by ``rotation`` degrees counter-clockwise about it.
-    ``footprint`` is the area the bubble covers, used to keep bubbles apart.
+    ``footprint`` is the area the bubble covers, used to keep bubbles apart. ``tail_tips`` are the
+    tips of all its tails (the first is ``tail_tip``); ``style`` its look with the comic's and its
+    own fields applied.
     """
 
     index: int
@@ -52,6 +54,7 @@ class PlacedBubble:
     rotation: float
     outline_width: float
     stroke_width: int
+    tail_tips: tuple[XY, ...] = ()
 
     @property
     def kind(self) -> BubbleKind:
@@ -92,27 +95,34 @@ def layout_bubbles(
     fonts: FontBook | None = None,
     speech_shape: SpeechShape = SpeechShape.AUTO,
     inside: bool = False,
+    lettering: LetteringStyle | None = None,
+    free_last: bool = False,
+    rtl: bool = False,
 ) -> list[PlacedBubble]:
     """Size, place and shape every bubble of ``panel`` for a picture of ``panel_size`` (width, height).
 
     ``speakers`` maps character names to points (panel fractions) their tails aim at; the panel's
     characters without one are spread left to right. ``faces`` are (left, top, width, height)
     fraction boxes that auto-placed bubbles keep clear of. With ``inside`` every bubble is kept
-    within the panel (see :func:`kept_inside`), as a page's frame needs. Raises LetteringError
-    naming the bubble.
+    within the panel (see :func:`kept_inside`), as a page's frame needs. ``lettering`` is the
+    comic's lettering style. With ``free_last`` the last bubble, even a sound effect, goes where
+    nothing else is (a bubble just added). With ``rtl`` bubbles are placed to be read right to left.
+    Raises LetteringError naming the bubble.
     """
     fonts = fonts or default_fontbook()
     width, height = panel_size
     name = panel_name(panel_index, panel.id)
     points = speaker_points(panel.characters, speakers)
     sized = [
-        _sized(bubble, fonts, panel_size, bubble_label(name, i, bubble.text), speech_shape)
+        _sized(bubble, fonts, panel_size, bubble_label(name, i, bubble.text), speech_shape, lettering)
         for i, bubble in enumerate(panel.bubbles)
     ]
     requests = [_request(s, points, panel_size) for s in sized]
+    if free_last and requests:
+        requests[-1] = replace(requests[-1], free=True)
     labels = [bubble_label(name, i, b.text) for i, b in enumerate(panel.bubbles)]
     centres = place_bubbles(
-        requests, panel_size, face_polygons(faces, panel_size), labels.__getitem__, max_tail=MAX_TAIL * height
+        requests, panel_size, face_polygons(faces, panel_size), labels.__getitem__, max_tail=MAX_TAIL * height, rtl=rtl
     )
     placed = [
         _finish(i, s, centre, _speaker(s.bubble, points, panel_size), panel_size)
@@ -143,11 +153,17 @@ def kept_inside(placed: PlacedBubble, panel_size: tuple[int, int]) -> PlacedBubb
         trail=tuple(c for c in (_clip(affinity.translate(t, dx, dy), frame) for t in placed.trail) if not c.is_empty),
         text=placed.text.moved(dx, dy),
         footprint=affinity.translate(placed.footprint, dx, dy),
-        tail_tip=None if tip is None else (min(max(tip[0] + dx, 0), width), min(max(tip[1] + dy, 0), height)),
+        tail_tip=None if tip is None else _inside(tip, dx, dy, panel_size),
         rotation=placed.rotation,
         outline_width=placed.outline_width,
         stroke_width=placed.stroke_width,
+        tail_tips=tuple(_inside(t, dx, dy, panel_size) for t in placed.tail_tips),
     )
+
+
+def _inside(point: XY, dx: float, dy: float, panel_size: tuple[int, int]) -> XY:
+    """``point`` moved by (dx, dy) and held at the panel's edge."""
+    return (min(max(point[0] + dx, 0), panel_size[0]), min(max(point[1] + dy, 0), panel_size[1]))
 
 
 def _shift(low: float, high: float, length: int, margin: float) -> float:
@@ -174,13 +190,15 @@ def _clip(shape: Polygon, frame: Polygon) -> Polygon:
     return max(pieces, key=lambda p: p.area, default=Polygon())
 
 
-def _sized(bubble: Bubble, fonts: FontBook, panel_size, label: str, speech_shape: SpeechShape) -> SizedBubble:
-    style = KIND_STYLES[bubble.kind]
+def _sized(
+    bubble: Bubble, fonts: FontBook, panel_size, label: str, speech_shape: SpeechShape, lettering: LetteringStyle | None
+) -> SizedBubble:
+    style = resolved_style(bubble.kind, lettering, bubble)
     try:
         chain = fonts.chain(bubble.font or style.font, bold=style.bold)
     except LetteringError as error:
         raise LetteringError(f"{label}: {error}") from None
-    return size_bubble(bubble, chain, panel_size, label, speech_shape)
+    return size_bubble(bubble, chain, panel_size, label, speech_shape, style)
 
 
 def _request(sized: SizedBubble, points: Mapping[str, XY], panel_size: tuple[int, int]) -> PlacementRequest:
@@ -223,17 +241,21 @@ def _finish(
 ) -> PlacedBubble:
     bubble = sized.bubble
     footprint = affinity.translate(_local_footprint(sized), *centre)
-    outline, circles, tip = None, (), None
+    outline, tip = None, None
+    tips: tuple[XY, ...] = ()
+    circles: tuple[Polygon, ...] = ()
     if sized.body is not None:
         body = affinity.translate(sized.body.outline, *centre)
         tip = _tail_tip(bubble, body, centre, speaker, sized.style, panel_size)
+        tips = _all_tips(bubble, tip, centre, sized.style, panel_size)
         outline = body
         left, top, right, bottom = sized.body.outline.bounds
         smaller = min(right - left, bottom - top)
-        if tip is not None and sized.style.tail == TailStyle.WEDGE:
-            outline = with_tail(body, centre, tip, base_width=max(0.3 * smaller, 4 * sized.outline_width))
-        elif tip is not None and sized.style.tail == TailStyle.BUBBLES:
-            circles = tuple(trail(body, centre, tip, size=0.25 * smaller))
+        for point in tips:
+            if sized.style.tail == TailStyle.WEDGE:
+                outline = with_tail(outline, centre, point, base_width=max(0.3 * smaller, 4 * sized.outline_width))
+            else:
+                circles += tuple(trail(body, centre, point, size=0.25 * smaller))
     return PlacedBubble(
         index=index,
         bubble=bubble,
@@ -247,7 +269,17 @@ def _finish(
         rotation=bubble.rotation if bubble.kind == BubbleKind.SFX else 0.0,
         outline_width=sized.outline_width,
         stroke_width=sized.stroke_width,
+        tail_tips=tips,
     )
+
+
+def _all_tips(bubble: Bubble, first: XY | None, centre: XY, style: KindStyle, panel_size) -> tuple[XY, ...]:
+    """The first tail's tip and those of the bubble's extra tails (none for kinds without tails)."""
+    if style.tail == TailStyle.NONE:
+        return ()
+    width, height = panel_size
+    extra = [(t.x * width, t.y * height) for t in bubble.tails]
+    return tuple(p for p in [first, *extra] if p is not None and math.dist(p, centre) >= 1)
 
 
 def _tail_tip(bubble: Bubble, body: Polygon, centre: XY, speaker: XY | None, style: KindStyle, panel_size) -> XY | None:

@@ -37,13 +37,15 @@ BELOW_SPEAKER = 0.3  # score penalty for a bubble whose centre is lower than its
 @dataclass(frozen=True)
 class PlacementRequest:
     """What placement needs to know about a bubble: its footprint around the origin, any fixed
-    coordinate, and the point its tail aims at (the speaker, or the tail tip the author gave)."""
+    coordinate, and the point its tail aims at (the speaker, or the tail tip the author gave).
+    A ``free`` sound effect is placed in free space like a bubble instead of in the middle."""
 
     footprint: Polygon
     kind: BubbleKind
     x: float | None = None
     y: float | None = None
     tail_to: XY | None = None
+    free: bool = False
 
 
 def default_speaker_points(characters: Sequence[str]) -> dict[str, XY]:
@@ -69,8 +71,10 @@ def place_bubbles(
     faces: Sequence[Polygon] = (),
     label: Callable[[int], str] = str,
     max_tail: float = 0.0,
+    rtl: bool = False,
 ) -> list[XY]:
-    """The centre of every bubble in pixels; fixed ones where they are, the rest placed in reading order.
+    """The centre of every bubble in pixels; fixed ones where they are, the rest placed in reading order
+    (left to right, or right to left with ``rtl``, as manga reads).
 
     Tails are kept clear too: each bubble reserves a corridor toward its ``tail_to`` point, up to
     ``max_tail`` pixels beyond its body, that later bubbles do not cover.
@@ -80,9 +84,9 @@ def place_bubbles(
     for i, request in enumerate(requests):
         if request.x is not None and request.y is not None:
             centres[i] = (request.x, request.y)
-        elif request.kind == BubbleKind.SFX:
+        elif request.kind == BubbleKind.SFX and not request.free:
             centres[i] = (width / 2 if request.x is None else request.x, height / 2 if request.y is None else request.y)
-    board = _Board(panel_size, list(faces), max_tail)
+    board = _Board(panel_size, list(faces), max_tail, rtl)
     for i, centre in enumerate(centres):
         if centre is not None:
             board.occupy(requests[i], centre)
@@ -100,7 +104,8 @@ def place_bubbles(
 class _Board:
     """The panel with what is already on it: placed bubbles and faces."""
 
-    def __init__(self, panel_size: tuple[int, int], faces: list[Polygon], max_tail: float) -> None:
+    def __init__(self, panel_size: tuple[int, int], faces: list[Polygon], max_tail: float, rtl: bool = False) -> None:
+        self.rtl = rtl
         self.width, self.height = panel_size
         self.unit = min(panel_size)
         self.max_tail = max_tail
@@ -136,7 +141,11 @@ class _Board:
         candidates = self._candidates(request)
         for keep_order, keep_faces in ((True, True), (False, True), (False, False)):
             for centre in candidates:
-                if keep_order and previous is not None and not _reads_after(request.footprint, centre, previous):
+                if (
+                    keep_order
+                    and previous is not None
+                    and not _reads_after(request.footprint, centre, previous, self.rtl)
+                ):
                     continue
                 if not self._free(request, centre, taken, faces if keep_faces else None):
                     continue
@@ -172,7 +181,8 @@ class _Board:
         xs = _axis(margin - left, self.width - margin - right, self.width / 2, request.x)
         ys = _axis(margin - top, self.height - margin - bottom, self.height / 2, request.y)
         grid_x, grid_y = np.meshgrid(xs, ys)
-        target = request.tail_to[0] if request.tail_to else margin - left
+        start = self.width - margin - right if self.rtl else margin - left
+        target = request.tail_to[0] if request.tail_to else start
         score = (grid_y + top) / self.height + 0.5 * np.abs(grid_x - target) / self.width
         if request.tail_to is not None:
             score += BELOW_SPEAKER * (grid_y > request.tail_to[1])
@@ -195,11 +205,14 @@ def _axis(low: float, high: float, middle: float, fixed: float | None) -> np.nda
     return np.linspace(low, high, GRID)
 
 
-def _reads_after(footprint: Polygon, centre: XY, previous: Polygon) -> bool:
-    """True when a bubble at ``centre`` is read after ``previous``: to its right, or below it."""
+def _reads_after(footprint: Polygon, centre: XY, previous: Polygon, rtl: bool = False) -> bool:
+    """True when a bubble at ``centre`` is read after ``previous``: beside it in the reading direction, or below it."""
     left, top, right, bottom = affinity.translate(footprint, *centre).bounds
     p_left, p_top, p_right, p_bottom = previous.bounds
     slack = READING_SLACK * (p_bottom - p_top)
     below = top >= p_bottom - slack
-    right_of = centre[0] > (p_left + p_right) / 2 and left >= p_left and top >= p_top - slack
-    return below or right_of
+    if rtl:
+        beside = centre[0] < (p_left + p_right) / 2 and right <= p_right and top >= p_top - slack
+    else:
+        beside = centre[0] > (p_left + p_right) / 2 and left >= p_left and top >= p_top - slack
+    return below or beside

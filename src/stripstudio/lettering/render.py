@@ -16,15 +16,18 @@ from PIL import Image, ImageDraw
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.ops import substring, unary_union
 
+from stripstudio.domain.bubble import LetteringStyle
 from stripstudio.domain.panel import Panel
 from stripstudio.lettering.fonts import TEXT_SCALE, FontBook
 from stripstudio.lettering.layout import PlacedBubble, layout_bubbles
 from stripstudio.lettering.placement import XY, FaceBox
-from stripstudio.lettering.style import BLACK, SpeechShape
+from stripstudio.lettering.style import SpeechShape
 
 SUPERSAMPLE = TEXT_SCALE  # text is measured at the scale it is drawn at
 MAX_LAYER_PIXELS = 16_000_000  # huge bubbles on huge panels are drawn less enlarged, to bound memory
 DASH = 3.0  # dash length of a whisper's outline, in outline widths (the gaps are as long)
+ITALIC_SLANT = 0.2  # horizontal shift per pixel of height of slanted (italic) text, as the editor draws it
+ITALIC_MIDDLE = 0.35  # text is slanted about this height above the baseline, in font sizes
 
 
 def letter_panel(
@@ -37,6 +40,7 @@ def letter_panel(
     fonts: FontBook | None = None,
     speech_shape: SpeechShape = SpeechShape.AUTO,
     inside: bool = False,
+    lettering: LetteringStyle | None = None,
 ) -> Image.Image:
     """A new RGB picture: ``image`` with ``panel``'s bubbles drawn in list order (``image`` is untouched).
 
@@ -52,6 +56,7 @@ def letter_panel(
         fonts=fonts,
         speech_shape=speech_shape,
         inside=inside,
+        lettering=lettering,
     )
     return draw_bubbles(image, placed)
 
@@ -70,10 +75,16 @@ def draw_bubbles(image: Image.Image, placed: Sequence[PlacedBubble]) -> Image.Im
 class _Layer:
     """A transparent drawing surface over part of the panel, ``factor`` times larger than the panel."""
 
-    def __init__(self, origin: tuple[int, int], size: tuple[int, int]) -> None:
+    def __init__(self, origin: tuple[int, int], size: tuple[int, int], like: _Layer | None = None) -> None:
         self.origin = origin
-        self.factor = max(1, min(SUPERSAMPLE, math.isqrt(MAX_LAYER_PIXELS // max(1, size[0] * size[1]))))
-        self.image = Image.new("RGBA", (size[0] * self.factor, size[1] * self.factor), (0, 0, 0, 0))
+        self.factor: int
+        pixels: tuple[int, int]
+        if like is not None:  # an empty layer of the same size and scale
+            self.factor, pixels = like.factor, like.image.size
+        else:
+            self.factor = max(1, min(SUPERSAMPLE, math.isqrt(MAX_LAYER_PIXELS // max(1, size[0] * size[1]))))
+            pixels = (size[0] * self.factor, size[1] * self.factor)
+        self.image: Image.Image = Image.new("RGBA", pixels, (0, 0, 0, 0))
         self.draw = ImageDraw.Draw(self.image)
 
     def at(self, x: float, y: float) -> tuple[float, float]:
@@ -89,20 +100,32 @@ class _Layer:
             elif isinstance(polygon, Polygon) and not polygon.is_empty:
                 self.draw.polygon([self.at(x, y) for x, y in polygon.exterior.coords], fill=color)
 
-    def text(self, bubble: PlacedBubble, color: tuple[int, ...], stroke: int = 0) -> None:
-        """Every piece of the bubble's text where the layout put it."""
+    def text(self, bubble: PlacedBubble, color: tuple[int, ...]) -> None:
+        """Every piece of the bubble's text where the layout put it, slanted when the style is italic."""
         size = bubble.text.size * self.factor
+        stroke_fill = (*bubble.style.border, 255)
         for line in bubble.text.lines:
+            target = self if not bubble.style.italic else _Layer(self.origin, (1, 1), like=self)
             for piece in line.pieces:
-                self.draw.text(
+                target.draw.text(
                     self.at(piece.x, line.baseline),
                     piece.text,
                     font=piece.face.at(size),
                     fill=color,
                     anchor="ls",
-                    stroke_width=stroke * self.factor,
-                    stroke_fill=BLACK,
+                    stroke_width=bubble.stroke_width * self.factor,
+                    stroke_fill=stroke_fill,
                 )
+            if target is not self:
+                # Slant about the middle of the lower-case letters, so the line stays where it was.
+                middle = self.at(0, line.baseline - ITALIC_MIDDLE * bubble.text.size)[1]
+                slanted = target.image.transform(
+                    target.image.size,
+                    Image.Transform.AFFINE,
+                    (1, ITALIC_SLANT, -ITALIC_SLANT * middle, 0, 1, 0),
+                    resample=Image.Resampling.BICUBIC,
+                )
+                self.image.alpha_composite(slanted)
 
     def shrunk(self) -> Image.Image:
         """The layer at panel scale."""
@@ -116,14 +139,14 @@ def _draw_bubble(canvas: Image.Image, bubble: PlacedBubble) -> None:
     left, top, right, bottom = unary_union(shapes).bounds
     origin = (math.floor(left - line), math.floor(top - line))
     layer = _Layer(origin, (math.ceil(right + line) - origin[0] + 1, math.ceil(bottom + line) - origin[1] + 1))
-    fill = (*bubble.style.fill, 255)
+    fill, border = (*bubble.style.fill, 255), (*bubble.style.border, 255)
     for shape in shapes:
         inner = shape.buffer(-line)
         if bubble.style.dashed:
             layer.fill(shape, fill)
-            layer.fill(_dashes(shape, inner, line), (*BLACK, 255))
+            layer.fill(_dashes(shape, inner, line), border)
         else:
-            layer.fill(shape, (*BLACK, 255))
+            layer.fill(shape, border)
             layer.fill(inner, fill)
     layer.text(bubble, (*bubble.style.text_color, 255))
     _composite(canvas, layer.shrunk(), origin)
@@ -145,7 +168,7 @@ def _draw_sfx(canvas: Image.Image, bubble: PlacedBubble) -> None:
     radius = math.ceil(max(math.dist(c, bubble.center) for c in corners) + 2 * bubble.stroke_width + 2)
     origin = (round(cx) - radius, round(cy) - radius)
     layer = _Layer(origin, (2 * radius, 2 * radius))
-    layer.text(bubble, (*bubble.style.fill, 255), stroke=bubble.stroke_width)
+    layer.text(bubble, (*bubble.style.fill, 255))
     if bubble.rotation:
         # Turn about the bubble's centre, which is the layer's centre up to the rounding of ``origin``.
         pivot = layer.at(cx, cy)

@@ -21,6 +21,7 @@ ELLIPSE_SEGMENTS = 32  # per quarter
 BOX_ASPECT = 2.6  # SpeechShape.AUTO draws wider bubbles than this as rounded boxes
 STARBURST_INNER = 0.8  # spike valleys, as a fraction of the outer size
 CLOUD_BUMP = 0.2  # radius of a thought cloud's bumps, as a fraction of its smaller side
+MAX_BUMPS = 200  # a cloud far wider than high would otherwise get a bump per pixel, or more
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def _evenly_spaced_on_ellipse(a: float, b: float, spacing: float) -> list[tuple[
     angles = np.linspace(0, 2 * np.pi, 721)
     xs, ys = a * np.cos(angles), b * np.sin(angles)
     lengths = np.concatenate([[0.0], np.cumsum(np.hypot(np.diff(xs), np.diff(ys)))])
-    count = max(6, round(lengths[-1] / spacing))
+    count = max(6, min(MAX_BUMPS, round(lengths[-1] / spacing))) if spacing > 0 else 6
     targets = np.arange(count) * lengths[-1] / count
     picked = np.interp(targets, lengths, angles) - np.pi / 2
     return [(float(a * math.cos(t)), float(b * math.sin(t))) for t in picked]

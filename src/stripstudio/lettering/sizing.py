@@ -49,14 +49,18 @@ def size_bubble(
     panel_size: tuple[int, int],
     label: str,
     speech_shape: SpeechShape = SpeechShape.AUTO,
+    style: KindStyle | None = None,
 ) -> SizedBubble:
-    """Fit ``bubble``'s text in its body (growing an auto-sized body first); LetteringError if it cannot."""
-    style = KIND_STYLES[bubble.kind]
+    """Fit ``bubble``'s text in its body (growing an auto-sized body first); LetteringError if it cannot.
+
+    ``style`` is the bubble's look (default: its kind's).
+    """
+    style = style or KIND_STYLES[bubble.kind]
     scale = panel_size[0] / REFERENCE_WIDTH
     high = max(MIN_SIZE_PX, round((bubble.font_size or style.font_size) * scale))
     low = min(high, max(MIN_SIZE_PX, round(high * MIN_SIZE_FRACTION)))
     outline = max(1.0, OUTLINE_WIDTH * scale)
-    stroke = max(1, round(high / 12)) if bubble.kind == BubbleKind.SFX else 0
+    stroke = _stroke(bubble.kind, style, high, scale)
     padding = _padding(bubble.kind, high, outline, stroke)
     fixed = (
         bubble.width * panel_size[0] if bubble.width else None,
@@ -77,13 +81,20 @@ def size_bubble(
     return SizedBubble(bubble, style, None if bubble.kind == BubbleKind.SFX else body, text, outline, stroke)
 
 
+def _stroke(kind: BubbleKind, style: KindStyle, size: int, scale: float) -> int:
+    """The width of the letters' outline in pixels: the style's, else a twelfth of the size for SFX."""
+    if style.text_stroke is not None:
+        return round(style.text_stroke * scale)
+    return max(1, round(size / 12)) if kind == BubbleKind.SFX else 0
+
+
 def _padding(kind: BubbleKind, size: int, outline: float, stroke: int) -> float:
     """Room between the outline and the text, in pixels."""
     if kind == BubbleKind.SFX:
         return stroke + 1.0
     if kind == BubbleKind.CAPTION:
-        return outline + 0.45 * size
-    return outline + 0.3 * size
+        return outline + stroke + 0.45 * size
+    return outline + stroke + 0.3 * size
 
 
 def _estimate(bubble: Bubble, chain: FontChain, size: int, style: KindStyle, padding: float) -> tuple[float, float]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from stripstudio.domain.bubble import BubbleKind
+from stripstudio.domain.bubble import BubbleKind, LetteringStyle
 
 Color = tuple[int, int, int]
 
@@ -43,14 +43,18 @@ class KindStyle:
 
     ``font_size`` is in pixels for a panel REFERENCE_WIDTH wide; ``aspect`` is the width/height an
     auto-sized text block aims for; ``max_width`` caps an auto-sized bubble as a fraction of the
-    panel width.
+    panel width. ``text_stroke`` is the letters' outline in pixels at REFERENCE_WIDTH (None: the
+    kind's own, which is none except for sound effects).
     """
 
     font: str
     font_size: float
     fill: Color = WHITE
     text_color: Color = BLACK
+    border: Color = BLACK
     bold: bool = False
+    italic: bool = False
+    text_stroke: float | None = None
     dashed: bool = False
     tail: TailStyle = TailStyle.WEDGE
     aspect: float = 2.0
@@ -65,3 +69,33 @@ KIND_STYLES: dict[BubbleKind, KindStyle] = {
     BubbleKind.CAPTION: KindStyle("Comic Neue", 24, fill=PALE_YELLOW, tail=TailStyle.NONE, aspect=5, max_width=0.9),
     BubbleKind.SFX: KindStyle("Bangers", 80, fill=SFX_YELLOW, tail=TailStyle.NONE, aspect=8, max_width=0.9),
 }
+
+
+def resolved_style(kind: BubbleKind, *levels: LetteringStyle | None) -> KindStyle:
+    """The defaults of ``kind`` with every field set in ``levels`` applied (later levels win)."""
+    style = KIND_STYLES[kind]
+    for level in levels:
+        if level is None:
+            continue
+        style = replace(
+            style,
+            fill=_rgb(level.fill) or style.fill,
+            border=_rgb(level.border_color) or style.border,
+            text_color=_rgb(level.text_color) or style.text_color,
+            bold=style.bold if level.bold is None else level.bold,
+            italic=style.italic if level.italic is None else level.italic,
+            text_stroke=style.text_stroke if level.text_stroke is None else level.text_stroke,
+        )
+    return style
+
+
+def _rgb(color: str | None) -> Color | None:
+    """``"#rrggbb"`` as an (r, g, b) tuple."""
+    if color is None:
+        return None
+    return (int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16))
+
+
+def hex_color(color: Color) -> str:
+    """An (r, g, b) tuple as ``"#rrggbb"``."""
+    return "#{:02x}{:02x}{:02x}".format(*color)

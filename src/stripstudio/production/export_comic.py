@@ -14,7 +14,15 @@ from PIL import Image
 from stripstudio.domain import Comic
 from stripstudio.export import EpisodeExport, ExportError, ExportOptions, export_episode
 from stripstudio.export.episode import translate_layout_errors
-from stripstudio.layout import Checkpoint, PanelArt, check_page_budget, crop_to_frame, page_frames, page_geometry
+from stripstudio.layout import (
+    Checkpoint,
+    PanelArt,
+    check_page_budget,
+    cover_crop,
+    crop_to_frame,
+    page_frames,
+    page_geometry,
+)
 from stripstudio.lettering import PlacedBubble, draw_bubbles, layout_bubbles
 from stripstudio.production.faces import find_faces
 from stripstudio.production.manifest import read_manifest, write_manifest
@@ -139,11 +147,31 @@ class LetteredPanels(Sequence[PanelArt]):
         panel = self.comic.panels[index]
         return crop_to_frame(picture, self.frames[index % len(self.frames)], panel.focus_x, panel.focus_y)
 
-    def placed(self, index: int, image: Image.Image) -> list[PlacedBubble]:
-        """Panel ``index``'s bubbles laid out on ``image`` (as :meth:`shown` gives it), in its pixels."""
+    def window(self, index: int, size: tuple[int, int]) -> tuple[float, float, float, float]:
+        """The part of a picture of ``size`` that panel ``index`` shows, as fractions (left, top, right, bottom)."""
+        if not self.frames:
+            return (0.0, 0.0, 1.0, 1.0)
+        panel = self.comic.panels[index]
+        crop = cover_crop(size, self.frames[index % len(self.frames)], panel.focus_x, panel.focus_y)
+        left, top, right, bottom = crop.source_box(size)
+        return (left / size[0], top / size[1], right / size[0], bottom / size[1])
+
+    def placed(self, index: int, image: Image.Image, *, free_last: bool = False) -> list[PlacedBubble]:
+        """Panel ``index``'s bubbles laid out on ``image`` (as :meth:`shown` gives it), in its pixels.
+
+        ``free_last`` puts the last bubble in free space (see :func:`layout_bubbles`).
+        """
         panel = self.comic.panels[index]
         faces = self.find_faces_in(image) if panel.bubbles else []
-        return layout_bubbles(panel, image.size, panel_index=index, faces=faces, inside=bool(self.frames))
+        return layout_bubbles(
+            panel,
+            image.size,
+            panel_index=index,
+            faces=faces,
+            inside=bool(self.frames),
+            lettering=self.comic.lettering,
+            free_last=free_last,
+        )
 
 
 def lettering_width(comic: Comic) -> int:

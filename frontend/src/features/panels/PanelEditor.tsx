@@ -10,20 +10,20 @@ import { useAutosave } from "../../lib/useAutosave";
 import { StrokeCanvas, type StrokeCanvasHandle } from "../sketch/StrokeCanvas";
 import { useJob } from "../jobs/useJob";
 import { GenerateSection } from "./GenerateSection";
-import { EditPicture } from "../inpaint/EditPicture";
-import { LetteringEditor } from "../lettering/LetteringEditor";
+import { PanelCanvas } from "../canvas/PanelCanvas";
 import { usePanelPatch } from "./usePanelPatch";
 import { CharacterRegions } from "../regions/CharacterRegions";
 import { ComposedPrompt } from "../regions/ComposedPrompt";
 import type { RegionValue } from "../regions/regions";
 
-type Tab = "scene" | "generate" | "edit" | "lettering";
+type Tab = "scene" | "generate" | "canvas";
 const TABS: { id: Tab; label: string }[] = [
   { id: "scene", label: "Scene & sketch" },
   { id: "generate", label: "Generate" },
-  { id: "edit", label: "Inpaint & outpaint" },
-  { id: "lettering", label: "Lettering" },
+  { id: "canvas", label: "Canvas" },
 ];
+// Older step URLs open the canvas on the layer they were about.
+const CANVAS_LAYERS = { edit: "mask", lettering: "lettering", canvas: "lettering" } as const;
 const SHOTS = ["close-up", "medium shot", "full body", "wide shot", "over the shoulder", "from above", "from below"];
 
 export function pictureSize(panel: Panel, comic: Comic | undefined) {
@@ -37,7 +37,8 @@ export function pictureSize(panel: Panel, comic: Comic | undefined) {
 /** One panel, at the step (tab) its URL names: a new or just-opened panel starts at its first step. */
 export function PanelEditor({ panel, index, tab: urlTab }: { panel: Panel; index: number; tab?: string }) {
   const client = useQueryClient();
-  const tab: Tab = TABS.some((t) => t.id === urlTab) ? (urlTab as Tab) : "scene";
+  const layer = CANVAS_LAYERS[urlTab as keyof typeof CANVAS_LAYERS];
+  const tab: Tab = layer ? "canvas" : TABS.some((t) => t.id === urlTab) ? (urlTab as Tab) : "scene";
   const changeTab = (t: Tab) => t !== tab && navigate(panelPath(panel.comic_id, panel.id, t));
   const [job, setJob] = useState<Job | null>(null);
   const active = useActiveJobs({ panel_id: panel.id });
@@ -76,8 +77,7 @@ export function PanelEditor({ panel, index, tab: urlTab }: { panel: Panel; index
       <div role="tabpanel" aria-label={TABS.find((t) => t.id === tab)?.label}>
         {tab === "scene" && <SceneForm panel={panel} onGenerate={() => changeTab("generate")} />}
         {tab === "generate" && <GenerateSection {...shared} />}
-        {tab === "edit" && <EditPicture {...shared} />}
-        {tab === "lettering" && <LetteringEditor panel={panel} />}
+        {tab === "canvas" && <PanelCanvas key={layer} layer={layer} {...shared} />}
       </div>
     </section>
   );

@@ -1,15 +1,9 @@
-import { useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
+import { useImperativeHandle, type Ref } from "react";
 import { Image as KonvaImage, Layer, Path, Rect, Stage } from "react-konva";
-import type Konva from "konva";
-import { canRedo, canUndo, createHistory, pushState, redo, undo, type History } from "../../lib/history";
-import { clearDraft, loadDraft, saveDraft, strokePath, type Stroke, type StrokeMode } from "../../lib/strokes";
-import { useHtmlImage, useUndoKeys, useWidth } from "../../lib/hooks";
-
-export interface CanvasState {
-  strokes: Stroke[];
-  /** The background (saved sketch) is hidden after "Clear". */
-  hideBackground: boolean;
-}
+import { canRedo, canUndo } from "../../lib/history";
+import { strokePath, type Stroke } from "../../lib/strokes";
+import { useHtmlImage, useWidth } from "../../lib/hooks";
+import { useStrokeDrawing } from "./useStrokeDrawing";
 
 export interface StrokeCanvasHandle {
   /** The drawing as PNG at picture size: sketch black on white, mask white (repaint) on black. */
@@ -18,8 +12,6 @@ export interface StrokeCanvasHandle {
   /** Forget strokes and their undo history (after they were uploaded). */
   reset(): void;
 }
-
-const EMPTY: CanvasState = { strokes: [], hideBackground: false };
 
 export function StrokeCanvas({
   kind,
@@ -42,69 +34,19 @@ export function StrokeCanvas({
   onDirtyChange?: (dirty: boolean) => void;
   maxDisplayHeight?: number;
 }) {
-  const [history, setHistory] = useState<History<CanvasState>>(() => {
-    const draft = loadDraft(draftKey) as (CanvasState & { background?: unknown }) | null;
-    return createHistory(draft ? { strokes: draft.strokes, hideBackground: Boolean(draft.hideBackground) } : EMPTY);
-  });
-  const [tool, setTool] = useState<StrokeMode>("draw");
-  const [size, setSize] = useState(kind === "mask" ? Math.round(width / 16) : Math.max(4, Math.round(width / 160)));
-  const [current, setCurrent] = useState<Stroke | null>(null);
-  const drawing = useRef<Stroke | null>(null);
   const [box, boxWidth] = useWidth<HTMLDivElement>();
   const image = useHtmlImage(background);
-  const state = history.present;
   const scale = Math.min(boxWidth / width, maxDisplayHeight / height, 1.5);
-  const dirty = state.strokes.length > 0 || state.hideBackground;
-
-  useEffect(() => {
-    if (dirty) saveDraft(draftKey, { strokes: state.strokes, background: null, ...{ hideBackground: state.hideBackground } } as never);
-    else clearDraft(draftKey);
-    onDirtyChange?.(dirty);
-  }, [state, draftKey, dirty, onDirtyChange]);
-
-  const commit = (next: CanvasState) => setHistory((h) => pushState(h, next));
-  const doUndo = () => setHistory(undo);
-  const doRedo = () => setHistory(redo);
-  useUndoKeys(doUndo, doRedo);
+  const pad = useStrokeDrawing({ kind, width, draftKey, onDirtyChange, toPicture: (p) => ({ x: p.x / scale, y: p.y / scale }) });
+  const { history, state, tool, setTool, size, setSize, commit, undo: doUndo, redo: doRedo } = pad;
 
   useImperativeHandle(ref, () => ({
     hasStrokes: () => history.present.strokes.some((s) => s.mode === "draw"),
-    reset: () => {
-      clearDraft(draftKey);
-      setHistory(createHistory(EMPTY));
-    },
+    reset: pad.reset,
     exportPng: () => exportPng(kind, width, height, kind === "sketch" && !history.present.hideBackground ? image : null, history.present.strokes),
   }));
 
-  const point = (stage: Konva.Stage | null, evt: PointerEvent): [number, number, number] | null => {
-    const position = stage?.getPointerPosition();
-    if (!position) return null;
-    const pressure = evt.pointerType === "pen" && evt.pressure > 0 ? evt.pressure : 0.5;
-    return [position.x / scale, position.y / scale, pressure];
-  };
-  const onDown = (e: Konva.KonvaEventObject<PointerEvent>) => {
-    if (e.evt.button !== undefined && e.evt.button > 0) return;
-    const p = point(e.target.getStage(), e.evt);
-    if (!p) return;
-    (e.evt.target as Element | null)?.setPointerCapture?.(e.evt.pointerId);
-    drawing.current = { mode: tool, size, points: [p] };
-    setCurrent(drawing.current);
-  };
-  const onMove = (e: Konva.KonvaEventObject<PointerEvent>) => {
-    if (!drawing.current) return;
-    const p = point(e.target.getStage(), e.evt);
-    if (!p) return;
-    drawing.current = { ...drawing.current, points: [...drawing.current.points, p] };
-    setCurrent(drawing.current);
-  };
-  const onUp = () => {
-    const stroke = drawing.current;
-    drawing.current = null;
-    setCurrent(null);
-    if (stroke) commit({ ...state, strokes: [...state.strokes, stroke] });
-  };
-
-  const shown = current ? [...state.strokes, current] : state.strokes;
+  const shown = pad.shown;
   const ink = kind === "mask" ? "#ff2d55" : "#000000";
   const label = kind === "mask" ? "Mask" : "Sketch";
   return (
@@ -154,11 +96,7 @@ export function StrokeCanvas({
         <Stage
           width={width * scale}
           height={height * scale}
-          onPointerDown={onDown}
-          onPointerMove={onMove}
-          onPointerUp={onUp}
-          onPointerLeave={onUp}
-          onPointerCancel={onUp}
+          {...pad.handlers}
           style={{ cursor: "crosshair" }}
         >
           <Layer scaleX={scale} scaleY={scale} listening={true}>

@@ -12,6 +12,7 @@ from stripstudio.domain.panel import BUBBLES_MAX
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api import schemas
 from stripstudio.web.studio.api.access import mine, owned
+from stripstudio.web.studio.api.lettering import free_position
 from stripstudio.web.studio.api.regions import regions_in
 from stripstudio.web.studio.api.serialize import bubble_out, character_out, panel_out
 from stripstudio.web.studio.api.server_paths import check_font, check_loras
@@ -256,12 +257,17 @@ def list_bubbles(request, panel_id: int):
 
 @router.post("/panels/{panel_id}/bubbles", response={201: schemas.BubbleOut})
 def create_bubble(request, panel_id: int, payload: schemas.BubbleIn):
-    """A new bubble on top of the others (or at ``position``)."""
+    """A new bubble on top of the others (or at ``position``); without x and y it goes where it covers no
+    other bubble or face of the picked picture."""
     panel = owned(request, models.Panel, panel_id)
     _room_for_one_more(panel.bubbles, BUBBLES_MAX, "bubbles", "a panel")
     data = payload.model_dump(exclude_unset=True, mode="json")
     position = data.pop("position", None)
     bubble = _valid_bubble(panel, data)
+    if bubble.x is None and bubble.y is None and position is None:
+        spot = free_position(panel, bubble)
+        if spot is not None:
+            bubble = bubble.model_copy(update={"x": spot[0], "y": spot[1]})
     row = models.Bubble.objects.create(
         owner=request.user,
         panel=panel,

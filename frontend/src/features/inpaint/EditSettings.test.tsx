@@ -3,23 +3,30 @@ import { resetServer } from "../../test/fakeServer";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cleanup, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import type { GenerateIn, Panel } from "../../api/client";
-import { initialProgress } from "../../lib/jobEvents";
 import { renderWithProviders } from "../../test/render";
 import { image, job, panel } from "../../test/fixtures";
-import { EditPicture } from "./EditPicture";
+import { NO_SIDES } from "../canvas/outpaintFrame";
+import { InpaintSettings, OutpaintSettings } from "./EditSettings";
 
 vi.mock("react-konva", () => import("../../test/konvaStub"));
 
-function Harness({ shown, sent }: { shown: Panel; sent: GenerateIn[] }) {
+function Harness({ shown, sent, mode }: { shown: Panel; sent: GenerateIn[]; mode: "inpaint" | "outpaint" }) {
   const generate = useMutation({
     mutationFn: async (body: GenerateIn) => {
       sent.push(body);
       return job("00000000-0000-0000-0000-000000000003");
     },
   });
-  return <EditPicture panel={shown} job={null} progress={initialProgress()} running={false} generate={generate} />;
+  const [sides, setSides] = useState(NO_SIDES);
+  const props = { panel: shown, running: false, generate };
+  return mode === "inpaint" ? (
+    <InpaintSettings {...props} maskPainted={false} exportMask={async () => new Blob()} />
+  ) : (
+    <OutpaintSettings {...props} sides={sides} onSides={setSides} />
+  );
 }
 
 const picked = panel(5, 1, {}, { picked_image: image(40, 5, { picked: true, width: 256, height: 128 }) });
@@ -27,22 +34,16 @@ const picked = panel(5, 1, {}, { picked_image: image(40, 5, { picked: true, widt
 beforeEach(resetServer);
 afterEach(cleanup);
 
-describe("inpaint and outpaint", () => {
-  it("asks for a picked picture first", () => {
-    renderWithProviders(<Harness shown={panel(5)} sent={[]} />);
-    expect(screen.getByText(/Pick a candidate under “Generate” first/)).toBeTruthy();
-  });
-
-  it("cannot inpaint before a mask is painted", () => {
-    renderWithProviders(<Harness shown={picked} sent={[]} />);
+describe("repaint and extend", () => {
+  it("cannot repaint before a mask is painted", () => {
+    renderWithProviders(<Harness shown={picked} sent={[]} mode="inpaint" />);
     expect(screen.getByTestId("inpaint").hasAttribute("disabled")).toBe(true);
   });
 
   it("extends the picked picture by the pixels asked for on each side", async () => {
     const sent: GenerateIn[] = [];
     const user = userEvent.setup();
-    renderWithProviders(<Harness shown={picked} sent={sent} />);
-    await user.click(screen.getByRole("tab", { name: "Outpaint (extend)" }));
+    renderWithProviders(<Harness shown={picked} sent={sent} mode="outpaint" />);
     expect(screen.getByTestId("outpaint").hasAttribute("disabled")).toBe(true);
     await user.clear(screen.getByTestId("outpaint-right"));
     await user.type(screen.getByTestId("outpaint-right"), "64");
