@@ -52,9 +52,15 @@ class TrainingSettings(BaseModel):
     """Every training choice, defaulting to the thesis' best character LoRA (kohya sd-scripts settings)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    model: str = Field(description="The checkpoint to train on: a model id, a .safetensors file or a diffusers folder.")
+    model: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="The checkpoint to train on: a model id, a .safetensors file or a diffusers folder.",
+    )
     model_config_dir: str | None = Field(
-        None, description="The diffusers config folder of a single-file checkpoint whose layout is not the stock one."
+        None,
+        max_length=1000,
+        description="The diffusers config folder of a single-file checkpoint whose layout is not the stock one.",
     )
     resolution: int = Field(1024, ge=64, le=2048, multiple_of=64)
     network_dim: int = Field(128, ge=1, le=1024, description="LoRA rank.")
