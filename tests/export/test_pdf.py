@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from stripstudio.domain import Layout, PageLayout
-from stripstudio.export import ExportError, SliceOptions, page_images, pdf_bytes, slice_strip, write_pdf
+from stripstudio.export import DocumentInfo, ExportError, SliceOptions, page_images, pdf_bytes, slice_strip, write_pdf
 from stripstudio.export.encoding import PageFile, png_image
 from stripstudio.layout import build_pages, build_strip
 from tests.layout.pictures import art, noise
@@ -29,7 +29,9 @@ def size_mm(box) -> tuple[float, float]:
 def test_print_pages_are_the_paper_size_plus_bleed(tmp_path, paper, dpi):
     layout = Layout(mode="pages", page=PageLayout(paper=paper, dpi=dpi, preset="2x2", bleed_mm=3))
     pages = build_pages(art([(120, 90)] * 5), layout)
-    path = write_pdf(page_images(pages), tmp_path / "book.pdf", title="Stars", bleed_px=pages[0].geometry.bleed)
+    path = write_pdf(
+        page_images(pages), tmp_path / "book.pdf", info=DocumentInfo(title="Stars"), bleed_px=pages[0].geometry.bleed
+    )
 
     reader = PdfReader(path)
     assert len(reader.pages) == 2
@@ -95,7 +97,7 @@ def test_the_pdf_is_written_page_by_page_from_files_without_holding_them(tmp_pat
     total = sum(page.size for page in files)
     tracemalloc.start()
     try:
-        write_pdf(files, tmp_path / "book.pdf", title="Étoiles — 星", author="A. Writer")
+        write_pdf(files, tmp_path / "book.pdf", info=DocumentInfo(title="Étoiles — 星", author="A. Writer"))
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -510,3 +510,21 @@ def test_project_files_read_file_raises_file_not_found():
 def test_asset_names_keep_the_model_file_suffix():
     assert asset_name(b"weights", "loras/Ink.SafeTensors").endswith(".safetensors")
     assert asset_name(b"weights", "odd.thisisfartoolong") == f"assets/{hashlib.sha256(b'weights').hexdigest()[:16]}"
+
+
+def test_the_comic_details_round_trip_through_a_project_archive():
+    details = {
+        "author": "Ada Writer",
+        "summary": "Two friends build a rocket.",
+        "language": "ja",
+        "reading_direction": "rtl",
+        "series": "To the Stars",
+        "episode": 3,
+        "genre": "science fiction",
+        "age_rating": "Teen",
+    }
+    comic = Comic(title="Lift-off", panels=[Panel(description="a rocket")], **details)
+    stream = io.BytesIO()
+    write_project_archive(comic, stream, read_file=lambda path: b"")
+    back = read_project_archive(stream.getvalue()).comic
+    assert {name: getattr(back, name) for name in details} == details

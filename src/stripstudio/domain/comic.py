@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from stripstudio.domain.base import NAME_MAX, PATH_MAX, PROMPT_MAX, TITLE_MAX, DomainModel
@@ -9,11 +11,31 @@ from stripstudio.domain.bubble import LetteringStyle
 from stripstudio.domain.character import Character
 from stripstudio.domain.fast import DEFAULT_FAST_PROFILE, fast_profile
 from stripstudio.domain.layout import Layout
-from stripstudio.domain.panel import Panel
+from stripstudio.domain.panel import Panel, panel_label
 from stripstudio.domain.style import Style
 
 CHARACTERS_MAX = 200
 PANELS_MAX = 1000
+
+#: Age ratings as the ComicInfo schema (v2.0) names them; readers and library servers filter on them.
+AgeRating = Literal[
+    "Unknown",
+    "Adults Only 18+",
+    "Early Childhood",
+    "Everyone",
+    "Everyone 10+",
+    "G",
+    "Kids to Adults",
+    "M",
+    "MA15+",
+    "Mature 17+",
+    "PG",
+    "R18+",
+    "Rating Pending",
+    "Teen",
+    "X18+",
+]
+ReadingDirection = Literal["ltr", "rtl"]
 
 
 class GenerationDefaults(DomainModel):
@@ -54,6 +76,11 @@ class Comic(DomainModel):
     summary: str = Field("", max_length=PROMPT_MAX)
     author: str = Field("", max_length=TITLE_MAX)
     language: str = Field("en", max_length=35, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
+    reading_direction: ReadingDirection = Field(
+        "ltr", description="ltr: pages and panels read left to right; rtl: right to left, as manga."
+    )
+    genre: str = Field("", max_length=TITLE_MAX, description="Genres, separated by commas: 'science fiction, comedy'.")
+    age_rating: AgeRating = Field("Unknown", description="Who the comic is for, in ComicInfo's words.")
     style: Style = Field(default_factory=Style)
     generation: GenerationDefaults = Field(default_factory=GenerationDefaults)
     characters: list[Character] = Field(default_factory=list, max_length=CHARACTERS_MAX)
@@ -118,6 +145,11 @@ class Comic(DomainModel):
             if character.name == name:
                 return character
         raise KeyError(name)
+
+    def panel_label(self, index: int) -> str:
+        """How errors and lists name panel ``index`` (from 0): ``panel 3 (the launch)``, counted from 1."""
+        panel = self.panels[index]
+        return panel_label(index, panel.name or panel.id)
 
     def panel_id(self, index: int) -> str:
         """The panel's own id, or ``panel-NN`` from its 1-based position."""

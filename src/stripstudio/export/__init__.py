@@ -9,8 +9,9 @@ from stripstudio.export.encoding import EncodedImage, PageFile, jpeg_image, page
 from stripstudio.export.episode import EpisodeExport, ExportOptions, export_episode
 from stripstudio.export.errors import ExportError, ExportWarning
 from stripstudio.export.inputs import load_panel_art
-from stripstudio.export.metadata import Manga, comic_info_xml
+from stripstudio.export.metadata import Manga, comic_info_xml, document_info
 from stripstudio.export.pdf import pdf_bytes, write_pdf
+from stripstudio.export.pdf_writer import DocumentInfo
 from stripstudio.export.png_slices import (
     Slice,
     SliceOptions,
@@ -24,6 +25,7 @@ from stripstudio.export.slicing import plan_slices, scale_strip
 from stripstudio.export.staging import Staging, staged
 
 __all__ = [
+    "DocumentInfo",
     "EncodedImage",
     "EpisodeExport",
     "ExportError",
@@ -37,6 +39,7 @@ __all__ = [
     "WebtoonSlices",
     "cbz_bytes",
     "comic_info_xml",
+    "document_info",
     "export_episode",
     "jpeg_image",
     "load_panel_art",

@@ -20,7 +20,7 @@ from stripstudio.domain import Comic
 from stripstudio.export.cbz import write_cbz
 from stripstudio.export.encoding import ImageFormat, PageFile, page_file, worker_pool
 from stripstudio.export.errors import ExportError
-from stripstudio.export.metadata import Manga
+from stripstudio.export.metadata import Manga, document_info
 from stripstudio.export.pdf import write_pdf
 from stripstudio.export.png_slices import SliceOptions, slice_strip, stage_slices, strip_png
 from stripstudio.export.staging import Staging, staged
@@ -136,9 +136,7 @@ def _export_webtoon(
         strip_png=staging.write(folder / STRIP_NAME, strip_png(strip, slices, level, pool))
         if "png" in wanted
         else None,
-        pdf=write_pdf(
-            slices.images, folder / f"{options.name}.pdf", title=comic.title, author=comic.author, staging=staging
-        )
+        pdf=write_pdf(slices.images, folder / f"{options.name}.pdf", info=document_info(comic), staging=staging)
         if paged and "pdf" in wanted
         else None,
         cbz=write_cbz(comic, slices.images, folder / f"{options.name}.cbz", manga=options.manga, staging=staging)
@@ -174,8 +172,7 @@ def _export_pages(
             pdf = write_pdf(
                 printed,
                 folder / f"{options.name}.pdf",
-                title=comic.title,
-                author=comic.author,
+                info=document_info(comic),
                 bleed_px=bleed,
                 staging=staging,
             )

@@ -32,7 +32,7 @@ def load_panel_art(comic: Comic, pictures: Mapping[str, PictureSource] | Sequenc
     art = []
     for index, (panel, panel_id) in enumerate(zip(comic.panels, ids, strict=True)):
         source = pictures.get(panel_id) if isinstance(pictures, Mapping) else pictures[index]
-        setting = f"panels[{index}] ({panel_id})"
+        setting = comic.panel_label(index)
         if source is None:
             raise ExportError("this panel has no picture: render it and pick a candidate first", setting=setting)
         art.append(PanelArt(panel_id, _open(source, setting), panel.focus_x, panel.focus_y))

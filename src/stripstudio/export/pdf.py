@@ -16,16 +16,16 @@ from typing import BinaryIO
 
 from stripstudio.export.encoding import EncodedImage, PageFile
 from stripstudio.export.errors import ExportError
-from stripstudio.export.pdf_writer import PdfPage, PdfPageError, PdfWriter
+from stripstudio.export.pdf_writer import NO_INFO, DocumentInfo, PdfPage, PdfPageError, PdfWriter
 from stripstudio.export.staging import Staging, staged_file
 
 POINTS_PER_INCH = 72
 
 
-def pdf_bytes(pages: Sequence[EncodedImage], *, title: str = "", author: str = "", bleed_px: int = 0) -> bytes:
+def pdf_bytes(pages: Sequence[EncodedImage], *, info: DocumentInfo = NO_INFO, bleed_px: int = 0) -> bytes:
     """A PDF with one page per image, in order, sized from the images' pixels and resolution."""
     buffer = io.BytesIO()
-    _write(pages, buffer, title=title, author=author, bleed_px=bleed_px)
+    _write(pages, buffer, info=info, bleed_px=bleed_px)
     return buffer.getvalue()
 
 
@@ -33,18 +33,17 @@ def write_pdf(
     pages: Sequence[EncodedImage | PageFile],
     path: Path,
     *,
-    title: str = "",
-    author: str = "",
+    info: DocumentInfo = NO_INFO,
     bleed_px: int = 0,
     staging: Staging | None = None,
 ) -> Path:
     """Write the PDF of ``pages`` to ``path``, through ``staging`` if given, else on its own, all or nothing."""
     with staged_file(Path(path), staging) as handle:
-        _write(pages, handle, title=title, author=author, bleed_px=bleed_px)
+        _write(pages, handle, info=info, bleed_px=bleed_px)
     return Path(path)
 
 
-def _write(pages: Sequence[EncodedImage | PageFile], out: BinaryIO, *, title: str, author: str, bleed_px: int) -> None:
+def _write(pages: Sequence[EncodedImage | PageFile], out: BinaryIO, *, info: DocumentInfo, bleed_px: int) -> None:
     if not pages:
         raise ExportError("there are no pages to put in the PDF: add at least one panel", setting="panels")
     dpis = {page.dpi for page in pages}
@@ -57,7 +56,7 @@ def _write(pages: Sequence[EncodedImage | PageFile], out: BinaryIO, *, title: st
                 writer.add_page(PdfPage(source, page.format, page.width, page.height, page.dpi))
     except PdfPageError as error:
         raise ExportError(f"a page could not be put in the PDF ({error}): export the pages again") from error
-    writer.finish(title=title, author=author)
+    writer.finish(info)
 
 
 @contextlib.contextmanager

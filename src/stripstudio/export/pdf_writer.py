@@ -35,6 +35,25 @@ class PdfPage:
     dpi: float
 
 
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What a PDF says about itself: the Info dictionary's texts, the language and the reading direction.
+
+    ``right_to_left`` sets ``/ViewerPreferences /Direction /R2L``, so readers lay out two-page
+    spreads and turn pages from right to left.
+    """
+
+    title: str = ""
+    author: str = ""
+    subject: str = ""
+    keywords: str = ""
+    language: str = ""
+    right_to_left: bool = False
+
+
+NO_INFO = DocumentInfo()
+
+
 class PdfWriter:
     """Writes a PDF to ``out``: :meth:`add_page` for each page in order, then :meth:`finish`."""
 
@@ -65,14 +84,21 @@ class PdfWriter:
             )
         )
 
-    def finish(self, *, title: str = "", author: str = "", creator: str = "stripstudio") -> None:
+    def finish(self, info: DocumentInfo = NO_INFO, *, creator: str = "stripstudio") -> None:
         """Write the page tree, catalogue, document information and cross-reference table."""
         kids = " ".join(f"{page} 0 R" for page in self._pages)
         self._object(f"<< /Type /Pages /Kids [{kids}] /Count {len(self._pages)} >>".encode(), PAGES_ID)
-        self._object(f"<< /Type /Catalog /Pages {PAGES_ID} 0 R >>".encode(), CATALOG_ID)
-        fields = (("Title", title), ("Author", author), ("Creator", creator), ("Producer", creator))
-        info = " ".join(f"/{key} {_text(value)}" for key, value in fields if value)
-        info_id = self._object(f"<< {info} >>".encode())
+        self._object(_catalog(info).encode(), CATALOG_ID)
+        fields = (
+            ("Title", info.title),
+            ("Author", info.author),
+            ("Subject", info.subject),
+            ("Keywords", info.keywords),
+            ("Creator", creator),
+            ("Producer", creator),
+        )
+        entries = " ".join(f"/{key} {_text(value)}" for key, value in fields if value)
+        info_id = self._object(f"<< {entries} >>".encode())
         xref_at = self._position
         size = self._next_id
         lines = [f"xref\n0 {size}\n", "0000000000 65535 f \n"]
@@ -159,6 +185,15 @@ def _pieces(source: BinaryIO, start: int, length: int) -> Iterator[bytes]:
             raise PdfPageError("a page file ended early")
         length -= len(piece)
         yield piece
+
+
+def _catalog(info: DocumentInfo) -> str:
+    entries = f"/Type /Catalog /Pages {PAGES_ID} 0 R"
+    if info.language:
+        entries += f" /Lang {_text(info.language)}"
+    if info.right_to_left:
+        entries += " /ViewerPreferences << /Direction /R2L >>"
+    return f"<< {entries} >>"
 
 
 def _num(value: float) -> str:
