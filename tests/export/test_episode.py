@@ -99,12 +99,12 @@ def test_a_missing_picture_or_file_is_an_error_naming_the_panel(tmp_path):
     book = comic(2)
     with pytest.raises(ExportError, match="has no picture: render it and pick a candidate") as caught:
         load_panel_art(book, {"p1": speckled(10, 10)})
-    assert caught.value.setting == "panels[1] (p2)"
+    assert caught.value.setting == "panel 2 (p2)"
     with pytest.raises(
         ExportError, match=r"gone\.png does not exist: render the panel again or fix the path"
     ) as caught:
         load_panel_art(book, {"p1": tmp_path / "gone.png", "p2": speckled(10, 10)})
-    assert caught.value.setting == "panels[0] (p1)"
+    assert caught.value.setting == "panel 1 (p1)"
     (tmp_path / "bad.png").write_bytes(b"not a picture")
     with pytest.raises(ExportError, match="is not a readable image"):
         load_panel_art(book, [speckled(10, 10), tmp_path / "bad.png"])

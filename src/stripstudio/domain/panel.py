@@ -18,6 +18,7 @@ class Panel(DomainModel):
     closely (it sets both the control strength and the fraction of steps the sketch guides).
     """
 
+    name: str = Field("", max_length=NAME_MAX, description="A short name shown in lists and errors: 'the launch'.")
     id: str | None = Field(
         None,
         max_length=NAME_MAX,
@@ -54,3 +55,8 @@ class Panel(DomainModel):
     bubbles: list[Bubble] = Field(default_factory=list, max_length=BUBBLES_MAX)
     focus_x: float = Field(0.5, ge=0, le=1, description="Where to keep the picture when a frame crops it.")
     focus_y: float = Field(0.5, ge=0, le=1)
+
+
+def panel_label(index: int, name: str | None = None) -> str:
+    """``panel 3`` or ``panel 3 (the launch)``: the position from 1, as authors count, and the name if any."""
+    return f"panel {index + 1}" + (f" ({name})" if name else "")

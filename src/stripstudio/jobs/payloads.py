@@ -42,6 +42,7 @@ class ExportPayload(JobPayload):
 
     kind: ClassVar[str] = "export"
     formats: tuple[ExportFormat, ...] = ()
+    skip_unfinished: bool = False  # leave out the panels that have no picture yet
 
 
 class TrainPayload(JobPayload):

@@ -111,7 +111,7 @@ def layout_bubbles(
     """
     fonts = fonts or default_fontbook()
     width, height = panel_size
-    name = panel_name(panel_index, panel.id)
+    name = panel_name(panel_index, panel.name or panel.id)
     points = speaker_points(panel.characters, speakers)
     sized = [
         _sized(bubble, fonts, panel_size, bubble_label(name, i, bubble.text), speech_shape, lettering)

@@ -44,7 +44,7 @@ def picked_files(comic: Comic, render_dir: Path) -> list[Path]:
         if render is None or not render.candidates:
             raise ExportError(
                 f"this panel has not been rendered: run `stripstudio render … --panel {panel_id}`",
-                setting=f"panels[{index}] ({panel_id})",
+                setting=comic.panel_label(index),
             )
         files.append(Path(render_dir) / render.candidates[render.picked].file)
     return files

@@ -13,6 +13,7 @@ from stripstudio.uploads import UploadRejected
 from stripstudio.web.accounts.api import router as accounts_router
 from stripstudio.web.studio.api import (
     assets,
+    batches,
     comics,
     composed,
     content,
@@ -20,6 +21,7 @@ from stripstudio.web.studio.api import (
     lettering,
     library,
     pages,
+    portraits,
     projects,
     training,
     training_runs,
@@ -46,8 +48,10 @@ def build_api() -> NinjaAPI:
         content,
         assets,
         jobs,
+        batches,
         lettering,
         pages,
+        portraits,
         projects,
         library,
         training,

@@ -27,6 +27,14 @@ class Comic(Owned):
 
     title = models.CharField(max_length=200)
     spec = models.JSONField(default=dict, help_text="Comic fields other than characters and panels.")
+    cover = models.ForeignKey(
+        "GeneratedImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The picture on the comic's card; none: the first panel's picked picture.",
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -205,3 +213,35 @@ class TrainingEpoch(Owned):
     class Meta:
         ordering = ["epoch"]
         constraints = [models.UniqueConstraint(fields=["run", "epoch"], name="one_row_per_saved_epoch")]
+
+
+class Portrait(Owned):
+    """A portrait a character sheet drew: kept in the character's history until deleted with it."""
+
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="portraits")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    candidate = models.IntegerField(help_text="0-based index of the portrait within its sheet.")
+    file = models.FileField(max_length=300)
+    seed = models.BigIntegerField()
+    width = models.IntegerField()
+    height = models.IntegerField()
+
+    class Meta:
+        ordering = ["-created_at", "candidate"]
+
+
+class SheetJob(models.Model):
+    """Which character a character-sheet job draws, so its portraits land in that character's history."""
+
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="+")
+    job = models.OneToOneField("jobs.Job", on_delete=models.CASCADE, related_name="+")
+
+
+class Batch(Owned):
+    """Jobs queued together by "generate the whole comic", followed and cancelled as one."""
+
+    comic = models.ForeignKey(Comic, on_delete=models.CASCADE, related_name="batches")
+    jobs = models.ManyToManyField("jobs.Job", related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -45,6 +45,7 @@ FILE_FIELDS: FieldsOf = (
     (models.Export, "file"),
     (models.TrainingPhoto, "file"),
     (models.TrainingEpoch, "lora_file"),
+    (models.Portrait, "file"),
 )
 JSON_FIELDS: FieldsOf = (
     (models.Comic, "spec"),

@@ -11,10 +11,10 @@ from stripstudio.domain.presets import STYLE_PRESETS
 from stripstudio.production.model_inventory import lora_installed
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.access import mine, owned
-from stripstudio.web.studio.api.schemas import ComicIn, ComicOut, ComicPatch, StylePresetOut
+from stripstudio.web.studio.api.schemas import ComicIn, ComicOut, ComicPatch, CoverIn, StylePresetOut
 from stripstudio.web.studio.api.serialize import comic_out
 from stripstudio.web.studio.api.server_paths import check_settings
-from stripstudio.web.studio.api.validation import domain_errors
+from stripstudio.web.studio.api.validation import domain_errors, invalid
 from stripstudio.web.studio.convert import comic_spec, domain_comic
 from stripstudio.web.studio.copying import copy_comic
 from stripstudio.web.studio.storage_gc import collect_soon
@@ -76,6 +76,20 @@ def update_comic(request, comic_id: int, payload: ComicPatch):
     check_settings(comic)
     row.title, row.spec = comic.title, comic_spec(comic)
     row.save()
+    return comic_out(row)
+
+
+@router.put("/comics/{int:comic_id}/cover", response=ComicOut)
+def set_cover(request, comic_id: int, payload: CoverIn):
+    """Choose the picture on the comic's card (a candidate of one of its panels), or none for the first pick."""
+    row = owned(request, models.Comic, comic_id)
+    cover = None
+    if payload.image_id is not None:
+        cover = models.GeneratedImage.objects.filter(pk=payload.image_id, owner=request.user, panel__comic=row).first()
+        if cover is None:
+            raise invalid("image_id", "no such picture in this comic: choose a candidate of one of its panels")
+    row.cover = cover
+    row.save(update_fields=["cover", "updated_at"])
     return comic_out(row)
 
 

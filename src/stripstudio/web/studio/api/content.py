@@ -17,6 +17,7 @@ from stripstudio.web.studio.api.regions import regions_in
 from stripstudio.web.studio.api.serialize import bubble_out, character_out, panel_out
 from stripstudio.web.studio.api.server_paths import check_font, check_loras
 from stripstudio.web.studio.api.validation import domain_errors, invalid
+from stripstudio.web.studio.changes import touch
 from stripstudio.web.studio.convert import character_spec, panel_spec
 
 router = Router(tags=["comic content"])
@@ -103,6 +104,7 @@ def delete_character(request, character_id: int):
     with transaction.atomic():
         _rename_in_panels(row.comic, row.name, None)
         row.delete()
+        touch(row.comic_id)
     return Status(204, None)
 
 
@@ -191,7 +193,9 @@ def update_panel(request, panel_id: int, payload: schemas.PanelPatch):
 @router.delete("/panels/{panel_id}", response={204: None})
 def delete_panel(request, panel_id: int):
     """Delete a panel with its bubbles and images."""
-    owned(request, models.Panel, panel_id).delete()
+    row = owned(request, models.Panel, panel_id)
+    row.delete()
+    touch(row.comic_id)
     return Status(204, None)
 
 
@@ -205,6 +209,7 @@ def reorder_panels(request, comic_id: int, payload: schemas.OrderIn):
     with transaction.atomic():
         for position, pk in enumerate(payload.ids):
             models.Panel.objects.filter(pk=pk).update(position=position)
+        touch(comic.pk)
     return [panel_out(p) for p in _panels(request).filter(comic=comic)]
 
 
@@ -292,7 +297,9 @@ def update_bubble(request, bubble_id: int, payload: schemas.BubblePatch):
 @router.delete("/bubbles/{bubble_id}", response={204: None})
 def delete_bubble(request, bubble_id: int):
     """Delete a bubble."""
-    owned(request, models.Bubble, bubble_id).delete()
+    row = owned(request, models.Bubble, bubble_id)
+    row.delete()
+    touch(row.panel.comic_id)
     return Status(204, None)
 
 

@@ -17,8 +17,10 @@ from stripstudio.web.studio.api.access import mine, owned
 from stripstudio.web.studio.api.comics import checked_comic
 from stripstudio.web.studio.api.files import file_response
 from stripstudio.web.studio.api.serialize import export_out, image_out, job_out
+from stripstudio.web.studio.changes import changed_at
 from stripstudio.web.studio.generation_requests import character_sheet_request, generation_request
 from stripstudio.web.studio.quota import check_storage
+from stripstudio.web.studio.runners.exporting import finished_panels
 
 router = Router(tags=["jobs"])
 
@@ -44,6 +46,7 @@ def character_sheet(request, character_id: int, payload: schemas.SheetIn):
     job_request = character_sheet_request(comic, character.name, payload.count)
     with transaction.atomic():
         job = submit_job(request.user, job_request, comic_id=character.comic_id)
+        models.SheetJob.objects.create(character=character, job=job)
     return Status(202, job_out(job))
 
 
@@ -53,8 +56,10 @@ def export(request, comic_id: int, payload: schemas.ExportIn):
     comic = owned(request, models.Comic, comic_id)
     check_storage(request.user.pk, what="an export")
     check_export_size(checked_comic(comic))
+    finished_panels(comic, skip_unfinished=payload.skip_unfinished)  # 422 naming the panels without a picture
+    job_payload = ExportPayload(formats=tuple(payload.formats), skip_unfinished=payload.skip_unfinished)
     with transaction.atomic():
-        job = submit_job(request.user, ExportPayload(formats=tuple(payload.formats)), comic_id=comic.pk)
+        job = submit_job(request.user, job_payload, comic_id=comic.pk)
     return Status(202, job_out(job))
 
 
@@ -127,7 +132,9 @@ def image_file(request, image_id: int):
 @router.get("/comics/{comic_id}/exports", response=list[schemas.ExportOut])
 def list_exports(request, comic_id: int):
     """The comic's exported files, newest first."""
-    return [export_out(e) for e in owned(request, models.Comic, comic_id).exports.all()]
+    comic = owned(request, models.Comic, comic_id)
+    changed = changed_at(comic)
+    return [export_out(e, changed) for e in comic.exports.select_related("job")]
 
 
 @router.get("/exports/{export_id}/file", response={200: bytes})

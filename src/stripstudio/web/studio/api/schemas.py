@@ -189,8 +189,11 @@ class ComicOut(BaseModel):
     spec: dict[str, Any] = Field(description="Series, style, generation defaults and layout, as in a comic script.")
     panel_count: int
     character_count: int
+    cover_image_id: int | None = Field(description="The picture chosen for the comic's card, if one was chosen.")
+    cover_url: str | None = Field(description="The card's picture: the chosen one, else the first panel's pick.")
     created_at: datetime
     updated_at: datetime
+    changed_at: datetime = Field(description="The last change to the comic or any of its content.")
 
 
 class JobOut(BaseModel):
@@ -227,6 +230,7 @@ class ExportOut(BaseModel):
     warnings: list[str]
     url: str
     created_at: datetime
+    out_of_date: bool = Field(description="The comic changed after this file was written: export again.")
 
 
 class StylePresetOut(domain.Style):
@@ -317,6 +321,67 @@ class ExportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     formats: list[Literal["webtoon", "png", "pdf", "cbz"]] = Field(default_factory=list, max_length=4)
+    skip_unfinished: bool = Field(False, description="Leave out the panels that have no picture yet.")
+
+
+class CoverIn(BaseModel):
+    """The picture for the comic's card: one of its panels' candidates, or none for the first panel's pick."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    image_id: RowId | None = None
+
+
+class GenerateAllIn(BaseModel):
+    """Draw the whole comic: the panels without a picked picture, or every panel."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    panels: Literal["missing", "all"] = Field("missing", description="missing: only panels without a picked picture.")
+    candidates: int | None = Field(None, ge=1, le=16)
+    steps: int | None = Field(None, ge=1, le=200)
+    width: int | None = Field(None, ge=64, le=4096, multiple_of=8)
+    height: int | None = Field(None, ge=64, le=4096, multiple_of=8)
+    skip_missing_loras: bool = False
+
+
+class BatchJobOut(BaseModel):
+    """One panel's job in a batch."""
+
+    job_id: UUID
+    panel_id: int | None
+    panel_number: int | None = Field(description="The panel's place in the comic, from 1.")
+    status: str
+    error_message: str
+
+
+class BatchOut(BaseModel):
+    """Jobs queued together, counted by state."""
+
+    id: int
+    comic_id: int
+    total: int
+    queued: int
+    running: int
+    succeeded: int
+    failed: int
+    cancelled: int
+    finished: bool
+    jobs: list[BatchJobOut]
+    created_at: datetime
+
+
+class PortraitOut(BaseModel):
+    """A portrait from a character sheet, kept in the character's history."""
+
+    id: int
+    character_id: int
+    candidate: int
+    seed: int
+    width: int
+    height: int
+    url: str
+    created_at: datetime
 
 
 class OrderIn(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import PurePosixPath
 
 from pydantic import ValidationError
@@ -12,6 +13,7 @@ from stripstudio.jobs.models import Job
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api import schemas
 from stripstudio.web.studio.api.regions import regions_out
+from stripstudio.web.studio.changes import changed_at
 
 
 def asset_out(asset: models.Asset) -> schemas.AssetOut:
@@ -135,9 +137,34 @@ def comic_out(comic: models.Comic) -> schemas.ComicOut:
         spec=comic.spec,
         panel_count=comic.panels.count(),
         character_count=comic.characters.count(),
+        cover_image_id=comic.cover_id,
+        cover_url=_cover_url(comic),
         created_at=comic.created_at,
         updated_at=comic.updated_at,
+        changed_at=changed_at(comic),
     )
+
+
+def portrait_out(portrait: models.Portrait) -> schemas.PortraitOut:
+    """A character-sheet portrait with its download URL."""
+    return schemas.PortraitOut(
+        id=portrait.pk,
+        character_id=portrait.character_id,
+        candidate=portrait.candidate,
+        seed=portrait.seed,
+        width=portrait.width,
+        height=portrait.height,
+        url=f"/api/portraits/{portrait.pk}/file",
+        created_at=portrait.created_at,
+    )
+
+
+def _cover_url(comic: models.Comic) -> str | None:
+    image_id = comic.cover_id
+    if image_id is None:
+        first = models.GeneratedImage.objects.filter(panel__comic=comic, picked=True).order_by("panel__position")
+        image_id = first.values_list("pk", flat=True).first()
+    return None if image_id is None else f"/api/images/{image_id}/file"
 
 
 def job_out(job: Job) -> schemas.JobOut:
@@ -163,8 +190,9 @@ def job_out(job: Job) -> schemas.JobOut:
     )
 
 
-def export_out(export: models.Export) -> schemas.ExportOut:
-    """An exported file with its download URL."""
+def export_out(export: models.Export, comic_changed_at: datetime) -> schemas.ExportOut:
+    """An exported file with its download URL, out of date when the comic changed after its export began."""
+    began = export.job.created_at if export.job else export.created_at
     return schemas.ExportOut(
         id=export.pk,
         comic_id=export.comic_id,
@@ -175,4 +203,5 @@ def export_out(export: models.Export) -> schemas.ExportOut:
         warnings=export.warnings,
         url=f"/api/exports/{export.pk}/file",
         created_at=export.created_at,
+        out_of_date=began < comic_changed_at,
     )

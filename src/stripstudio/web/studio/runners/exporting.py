@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from stripstudio.domain.panel import panel_label
 from stripstudio.export import ExportError
 from stripstudio.export.episode import ExportOptions, export_episode
 from stripstudio.generation.errors import JobCancelled
@@ -33,9 +34,11 @@ def run_export(runtime, job: Job, payload: ExportPayload, report, cancel) -> Out
     comic_row = models.Comic.objects.filter(pk=job.comic_id).first() if job.comic_id is not None else None
     if comic_row is None:
         raise ExportError("this export's comic no longer exists", setting="comic")
-    comic = domain_comic(comic_row)
+    chosen = finished_panels(comic_row, skip_unfinished=payload.skip_unfinished)
+    whole = domain_comic(comic_row)
+    comic = whole.model_copy(update={"panels": [whole.panels[index] for index, _image in chosen]})
     check_export_size(comic)
-    images = chosen_images(comic_row)
+    images = [image for _index, image in chosen]
     checkpoint = stop_when(cancel)
     total = len(images) + 1
     report(JobEvent(kind=EventKind.STARTED, total=total, message=f"lettering {len(images)} panels"))
@@ -74,15 +77,35 @@ def stop_when(cancel: threading.Event) -> Checkpoint:
 
 
 def chosen_images(comic: models.Comic) -> list[models.GeneratedImage]:
-    """Each panel's picked image, else its newest first candidate; ExportError naming a panel without one."""
-    chosen = []
-    for position, panel in enumerate(comic.panels.all(), start=1):
+    """Each panel's picked image, else its newest first candidate; ExportError naming the panels without one."""
+    return [image for _index, image in finished_panels(comic)]
+
+
+def finished_panels(comic: models.Comic, *, skip_unfinished: bool = False) -> list[tuple[int, models.GeneratedImage]]:
+    """The place (from 0) and picture of every panel that has one: its pick, else its newest first candidate.
+
+    Panels without any picture are an ExportError naming them (counted from 1, with their names),
+    unless ``skip_unfinished`` leaves them out; a comic left with no picture at all is always one.
+    """
+    rows = list(comic.panels.all())
+    if not rows:
+        raise ExportError("the comic has no panels: add at least one", setting="panels")
+    chosen, missing = [], []
+    for index, panel in enumerate(rows):
         image = panel.images.filter(picked=True).first() or panel.images.order_by("-created_at", "candidate").first()
         if image is None:
-            raise ExportError(f"panel {position} has no picture yet: generate it first", setting=f"panels[{position}]")
-        chosen.append(image)
+            missing.append(panel_label(index, panel.spec.get("name") or panel.spec.get("id")))
+        else:
+            chosen.append((index, image))
+    if missing and not skip_unfinished:
+        names = ", ".join(missing)
+        raise ExportError(
+            f"{names} {'has' if len(missing) == 1 else 'have'} no picture yet: generate "
+            f"{'it' if len(missing) == 1 else 'them'} first, or export with “skip unfinished panels”",
+            setting="panels",
+        )
     if not chosen:
-        raise ExportError("the comic has no panels: add at least one", setting="panels")
+        raise ExportError("no panel has a picture yet: generate at least one panel first", setting="panels")
     return chosen
 
 

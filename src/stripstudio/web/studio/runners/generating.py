@@ -74,7 +74,8 @@ def _outcome(job: Job, payload: GeneratePayload, report, cancel, engine, request
         record_progress(report.lease, results=stored)
 
     def commit() -> None:
-        if job.panel_id is None:  # a character sheet: its portraits stay on the job
+        if job.panel_id is None:  # a character sheet: its portraits join the character's history
+            _keep_portraits(job, stored)
             return
         models.GeneratedImage.objects.bulk_create(
             [
@@ -94,6 +95,25 @@ def _outcome(job: Job, payload: GeneratePayload, report, cancel, engine, request
         )
 
     return Outcome(commit, message=f"{len(stored)} candidate(s) drawn", data={"images": len(stored)})
+
+
+def _keep_portraits(job: Job, stored: list[dict[str, Any]]) -> None:
+    sheet = models.SheetJob.objects.filter(job=job).first()
+    if sheet is None:
+        return
+    models.Portrait.objects.bulk_create(
+        models.Portrait(
+            owner_id=job.owner_id,
+            character_id=sheet.character_id,
+            job=job,
+            candidate=entry["candidate"],
+            file=entry["file"],
+            seed=entry["seed"],
+            width=entry["width"],
+            height=entry["height"],
+        )
+        for entry in stored
+    )
 
 
 def _faces_fixed(job: Job, report, engine, request: GenerationRequest, drawn: dict, cancel) -> dict[str, Any]:
