@@ -86,6 +86,12 @@ def build_author_a(a: StudioClient) -> tuple[Objects, dict]:
     export_job = a.call("POST", f"/api/comics/{comic_id}/exports", 202, json={"formats": ["cbz"]})
     assert a.events(export_job["events_url"])[-1]["type"] == "succeeded"
     (export,) = a.call("GET", f"/api/comics/{comic_id}/exports")
+    sheet = a.call("POST", f"/api/characters/{character['id']}/sheet", 202, json={"count": 1})
+    assert a.events(sheet["events_url"])[-1]["type"] == "succeeded"
+    (portrait,) = a.call("GET", f"/api/characters/{character['id']}/portraits")
+    batch = a.call("POST", f"/api/comics/{comic_id}/generate-all", 202, json={"panels": "all", "candidates": 1})
+    (batch_job,) = batch["jobs"]
+    assert a.events(f"/api/jobs/{batch_job['job_id']}/events")[-1]["type"] == "succeeded"
     # Laid out in pages from here on, so that A can preview a page of it.
     pages = {"mode": "pages", "width": 320, "page": {"dpi": 72, "preset": "single"}}
     a.call("PATCH", f"/api/comics/{comic_id}", json={"layout": pages})
@@ -105,6 +111,10 @@ def build_author_a(a: StudioClient) -> tuple[Objects, dict]:
     objects.add("job_id", job["id"])
     objects.add("job_id", export_job["id"])
     objects.add("export_id", export["id"])
+    objects.add("portrait_id", portrait["id"])
+    objects.file_urls.append(portrait["url"])
+    objects.add("batch_id", batch["id"])
+    objects.add("job_id", sheet["id"])
     objects.file_urls.append(export["url"])
     finished = a.call("GET", f"/api/jobs/{job['id']}")
     objects.file_urls += [result["url"] for result in finished["results"]]
@@ -168,6 +178,8 @@ def snapshot(a: StudioClient, objects: Objects) -> dict:
         "lettering": a.call("GET", f"/api/panels/{panel_id}/lettering"),
         "datasets": [a.call("GET", f"/api/training-datasets/{i}") for i in objects.ids["dataset_id"]],
         "runs": [a.call("GET", f"/api/training-runs/{i}") for i in objects.ids["run_id"]],
+        "batches": a.call("GET", f"/api/comics/{comic_id}/batches"),
+        "portraits": a.call("GET", f"/api/characters/{objects.ids['character_id'][0]}/portraits"),
     }
     for url in objects.file_urls:
         response = a.http.get(url)

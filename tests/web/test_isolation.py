@@ -48,6 +48,8 @@ PLAUSIBLE_BODIES = {
     "DatasetIn": {"trigger": "bob_x", "class_word": "man"},
     "CaptionIn": {"caption": "B's words"},
     "RunIn": {"settings": {"model": "tiny-random-sdxl", "resolution": 64, "epochs": 1, "save_every_n_epochs": 1}},
+    "CoverIn": {"image_id": None},
+    "GenerateAllIn": {"panels": "all", "steps": 2},
 }
 
 

@@ -172,6 +172,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/batches/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Batch
+         * @description How many of the batch's jobs are queued, running, done, failed and cancelled.
+         */
+        get: operations["stripstudio_web_studio_api_batches_get_batch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/batches/{batch_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Batch
+         * @description Cancel every job of the batch that has not finished (running ones stop within a step).
+         */
+        post: operations["stripstudio_web_studio_api_batches_cancel_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/bubbles/{bubble_id}": {
         parameters: {
             query?: never;
@@ -222,6 +262,26 @@ export interface paths {
          * @description Change a character; a new name is carried into the panels and bubbles that name it.
          */
         patch: operations["stripstudio_web_studio_api_content_update_character"];
+        trace?: never;
+    };
+    "/api/characters/{character_id}/portraits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Portraits
+         * @description The character's portraits from every sheet drawn for them, newest first.
+         */
+        get: operations["stripstudio_web_studio_api_portraits_list_portraits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/characters/{character_id}/sheet": {
@@ -361,6 +421,26 @@ export interface paths {
         patch: operations["stripstudio_web_studio_api_comics_update_comic"];
         trace?: never;
     };
+    "/api/comics/{comic_id}/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Batches
+         * @description The comic's newest batches, newest first.
+         */
+        get: operations["stripstudio_web_studio_api_batches_list_batches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/comics/{comic_id}/characters": {
         parameters: {
             query?: never;
@@ -379,6 +459,26 @@ export interface paths {
          * @description A new character; its name must be unique in the comic.
          */
         post: operations["stripstudio_web_studio_api_content_create_character"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comics/{comic_id}/cover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Cover
+         * @description Choose the picture on the comic's card (a candidate of one of its panels), or none for the first pick.
+         */
+        put: operations["stripstudio_web_studio_api_comics_set_cover"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -423,6 +523,29 @@ export interface paths {
          * @description Queue an export of the comic (webtoon slices, tall PNG, PDF, CBZ) from each panel's picked image.
          */
         post: operations["stripstudio_web_studio_api_jobs_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comics/{comic_id}/generate-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate All
+         * @description Queue one generation job per panel without a picked picture (or per panel, with ``panels: all``).
+         *
+         *     Every panel's request is checked before any job is queued: one refused panel refuses the batch,
+         *     naming the panel, and queues nothing.
+         */
+        post: operations["stripstudio_web_studio_api_batches_generate_all"];
         delete?: never;
         options?: never;
         head?: never;
@@ -910,6 +1033,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/portraits/{portrait_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Portrait
+         * @description Remove a portrait from the character's history.
+         */
+        delete: operations["stripstudio_web_studio_api_portraits_delete_portrait"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portraits/{portrait_id}/adopt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adopt Portrait
+         * @description Give the character this portrait's seed, so their panels start from the look it shows.
+         */
+        post: operations["stripstudio_web_studio_api_portraits_adopt_portrait"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portraits/{portrait_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Portrait File
+         * @description The portrait as PNG.
+         */
+        get: operations["stripstudio_web_studio_api_portraits_portrait_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/styles": {
         parameters: {
             query?: never;
@@ -1221,6 +1404,59 @@ export interface components {
             /** Username */
             username: string;
         };
+        /**
+         * BatchJobOut
+         * @description One panel's job in a batch.
+         */
+        BatchJobOut: {
+            /** Error Message */
+            error_message: string;
+            /**
+             * Job Id
+             * Format: uuid
+             */
+            job_id: string;
+            /** Panel Id */
+            panel_id: number | null;
+            /**
+             * Panel Number
+             * @description The panel's place in the comic, from 1.
+             */
+            panel_number: number | null;
+            /** Status */
+            status: string;
+        };
+        /**
+         * BatchOut
+         * @description Jobs queued together, counted by state.
+         */
+        BatchOut: {
+            /** Cancelled */
+            cancelled: number;
+            /** Comic Id */
+            comic_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Failed */
+            failed: number;
+            /** Finished */
+            finished: boolean;
+            /** Id */
+            id: number;
+            /** Jobs */
+            jobs: components["schemas"]["BatchJobOut"][];
+            /** Queued */
+            queued: number;
+            /** Running */
+            running: number;
+            /** Succeeded */
+            succeeded: number;
+            /** Total */
+            total: number;
+        };
         /** BubbleIn */
         BubbleIn: {
             /** Bold */
@@ -1461,6 +1697,13 @@ export interface components {
         /** ComicIn */
         ComicIn: {
             /**
+             * Age Rating
+             * @description Who the comic is for, in ComicInfo's words.
+             * @default Unknown
+             * @enum {string}
+             */
+            age_rating?: "Unknown" | "Adults Only 18+" | "Early Childhood" | "Everyone" | "Everyone 10+" | "G" | "Kids to Adults" | "M" | "MA15+" | "Mature 17+" | "PG" | "R18+" | "Rating Pending" | "Teen" | "X18+";
+            /**
              * Author
              * @default
              */
@@ -1472,6 +1715,12 @@ export interface components {
             episode?: number | null;
             generation?: components["schemas"]["GenerationDefaults"];
             /**
+             * Genre
+             * @description Genres, separated by commas: 'science fiction, comedy'.
+             * @default
+             */
+            genre?: string;
+            /**
              * Language
              * @default en
              */
@@ -1479,6 +1728,13 @@ export interface components {
             layout?: components["schemas"]["Layout"];
             /** @description The look every bubble takes unless it sets its own. */
             lettering?: components["schemas"]["LetteringStyle"];
+            /**
+             * Reading Direction
+             * @description ltr: pages and panels read left to right; rtl: right to left, as manga.
+             * @default ltr
+             * @enum {string}
+             */
+            reading_direction?: "ltr" | "rtl";
             /**
              * Series
              * @default
@@ -1498,8 +1754,24 @@ export interface components {
          * @description A comic's own fields (characters and panels have their own endpoints).
          */
         ComicOut: {
+            /**
+             * Changed At
+             * Format: date-time
+             * @description The last change to the comic or any of its content.
+             */
+            changed_at: string;
             /** Character Count */
             character_count: number;
+            /**
+             * Cover Image Id
+             * @description The picture chosen for the comic's card, if one was chosen.
+             */
+            cover_image_id: number | null;
+            /**
+             * Cover Url
+             * @description The card's picture: the chosen one, else the first panel's pick.
+             */
+            cover_url: string | null;
             /**
              * Created At
              * Format: date-time
@@ -1526,6 +1798,11 @@ export interface components {
         };
         /** ComicPatch */
         ComicPatch: {
+            /**
+             * Age Rating
+             * @description Who the comic is for, in ComicInfo's words.
+             */
+            age_rating?: ("Unknown" | "Adults Only 18+" | "Early Childhood" | "Everyone" | "Everyone 10+" | "G" | "Kids to Adults" | "M" | "MA15+" | "Mature 17+" | "PG" | "R18+" | "Rating Pending" | "Teen" | "X18+") | null;
             /** Author */
             author?: string | null;
             /**
@@ -1534,11 +1811,21 @@ export interface components {
              */
             episode?: number | null;
             generation?: components["schemas"]["GenerationDefaults"] | null;
+            /**
+             * Genre
+             * @description Genres, separated by commas: 'science fiction, comedy'.
+             */
+            genre?: string | null;
             /** Language */
             language?: string | null;
             layout?: components["schemas"]["Layout"] | null;
             /** @description The look every bubble takes unless it sets its own. */
             lettering?: components["schemas"]["LetteringStyle"] | null;
+            /**
+             * Reading Direction
+             * @description ltr: pages and panels read left to right; rtl: right to left, as manga.
+             */
+            reading_direction?: ("ltr" | "rtl") | null;
             /** Series */
             series?: string | null;
             style?: components["schemas"]["Style"] | null;
@@ -1615,6 +1902,14 @@ export interface components {
             masked: boolean;
             /** Prompt */
             prompt: string;
+        };
+        /**
+         * CoverIn
+         * @description The picture for the comic's card: one of its panels' candidates, or none for the first panel's pick.
+         */
+        CoverIn: {
+            /** Image Id */
+            image_id?: number | null;
         };
         /**
          * Credentials
@@ -1806,6 +2101,12 @@ export interface components {
         ExportIn: {
             /** Formats */
             formats?: ("webtoon" | "png" | "pdf" | "cbz")[];
+            /**
+             * Skip Unfinished
+             * @description Leave out the panels that have no picture yet.
+             * @default false
+             */
+            skip_unfinished?: boolean;
         };
         /**
          * ExportOut
@@ -1827,6 +2128,11 @@ export interface components {
             job_id: string | null;
             /** Name */
             name: string;
+            /**
+             * Out Of Date
+             * @description The comic changed after this file was written: export again.
+             */
+            out_of_date: boolean;
             /** Size */
             size: number;
             /** Url */
@@ -1866,6 +2172,32 @@ export interface components {
             steps: number;
             /** Title */
             title: string;
+        };
+        /**
+         * GenerateAllIn
+         * @description Draw the whole comic: the panels without a picked picture, or every panel.
+         */
+        GenerateAllIn: {
+            /** Candidates */
+            candidates?: number | null;
+            /** Height */
+            height?: number | null;
+            /**
+             * Panels
+             * @description missing: only panels without a picked picture.
+             * @default missing
+             * @enum {string}
+             */
+            panels?: "missing" | "all";
+            /**
+             * Skip Missing Loras
+             * @default false
+             */
+            skip_missing_loras?: boolean;
+            /** Steps */
+            steps?: number | null;
+            /** Width */
+            width?: number | null;
         };
         /**
          * GenerateIn
@@ -2467,6 +2799,12 @@ export interface components {
              */
             id?: string | null;
             /**
+             * Name
+             * @description A short name shown in lists and errors: 'the launch'.
+             * @default
+             */
+            name?: string;
+            /**
              * Negative Prompt
              * @default
              */
@@ -2574,6 +2912,11 @@ export interface components {
              * @description Stable name; defaults to panel-NN.
              */
             id?: string | null;
+            /**
+             * Name
+             * @description A short name shown in lists and errors: 'the launch'.
+             */
+            name?: string | null;
             /** Negative Prompt */
             negative_prompt?: string | null;
             /**
@@ -2710,6 +3053,31 @@ export interface components {
                 number,
                 number
             ][][];
+        };
+        /**
+         * PortraitOut
+         * @description A portrait from a character sheet, kept in the character's history.
+         */
+        PortraitOut: {
+            /** Candidate */
+            candidate: number;
+            /** Character Id */
+            character_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Height */
+            height: number;
+            /** Id */
+            id: number;
+            /** Seed */
+            seed: number;
+            /** Url */
+            url: string;
+            /** Width */
+            width: number;
         };
         /**
          * ProblemOut
@@ -3255,6 +3623,50 @@ export interface operations {
             };
         };
     };
+    stripstudio_web_studio_api_batches_get_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_batches_cancel_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+        };
+    };
     stripstudio_web_studio_api_content_delete_bubble: {
         parameters: {
             query?: never;
@@ -3365,6 +3777,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CharacterOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_portraits_list_portraits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                character_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortraitOut"][];
                 };
             };
         };
@@ -3624,6 +4058,28 @@ export interface operations {
             };
         };
     };
+    stripstudio_web_studio_api_batches_list_batches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"][];
+                };
+            };
+        };
+    };
     stripstudio_web_studio_api_content_list_characters: {
         parameters: {
             query?: never;
@@ -3668,6 +4124,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CharacterOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_comics_set_cover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CoverIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComicOut"];
                 };
             };
         };
@@ -3738,6 +4220,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_batches_generate_all: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                comic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateAllIn"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
                 };
             };
             /** @description Too Many Requests */
@@ -4370,6 +4887,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LetteringOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_portraits_delete_portrait: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                portrait_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    stripstudio_web_studio_api_portraits_adopt_portrait: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                portrait_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CharacterOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_portraits_portrait_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                portrait_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
                 };
             };
         };

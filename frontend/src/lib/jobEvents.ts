@@ -125,16 +125,22 @@ export function applyJobEvent(state: JobProgress, event: JobEvent): JobProgress 
   return next;
 }
 
-/** "step 3 of 20" style label. */
-export function progressLabel(p: JobProgress): string {
+/** "candidate 2, step 3 of 20" for a drawing; "lettering panel 2 of 5", then "writing the files", for an export. */
+export function progressLabel(p: JobProgress, kind = "generate"): string {
   if (p.status === "queued") return "Waiting in the queue…";
   if (p.status === "succeeded") return "Done";
   if (p.status === "cancelled") return "Cancelled";
   if (p.status === "failed") return `Failed: ${p.error ?? ""}`;
+  if (p.step == null || !p.total) return p.message || "Working…";
+  if (kind === "export") {
+    // An export counts its panels, then one last step for writing the files.
+    const panels = p.total - 1;
+    return p.step <= panels ? `lettering panel ${p.step} of ${panels}` : "writing the files";
+  }
   const candidate = p.batch
     ? `candidates ${Math.min(...p.batch) + 1}–${Math.max(...p.batch) + 1}, `
     : p.candidate != null
       ? `candidate ${p.candidate + 1}, `
       : "";
-  return p.step != null && p.total ? `${candidate}step ${p.step} of ${p.total}` : p.message || "Working…";
+  return `${candidate}step ${p.step} of ${p.total}`;
 }

@@ -10,8 +10,11 @@ export const comic = (id = 1, extra: Partial<Comic> = {}): Comic => ({
   spec: { generation: { width: 128, height: 128, candidates: 2 } },
   panel_count: 2,
   character_count: 1,
+  cover_image_id: null,
+  cover_url: null,
   created_at: "2026-01-01T00:00:00Z",
   updated_at: "2026-01-02T00:00:00Z",
+  changed_at: "2026-01-02T00:00:00Z",
   ...extra,
 });
 
@@ -80,6 +83,8 @@ export function studioRoutes({ panels = [panel(5), panel(6)], characters = [char
   route("GET", "/api/comics/:id/panels", panels);
   route("GET", "/api/comics/:id/characters", characters);
   route("GET", "/api/comics/:id/exports", []);
+  route("GET", "/api/comics/:id/batches", []);
+  route("GET", "/api/characters/:id/portraits", []);
   route("GET", "/api/jobs", []);
   route("GET", "/api/panels/:id/images", []);
   route("GET", "/api/panels/:id/bubbles", []);

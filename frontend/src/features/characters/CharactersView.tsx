@@ -1,6 +1,6 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { api, ok, uploadAsset, type Character, type CharacterPatch, type Job, type LibraryModel } from "../../api/client";
+import { api, ok, uploadAsset, type Character, type CharacterPatch, type LibraryModel } from "../../api/client";
 import { keys, useCharacters, useComic, useModels } from "../../api/queries";
 import { ErrorMessage, Field, Link, SaveIndicator } from "../../components/ui";
 import { LoraList } from "../../components/LoraList";
@@ -8,12 +8,11 @@ import { PromptInput } from "../../components/PromptInput";
 import { errorAbout } from "../../lib/errors";
 import { comicPath, navigate } from "../../lib/router";
 import { useAutosave } from "../../lib/useAutosave";
-import { useJob } from "../jobs/useJob";
-import { JobProgressView } from "../jobs/JobProgressView";
 import { familyOf } from "../models/library";
 import { ReferenceImages } from "./ReferenceImages";
 import { TriggerWordsOffer } from "./TriggerWordsOffer";
 import { TrainingSection } from "../training/TrainingSection";
+import { CharacterSheet } from "./CharacterSheet";
 
 export function CharactersView({ comicId, characterId }: { comicId: number; characterId?: number }) {
   const client = useQueryClient();
@@ -240,39 +239,4 @@ function CharacterEditor({ character }: { character: Character }) {
 
 function splitWords(text: string): string[] {
   return text.split(",").map((w) => w.trim()).filter(Boolean);
-}
-
-function CharacterSheet({ character }: { character: Character }) {
-  const [job, setJob] = useState<Job | null>(null);
-  const [count, setCount] = useState(4);
-  const start = useMutation({
-    mutationFn: () =>
-      ok(api.POST("/api/characters/{character_id}/sheet", { params: { path: { character_id: character.id } }, body: { count } })),
-    onSuccess: setJob,
-  });
-  const { progress, final } = useJob(job);
-  useEffect(() => setJob(null), [character.id]);
-  const results = (final?.results ?? []) as { url: string; seed?: number; candidate?: number }[];
-  const live = progress.images;
-  const shown = results.length ? results : live;
-  return (
-    <section className="card sheet" aria-label="Character sheet">
-      <h3>Character sheet</h3>
-      <div className="row">
-        <Field label="Portraits">
-          {(p) => <input {...p} type="number" min={1} max={8} value={count} onChange={(e) => setCount(Number(e.target.value) || 1)} />}
-        </Field>
-        <button type="button" className="primary" onClick={() => start.mutate()} disabled={start.isPending} data-testid="character-sheet">
-          Character sheet
-        </button>
-      </div>
-      <ErrorMessage error={start.error} />
-      {job && <JobProgressView job={job} progress={progress} label="Character sheet" />}
-      <div className="thumbs" data-testid="sheet-results">
-        {shown.map((r, i) => (
-          <img key={r.url} src={r.url} alt={`Portrait ${i + 1} of ${character.name}${r.seed != null ? ` (seed ${r.seed})` : ""}`} />
-        ))}
-      </div>
-    </section>
-  );
 }

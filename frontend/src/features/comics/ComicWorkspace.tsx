@@ -8,13 +8,15 @@ import { StyleEditor } from "../styles/StyleEditor";
 import { CharactersView } from "../characters/CharactersView";
 import { PanelsView } from "../panels/PanelsView";
 import { StripView } from "../export/StripView";
-import { ArrowLeft, BookOpenText, Palette, SquareStack, Users } from "lucide-react";
+import { ArrowLeft, BookOpenText, Info, Palette, SquareStack, Users } from "lucide-react";
+import { ComicDetails } from "../details/ComicDetails";
 import { comicPath } from "../../lib/router";
 
 const SECTIONS = [
   { id: "panels", label: "Panels", Icon: SquareStack },
   { id: "characters", label: "Characters", Icon: Users },
   { id: "style", label: "Style", Icon: Palette },
+  { id: "details", label: "Details", Icon: Info },
   { id: "strip", label: "Strip & export", Icon: BookOpenText },
 ];
 
@@ -48,6 +50,7 @@ export function ComicWorkspace({ comicId, section = "panels", item, tab }: { com
       {section === "panels" && <PanelsView comicId={comicId} panelId={item ? Number(item) : undefined} tab={tab} />}
       {section === "characters" && <CharactersView comicId={comicId} characterId={item ? Number(item) : undefined} />}
       {section === "style" && <StyleEditor comic={comic.data} />}
+      {section === "details" && <ComicDetails comic={comic.data} />}
       {section === "strip" && <StripView comic={comic.data} />}
     </div>
   );

@@ -4,6 +4,7 @@ import { api, ok, postForm, type Comic } from "../../api/client";
 import { keys, useComics, useStyles } from "../../api/queries";
 import { ErrorMessage, Field, Link } from "../../components/ui";
 import { errorAbout } from "../../lib/errors";
+import { comicCounts } from "../../lib/plural";
 import { navigate } from "../../lib/router";
 import { missingHint, presetStyle } from "../styles/presets";
 
@@ -124,12 +125,17 @@ function ComicCard({ comic }: { comic: Comic }) {
   const style = (comic.spec.style as { name?: string } | undefined)?.name;
   return (
     <li className="card comic-card" data-testid={`comic-${comic.id}`}>
+      {comic.cover_url ? (
+        <img className="cover" src={comic.cover_url} alt={`Cover of ${comic.title}`} data-testid="comic-cover" />
+      ) : (
+        <div className="cover empty" aria-hidden="true" />
+      )}
       <h3>
         <Link to={`/comics/${comic.id}`}>{comic.title}</Link>
       </h3>
       <p className="muted">
-        {comic.panel_count} panels · {comic.character_count} characters{style ? ` · ${style}` : ""} · changed{" "}
-        {new Date(comic.updated_at).toLocaleString()}
+        {comicCounts(comic)}
+        {style ? ` · ${style}` : ""} · changed {new Date(comic.changed_at).toLocaleString()}
       </p>
       <div className="row">
         <Link to={`/comics/${comic.id}`} className="button" aria-label={`Open ${comic.title}`}>

@@ -9,6 +9,7 @@ import { useComicPatch } from "../comics/useComicPatch";
 import { useJob } from "../jobs/useJob";
 import { JobProgressView } from "../jobs/JobProgressView";
 import { panelTitle } from "../panels/PanelsView";
+import { PagePreview } from "../pages/PagePreview";
 
 const PRESETS = ["single", "two-stacked", "2x2", "three-rows", "manga-5"] as const;
 const FORMATS = [
@@ -188,6 +189,7 @@ function ExportBox({ comic }: { comic: Comic }) {
   const client = useQueryClient();
   const exports = useExports(comic.id);
   const [formats, setFormats] = useState<Format[]>(["cbz"]);
+  const [skipUnfinished, setSkipUnfinished] = useState(false);
   const [job, setJob] = useState<Job | null>(null);
   const active = useActiveJobs({ comic_id: comic.id });
   useEffect(() => {
@@ -196,7 +198,7 @@ function ExportBox({ comic }: { comic: Comic }) {
   }, [active.data]); // eslint-disable-line react-hooks/exhaustive-deps
   const { progress } = useJob(job, () => void client.invalidateQueries({ queryKey: keys.exports(comic.id) }));
   const start = useMutation({
-    mutationFn: () => ok(api.POST("/api/comics/{comic_id}/exports", { params: { path: { comic_id: comic.id } }, body: { formats } })),
+    mutationFn: () => ok(api.POST("/api/comics/{comic_id}/exports", { params: { path: { comic_id: comic.id } }, body: { formats, skip_unfinished: skipUnfinished } })),
     onSuccess: setJob,
   });
   const running = job != null && (progress.status === "queued" || progress.status === "running");
@@ -217,6 +219,10 @@ function ExportBox({ comic }: { comic: Comic }) {
           </label>
         ))}
       </fieldset>
+      <label className="inline">
+        <input type="checkbox" checked={skipUnfinished} onChange={(e) => setSkipUnfinished(e.target.checked)} data-testid="skip-unfinished" />
+        Skip unfinished panels (those without a picture yet)
+      </label>
       <button type="button" className="primary" onClick={() => start.mutate()} disabled={!formats.length || running || start.isPending} data-testid="export">
         Export
       </button>
@@ -227,13 +233,18 @@ function ExportBox({ comic }: { comic: Comic }) {
       {exports.data?.length === 0 && <p className="muted">Nothing exported yet.</p>}
       <ul className="exports" data-testid="export-files">
         {exports.data?.map((x) => (
-          <li key={x.id}>
+          <li key={x.id} className={x.out_of_date ? "out-of-date" : ""}>
             <a href={x.url} download={x.name} data-testid={`download-${x.format}`}>
               {x.name}
             </a>{" "}
             <span className="muted">
               {x.format} · {(x.size / 1024).toFixed(0)} KiB · {new Date(x.created_at).toLocaleString()}
             </span>
+            {x.out_of_date && (
+              <span className="badge warning" data-testid="export-out-of-date" title="The comic changed after this file was written">
+                Out of date: export again
+              </span>
+            )}
             {x.warnings.map((w, i) => (
               <p key={i} className="warning">
                 {w}
@@ -247,8 +258,13 @@ function ExportBox({ comic }: { comic: Comic }) {
 }
 
 function StripPreview({ comic }: { comic: Comic }) {
-  const panels = usePanels(comic.id);
   const layout = comic.spec.layout as Layout;
+  if (layout.mode === "pages") return <PagePreview comic={comic} />;
+  return <WebtoonPreview comic={comic} layout={layout} />;
+}
+
+function WebtoonPreview({ comic, layout }: { comic: Comic; layout: Layout }) {
+  const panels = usePanels(comic.id);
   const [version, setVersion] = useState(0);
   return (
     <section className="card" aria-label="Preview">

@@ -14,7 +14,7 @@ export function JobProgressView({ job, progress, label = "Job" }: { job: Job; pr
     <div className="job-progress" data-testid="job-progress" data-status={progress.status}>
       <div className="row between">
         <span role="status" aria-live="polite" data-testid="job-status">
-          {label}: {progressLabel(progress)}
+          {label}: {progressLabel(progress, job.kind)}
         </span>
         {running && (
           <button type="button" onClick={() => cancel.mutate()} disabled={cancel.isPending} data-testid="cancel-job">

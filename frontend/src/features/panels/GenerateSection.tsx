@@ -14,6 +14,8 @@ import { JobProgressView } from "../jobs/JobProgressView";
 import { usePanelPatch } from "./usePanelPatch";
 import { DrawAs, PanelFastSetting } from "../fast/DrawAs";
 import { comicFast, draftLora, drawnLabel, missingDraftLora } from "../fast/fast";
+import { useAutosave } from "../../lib/useAutosave";
+import { candidateNumbers } from "../../lib/panelSteps";
 
 export interface GenerateProps {
   panel: Panel;
@@ -27,7 +29,10 @@ export function GenerateSection({ panel, job, progress, running, generate }: Gen
   const comic = useComic(panel.comic_id);
   const comicCandidates = (comic.data?.spec.generation as { candidates?: number } | undefined)?.candidates;
   // The panel's own count, else the comic's "Candidates per panel" (Style page).
+  // Kept on the panel, so the count is still there when the author comes back to it.
   const [candidates, setCandidates] = useState<number>((panel.spec.candidates as number | null) ?? comicCandidates ?? 2);
+  const countPatch = usePanelPatch(panel);
+  const saveCount = useAutosave((p: { candidates: number }) => countPatch.mutateAsync(p));
   const [strength, setStrength] = useState(0.5);
   const description = String(panel.spec.description ?? "");
   const problems = promptErrors(description);
@@ -52,7 +57,11 @@ export function GenerateSection({ panel, job, progress, running, generate }: Gen
         <div className="row">
           <Field label="Number of candidates" error={err("candidates")}>
             {(p) => (
-              <input {...p} type="number" min={1} max={16} value={candidates} onChange={(e) => setCandidates(Number(e.target.value) || 1)} data-testid="candidate-count" />
+              <input {...p} type="number" min={1} max={16} value={candidates} onChange={(e) => {
+                  const count = Math.min(16, Math.max(1, Number(e.target.value) || 1));
+                  setCandidates(count);
+                  saveCount.queue({ candidates: count });
+                }} data-testid="candidate-count" />
             )}
           </Field>
           <DrawAs comicId={panel.comic_id} draft={draws.draft} onChange={draws.set} missingLora={draws.missing?.message} />
@@ -91,7 +100,7 @@ export function GenerateSection({ panel, job, progress, running, generate }: Gen
       {progress.images.length > 0 && running && (
         <div className="thumbs live" aria-label="Candidates drawn so far">
           {progress.images.map((i) => (
-            <img key={i.url} src={i.url} alt={`Candidate ${i.candidate + 1} (drawn)`} />
+            <img key={i.url} src={i.url} alt={`Picture ${i.candidate + 1} of this run (drawn)`} />
           ))}
         </div>
       )}
@@ -173,9 +182,10 @@ export function CandidateGrid({ panel, jobId, onFixFaces }: { panel: Panel; jobI
   const [viewing, setViewing] = useState<number | null>(null);
   const reuse = ({ seed, steps, cfg, sampler, scheduler, width, height }: NonNullable<Image["settings"]>) =>
     patch.mutateAsync({ seed, steps, cfg, sampler, scheduler, width, height });
-  const card = (image: Image, n: number) => (
+  const numbers = candidateNumbers(all);
+  const card = (image: Image, n = numbers.get(image.id) ?? 0) => (
     <figure key={image.id} className={`candidate ${image.picked ? "picked" : ""}`} data-testid="candidate">
-      <button type="button" className="candidate-view" onClick={() => setViewing(n - 1)} aria-label={`View candidate ${n} full size`}>
+      <button type="button" className="candidate-view" onClick={() => setViewing(shown.indexOf(image))} aria-label={`View candidate ${n} full size`}>
         <img src={image.url} alt={`Candidate ${n} (seed ${image.seed})`} loading="lazy" />
         <Expand size={16} aria-hidden className="candidate-view-icon" />
       </button>
@@ -212,7 +222,7 @@ export function CandidateGrid({ panel, jobId, onFixFaces }: { panel: Panel; jobI
         <>
           <h3>This run</h3>
           <div className="grid-candidates" data-testid="candidate-grid">
-            {current.map((image, i) => card(image, i + 1))}
+            {current.map((image) => card(image))}
           </div>
         </>
       )}
@@ -220,7 +230,7 @@ export function CandidateGrid({ panel, jobId, onFixFaces }: { panel: Panel; jobI
         <details open={!current.length}>
           <summary>History ({older.length})</summary>
           <div className="grid-candidates" data-testid="history-grid">
-            {older.map((image, i) => card(image, current.length + i + 1))}
+            {older.map((image) => card(image))}
           </div>
         </details>
       )}

@@ -68,7 +68,10 @@ export function PanelEditor({ panel, index, tab: urlTab }: { panel: Panel; index
   return (
     <section className="panel-editor" aria-label={`Panel ${index + 1}`}>
       <div className="row between">
-        <h2>Panel {index + 1}</h2>
+        <h2>
+          Panel {index + 1}
+          {panel.spec.name ? `: ${String(panel.spec.name)}` : ""}
+        </h2>
         <ConfirmButton className="danger small" question={`Delete panel ${index + 1}?`} detail="Its pictures and lettering go with it." confirm="Delete panel" onConfirm={() => remove.mutate()}>
           Delete panel
         </ConfirmButton>
@@ -90,6 +93,7 @@ function SceneForm({ panel, onGenerate }: { panel: Panel; onGenerate: () => void
   const save = useAutosave((body: PanelPatch) => patch.mutateAsync(body));
   const spec = panel.spec as PanelPatch;
   const [draft, setDraft] = useState<PanelPatch>(() => ({
+    name: spec.name ?? "",
     description: spec.description ?? "",
     characters: spec.characters ?? [],
     shot: spec.shot ?? null,
@@ -133,6 +137,9 @@ function SceneForm({ panel, onGenerate }: { panel: Panel; onGenerate: () => void
           <h3>Scene</h3>
           <SaveIndicator status={save.status} testId="panel-save-status" />
         </div>
+        <Field label="Panel name" hint="Optional: names the panel in lists and messages, e.g. “the launch”." error={err("name")}>
+          {(p) => <input {...p} value={draft.name ?? ""} onChange={(e) => change({ name: e.target.value })} data-testid="panel-name" />}
+        </Field>
         <PromptInput
           label="Description"
           value={draft.description ?? ""}

@@ -6,8 +6,12 @@ import { ErrorMessage, Field, Link } from "../../components/ui";
 import { errorAbout } from "../../lib/errors";
 import { comicPath, navigate, panelPath } from "../../lib/router";
 import { PanelEditor } from "./PanelEditor";
+import { GenerateAll } from "../batch/GenerateAll";
 
+/** "3. The launch" when the panel has a name, else "3. " and the start of its description. */
 export function panelTitle(panel: Panel, index: number): string {
+  const name = String(panel.spec.name ?? "").trim();
+  if (name) return `${index + 1}. ${name}`;
   const description = String(panel.spec.description ?? "");
   return `${index + 1}. ${description.length > 40 ? `${description.slice(0, 40)}…` : description}`;
 }
@@ -52,6 +56,7 @@ export function PanelsView({ comicId, panelId, tab }: { comicId: number; panelId
             </li>
           ))}
         </ol>
+        {panels.data && panels.data.length > 0 && <GenerateAll comicId={comicId} />}
         <form onSubmit={onCreate} aria-label="New panel">
           <Field label="New panel description" error={errorAbout(create.error, "description")}>
             {(p) => (
