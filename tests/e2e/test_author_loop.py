@@ -96,7 +96,7 @@ def test_author_makes_and_exports_a_comic(page: Page, shoot, tmp_path):
     (character,) = api_get(page, f"/api/comics/{comic_id}/characters")
     assert character["spec"]["description"] == "short red hair, green jacket, freckles"
     assert character["spec"]["seed"] is not None
-    page.get_by_label("Portraits").fill("2")
+    page.get_by_role("spinbutton", name="How many portraits").fill("2")
     run_job(page, lambda: page.get_by_test_id("character-sheet").click())
     expect(page.get_by_test_id("sheet-results").locator("img")).to_have_count(2)
     assert_pictures_load(page.get_by_test_id("sheet-results").locator("img"))

@@ -128,3 +128,17 @@ def test_the_card_shows_the_first_pick_or_the_chosen_cover(api, comic, runtime):
     problems = api.invalid("PUT", f"/api/comics/{comic['id']}/cover", {"image_id": 999999})
     assert "no such picture in this comic" in problems["image_id"]
     assert api.call("GET", f"/api/comics/{comic['id']}")["cover_image_id"] == second["picked_image"]["id"]
+
+
+@pytest.mark.slow
+def test_a_batch_job_picks_the_first_candidate_of_a_panel_without_a_pick(api, three_panels, runtime):  # noqa: F811
+    api.call("PATCH", f"/api/comics/{three_panels['id']}", json={"generation": {"steps": 2, "width": 64, "height": 64}})
+    batch = api.call("POST", f"/api/comics/{three_panels['id']}/generate-all", 202, {"candidates": 2})
+    first = batch["jobs"][0]
+    row = Job.objects.get(pk=first["job_id"])
+    _run(runtime, row, claim(row.pk, "test-worker", 30), SimpleNamespace(cancel=threading.Event(), lost=False))
+    row.refresh_from_db()
+    assert row.status == Job.Status.SUCCEEDED, row.error_message
+    images = api.call("GET", f"/api/panels/{first['panel_id']}/images")
+    assert sorted((image["candidate"], image["picked"]) for image in images) == [(0, True), (1, False)]
+    assert api.call("GET", f"/api/batches/{batch['id']}")["succeeded"] == 1

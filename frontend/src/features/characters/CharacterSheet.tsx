@@ -39,7 +39,7 @@ export function CharacterSheet({ character }: { character: Character }) {
     <section className="card sheet" aria-label="Character sheet">
       <h3>Character sheet</h3>
       <div className="row">
-        <Field label="Portraits">
+        <Field label="How many portraits">
           {(p) => <input {...p} type="number" min={1} max={8} value={count} onChange={(e) => setCount(Number(e.target.value) || 1)} />}
         </Field>
         <button type="button" className="primary" onClick={() => start.mutate()} disabled={start.isPending || running} data-testid="character-sheet">

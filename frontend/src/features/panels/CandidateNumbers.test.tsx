@@ -38,7 +38,12 @@ function renderWith(ui: React.ReactNode) {
   return render(<QueryClientProvider client={client}>{ui}</QueryClientProvider>);
 }
 
-beforeEach(() => serve(fetchMock, { "PATCH /api/panels/5": (_r, body) => ({ ...panel, spec: { ...panel.spec, ...(body as object) } }) }));
+beforeEach(() =>
+  serve(fetchMock, {
+    "PATCH /api/panels/5": (_r, body) => ({ ...panel, spec: { ...panel.spec, ...(body as object) } }),
+    "PUT /api/comics/1/cover": (_r, body) => ({ id: 1, cover_image_id: (body as { image_id: number }).image_id }),
+  }),
+);
 afterEach(cleanup);
 
 describe("candidate numbers", () => {
@@ -61,5 +66,13 @@ describe("the candidate count", () => {
     renderWith(<GenerateSection panel={panel} job={null} progress={initialProgress()} running={false} generate={generate} />);
     fireEvent.change(screen.getByTestId("candidate-count"), { target: { value: "5" } });
     await waitFor(async () => expect(await sent(fetchMock, "PATCH /api/panels/5")).toEqual([{ candidates: 5 }]), { timeout: 3000 });
+  });
+});
+
+describe("the cover", () => {
+  it("can be any candidate", async () => {
+    renderWith(<CandidateGrid panel={panel} jobId={null} />);
+    fireEvent.click(screen.getByRole("button", { name: "Use candidate 2 as the comic's cover" }));
+    await waitFor(async () => expect(await sent(fetchMock, "PUT /api/comics/1/cover")).toEqual([{ image_id: 8 }]));
   });
 });

@@ -174,6 +174,14 @@ export function CandidateGrid({ panel, jobId, onFixFaces }: { panel: Panel; jobI
       void client.invalidateQueries({ queryKey: keys.lettering(panel.id) });
     },
   });
+  const cover = useMutation({
+    mutationFn: (image: Image) =>
+      ok(api.PUT("/api/comics/{comic_id}/cover", { params: { path: { comic_id: panel.comic_id } }, body: { image_id: image.id } })),
+    onSuccess: (comic) => {
+      client.setQueryData(keys.comic(panel.comic_id), comic);
+      void client.invalidateQueries({ queryKey: keys.comics });
+    },
+  });
   const all = images.data ?? [];
   // This run in the order the job drew them (its progress counts candidates the same way); the history newest first.
   const current = jobId ? all.filter((i) => i.job_id === jobId).sort((a, b) => a.candidate - b.candidate) : [];
@@ -208,6 +216,9 @@ export function CandidateGrid({ panel, jobId, onFixFaces }: { panel: Panel; jobI
             Pick
           </button>
         )}
+        <button type="button" onClick={() => cover.mutate(image)} aria-label={`Use candidate ${n} as the comic's cover`} data-testid={`cover-${image.id}`}>
+          Use as cover
+        </button>
         {onFixFaces && (
           <button type="button" onClick={() => onFixFaces(image)} aria-label={`Fix faces of candidate ${n}`} data-testid={`fix-faces-${image.id}`}>
             Fix faces
@@ -234,7 +245,7 @@ export function CandidateGrid({ panel, jobId, onFixFaces }: { panel: Panel; jobI
           </div>
         </details>
       )}
-      <ErrorMessage error={pick.error} />
+      <ErrorMessage error={pick.error ?? cover.error} />
       <ErrorMessage error={patch.error} fields={["seed"]} />
       <ImageViewer images={shown} index={viewing} onIndexChange={setViewing} onClose={() => setViewing(null)} onReuse={reuse} />
     </section>

@@ -77,6 +77,10 @@ def _outcome(job: Job, payload: GeneratePayload, report, cancel, engine, request
         if job.panel_id is None:  # a character sheet: its portraits join the character's history
             _keep_portraits(job, stored)
             return
+        # Drawing the whole comic fills every empty frame: a panel without a pick gets its first candidate.
+        pick_first = (
+            _in_batch(job) and not models.GeneratedImage.objects.filter(panel_id=job.panel_id, picked=True).exists()
+        )
         models.GeneratedImage.objects.bulk_create(
             [
                 models.GeneratedImage(
@@ -89,12 +93,17 @@ def _outcome(job: Job, payload: GeneratePayload, report, cancel, engine, request
                     width=entry["width"],
                     height=entry["height"],
                     parameters=entry["parameters"],
+                    picked=pick_first and index == 0,
                 )
-                for entry in stored
+                for index, entry in enumerate(stored)
             ]
         )
 
     return Outcome(commit, message=f"{len(stored)} candidate(s) drawn", data={"images": len(stored)})
+
+
+def _in_batch(job: Job) -> bool:
+    return models.Batch.objects.filter(jobs=job).exists()
 
 
 def _keep_portraits(job: Job, stored: list[dict[str, Any]]) -> None:
