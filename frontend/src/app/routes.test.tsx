@@ -61,6 +61,7 @@ describe("parseComicPath", () => {
     expect(parseComicPath("4", "")).toEqual({ comicId: 4, section: "panels", item: undefined, tab: undefined });
     expect(parseComicPath("4", "panels/9/edit")).toEqual({ comicId: 4, section: "panels", item: "9", tab: "edit" });
     expect(parseComicPath("4", "characters/2")).toEqual({ comicId: 4, section: "characters", item: "2", tab: undefined });
+    expect(parseComicPath("4", "details")).toEqual({ comicId: 4, section: "details", item: undefined, tab: undefined });
     expect(parseComicPath("4", "characters/2/edit")).toBeNull();
     expect(parseComicPath("4", "panels/9/paint")).toBeNull();
     expect(parseComicPath("4", "panels/x")).toBeNull();

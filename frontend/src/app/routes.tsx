@@ -1,7 +1,7 @@
 // The studio's URLs. Django serves index.html for every path outside /api/, /admin/ and /static/, so
 // each of these can be bookmarked, shared and reloaded:
 //   /                                          the dashboard
-//   /comics/:comicId[/:section]                a comic's panels (default), characters, style or strip
+//   /comics/:comicId[/:section]                a comic's panels (default), characters, style, details or strip
 //   /comics/:comicId/characters/:characterId   one character
 //   /comics/:comicId/panels/:panelId[/:tab]    one panel at one step: scene, generate, canvas
 import { createBrowserRouter, type RouteObject, useParams } from "react-router";

@@ -25,7 +25,7 @@ export function navigate(path: string, replace = false): void {
   else history.pushState(null, "", path);
 }
 
-export const SECTIONS = ["panels", "characters", "style", "strip"] as const;
+export const SECTIONS = ["panels", "characters", "style", "details", "strip"] as const;
 export type Section = (typeof SECTIONS)[number];
 // "edit" and "lettering" open the canvas on the mask or the lettering layer (older links).
 export const PANEL_TABS = ["scene", "generate", "canvas", "edit", "lettering"] as const;

@@ -21,4 +21,14 @@ if (typeof window !== "undefined") {
   Element.prototype.setPointerCapture ??= () => undefined;
   Element.prototype.releasePointerCapture ??= () => undefined;
   globalThis.PointerEvent ??= MouseEvent as unknown as typeof PointerEvent;
+  // Job event streams stay open and silent: tests answer through the polled endpoints.
+  globalThis.EventSource ??= class EventSourceStub {
+    static readonly CLOSED = 2;
+    readonly readyState = 1;
+    onmessage = null;
+    onerror = null;
+    constructor(readonly url: string) {}
+    addEventListener() {}
+    close() {}
+  } as unknown as typeof EventSource;
 }

@@ -1,12 +1,11 @@
 // @vitest-environment jsdom
 // "Generate all" queues the batch and shows one progress view for it, with "cancel all".
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import "../../test/fakeServer";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 
-const fetchMock = await vi.hoisted(async () => (await import("../../testing/api")).installFetchStub());
-
-import { sent, serve } from "../../testing/api";
+import { bodiesOf, resetServer, route } from "../../test/fakeServer";
+import { renderWithProviders } from "../../test/render";
 import { batchSummary, GenerateAll, type Batch } from "./GenerateAll";
 
 const job = (n: number, status: string, error = "") => ({ job_id: `00000000-0000-0000-0000-00000000000${n}`, panel_id: n, panel_number: n, status, error_message: error });
@@ -28,27 +27,21 @@ const batch = (jobs: ReturnType<typeof job>[], counts: Partial<Batch>): Batch =>
 beforeEach(() => {
   const started = batch([job(1, "running"), job(2, "queued"), job(3, "failed", "out of memory")], { running: 1, queued: 1, failed: 1 });
   const cancelled = batch([job(1, "cancelled"), job(2, "cancelled"), job(3, "failed", "out of memory")], { cancelled: 2, failed: 1, finished: true });
-  serve(fetchMock, {
-    "GET /api/comics/1/batches": () => [],
-    "POST /api/comics/1/generate-all": () => started,
-    "GET /api/batches/4": () => started,
-    "POST /api/batches/4/cancel": () => cancelled,
-  });
+  resetServer();
+  route("GET", "/api/comics/1/batches", []);
+  route("POST", "/api/comics/1/generate-all", started);
+  route("GET", "/api/batches/4", started);
+  route("POST", "/api/batches/4/cancel", cancelled);
 });
 afterEach(cleanup);
 
 describe("generate the whole comic", () => {
   it("queues the chosen panels and follows the batch until it is cancelled", async () => {
-    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    render(
-      <QueryClientProvider client={client}>
-        <GenerateAll comicId={1} />
-      </QueryClientProvider>,
-    );
+    renderWithProviders(<GenerateAll comicId={1} />);
     fireEvent.click(await screen.findByTestId("generate-all-every-panel"));
     fireEvent.click(screen.getByTestId("generate-all-start"));
     await waitFor(() => expect(screen.getByTestId("batch-summary").textContent).toBe("Drawing 3 panels: 0 of 3 done · 1 drawing · 1 queued · 1 failed"));
-    expect(await sent(fetchMock, "POST /api/comics/1/generate-all")).toEqual([{ panels: "all" }]);
+    expect(await bodiesOf("POST", "/api/comics/1/generate-all")).toEqual([{ panels: "all" }]);
     expect(screen.getByText("Panel 3: out of memory")).toBeTruthy();
     fireEvent.click(screen.getByTestId("batch-cancel"));
     await waitFor(() => expect(screen.getByTestId("batch-summary").textContent).toBe("Finished: 0 of 3 done · 1 failed · 2 cancelled"));

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { Comic, ComicSpec } from "../../api/client";
 import { ErrorMessage, Field, SaveIndicator } from "../../components/ui";
+import { Select } from "../../components/Select";
 import { errorAbout } from "../../lib/errors";
 import { useAutosave } from "../../lib/useAutosave";
 import { useComicPatch } from "../comics/useComicPatch";
@@ -88,29 +89,31 @@ export function ComicDetails({ comic }: { comic: Comic }) {
         <Field label="Language" error={err("language")} hint="A language code: en, fr, ja, pt-BR.">
           {(p) => <input {...p} value={details.language ?? ""} onChange={text("language")} />}
         </Field>
-        <Field label="Reading direction" error={err("reading_direction")}>
-          {(p) => (
-            <select
-              {...p}
-              value={details.reading_direction ?? "ltr"}
-              onChange={(e) => change({ reading_direction: e.target.value as "ltr" | "rtl" })}
-            >
-              <option value="ltr">Left to right</option>
-              <option value="rtl">Right to left (manga)</option>
-            </select>
-          )}
-        </Field>
-        <Field label="Age rating" error={err("age_rating")}>
-          {(p) => (
-            <select {...p} value={details.age_rating ?? "Unknown"} onChange={(e) => change({ age_rating: e.target.value as AgeRating })}>
-              {AGE_RATINGS.map((rating) => (
-                <option key={rating} value={rating}>
-                  {rating === "Unknown" ? "Not rated" : rating}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <div className="field">
+          <span className="field-label">Reading direction</span>
+          <Select
+            label="Reading direction"
+            value={details.reading_direction ?? "ltr"}
+            onChange={(reading_direction) => change({ reading_direction })}
+            options={[
+              { value: "ltr", label: "Left to right" },
+              { value: "rtl", label: "Right to left (manga)" },
+            ]}
+            testId="reading-direction"
+          />
+          {err("reading_direction") && <small className="error" role="alert">{err("reading_direction")}</small>}
+        </div>
+        <div className="field">
+          <span className="field-label">Age rating</span>
+          <Select
+            label="Age rating"
+            value={details.age_rating ?? "Unknown"}
+            onChange={(age_rating) => change({ age_rating })}
+            options={AGE_RATINGS.map((rating) => ({ value: rating, label: rating === "Unknown" ? "Not rated" : rating }))}
+            testId="age-rating"
+          />
+          {err("age_rating") && <small className="error" role="alert">{err("age_rating")}</small>}
+        </div>
         <Field label="Summary" error={err("summary")} className="wide">
           {(p) => <textarea {...p} rows={4} value={details.summary ?? ""} onChange={(e) => change({ summary: e.target.value })} />}
         </Field>

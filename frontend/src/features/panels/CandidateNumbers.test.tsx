@@ -1,15 +1,14 @@
 // @vitest-environment jsdom
 // A candidate keeps its number on every tab, whichever job is the latest; the candidate count is kept on the panel.
+import "../../test/fakeServer";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-
-const fetchMock = await vi.hoisted(async () => (await import("../../testing/api")).installFetchStub());
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 
 import type { Comic, Image, Panel } from "../../api/client";
 import { keys } from "../../api/queries";
 import { initialProgress } from "../../lib/jobEvents";
-import { sent, serve } from "../../testing/api";
+import { bodiesOf, resetServer, route } from "../../test/fakeServer";
+import { renderWithProviders, testClient } from "../../test/render";
 import { CandidateGrid, GenerateSection } from "./GenerateSection";
 
 const GENERATED = "00000000-0000-0000-0000-000000000001";
@@ -31,19 +30,18 @@ const image = (id: number, job: string, candidate: number, day: number): Image =
 const IMAGES = [image(9, REPAINTED, 0, 2), image(7, GENERATED, 0, 1), image(8, GENERATED, 1, 1)];
 
 function renderWith(ui: React.ReactNode) {
-  const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
+  const client = testClient();
   client.setQueryData(keys.images(5), IMAGES);
   client.setQueryData(keys.panels(1), [panel]);
   client.setQueryData(keys.comic(1), { id: 1, spec: { generation: { candidates: 2 } } } as unknown as Comic);
-  return render(<QueryClientProvider client={client}>{ui}</QueryClientProvider>);
+  return renderWithProviders(ui as React.ReactElement, { client });
 }
 
-beforeEach(() =>
-  serve(fetchMock, {
-    "PATCH /api/panels/5": (_r, body) => ({ ...panel, spec: { ...panel.spec, ...(body as object) } }),
-    "PUT /api/comics/1/cover": (_r, body) => ({ id: 1, cover_image_id: (body as { image_id: number }).image_id }),
-  }),
-);
+beforeEach(() => {
+  resetServer();
+  route("PATCH", "/api/panels/5", async (request: Request) => ({ ...panel, spec: { ...panel.spec, ...(await request.json()) } }));
+  route("PUT", "/api/comics/1/cover", async (request: Request) => ({ id: 1, cover_image_id: (await request.json()).image_id }));
+});
 afterEach(cleanup);
 
 describe("candidate numbers", () => {
@@ -65,7 +63,7 @@ describe("the candidate count", () => {
     const generate = { mutate: vi.fn(), isPending: false, error: null, variables: undefined } as never;
     renderWith(<GenerateSection panel={panel} job={null} progress={initialProgress()} running={false} generate={generate} />);
     fireEvent.change(screen.getByTestId("candidate-count"), { target: { value: "5" } });
-    await waitFor(async () => expect(await sent(fetchMock, "PATCH /api/panels/5")).toEqual([{ candidates: 5 }]), { timeout: 3000 });
+    await waitFor(async () => expect(await bodiesOf("PATCH", "/api/panels/5")).toEqual([{ candidates: 5 }]), { timeout: 3000 });
   });
 });
 
@@ -73,6 +71,6 @@ describe("the cover", () => {
   it("can be any candidate", async () => {
     renderWith(<CandidateGrid panel={panel} jobId={null} />);
     fireEvent.click(screen.getByRole("button", { name: "Use candidate 2 as the comic's cover" }));
-    await waitFor(async () => expect(await sent(fetchMock, "PUT /api/comics/1/cover")).toEqual([{ image_id: 8 }]));
+    await waitFor(async () => expect(await bodiesOf("PUT", "/api/comics/1/cover")).toEqual([{ image_id: 8 }]));
   });
 });
