@@ -70,14 +70,14 @@ def test_author_makes_and_exports_a_comic(page: Page, shoot, tmp_path):
     expect(page.get_by_label("Comic title")).to_have_value(TITLE)
     shoot(page, "comic-created")
 
-    # A refused style (a LoRA row without a name) shows the error; removing the row saves again.
+    # A new LoRA row waits for its name: nothing is saved and no error shows before anything is typed.
     page.get_by_test_id("section-style").click()
     page.get_by_role("button", name="Add LoRA").click()
-    expect(page.get_by_test_id("style-save-status")).to_have_text("Not saved", timeout=SAVE_TIMEOUT)
-    expect(page.get_by_label("Style LoRAs 1 name")).to_have_attribute("aria-invalid", "true")
-    shoot(page, "style-refused")
+    expect(page.get_by_label("Style LoRAs 1 name")).to_be_focused()
+    expect(page.get_by_label("Style LoRAs 1 name")).not_to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("style-save-status")).to_have_text("")
+    shoot(page, "style-lora-row")
     page.get_by_role("button", name="Remove Style LoRAs 1").click()
-    expect(page.get_by_test_id("style-save-status")).to_have_text("Saved", timeout=SAVE_TIMEOUT)
     fill_generation_defaults(page, steps=3, size=128, candidates=3)
     expect(page.get_by_test_id("style-save-status")).to_have_text("Saved", timeout=SAVE_TIMEOUT)
     generation = api_get(page, f"/api/comics/{comic_id}")["spec"]["generation"]
