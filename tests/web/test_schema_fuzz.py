@@ -86,7 +86,7 @@ def fuzz_author(fake_worker) -> Author:
 
 
 READS, CHANGES, JOBS, DELETES = range(4)
-JOB_ROUTES = ("/generate", "/sheet", "/exports")  # POSTed, these queue a job
+JOB_ROUTES = ("/generate", "/generate-all", "/sheet", "/exports")  # POSTed, these queue jobs
 
 
 def phase(operation) -> int:
@@ -136,7 +136,11 @@ class Tally:
         self.statuses.setdefault(label, Counter())[response.status_code] += 1
         if response.status_code == 202:
             body = response.json()
-            self.jobs.append(body["job"]["id"] if "job" in body else body["id"])  # a training run names its job
+            # A batch ("generate all") announces its jobs, a training run names its job, the others are one.
+            if "jobs" in body:
+                self.jobs += [job["job_id"] for job in body["jobs"]]
+            else:
+                self.jobs.append(body["job"]["id"] if "job" in body else body["id"])
 
 
 def fuzz_operation(operation, author: Author, tally: Tally):
