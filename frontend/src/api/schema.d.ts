@@ -2180,6 +2180,11 @@ export interface components {
         GenerateAllIn: {
             /** Candidates */
             candidates?: number | null;
+            /**
+             * Fast
+             * @description Fast drafts (true) or finals (false); null follows each panel.
+             */
+            fast?: boolean | null;
             /** Height */
             height?: number | null;
             /**

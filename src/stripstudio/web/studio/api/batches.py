@@ -44,6 +44,7 @@ def generate_all(request, comic_id: int, payload: schemas.GenerateAllIn):
         steps=payload.steps,
         width=payload.width,
         height=payload.height,
+        fast=payload.fast,
         skip_missing_loras=payload.skip_missing_loras,
     )
     requests = [(panel, generation_request(request, comic, panel, mode)) for panel in panels]

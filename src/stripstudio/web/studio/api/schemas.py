@@ -342,6 +342,7 @@ class GenerateAllIn(BaseModel):
     steps: int | None = Field(None, ge=1, le=200)
     width: int | None = Field(None, ge=64, le=4096, multiple_of=8)
     height: int | None = Field(None, ge=64, le=4096, multiple_of=8)
+    fast: bool | None = Field(None, description="Fast drafts (true) or finals (false); null follows each panel.")
     skip_missing_loras: bool = False
 
 
