@@ -6,6 +6,7 @@ import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 
 import { bodiesOf, resetServer, route } from "../../test/fakeServer";
 import { renderWithProviders } from "../../test/render";
+import { comic } from "../../test/fixtures";
 import { batchSummary, GenerateAll, type Batch } from "./GenerateAll";
 
 const job = (n: number, status: string, error = "") => ({ job_id: `00000000-0000-0000-0000-00000000000${n}`, panel_id: n, panel_number: n, status, error_message: error });
@@ -29,6 +30,7 @@ beforeEach(() => {
   const cancelled = batch([job(1, "cancelled"), job(2, "cancelled"), job(3, "failed", "out of memory")], { cancelled: 2, failed: 1, finished: true });
   resetServer();
   route("GET", "/api/comics/1/batches", []);
+  route("GET", "/api/comics/:id", comic());
   route("POST", "/api/comics/1/generate-all", started);
   route("GET", "/api/batches/4", started);
   route("POST", "/api/batches/4/cancel", cancelled);
@@ -46,6 +48,13 @@ describe("generate the whole comic", () => {
     fireEvent.click(screen.getByTestId("batch-cancel"));
     await waitFor(() => expect(screen.getByTestId("batch-summary").textContent).toBe("Finished: 0 of 3 done · 1 failed · 2 cancelled"));
     expect(screen.queryByTestId("batch-cancel")).toBeNull();
+  });
+
+  it("draws every panel as a fast draft when asked", async () => {
+    renderWithProviders(<GenerateAll comicId={1} />);
+    fireEvent.click(await screen.findByTestId("draw-as-draft"));
+    fireEvent.click(screen.getByTestId("generate-all-start"));
+    await waitFor(async () => expect(await bodiesOf("POST", "/api/comics/1/generate-all")).toEqual([{ panels: "missing", fast: true }]));
   });
 
   it("sums a batch up in one line", () => {

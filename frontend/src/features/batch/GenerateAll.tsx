@@ -2,7 +2,9 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ok } from "../../api/client";
 import type { components } from "../../api/schema";
-import { keys } from "../../api/queries";
+import { keys, useComic } from "../../api/queries";
+import { DrawAs } from "../fast/DrawAs";
+import { comicFast } from "../fast/fast";
 import { ErrorMessage } from "../../components/ui";
 import { plural } from "../../lib/plural";
 
@@ -28,13 +30,16 @@ export function batchSummary(batch: Batch): string {
 export function GenerateAll({ comicId }: { comicId: number }) {
   const client = useQueryClient();
   const [scope, setScope] = useState<Scope>("missing");
+  // Unset, each panel draws as it says (its own choice, else the comic's); set, the whole batch does.
+  const [draft, setDraft] = useState<boolean | null>(null);
+  const comic = useComic(comicId);
   const recent = useQuery({
     queryKey: batchKeys.list(comicId),
     queryFn: () => ok(api.GET("/api/comics/{comic_id}/batches", { params: { path: { comic_id: comicId } } })),
   });
   const start = useMutation({
     mutationFn: () =>
-      ok(api.POST("/api/comics/{comic_id}/generate-all", { params: { path: { comic_id: comicId } }, body: { panels: scope } })),
+      ok(api.POST("/api/comics/{comic_id}/generate-all", { params: { path: { comic_id: comicId } }, body: { panels: scope, ...(draft == null ? {} : { fast: draft }) } })),
     onSuccess: (batch) => {
       client.setQueryData<Batch[]>(batchKeys.list(comicId), (list) => [batch, ...(list ?? [])]);
       client.setQueryData(batchKeys.one(batch.id), batch);
@@ -55,6 +60,7 @@ export function GenerateAll({ comicId }: { comicId: number }) {
           <input type="radio" name={`scope-${comicId}`} checked={scope === "all"} onChange={() => setScope("all")} data-testid="generate-all-every-panel" />
           Every panel
         </label>
+        <DrawAs comicId={comicId} draft={draft ?? comicFast(comic.data).fast} onChange={setDraft} disabled={start.isPending || running} />
         <button type="button" className="primary" onClick={() => start.mutate()} data-testid="generate-all-start">
           Generate all
         </button>
