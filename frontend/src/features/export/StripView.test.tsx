@@ -44,7 +44,7 @@ describe("strip and export", () => {
     expect(within(preview).getByText("Panel 2: no picture picked yet")).toBeTruthy();
     await user.click(screen.getByTestId("export-pdf"));
     await user.click(screen.getByTestId("export"));
-    await waitFor(async () => expect(await bodiesOf("POST", "/api/comics/1/exports")).toEqual([{ formats: ["cbz", "pdf"] }]));
+    await waitFor(async () => expect(await bodiesOf("POST", "/api/comics/1/exports")).toEqual([{ formats: ["cbz", "pdf"], skip_unfinished: false }]));
     expect(await screen.findByTestId("job-progress")).toBeTruthy();
   });
 });
