@@ -75,7 +75,7 @@ def test_the_lettering_is_on_the_exported_pictures(rendered, tmp_path):
 
 def test_an_unrendered_panel_is_named_and_nothing_is_written(rendered, tmp_path):
     grown = comic().model_copy(update={"panels": [*comic().panels, Panel(id="new", description="x")]})
-    with pytest.raises(ExportError, match=r"panels\[3\] \(new\).*--panel new"):
+    with pytest.raises(ExportError, match=r"panel 4 \(new\).*--panel new"):
         export_comic(grown, rendered, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 

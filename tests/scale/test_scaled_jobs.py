@@ -31,6 +31,7 @@ from stripstudio.web.studio.models import Asset, Export, GeneratedImage
 from tests.scale.stored_files import stored_file_problems
 from tests.scale.studio_processes import StudioProcess, StudioProcesses, free_port, studio_env, wait_until_answers
 from tests.services import PostgresServer, RedisServer
+from tests.waiting import wait_until
 from tests.web.conftest import StudioClient
 
 pytestmark = [pytest.mark.scale, pytest.mark.slow]
@@ -118,7 +119,12 @@ def _author_work(url: str, index: int) -> tuple[StudioClient, list[dict], dict]:
         job = author.call("POST", f"/api/panels/{panel['id']}/generate", 202, json={**body, "previews": False})
         jobs.append({**job, "expected_candidates": body["candidates"], "long": body is LONG_JOB})
         if n == EXPORT_AFTER:  # lower priority than the generation jobs submitted after it
-            export = author.call("POST", f"/api/comics/{comic['id']}/exports", 202, json={"formats": ["cbz"]})
+            # An export is only taken once a panel has a picture; the others are left out until they have one.
+            first_pictures = f"/api/panels/{panels[0]['id']}/images"
+            wait_until(lambda url=first_pictures: author.call("GET", url), 120, "the first picture")
+            export = author.call(
+                "POST", f"/api/comics/{comic['id']}/exports", 202, json={"formats": ["cbz"], "skip_unfinished": True}
+            )
     return author, jobs, export
 
 

@@ -20,9 +20,10 @@ def api(db):
     loras.mkdir(parents=True, exist_ok=True)
     from tests.engines.diffusers.model_files import write_tiny_lora
 
-    write_tiny_lora(loras / "sdxl_lightning_4step_lora.safetensors", key_format="kohya", seed=3)
+    installed = write_tiny_lora(loras / "sdxl_lightning_4step_lora.safetensors", key_format="kohya", seed=3)
     install_runtime(JobRuntime(settings.STRIPSTUDIO))
-    return signed_in("ann")
+    yield signed_in("ann")
+    installed.unlink()  # the model folders are shared by the tests of this process
 
 
 def comic_with(api, **generation) -> int:

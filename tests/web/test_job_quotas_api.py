@@ -12,7 +12,7 @@ from django.utils import timezone
 from stripstudio.jobs.models import Job
 from stripstudio.jobs.runtime import install_runtime
 from tests.jobs.jobs_helpers import recording_runtime
-from tests.web.test_content_api import signed_in
+from tests.web.test_content_api import picked_image, signed_in
 
 
 @pytest.fixture
@@ -61,6 +61,7 @@ def test_too_many_waiting_jobs_is_a_429_naming_the_limit(limits):
     body = answer.json()
     assert body["limit"] == "max_active_jobs_per_author" and "you have 2 jobs queued or running" in body["detail"]
     assert "Retry-After" not in answer
+    picked_image(panel["id"], "red")  # a finished panel: the export itself is valid
     export = api.client.post(f"/api/comics/{panel['comic_id']}/exports", data={}, content_type="application/json")
     assert export.status_code == 429  # exports wait in the same line
     assert Job.objects.count() == 2

@@ -60,8 +60,12 @@ def test_a_preset_leaves_out_the_style_loras_that_are_not_installed_and_names_th
 def test_a_preset_keeps_its_style_lora_once_it_is_installed(api):
     loras = settings.STRIPSTUDIO.models_dir / "loras"
     loras.mkdir(parents=True, exist_ok=True)
-    (loras / "manga_lineart_xl.safetensors").write_bytes(b"")
-    manga = preset(api, "manga")
+    installed = loras / "manga_lineart_xl.safetensors"
+    installed.write_bytes(b"")
+    try:
+        manga = preset(api, "manga")
+    finally:
+        installed.unlink()  # the model folders are shared by the tests of this process
     assert [lora["name"] for lora in manga["loras"]] == ["manga_lineart_xl"] and manga["missing_loras"] == []
 
 
