@@ -109,3 +109,18 @@ def test_pictures_are_fitted_to_their_frame_before_lettering(art, comic, picture
     fitted = LetteredPanels(plain, [wide].__getitem__)[0].image
     assert fitted.size == (frames[0].width, frames[0].height)
     assert fitted.getpixel((2, fitted.height // 2)) == (255, 0, 0)
+
+
+def test_a_right_to_left_comic_places_its_bubbles_to_be_read_right_to_left():
+    bubbles = [Bubble(text="I am read first."), Bubble(text="And I come second.")]
+    picture = Image.new("RGB", (600, 400), (200, 200, 200))
+    placed = {
+        direction: LetteredPanels(
+            Comic(title="Manga", reading_direction=direction, panels=[Panel(description="p", bubbles=bubbles)]),
+            [picture].__getitem__,
+            find_faces_in=lambda _image: [],
+        ).placed(0, picture)
+        for direction in ("ltr", "rtl")
+    }
+    assert placed["ltr"][0].center[0] < placed["ltr"][1].center[0]
+    assert placed["rtl"][0].center[0] > placed["rtl"][1].center[0]

@@ -171,6 +171,7 @@ class LetteredPanels(Sequence[PanelArt]):
             inside=bool(self.frames),
             lettering=self.comic.lettering,
             free_last=free_last,
+            rtl=self.comic.reading_direction == "rtl",
         )
 
 
