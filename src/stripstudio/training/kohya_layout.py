@@ -26,6 +26,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from stripstudio.field_errors import FieldError
 from stripstudio.training.spec import Dataset, DatasetImage
 from stripstudio.uploads import DEFAULT_LIMITS
 
@@ -44,16 +45,8 @@ _ORIENTATION = 0x0112
 _TURNED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
 
-class DatasetError(ValueError):
+class DatasetError(FieldError):
     """A dataset cannot be read, written or prepared; ``field`` names what to change, ``message`` how."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(field, message)
-        self.field = field
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
 
 
 @dataclass(frozen=True)

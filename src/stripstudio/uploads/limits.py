@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stripstudio.field_errors import FieldError
 
-class UploadRejected(ValueError):
+
+class UploadRejected(FieldError):
     """An upload was refused; ``field`` names the form field, ``message`` says what is wrong and how to fix it."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(field, message)
-        self.field = field
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
 
 
 @dataclass(frozen=True)
