@@ -101,3 +101,8 @@ def test_a_candidate_says_whether_it_was_drawn_as_a_draft(api):
     assert draft.loras == ["sdxl_lightning_4step_lora.safetensors"]
     assert (final.fast_profile, final.steps, final.loras) == (None, 20, [])
     assert drawn_with(image_settings({})) is None  # an image saved without its request
+    same_schedule = queued_request(api, panel["id"], {"fast": False, "steps": 4}).model_copy(
+        update={"guidance_scale": 1.0, "sampler": "euler", "scheduler": "sgm_uniform"}
+    )
+    final_like_a_draft = drawn_with(image_settings(same_schedule.model_dump(mode="json")))
+    assert final_like_a_draft is not None and final_like_a_draft.fast_profile is None  # no Lightning LoRA

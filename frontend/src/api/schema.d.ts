@@ -2033,7 +2033,7 @@ export interface components {
             cfg: number;
             /**
              * Fast Profile
-             * @description The fast profile whose schedule it was drawn with: a draft.
+             * @description The fast profile it was drawn with (its schedule and its LoRA or checkpoint): a draft.
              */
             fast_profile: string | null;
             /**

@@ -87,12 +87,25 @@ FAST_PROFILES: dict[str, FastProfile] = {
 DEFAULT_FAST_PROFILE = "lightning"
 
 
-def profile_drawn(steps: int, cfg: float, sampler: str, scheduler: str) -> str | None:
-    """The profile whose schedule (steps, guidance, sampler and schedule) these settings are, if any."""
+def profile_drawn(
+    steps: int, cfg: float, sampler: str, scheduler: str, loras: list[str], checkpoint: str
+) -> str | None:
+    """The profile a picture was drawn with: its schedule (steps, guidance, sampler and schedule) and its
+    distilled weights (the profile's LoRA among ``loras``, or its checkpoint). A final that only shares a
+    profile's schedule is not one of its drafts."""
     for profile in FAST_PROFILES.values():
-        if (profile.steps, profile.cfg, profile.sampler, profile.scheduler) == (steps, cfg, sampler, scheduler):
+        if (profile.steps, profile.cfg, profile.sampler, profile.scheduler) != (steps, cfg, sampler, scheduler):
+            continue
+        if (
+            profile.lora and _stem(profile.lora) in {_stem(name) for name in loras}
+        ) or checkpoint == profile.checkpoint:
             return profile.name
     return None
+
+
+def _stem(name: str) -> str:
+    """A LoRA's file name without folders or the .safetensors suffix, as the model folders are searched."""
+    return name.rsplit("/", 1)[-1].removesuffix(".safetensors")
 
 
 def fast_profile(name: str) -> FastProfile:

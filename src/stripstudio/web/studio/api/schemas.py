@@ -118,7 +118,9 @@ class DrawnWithOut(BaseModel):
     sampler: str
     scheduler: str
     loras: list[str] = Field(description="The LoRA files drawn with, in order.")
-    fast_profile: str | None = Field(description="The fast profile whose schedule it was drawn with: a draft.")
+    fast_profile: str | None = Field(
+        description="The fast profile it was drawn with (its schedule and its LoRA or checkpoint): a draft."
+    )
 
 
 class ImageSettingsOut(BaseModel):

@@ -60,7 +60,14 @@ def drawn_with(settings: schemas.ImageSettingsOut | None) -> schemas.DrawnWithOu
         sampler=settings.sampler,
         scheduler=settings.scheduler,
         loras=[lora.name for lora in settings.loras],
-        fast_profile=domain.profile_drawn(settings.steps, settings.cfg, settings.sampler, settings.scheduler),
+        fast_profile=domain.profile_drawn(
+            settings.steps,
+            settings.cfg,
+            settings.sampler,
+            settings.scheduler,
+            [lora.name for lora in settings.loras],
+            settings.model,
+        ),
     )
 
 
