@@ -42,7 +42,7 @@ JOBS_PER_PANEL = 2  # 5 authors x 5 panels x 2 jobs = 50 jobs
 WORKERS = 3
 LEASE_SECONDS = 3
 SHORT_JOB = {"steps": 2, "candidates": 2}
-LONG_JOB = {"steps": 12, "candidates": 2}  # runs a few seconds: long enough to be killed in the middle
+LONG_JOB = {"steps": 40, "candidates": 2}  # runs a few seconds: long enough to be killed in the middle
 LONG_JOB_INDEX = 1  # each author's second job is a long one
 EXPORT_AFTER = 3  # each author also asks for an export after their fourth generation job
 FINAL = {"succeeded", "failed", "cancelled"}
@@ -236,21 +236,14 @@ def _mean_run_seconds(states: dict[str, dict], job_ids: list[str]) -> float:
     return sum(span.total_seconds() for span in spans) / len(spans)
 
 
-def test_fifty_jobs_three_workers_one_killed(scaled_studio: ScaledStudio, clients: list[StudioClient]) -> None:
-    studio = scaled_studio
-    started = time.monotonic()
-    with ThreadPoolExecutor(AUTHORS) as pool:
-        submitted = list(pool.map(lambda i: _author_work(studio.url, i), range(AUTHORS)))
-    authors = [author for author, _, _ in submitted]
-    clients.extend(authors)
-    jobs = {job["id"]: (index, job) for index, (_, author_jobs, _) in enumerate(submitted) for job in author_jobs}
-    exports = [export["id"] for _, _, export in submitted]
-    assert len(jobs) == AUTHORS * PANELS_PER_AUTHOR * JOBS_PER_PANEL == 50
-    submit_seconds = time.monotonic() - started
+def _kill_a_worker_mid_long_job(studio: ScaledStudio, within_seconds: float) -> tuple[str, int, float]:
+    """Wait for a worker to be in the middle of a long job and SIGKILL it; start a replacement.
 
-    # Kill a worker in the middle of a long job, then start a replacement.
+    Returns (the job it held, its pid, when it was killed). Runs beside the authors' submissions:
+    a long job may start, and end, before the last author has submitted.
+    """
     worker_pids = {w.pid for w in studio.workers}
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + within_seconds
     victim = None
     while victim is None:
         assert time.monotonic() < deadline, "no worker ever ran a long job\n" + studio.processes.logs()
@@ -264,8 +257,24 @@ def test_fifty_jobs_three_workers_one_killed(scaled_studio: ScaledStudio, client
     # What the dead worker held when it died (its row cannot change before the lease runs out).
     held = _jobs_held_by(studio.database_url, killed_pid)
     assert held, f"worker {killed_pid} finished job {killed_job} and held nothing when it was killed"
-    killed_job = killed_job if killed_job in held else held[0]
     studio.processes.worker(f"worker-{WORKERS + 1}")
+    return (killed_job if killed_job in held else held[0]), killed_pid, killed_at
+
+
+def test_fifty_jobs_three_workers_one_killed(scaled_studio: ScaledStudio, clients: list[StudioClient]) -> None:
+    studio = scaled_studio
+    started = time.monotonic()
+    with ThreadPoolExecutor(1) as watcher:
+        kill = watcher.submit(_kill_a_worker_mid_long_job, studio, 120)
+        with ThreadPoolExecutor(AUTHORS) as pool:
+            submitted = list(pool.map(lambda i: _author_work(studio.url, i), range(AUTHORS)))
+        submit_seconds = time.monotonic() - started
+        killed_job, killed_pid, killed_at = kill.result()
+    authors = [author for author, _, _ in submitted]
+    clients.extend(authors)
+    jobs = {job["id"]: (index, job) for index, (_, author_jobs, _) in enumerate(submitted) for job in author_jobs}
+    exports = [export["id"] for _, _, export in submitted]
+    assert len(jobs) == AUTHORS * PANELS_PER_AUTHOR * JOBS_PER_PANEL == 50
 
     try:
         states, most_connections = _final_jobs(
