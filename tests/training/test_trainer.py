@@ -38,6 +38,44 @@ def test_cancel_stops_within_one_step_and_reports_every_step_before(photos, tmp_
     assert progress[1].notes == ()
 
 
+def test_finishing_early_waits_for_a_saved_epoch_then_ends_at_the_next_step_keeping_it(photos, tmp_path):
+    progress: list = []
+    asked: list[int] = []
+
+    def should_finish() -> bool:
+        asked.append(len(progress))
+        return True  # asked from the first step: heard only once epoch 1 is saved
+
+    saved = train(
+        make_dataset(photos, repeats=2),
+        tiny_settings(epochs=3),
+        tmp_path,
+        on_progress=progress.append,
+        should_stop=lambda: False,
+        should_finish=should_finish,
+        device="cpu",
+    )
+    assert [p.step for p in progress] == [1, 2, 3, 4, 5, 6]  # epoch 1 of 3, then no step more
+    assert asked == [6]  # not asked before anything was saved
+    assert [(s.epoch, s.step) for s in saved] == [(1, 6)]
+    assert sorted(p.name for p in tmp_path.glob("*.safetensors")) == ["rc_test-000001.safetensors"]
+
+
+def test_a_cancel_outranks_finishing_early(photos, tmp_path):
+    progress: list = []
+    with pytest.raises(TrainingCancelled) as cancelled:
+        train(
+            make_dataset(photos, repeats=2),
+            tiny_settings(),
+            tmp_path,
+            on_progress=progress.append,
+            should_stop=lambda: len(progress) >= 7,
+            should_finish=lambda: len(progress) >= 7,
+            device="cpu",
+        )
+    assert cancelled.value.step == 7 and cancelled.value.resumable_from == 6
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [

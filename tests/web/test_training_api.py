@@ -176,6 +176,28 @@ def test_defaults_show_the_total_steps_and_a_run_is_queued_as_a_train_job(ann, c
     assert ann.call("GET", f"/api/training-datasets/{dataset['id']}/runs")[0]["id"] == run["id"]
 
 
+def test_stopping_early_is_asked_of_a_training_run_and_refused_naming_the_run_otherwise(ann, character):
+    dataset = new_dataset(ann, character)
+    run = ann.call("POST", f"/api/training-datasets/{dataset['id']}/runs", 202, json={"settings": TINY_RUN})
+    assert run["stop_requested"] is False
+    stop = f"/api/training-runs/{run['id']}/stop-early"
+    queued = field_errors(ann.call("POST", stop, 422))
+    assert "cancel it instead" in queued["run"]
+    job = Job.objects.filter(pk=run["job"]["id"])
+
+    job.update(status=Job.Status.RUNNING)
+    assert ann.call("POST", stop)["stop_requested"] is True
+    assert ann.call("POST", stop)["stop_requested"] is True  # asking again changes nothing
+    assert ann.call("GET", f"/api/training-runs/{run['id']}")["stop_requested"] is True
+
+    job.update(cancel_requested=True)
+    assert "being cancelled" in field_errors(ann.call("POST", stop, 422))["run"]
+    job.update(status=Job.Status.SUCCEEDED)
+    assert "already ended (succeeded)" in field_errors(ann.call("POST", stop, 422))["run"]
+    job.delete()
+    assert "job is gone" in field_errors(ann.call("POST", stop, 422))["run"]
+
+
 def saved_run(owner, dataset_id: int, epochs: int = 2) -> models.TrainingRun:
     """A finished run with ``epochs`` saved LoRA files, as the training job leaves it."""
     dataset = models.TrainingDataset.objects.get(pk=dataset_id)
@@ -227,6 +249,7 @@ def test_another_author_gets_404_on_every_training_object(ann, character):
         ("GET", f"{base}/runs", None),
         ("GET", f"/api/training-runs/{run.pk}", None),
         ("POST", f"/api/training-runs/{run.pk}/cancel", None),
+        ("POST", f"/api/training-runs/{run.pk}/stop-early", None),
         ("POST", f"/api/training-runs/{run.pk}/epochs/1/pick", None),
         ("GET", f"/api/training-runs/{run.pk}/epochs/1/grid/0/file", None),
         ("DELETE", base, None),

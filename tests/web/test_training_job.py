@@ -1,5 +1,6 @@
 """Training jobs on the tiny SDXL model: live progress events, the test grid of every saved epoch, cancel
-within a step, and a worker killed mid-training whose retry resumes from the last saved epoch.
+within a step, a stop that keeps the epochs saved so far, the working folder gone once a job ends for
+good, and a worker killed (or stopped) mid-training whose retry resumes from the last saved epoch.
 
 Each job trains 10 small photos, 1 repeat, 2 epochs (both saved): 20 steps, 10 an epoch.
 """
@@ -14,6 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from PIL import Image
 from safetensors import safe_open
 
@@ -28,6 +30,7 @@ from stripstudio.jobs.supervision import recover_stale_jobs
 from stripstudio.web.studio import models
 from stripstudio.web.studio.runners import training as training_runner
 from tests.jobs.jobs_helpers import RecordingQueue
+from tests.web.django_api import DjangoApi
 from tests.web.test_training_api import new_dataset, signed_in
 
 pytestmark = pytest.mark.slow
@@ -123,16 +126,102 @@ def test_a_training_job_reports_progress_and_keeps_each_epochs_lora_and_test_gri
     assert not training_runner.run_folder(settings.STRIPSTUDIO, job.pk).exists()  # nothing half-kept
 
 
+def author(job: Job) -> DjangoApi:
+    client = Client()
+    client.force_login(job.owner)
+    return DjangoApi(client)
+
+
+def keeper() -> SimpleNamespace:
+    """What the runner gets of the lease keeper: its cancel flag (raised when the author cancels)."""
+    return SimpleNamespace(cancel=threading.Event(), lost=False)
+
+
 def test_a_cancel_stops_the_training_within_one_step_and_keeps_nothing(runtime, queued, monkeypatch):
     job, run = queued
+    folder = training_runner.run_folder(settings.STRIPSTUDIO, job.pk)
     lease = claim(str(job.pk), "test-worker", 30)
-    keeper = SimpleNamespace(cancel=threading.Event(), lost=False)
-    stop_at(monkeypatch, 3, keeper.cancel.set)  # as the lease keeper does when the author cancels
-    _run(runtime, job, lease, keeper)
+    lease_keeper = keeper()
+    stop_at(monkeypatch, 3, lease_keeper.cancel.set)  # as the lease keeper does when the author cancels
+    _run(runtime, job, lease, lease_keeper)
     job.refresh_from_db()
     assert job.status == Job.Status.CANCELLED
     assert trained_steps(events(runtime, job)) == [1, 2, 3]
     assert not run.epochs.exists() and job.results == []
+    assert training_runner.run_folder(settings.STRIPSTUDIO, job.pk) == folder and not folder.exists()
+
+
+def test_stopping_early_keeps_the_epochs_saved_so_far_draws_their_grid_and_succeeds(runtime, queued, monkeypatch):
+    job, run = queued
+    api = author(job)
+    # Asked during epoch 1, before anything is saved: training goes on until epoch 1 is, then ends.
+    stop_at(monkeypatch, 3, lambda: api.call("POST", f"/api/training-runs/{run.pk}/stop-early"))
+    execute_job(runtime, str(job.pk))
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error_message
+    assert job.message == "stopped early after epoch 1: 1 epoch(s) saved"
+    messages = events(runtime, job)
+    assert trained_steps(messages) == list(range(1, 11))  # no step of epoch 2
+    assert messages[-1].type == "succeeded" and messages[-1].data == {"epochs": [1], "stopped_early_after": 1}
+    assert [m.data["epoch"] for m in messages if m.data.get("phase") == "epoch"] == [1]
+
+    epochs = list(run.epochs.all())
+    assert [(e.epoch, e.step) for e in epochs] == [(1, 10)]
+    assert [picture["row"] for picture in epochs[0].grid] == [0, 1, 2]
+    for picture in epochs[0].grid:
+        with Image.open(stored_path(picture["file"])) as drawn:
+            assert drawn.size == (64, 64)
+    assert not training_runner.run_folder(settings.STRIPSTUDIO, job.pk).exists()
+    shown = api.call("GET", f"/api/training-runs/{run.pk}")
+    assert [e["epoch"] for e in shown["epochs"]] == [1] and len(shown["epochs"][0]["grid"]) == GRID_ROWS
+    assert api.call("POST", f"/api/training-runs/{run.pk}/epochs/1/pick")["run"]["picked_epoch"] == 1
+
+
+def test_the_stop_mark_is_read_from_the_database_at_most_once_an_interval(runtime, queued):
+    job, run = queued
+    rarely, always = training_runner.StopRequest(job.pk, interval=3600), training_runner.StopRequest(job.pk, 0)
+    assert rarely() is False and always() is False
+    models.TrainingRun.objects.filter(pk=run.pk).update(stop_requested=True)
+    assert rarely() is False  # not read again within its interval
+    assert always() is True and always.heard
+
+
+def test_a_failed_training_job_removes_its_working_folder(runtime, queued, monkeypatch):
+    job, _run_row = queued
+    folder = training_runner.run_folder(settings.STRIPSTUDIO, job.pk)
+    seen: list[bool] = []
+
+    def fail():
+        seen.append((folder / "dataset").is_dir())  # the copy the run trains on
+        raise OSError("no space left on device")
+
+    stop_at(monkeypatch, 3, fail)
+    execute_job(runtime, str(job.pk))
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and "no space left" in job.error_message
+    assert seen == [True] and not folder.exists()
+
+
+def test_a_job_handed_back_by_a_stopping_worker_keeps_its_folder_until_it_is_cancelled(runtime, queued, monkeypatch):
+    job, run = queued
+    folder = training_runner.run_folder(settings.STRIPSTUDIO, job.pk)
+    lease = claim(str(job.pk), "test-worker", 30)
+    lease_keeper = keeper()
+
+    def worker_stops():
+        runtime.running.add(str(job.pk), lease_keeper.cancel)
+        runtime.running.cancel_all()  # as the worker's stop does (SIGTERM)
+
+    stop_at(monkeypatch, 13, worker_stops)  # after epoch 1 was saved
+    _run(runtime, job, lease, lease_keeper)
+    assert (folder / "dataset").is_dir() and list((folder / "lora").glob("*.safetensors"))  # a retry resumes here
+    assert recover_stale_jobs(runtime) == 1
+    job.refresh_from_db()
+    assert job.status == Job.Status.QUEUED and folder.exists()
+
+    author(job).call("POST", f"/api/training-runs/{run.pk}/cancel")  # while it waits for its retry
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELLED and not folder.exists()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 import time
 from typing import Any
 
@@ -10,8 +11,11 @@ from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.jobs.events import comic_channel, job_channel
 from stripstudio.jobs.lifecycle import Lease, record_progress
 from stripstudio.jobs.messages import JobLike, JobMessage
+from stripstudio.jobs.models import Job
+from stripstudio.jobs.signals import job_ended
 
 SAVE_EVERY_SECONDS = 0.5  # progress reaches the database at most this often per job
+log = logging.getLogger(__name__)
 
 
 def publish(runtime, job: JobLike, event: JobEvent, attempt: int | None) -> JobMessage:
@@ -20,10 +24,25 @@ def publish(runtime, job: JobLike, event: JobEvent, attempt: int | None) -> JobM
 
 
 def send(runtime, message: JobMessage) -> JobMessage:
-    """Publish ``message`` on its job's channel and its comic's."""
+    """Publish ``message`` on its job's channel and its comic's.
+
+    Every job's end is sent here once, after its row says so: a final message also sends ``job_ended``.
+    """
     channels = [job_channel(message.job)] + ([comic_channel(message.comic)] if message.comic else [])
-    runtime.bus.publish(channels, message)
+    try:
+        runtime.bus.publish(channels, message)
+    finally:
+        if message.is_final:
+            _announce_end(message)
     return message
+
+
+def _announce_end(message: JobMessage) -> None:
+    """Send ``job_ended``; a receiver's error is logged, never the job's (it has ended already)."""
+    answers = job_ended.send_robust(Job, job_id=message.job, kind=message.job_kind, status=message.type.value)
+    for receiver, answer in answers:
+        if isinstance(answer, Exception):
+            log.error("job %s: %r failed on its end", message.job, receiver, exc_info=answer)
 
 
 class JobReporter:

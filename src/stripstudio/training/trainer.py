@@ -51,6 +51,7 @@ def train(
     on_progress: ProgressSink | None = None,
     on_epoch_saved: EpochSink | None = None,
     should_stop: Callable[[], bool] | None = None,
+    should_finish: Callable[[], bool] | None = None,
     device: str | None = None,
     locator: ModelLocator | None = None,
     pipeline: Any | None = None,
@@ -59,11 +60,15 @@ def train(
 
     ``on_progress`` is called after every optimizer step, ``on_epoch_saved`` after each epoch's
     LoRA file and resume state are on disk. ``should_stop`` is checked before every step: when it
-    returns True, :class:`TrainingCancelled` is raised. If ``out_dir`` holds the resume state of
-    this dataset and these settings, training continues from it; a finished training returns its
-    epochs at once. ``locator`` finds the model (default: the studio's model folders); ``pipeline``, an
-    already-built SDXL pipeline, replaces loading ``settings.model`` (benchmarks, embedding programs);
-    it gets the LoRA adapters, so pass one that is not drawing pictures elsewhere.
+    returns True, :class:`TrainingCancelled` is raised. ``should_finish`` asks to end early and keep what is
+    saved: it is checked before every step once an epoch is saved, and when it returns True training ends
+    there, without error, returning the epochs saved so far (the steps since the last saved epoch are
+    dropped). Asked before any epoch is saved, it is only heard after the first one. If ``out_dir``
+    holds the resume state of this dataset and these settings, training continues from it; a finished
+    training returns its epochs at once. ``locator`` finds the model (default: the studio's model
+    folders); ``pipeline``, an already-built SDXL pipeline, replaces loading ``settings.model``
+    (benchmarks, embedding programs); it gets the LoRA adapters, so pass one that is not drawing
+    pictures elsewhere.
     """
     out_dir = Path(out_dir)
     _check_setup(dataset, settings)
@@ -83,7 +88,7 @@ def train(
             if state is not None:
                 run.resume(state)
                 state = None  # its CPU copies of the weights and optimizer state are no longer needed
-            return run.train(on_progress, on_epoch_saved, should_stop)
+            return run.train(on_progress, on_epoch_saved, should_stop, should_finish)
         except torch.OutOfMemoryError as error:
             raise EngineUnavailable(
                 "out of memory while training: set memory_profile to 'low', or lower resolution, batch_size "
@@ -142,7 +147,7 @@ class _Run:
         self.started_at = state["started_at"]
         self.notes.append(f"resumed after epoch {self.epoch} at step {self.step} of {self.total_steps}")
 
-    def train(self, on_progress, on_epoch_saved, should_stop) -> list[SavedEpoch]:
+    def train(self, on_progress, on_epoch_saved, should_stop, should_finish=None) -> list[SavedEpoch]:
         """Run the remaining epochs; see :func:`train`."""
         session_start, session_steps = time.perf_counter(), 0
         to_save = set(self.settings.saved_epochs())
@@ -153,6 +158,9 @@ class _Run:
             for batch in batches:
                 if should_stop is not None and should_stop():
                     raise TrainingCancelled(self.step, self.saved[-1].step if self.saved else 0)
+                if self.saved and should_finish is not None and should_finish():
+                    logger.info("training: finished early after epoch %d at step %d", self.saved[-1].epoch, self.step)
+                    return list(self.saved)
                 loss = self._step(batch)
                 self.step += 1
                 session_steps += 1

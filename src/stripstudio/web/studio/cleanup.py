@@ -1,4 +1,5 @@
-"""A deleted comic, panel or training run takes its jobs with it; a deleted dataset or run its folder.
+"""A deleted comic, panel or training run takes its jobs with it; a deleted dataset or run its folder, and
+a training job that ended cancelled or failed its working folder (it is never resumed).
 
 Jobs name their comic and panel by id only (the jobs app knows nothing of the studio's tables), so
 the database cannot cascade: these receivers delete the jobs in the same transaction as the row.
@@ -14,6 +15,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from stripstudio.jobs.models import Job
+from stripstudio.jobs.signals import job_ended
 from stripstudio.web.studio.models import Comic, Panel, TrainingDataset, TrainingRun
 
 
@@ -46,3 +48,14 @@ def delete_run_job(sender, instance: TrainingRun, **kwargs) -> None:
     if instance.job_id is not None:
         Job.objects.filter(pk=instance.job_id).delete()
         transaction.on_commit(lambda: remove_run_folder(instance.job_id))
+
+
+@receiver(job_ended, dispatch_uid="studio-training-job-folder")
+def remove_ended_training_folder(sender, job_id: str, kind: str, status: str, **kwargs) -> None:
+    """Remove the working folder (dataset copy, resume state) of a training job that ended cancelled or
+    failed: only a retry resumes from it, and these jobs are never retried. A succeeded job's runner
+    removes its own, once its epochs are saved."""
+    from stripstudio.web.studio.runners.training import remove_run_folder
+
+    if kind == Job.Kind.TRAIN and status in (Job.Status.CANCELLED, Job.Status.FAILED):
+        transaction.on_commit(lambda: remove_run_folder(job_id))

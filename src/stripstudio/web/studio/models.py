@@ -196,6 +196,9 @@ class TrainingRun(Owned):
     total_steps = models.IntegerField()
     picked_epoch = models.IntegerField(null=True, blank=True)
     lora = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    stop_requested = models.BooleanField(
+        default=False, help_text="The author asked to stop training and keep the epochs saved so far."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,5 +1,5 @@
-"""Training runs: the settings a run starts from and what they come to, start, follow, cancel, and pick
-the epoch whose LoRA the character keeps."""
+"""Training runs: the settings a run starts from and what they come to, start, follow, cancel or stop early
+keeping the saved epochs, and pick the epoch whose LoRA the character keeps."""
 
 from __future__ import annotations
 
@@ -109,6 +109,20 @@ def cancel_run(request, run_id: int):
     return run_out(run)
 
 
+@router.post("/training-runs/{run_id}/stop-early", response=RunOut)
+def stop_run_early(request, run_id: int):
+    """Stop training and keep the epochs saved so far: their test grid is drawn and the run ends well.
+
+    Training ends at the next step once an epoch is saved; asked before the first one is saved, it goes
+    on until it is. A 422 naming ``run`` when the run is not training (waiting for a worker, or ended).
+    """
+    run = owned(request, models.TrainingRun, run_id)
+    _check_stoppable(run.job)
+    models.TrainingRun.objects.filter(pk=run.pk).update(stop_requested=True)
+    run.refresh_from_db()
+    return run_out(run)
+
+
 @router.get("/training-runs/{run_id}/epochs/{epoch}/grid/{row}/file", response={200: bytes})
 def grid_file(request, run_id: int, epoch: Epoch, row: Annotated[int, Path(ge=0, le=2**31 - 1)]):
     """One picture of an epoch's test grid."""
@@ -132,6 +146,18 @@ def pick_epoch(request, run_id: int, epoch: Epoch):
     return PickOut(run=run_out(run), lora_name=lora_name, trigger_words=trigger_words)
 
 
+def _check_stoppable(job: Job | None) -> None:
+    """A 422 naming ``run`` unless its job is training and not being cancelled."""
+    if job is None:
+        raise invalid("run", "the run's job is gone: there is no training left to stop")
+    if job.status == Job.Status.QUEUED:
+        raise invalid("run", "the run has not started training, so it has no saved epoch: cancel it instead")
+    if job.status != Job.Status.RUNNING:
+        raise invalid("run", f"the run has already ended ({job.status}): there is no training left to stop")
+    if job.cancel_requested:
+        raise invalid("run", "the run is being cancelled: its epochs are not kept")
+
+
 def run_out(run: models.TrainingRun) -> RunOut:
     """A run with its job and its saved epochs so far."""
     job = run.job
@@ -147,6 +173,7 @@ def run_out(run: models.TrainingRun) -> RunOut:
         epochs=[_epoch_out(run, entry) for entry in _epochs(run)],
         picked_epoch=run.picked_epoch,
         lora=asset_out(run.lora) if run.lora else None,
+        stop_requested=run.stop_requested,
     )
 
 

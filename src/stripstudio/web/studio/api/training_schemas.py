@@ -131,6 +131,9 @@ class RunOut(BaseModel):
     epochs: list[EpochOut]
     picked_epoch: int | None
     lora: AssetOut | None
+    stop_requested: bool = Field(
+        description="The author asked to stop early: training ends once an epoch is saved, keeping those saved."
+    )
 
 
 class PickOut(BaseModel):

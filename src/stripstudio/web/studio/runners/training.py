@@ -4,7 +4,13 @@ Everything a run writes while it trains lives in its own folder (``training/runs
 of the dataset taken when the run first starts, and the trainer's epochs and resume state. A retry of
 the job (its worker died, or stopped) finds that folder and the trainer resumes from the last saved
 epoch. The LoRA files and grid pictures are copied into the studio's storage; once the job's rows are
-committed the folder is removed.
+committed the folder is removed. A job that ends cancelled or failed is never resumed: its folder is
+removed then too (see ``cleanup``).
+
+The author may stop a run early and keep what it saved: the API marks the run (``stop_requested``), which
+reaches the worker through the database wherever it runs; the runner looks at the mark at most once a
+second, and the trainer ends at the next step once an epoch is saved. The grid is drawn for the epochs
+saved so far and the job succeeds with them.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +38,7 @@ from stripstudio.training.test_grid import GridPicture, draw_test_grid
 from stripstudio.web.studio import models
 
 PROGRESS_POINTS = 400  # progress events per run at most: the loss curve's resolution, and a bound on the stream
+STOP_POLL_SECONDS = 1.0  # how often the trainer's question "stop early?" reaches the database at most
 
 
 def run_folder(settings: StudioSettings, job_id: object) -> Path:
@@ -39,7 +47,7 @@ def run_folder(settings: StudioSettings, job_id: object) -> Path:
 
 
 def remove_run_folder(job_id: object) -> None:
-    """Remove the working folder of a training job whose run was deleted."""
+    """Remove the working folder of a training job that ended for good, or whose run was deleted."""
     from django.conf import settings
 
     shutil.rmtree(run_folder(settings.STRIPSTUDIO, job_id), ignore_errors=True)
@@ -60,6 +68,7 @@ def run_training(runtime, job: Job, payload: TrainPayload, report, cancel) -> Ou
     grid_total = len(settings.saved_epochs()) * len(payload.grid.prompts)
     report(JobEvent(kind=EventKind.STARTED, total=total + grid_total, message=f"training {total} steps"))
     progress = ProgressRelay(report, total + grid_total, every=max(1, total // PROGRESS_POINTS))
+    stop = StopRequest(job.pk)
     # A cancel raises TrainingCancelled (a JobCancelled): the job ends cancelled, or, when the worker
     # is stopping, goes back to the queue and its retry resumes from the last saved epoch.
     saved = train(
@@ -69,17 +78,41 @@ def run_training(runtime, job: Job, payload: TrainPayload, report, cancel) -> Ou
         on_progress=progress.trained,
         on_epoch_saved=progress.saved,
         should_stop=cancel.is_set,
+        should_finish=stop,
         device=runtime.settings.device,
         locator=model_locator(runtime.settings),
     )
     epochs = _stored_epochs(saved)
     record_progress(report.lease, results=epochs)
     _draw_grid(runtime, job, payload, report, cancel, saved, epochs, offset=total)
-    return Outcome(
-        lambda: _commit(job, epochs, folder),
-        message=f"{len(epochs)} epoch(s) saved",
-        data={"epochs": [entry["epoch"] for entry in epochs]},
-    )
+    data: dict[str, Any] = {"epochs": [entry["epoch"] for entry in epochs]}
+    message = f"{len(epochs)} epoch(s) saved"
+    if stop.heard:
+        data["stopped_early_after"] = saved[-1].epoch
+        message = f"stopped early after epoch {saved[-1].epoch}: {message}"
+    return Outcome(lambda: _commit(job, epochs, folder), message=message, data=data)
+
+
+class StopRequest:
+    """The trainer's ``should_finish``: whether the author asked to stop the run of ``job_id`` early.
+
+    The mark is on the run's row, so it reaches a worker in any process; it is read at most once every
+    ``interval`` seconds (the trainer asks before every step). ``heard`` is True once it answered yes: the
+    trainer asks only after an epoch is saved, and ends at that answer.
+    """
+
+    def __init__(self, job_id: object, interval: float = STOP_POLL_SECONDS) -> None:
+        self.job_id, self.interval = job_id, interval
+        self.heard = False
+        self._read_at: float | None = None
+
+    def __call__(self) -> bool:
+        """True when the author asked to stop (read from the database when the last read is old enough)."""
+        now = time.monotonic()
+        if not self.heard and (self._read_at is None or now - self._read_at >= self.interval):
+            self._read_at = now
+            self.heard = models.TrainingRun.objects.filter(job_id=self.job_id, stop_requested=True).exists()
+        return self.heard
 
 
 class ProgressRelay:
