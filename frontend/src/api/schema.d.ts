@@ -1363,6 +1363,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/training-runs/{run_id}/stop-early": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop Run Early
+         * @description Stop training and keep the epochs saved so far: their test grid is drawn and the run ends well.
+         *
+         *     Training ends at the next step once an epoch is saved; asked before the first one is saved, it goes
+         *     on until it is. A 422 naming ``run`` when the run is not training (waiting for a worker, or ended).
+         */
+        post: operations["stripstudio_web_studio_api_training_runs_stop_run_early"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3146,6 +3169,11 @@ export interface components {
             /** Picked Epoch */
             picked_epoch: number | null;
             settings: components["schemas"]["TrainingSettings"];
+            /**
+             * Stop Requested
+             * @description The author asked to stop early: training ends once an epoch is saved, keeping those saved.
+             */
+            stop_requested: boolean;
             /** Total Steps */
             total_steps: number;
         };
@@ -5318,6 +5346,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PickOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_runs_stop_run_early: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"];
                 };
             };
         };

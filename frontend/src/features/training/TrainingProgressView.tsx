@@ -8,11 +8,16 @@ export interface TrainingProgressViewProps {
   totalSteps: number;
   cancelling: boolean;
   onCancel: () => void;
+  /** The author asked to stop early: training ends once an epoch is saved, keeping the epochs saved. */
+  stopRequested: boolean;
+  onStop: () => void;
 }
 
-/** Live training: step and epoch, the loss curve, speed, time left and GPU memory, and a cancel button. */
-export function TrainingProgressView({ state, totalSteps, cancelling, onCancel }: TrainingProgressViewProps) {
+/** Live training: step and epoch, the loss curve, speed, time left and GPU memory, and the buttons that
+ * cancel it (keeping nothing) or stop it early (keeping the epochs saved so far). */
+export function TrainingProgressView({ state, totalSteps, cancelling, onCancel, stopRequested, onStop }: TrainingProgressViewProps) {
   const running = state.status === "queued" || state.status === "running";
+  const training = state.status === "running" && state.phase === "train";
   const trained = Math.min(state.step, totalSteps);
   const latest = state.loss.length ? state.loss[state.loss.length - 1].loss : null;
   const label =
@@ -25,13 +30,22 @@ export function TrainingProgressView({ state, totalSteps, cancelling, onCancel }
     <section className="training-progress" aria-label="Training progress" data-testid="training-progress" data-status={state.status}>
       <div className="row between">
         <span role="status" aria-live="polite" data-testid="training-status">
-          {state.status === "succeeded" ? "Training finished" : state.status === "cancelled" ? "Training cancelled" : label}
+          {state.status === "succeeded"
+            ? state.message.startsWith("stopped early")
+              ? `Training ${state.message}`
+              : "Training finished"
+            : state.status === "cancelled"
+              ? "Training cancelled"
+              : label}
         </span>
-        {running && (
-          <button type="button" onClick={onCancel} disabled={cancelling} data-testid="cancel-training">
-            {cancelling ? "Cancelling…" : "Cancel training"}
-          </button>
-        )}
+        <div className="row">
+          {training && <StopButton saved={state.savedEpochs} requested={stopRequested} disabled={cancelling} onStop={onStop} />}
+          {running && (
+            <button type="button" onClick={onCancel} disabled={cancelling} data-testid="cancel-training">
+              {cancelling ? "Cancelling…" : "Cancel training"}
+            </button>
+          )}
+        </div>
       </div>
       <progress max={Math.max(1, totalSteps)} value={trained} aria-label="Training steps done" />
       <dl className="training-figures">
@@ -56,5 +70,16 @@ export function TrainingProgressView({ state, totalSteps, cancelling, onCancel }
         </p>
       )}
     </section>
+  );
+}
+
+function StopButton({ saved, requested, disabled, onStop }: { saved: number[]; requested: boolean; disabled: boolean; onStop: () => void }) {
+  const hint = saved.length
+    ? `End training now and keep epoch${saved.length > 1 ? "s" : ""} ${saved.join(", ")}`
+    : "Training goes on until the next epoch is saved, then ends and keeps it";
+  return (
+    <button type="button" onClick={onStop} disabled={disabled || requested} title={hint} data-testid="stop-training">
+      {requested ? (saved.length ? "Stopping…" : "Stopping after the next saved epoch…") : "Stop and keep epochs"}
+    </button>
   );
 }

@@ -280,11 +280,22 @@ function RunProgress({ run: initial, onDone }: { run: Run; onDone: () => void })
     mutationFn: () => ok(api.POST("/api/training-runs/{run_id}/cancel", { params: { path: { run_id: initial.id } } })),
     onSuccess: (answer) => client.setQueryData(["training-run", initial.id], answer),
   });
+  const stop = useMutation({
+    mutationFn: () => ok(api.POST("/api/training-runs/{run_id}/stop-early", { params: { path: { run_id: initial.id } } })),
+    onSuccess: (answer) => client.setQueryData(["training-run", initial.id], answer),
+  });
   const finished = run.data.job?.status === "succeeded";
   return (
     <section aria-label="Training">
-      <TrainingProgressView state={state} totalSteps={run.data.total_steps} cancelling={cancel.isPending} onCancel={() => cancel.mutate()} />
-      <ErrorMessage error={cancel.error} />
+      <TrainingProgressView
+        state={state}
+        totalSteps={run.data.total_steps}
+        cancelling={cancel.isPending}
+        onCancel={() => cancel.mutate()}
+        stopRequested={run.data.stop_requested || stop.isPending}
+        onStop={() => stop.mutate()}
+      />
+      <ErrorMessage error={cancel.error ?? stop.error} />
       {run.data.job?.status === "failed" && (
         <p className="error" role="alert">
           {run.data.job.error_message}

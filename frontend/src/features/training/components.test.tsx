@@ -6,7 +6,7 @@ import { EpochGrid, type Epoch } from "./EpochGrid";
 import { PhotoDrop } from "./PhotoDrop";
 import { SettingsForm, type TrainingSettings } from "./SettingsForm";
 import { TrainingProgressView } from "./TrainingProgressView";
-import { initialTraining } from "./trainingEvents";
+import { initialTraining, type TrainingState } from "./trainingEvents";
 
 afterEach(cleanup);
 
@@ -126,7 +126,7 @@ describe("TrainingProgressView", () => {
       stepsPerSecond: 3.5,
       etaSeconds: 80,
     };
-    render(<TrainingProgressView state={state} totalSteps={40} cancelling={false} onCancel={onCancel} />);
+    render(<TrainingProgressView state={state} totalSteps={40} cancelling={false} onCancel={onCancel} stopRequested={false} onStop={vi.fn()} />);
     expect(screen.getByTestId("training-status").textContent).toBe("Step 12 of 40, epoch 1 of 2");
     expect(screen.getByTestId("training-loss").textContent).toBe("0.2100");
     expect(screen.getByTestId("training-speed").textContent).toBe("3.50 it/s");
@@ -136,10 +136,49 @@ describe("TrainingProgressView", () => {
     expect(onCancel).toHaveBeenCalled();
   });
 
-  it("has no cancel button once the training ended", () => {
-    render(<TrainingProgressView state={{ ...initialTraining(), status: "succeeded" }} totalSteps={40} cancelling={false} onCancel={vi.fn()} />);
+  it("has no cancel or stop button once the training ended, and says when it was stopped early", () => {
+    const ended = { ...initialTraining(), status: "succeeded" as const };
+    const view = (state: typeof ended) => (
+      <TrainingProgressView state={state} totalSteps={40} cancelling={false} onCancel={vi.fn()} stopRequested={false} onStop={vi.fn()} />
+    );
+    const { rerender } = render(view(ended));
     expect(screen.getByTestId("training-status").textContent).toBe("Training finished");
     expect(screen.queryByTestId("cancel-training")).toBeNull();
+    expect(screen.queryByTestId("stop-training")).toBeNull();
+    rerender(view({ ...ended, message: "stopped early after epoch 2: 1 epoch(s) saved" }));
+    expect(screen.getByTestId("training-status").textContent).toBe("Training stopped early after epoch 2: 1 epoch(s) saved");
+  });
+
+  it("stops early keeping the saved epochs, next to cancel, and says what a stop asked before any epoch waits for", () => {
+    const onStop = vi.fn();
+    const running: TrainingState = { ...initialTraining(), status: "running", step: 25, epoch: 3, epochs: 10 };
+    const view = (state: TrainingState, stopRequested = false, cancelling = false) => (
+      <TrainingProgressView state={state} totalSteps={100} cancelling={cancelling} onCancel={vi.fn()} stopRequested={stopRequested} onStop={onStop} />
+    );
+    const { rerender } = render(view({ ...running, savedEpochs: [2] }));
+    const stop = () => screen.getByTestId("stop-training") as HTMLButtonElement;
+    expect(stop().textContent).toBe("Stop and keep epochs");
+    expect(stop().title).toBe("End training now and keep epoch 2");
+    expect(stop().parentElement).toBe(screen.getByTestId("cancel-training").parentElement);
+    fireEvent.click(stop());
+    expect(onStop).toHaveBeenCalledTimes(1);
+    rerender(view({ ...running, savedEpochs: [2] }, true));
+    expect(stop().textContent).toBe("Stopping…");
+    expect(stop().disabled).toBe(true);
+
+    rerender(view(running)); // nothing saved yet: training goes on until an epoch is
+    expect(stop().disabled).toBe(false);
+    expect(stop().title).toBe("Training goes on until the next epoch is saved, then ends and keeps it");
+    rerender(view(running, true));
+    expect(stop().textContent).toBe("Stopping after the next saved epoch…");
+    rerender(view({ ...running, savedEpochs: [2] }, false, true));
+    expect(stop().disabled).toBe(true); // a cancel under way
+
+    rerender(view({ ...running, phase: "grid" })); // the test grid: no training left to stop
+    expect(screen.queryByTestId("stop-training")).toBeNull();
+    rerender(view({ ...running, status: "queued" }));
+    expect(screen.queryByTestId("stop-training")).toBeNull();
+    expect(screen.getByTestId("cancel-training")).toBeTruthy();
   });
 });
 

@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 
@@ -101,7 +102,7 @@ class StopRequest:
     trainer asks only after an epoch is saved, and ends at that answer.
     """
 
-    def __init__(self, job_id: object, interval: float = STOP_POLL_SECONDS) -> None:
+    def __init__(self, job_id: UUID | str, interval: float = STOP_POLL_SECONDS) -> None:
         self.job_id, self.interval = job_id, interval
         self.heard = False
         self._read_at: float | None = None
