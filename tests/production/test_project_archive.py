@@ -253,13 +253,13 @@ def test_a_missing_file_names_its_field(tmp_path):
     )
     with pytest.raises(ProjectArchiveError) as caught:
         write_project_archive(comic, io.BytesIO(), read_file=lambda path: (tmp_path / path).read_bytes())
-    assert "panels[2].sketch: file 'sketch.png' not found" in str(caught.value)
+    assert "panel 3, sketch: file 'sketch.png' not found" in str(caught.value)
 
 
 def test_a_missing_file_next_to_a_script_names_its_field(tmp_path):
     script = tmp_path / "comic.yaml"
     script.write_text("title: T\ncharacters:\n  Mia:\n    reference_images: [mia.png]\n", encoding="utf-8")
-    with pytest.raises(ProjectArchiveError, match=r"characters\[0\]\.reference_images\[0\]: file 'mia.png' not found"):
+    with pytest.raises(ProjectArchiveError, match="character 1, reference image 1: file 'mia.png' not found"):
         pack_script_folder(script, tmp_path / "out.zip")
     assert not (tmp_path / "out.zip").exists()
 
@@ -469,7 +469,7 @@ def test_an_invalid_script_names_its_line_and_field():
     script = b"title: T\npanels:\n  - description: a\n    follow_sketch: 7\n"
     with pytest.raises(ProjectArchiveError) as caught:
         read_project_archive(make_zip({"comic.yaml": script}))
-    assert "comic.yaml:4: panels[0].follow_sketch:" in str(caught.value)
+    assert "comic.yaml:4: panel 1, follow_sketch:" in str(caught.value)
     [problem] = caught.value.script_problems
     assert (problem.file, problem.line, problem.field) == ("comic.yaml", 4, "panels[0].follow_sketch")
 
@@ -491,7 +491,7 @@ def test_a_script_alias_bomb_is_refused_before_it_is_expanded():
 @pytest.mark.parametrize("sketch", ["assets/0123456789abcdef.png", "../outside.png", "/etc/passwd", "~/x.png"])
 def test_a_script_naming_a_file_outside_the_archive_is_refused(sketch):
     script = f"title: T\npanels:\n  - description: a\n    sketch: {sketch}\n".encode()
-    with pytest.raises(ProjectArchiveError, match=r"panels\[0\]\.sketch: file .* is not in the archive"):
+    with pytest.raises(ProjectArchiveError, match=r"panel 1, sketch: file .* is not in the archive"):
         read_project_archive(make_zip({"comic.yaml": script}))
 
 

@@ -53,9 +53,9 @@ def test_missing_sketch_and_reference_image_are_reported(files) -> None:
         load_comic(files["script"])
     sketch = files["folder"] / "sketches" / "door.png"
     assert [str(problem) for problem in caught.value.problems] == [
-        f"{files['script']}:4: characters[0].reference_images[1]: file not found: {files['outside']} "
+        f"{files['script']}:4: character 1, reference image 2: file not found: {files['outside']} "
         "(put the image there or fix the path)",
-        f"{files['script']}:7: panels[0].sketch: file not found: {sketch} (put the drawing there or fix the path)",
+        f"{files['script']}:7: panel 1, sketch: file not found: {sketch} (put the drawing there or fix the path)",
     ]
 
 
@@ -74,5 +74,5 @@ def test_path_that_is_not_text_is_a_type_problem(tmp_path: Path) -> None:
     with pytest.raises(ScriptError) as caught:
         load_comic_text("title: T\npanels:\n  - description: d\n    sketch: 12\n", filename="c.yaml")
     assert [str(p) for p in caught.value.problems] == [
-        "c.yaml:4: panels[0].sketch: must be text (put it in quotes if it looks like a number or a date)"
+        "c.yaml:4: panel 1, sketch: must be text (put it in quotes if it looks like a number or a date)"
     ]

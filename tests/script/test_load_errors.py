@@ -12,12 +12,13 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from stripstudio.domain import Comic
+from stripstudio.domain.comic import readable_path
 from stripstudio.script import ScriptError, ScriptProblem, load_comic, load_comic_text
 
 
 def test_problem_reads_file_line_field_message() -> None:
     problem = ScriptProblem("comic.yaml", 14, 7, "panels[2].characters[0]", "unknown character 'Bob'")
-    assert str(problem) == "comic.yaml:14: panels[2].characters[0]: unknown character 'Bob'"
+    assert str(problem) == "comic.yaml:14: panel 3, character 1: unknown character 'Bob'"
     assert str(ScriptProblem("comic.yaml", 3, 1, "", "invalid YAML")) == "comic.yaml:3: invalid YAML"
 
 
@@ -44,7 +45,7 @@ def test_unknown_character_names_the_known_ones(problems, where) -> None:
         """
     )
     assert [str(p) for p in found] == [
-        f"{found[0].file}:9: panels[2].characters[1]: unknown character 'Bob' (known: Alex, Mia)"
+        f"{found[0].file}:9: panel 3, character 2: unknown character 'Bob' (known: Alex, Mia)"
     ]
 
 
@@ -242,17 +243,17 @@ def test_every_problem_is_reported_at_once(write_script) -> None:
     missing = path.parent / "sketches" / "missing.png"
     assert report == [
         f"{path}:3: generation.stepps: unknown field (did you mean 'steps'?)",
-        f"{path}:6: characters[0].seed: must be at least 0 (got -1)",
-        f"{path}:8: characters[1].descripton: unknown field (did you mean 'description'?)",
-        f"{path}:11: panels[0].characters[1]: unknown character 'Bob' (known: Alex, Mia)",
-        f"{path}:15: panels[0].bubbles[1].speaker: speaker 'Mia' is not in this panel (present: Alex, Bob)",
-        f"{path}:16: panels[1].description: field required",
-        f"{path}:16: panels[1].descripton: unknown field (did you mean 'description'?)",
-        f"{path}:17: panels[1].sketch: file not found: {missing} (put the drawing there or fix the path)",
-        f"{path}:21: panels[3].id: another panel already has the id 'p1'",
-        f"{path}:24: panels[3].width: must be a multiple of 8 (got 100)",
-        f"{path}:26: panels[3].bubbles[0].text: must not be empty",
-        f"{path}:26: panels[3].bubbles[0].speaker: speaker 'Alex' is not in this panel (present: Mia)",
+        f"{path}:6: character 1, seed: must be at least 0 (got -1)",
+        f"{path}:8: character 2, descripton: unknown field (did you mean 'description'?)",
+        f"{path}:11: panel 1, character 2: unknown character 'Bob' (known: Alex, Mia)",
+        f"{path}:15: panel 1, bubble 2, speaker: speaker 'Mia' is not in this panel (present: Alex, Bob)",
+        f"{path}:16: panel 2, description: field required",
+        f"{path}:16: panel 2, descripton: unknown field (did you mean 'description'?)",
+        f"{path}:17: panel 2, sketch: file not found: {missing} (put the drawing there or fix the path)",
+        f"{path}:21: panel 4, id: another panel already has the id 'p1'",
+        f"{path}:24: panel 4, width: must be a multiple of 8 (got 100)",
+        f"{path}:26: panel 4, bubble 1, text: must not be empty",
+        f"{path}:26: panel 4, bubble 1, speaker: speaker 'Alex' is not in this panel (present: Mia)",
     ]
 
 
@@ -336,3 +337,19 @@ def test_script_error_survives_pickling() -> None:
     error = ScriptError([ScriptProblem("c.yaml", 2, 1, "title", "field required")])
     copy = pickle.loads(pickle.dumps(error))
     assert copy.problems == error.problems and str(copy) == str(error)
+
+
+@pytest.mark.parametrize(
+    ("field", "readable"),
+    [
+        ("panels[0].sketch", "panel 1, sketch"),
+        ("panels[2].bubbles[1].font", "panel 3, bubble 2, font"),
+        ("characters[0].reference_images[1]", "character 1, reference image 2"),
+        ("style.loras[0].name", "style, LoRA 1, name"),
+        ("layout.page.preset", "layout.page.preset"),
+        ("panels[9]", "panel 10"),
+    ],
+)
+def test_field_paths_are_shown_counted_from_one(field: str, readable: str) -> None:
+    assert readable_path(field) == readable
+    assert str(ScriptProblem("c.yaml", 3, 1, field, "wrong")) == f"c.yaml:3: {readable}: wrong"

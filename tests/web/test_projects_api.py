@@ -247,7 +247,7 @@ def test_script_that_names_a_sketch_points_to_project_zips(api):
     script = "title: Sketched\npanels:\n  - description: From a drawing\n    sketch: drawings/one.png\n"
     before = rows()
     message = refusal(api.send_file("/api/comics/import-script", "sketched.yaml", script.encode()))
-    assert "panels[0].sketch" in message and "project zip" in message
+    assert "panel 1, sketch:" in message and "project zip" in message
     assert rows() == before
 
 

@@ -61,11 +61,11 @@ def test_a_script_zip_naming_a_file_it_lacks_or_outside_it_is_refused(api):
     before = rows()
     missing = zipped({"comic.yaml": SCRIPT.format(path="drawings/one.png").encode()})
     message = refusal(api.send_file("/api/comics/import-project", "comic.zip", missing))
-    assert "panels[0].sketch" in message and "drawings/one.png is not in the zip" in message
+    assert "panel 1, sketch:" in message and "drawings/one.png is not in the zip" in message
 
     outside = zipped({"comic.yaml": SCRIPT.format(path="../../etc/hostname").encode(), "x.png": png_bytes("red")})
     message = refusal(api.send_file("/api/comics/import-project", "comic.zip", outside))
-    assert "panels[0].sketch" in message and "outside the zipped folder" in message
+    assert "panel 1, sketch:" in message and "outside the zipped folder" in message
 
     two = zipped({"a.yaml": b"title: A\n", "b.yml": b"title: B\n"})
     assert "exactly one comic script" in refusal(api.send_file("/api/comics/import-project", "two.zip", two))

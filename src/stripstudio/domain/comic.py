@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -162,3 +163,30 @@ def format_path(path: tuple[str | int, ...]) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
+
+
+_INDEXED = re.compile(r"^(?P<name>[a-z_]+)\[(?P<index>\d+)\]$")
+_ITEM_NAMES = {"loras": "LoRA", "reference_images": "reference image", "characters": "character"}
+
+
+def readable_path(field: str) -> str:
+    """A field path as an author reads it, every list counted from 1.
+
+    ``panels[0].regions[1].mask`` -> ``panel 1, region 2, mask``; ``layout.page`` stays as it is.
+    """
+    parts: list[str] = []
+    plain: list[str] = []
+    for segment in field.split("."):
+        indexed = _INDEXED.match(segment)
+        if indexed is None:
+            plain.append(segment)
+            continue
+        if plain:
+            parts.append(".".join(plain))
+            plain = []
+        name = indexed["name"]
+        item = _ITEM_NAMES.get(name, name.removesuffix("s").replace("_", " "))
+        parts.append(f"{item} {int(indexed['index']) + 1}")
+    if plain:
+        parts.append(".".join(plain))
+    return ", ".join(parts)

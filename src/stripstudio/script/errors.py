@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from stripstudio.domain.comic import readable_path
+
 
 @dataclass(frozen=True, order=True)
 class ScriptProblem:
     """One thing wrong with a script.
 
     ``line`` and ``column`` are 1-based; ``field`` is the path of the field in the comic, such as
-    ``panels[2].characters[0]``, or ``""`` when the problem is not about one field (a YAML syntax
-    error, an empty file).
+    ``panels[2].characters[0]`` (shown to people as ``panel 3, character 1``), or ``""`` when the
+    problem is not about one field (a YAML syntax error, an empty file).
     """
 
     file: str
@@ -23,7 +25,7 @@ class ScriptProblem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return f"{where}: {readable_path(self.field)}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
 class ScriptError(Exception):

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from ninja import File, Router, Status, UploadedFile
 from ninja.errors import HttpError
 
+from stripstudio.domain.comic import readable_path
 from stripstudio.production.export_comic import file_stem
 from stripstudio.production.project_archive import ProjectArchiveError, open_project_archive
 from stripstudio.production.project_archive.script_zip import is_script_zip, pack_script_zip
@@ -63,7 +64,8 @@ def import_script(request, file: File[UploadedFile]):
     if named:
         raise invalid(
             "file",
-            f"{named[0]} names a file, which a script alone cannot bring: import a zip of the script's folder "
+            f"{readable_path(named[0])}: a script alone cannot bring the file it names: import a zip of the "
+            "script's folder "
             "(the script and the files it names), or a project zip",
         )
     with transaction.atomic():
