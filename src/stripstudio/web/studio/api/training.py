@@ -198,7 +198,7 @@ def _bound(role: str) -> tuple[int, str]:
     return folders.REGULARISATION_MAX, "regularisation images"
 
 
-_SAME_PICTURE = {
+_SAME_PICTURE: dict[str, str] = {
     folders.Role.PHOTO: "this picture is already a regularisation image of the dataset ({name}): remove it there "
     "first to use it as a photo of the character",
     folders.Role.REGULARISATION: "this picture is already a photo of the character in the dataset ({name}); "

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('studio', '0005_details_portraits_batches'),
+        ("studio", "0005_details_portraits_batches"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='trainingphoto',
-            name='role',
-            field=models.CharField(choices=[('photo', 'Photo'), ('regularisation', 'Regularisation')], default='photo', max_length=16),
+            model_name="trainingphoto",
+            name="role",
+            field=models.CharField(
+                choices=[("photo", "Photo"), ("regularisation", "Regularisation")], default="photo", max_length=16
+            ),
         ),
     ]
