@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("studio", "0005_details_portraits_batches"),
+        ("studio", "0006_training_stop_requested"),
     ]
 
     operations = [
