@@ -53,6 +53,15 @@ def photo_files(folder) -> list[str]:
     return paths
 
 
+def class_photo(folder) -> str:
+    """A picture that is not one of the character's photos, for the regularisation drop zone."""
+    from skimage import data
+
+    path = folder / "coins.png"
+    Image.fromarray(data.coins()).convert("RGB").resize((96, 96)).save(path)
+    return str(path)
+
+
 def choose(page: Page, test_id: str, option: str) -> None:
     """Pick ``option`` in the select box ``test_id``."""
     page.get_by_test_id(test_id).click()
@@ -88,6 +97,21 @@ def test_author_trains_a_character_lora_and_draws_with_it(page: Page, shoot, tmp
     page.get_by_test_id("photo-input").set_input_files(photo_files(tmp_path))
     expect(page.get_by_test_id("photo-count")).to_have_text("10 of 100 photos uploaded", timeout=60_000)
     shoot(page, "photos-uploaded")
+
+    # An optional regularisation image: a photo of the character is refused there; another picture is
+    # counted with its effect on the steps, then taken out again (this tiny run trains without one).
+    regularisation = page.get_by_role("region", name="Regularisation images")
+    page.get_by_test_id("regularisation-input").set_input_files(str(tmp_path / "astronaut.png"))
+    expect(regularisation.get_by_role("alert")).to_contain_text("already a photo of the character")
+    page.get_by_test_id("regularisation-input").set_input_files(class_photo(tmp_path))
+    expect(page.get_by_test_id("regularisation-count")).to_have_text("1 of 100 regularisation images uploaded")
+    expect(page.get_by_test_id("regularisation-effect")).to_have_text(
+        "Each epoch takes twice the steps: 10 photos × 1 × 2 = 20 instead of 10."
+    )
+    regularisation.scroll_into_view_if_needed()
+    shoot(page, "regularisation-image")
+    page.get_by_role("button", name="Remove coins.png").click()
+    expect(page.get_by_test_id("regularisation-count")).to_have_text("0 of 100 regularisation images uploaded")
     page.get_by_test_id("prepare-dataset").click()
     cards = page.get_by_test_id("caption-card")
     expect(cards).to_have_count(10, timeout=60_000)

@@ -128,6 +128,9 @@ def build_author_a(a: StudioClient) -> tuple[Objects, dict]:
     objects.ids["epoch"] = ["1"]  # not an object: a saved epoch of run_id
     objects.ids["row"] = ["0"]  # not an object: a prompt of the epoch's test grid
     objects.file_urls += [image["url"] for image in training["dataset"]["images"][:2]]
+    for uploaded in training["dataset"]["photos"][:2]:
+        objects.add("photo_id", uploaded["id"])
+        objects.file_urls.append(uploaded["url"])
     objects.file_urls += [picture["url"] for epoch in training["run"]["epochs"] for picture in epoch["grid"]]
     objects.file_urls = list(dict.fromkeys(objects.file_urls))
     names = {"model": model["name"], "mask_id": mask["id"], "image_ids": [i["id"] for i in images]}

@@ -178,6 +178,7 @@ def build_objects(author: Author) -> None:
     author.keep("export_id", export.pk)
     author.keep("dataset_id", dataset["id"])
     author.keep("name", *(image["name"] for image in prepared["images"][:2]))
+    author.keep("photo_id", *(photo["id"] for photo in prepared["photos"][:2]))
     # Ids inside bodies.
     author.keep("sketch_id", sketch["id"], mask["id"])
     author.keep("mask_id", mask["id"])
@@ -190,6 +191,7 @@ def build_objects(author: Author) -> None:
     author.files["/api/comics/import-script"] = [{"file": SCRIPT}, {"file": script.content}]  # the 2nd names files
     author.files["/api/comics/import-project"] = [{"file": async_to_sync(_read)(project.streaming_content)}]
     author.files["/api/training-datasets/{dataset_id}/photos"] = [{"file": png(40)}, {"file": png(41, (96, 64))}]
+    author.files["/api/training-datasets/{dataset_id}/regularisation"] = [{"regularisation": png(42)}]
     author.files["/api/assets"] = [{"file": png(30), "kind": "image"}, {"file": png(31, (96, 64))}]
 
 

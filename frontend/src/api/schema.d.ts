@@ -1230,9 +1230,49 @@ export interface paths {
         put?: never;
         /**
          * Upload Photo
-         * @description Add one photo (PNG, JPEG or WebP) to the dataset; the same photo twice is kept once.
+         * @description Add one photo of the character (PNG, JPEG or WebP) to the dataset; the same photo twice is kept once.
          */
         post: operations["stripstudio_web_studio_api_training_upload_photo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-datasets/{dataset_id}/photos/{photo_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Photo
+         * @description Take one photo or regularisation image out of the dataset (prepare it again to train without it).
+         */
+        delete: operations["stripstudio_web_studio_api_training_remove_photo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-datasets/{dataset_id}/photos/{photo_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Photo File
+         * @description An uploaded photo or regularisation image as it was stored.
+         */
+        get: operations["stripstudio_web_studio_api_training_photo_file"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1250,9 +1290,32 @@ export interface paths {
         put?: never;
         /**
          * Prepare Dataset
-         * @description Crop, caption and check every photo (again): near-duplicates and small photos are flagged.
+         * @description Crop, caption and check every photo and regularisation image (again): near-duplicates and small
+         *     photos are flagged.
          */
         post: operations["stripstudio_web_studio_api_training_prepare_dataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training-datasets/{dataset_id}/regularisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Regularisation
+         * @description Add one optional regularisation image: a photo of the class (other men for "man"), never of the
+         *     character. It keeps the class from drifting towards the character; with any, training takes twice
+         *     the steps. Same upload rules as photos; the same picture twice is kept once.
+         */
+        post: operations["stripstudio_web_studio_api_training_upload_regularisation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2021,6 +2084,11 @@ export interface components {
             mode: string;
             /** Photo Count */
             photo_count: number;
+            /**
+             * Photos
+             * @description The uploaded photos, then the regularisation images.
+             */
+            photos: components["schemas"]["StoredPhotoOut"][];
             /** Photos Max */
             photos_max: number;
             /** Photos Min */
@@ -2032,6 +2100,10 @@ export interface components {
             prepared: boolean;
             /** Problems */
             problems: components["schemas"]["ProblemOut"][];
+            /** Regularisation Count */
+            regularisation_count: number;
+            /** Regularisation Max */
+            regularisation_max: number;
             /** Repeats */
             repeats: number;
             /** Resolution */
@@ -2103,8 +2175,13 @@ export interface components {
             /** Images */
             images: number;
             /**
+             * Regularisation Images
+             * @description Prepared regularisation images: with any, each epoch takes twice the steps (kohya's rule).
+             */
+            regularisation_images: number;
+            /**
              * Repeats
-             * @description How often each image is seen per epoch (doubled with regularisation images).
+             * @description How often each image is seen per epoch.
              */
             repeats: number;
             /**
@@ -2981,7 +3058,7 @@ export interface components {
         };
         /**
          * PhotoOut
-         * @description An uploaded photo of a dataset.
+         * @description An uploaded picture of a dataset, with the dataset's counts after the upload.
          */
         PhotoOut: {
             /** Height */
@@ -2992,6 +3069,15 @@ export interface components {
             name: string;
             /** Photo Count */
             photo_count: number;
+            /** Regularisation Count */
+            regularisation_count: number;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "photo" | "regularisation";
+            /** Url */
+            url: string;
             /** Width */
             width: number;
         };
@@ -3116,6 +3202,12 @@ export interface components {
             file: string;
             /** Message */
             message: string;
+            /**
+             * Regularisation
+             * @description True when it is one of the regularisation images.
+             * @default false
+             */
+            regularisation?: boolean;
         };
         /**
          * RegionIn
@@ -3187,6 +3279,27 @@ export interface components {
              * @default 4
              */
             count?: number;
+        };
+        /**
+         * StoredPhotoOut
+         * @description An uploaded picture of a dataset: a photo of the character or a regularisation image.
+         */
+        StoredPhotoOut: {
+            /** Height */
+            height: number;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "photo" | "regularisation";
+            /** Url */
+            url: string;
+            /** Width */
+            width: number;
         };
         /**
          * Style
@@ -5180,6 +5293,52 @@ export interface operations {
             };
         };
     };
+    stripstudio_web_studio_api_training_remove_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+                photo_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_photo_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+                photo_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+        };
+    };
     stripstudio_web_studio_api_training_prepare_dataset: {
         parameters: {
             query?: never;
@@ -5198,6 +5357,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DatasetOut"];
+                };
+            };
+        };
+    };
+    stripstudio_web_studio_api_training_upload_regularisation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Regularisation
+                     * Format: binary
+                     */
+                    regularisation: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoOut"];
                 };
             };
         };

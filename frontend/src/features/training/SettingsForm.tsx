@@ -132,7 +132,7 @@ export function SettingsForm({ settings, defaults, estimate, errors, onChange }:
       </details>
       <p className="estimate" role="status" aria-live="polite" data-testid="training-estimate">
         {estimate
-          ? `${estimate.total_steps} steps (${estimate.images} photos × ${estimate.repeats} × ${settings.epochs} epochs${(settings.batch_size ?? 1) > 1 ? ` ÷ batch ${settings.batch_size}` : ""}), saving epochs ${estimate.saved_epochs.join(", ")}; roughly ${duration(estimate.rough_seconds)} on a fast GPU.`
+          ? `${estimate.total_steps} steps (${estimate.images} photos × ${estimate.repeats} × ${settings.epochs} epochs${estimate.regularisation_images ? ` × 2 with ${estimate.regularisation_images} regularisation images` : ""}${(settings.batch_size ?? 1) > 1 ? ` ÷ batch ${settings.batch_size}` : ""}), saving epochs ${estimate.saved_epochs.join(", ")}; roughly ${duration(estimate.rough_seconds)} on a fast GPU.`
           : "Working out the total steps…"}
       </p>
     </div>

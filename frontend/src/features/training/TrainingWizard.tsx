@@ -1,13 +1,14 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, ok, postForm, type Character } from "../../api/client";
+import { api, ok, type Character } from "../../api/client";
 import type { components } from "../../api/schema";
 import { keys } from "../../api/queries";
 import { ErrorMessage, Field, Select, Tabs } from "../../components/ui";
 import { errorAbout } from "../../lib/errors";
 import { CaptionGrid } from "./CaptionGrid";
 import { EpochGrid } from "./EpochGrid";
-import { PhotoDrop } from "./PhotoDrop";
+import { DatasetPicker, type DatasetChoice } from "./DatasetPicker";
+import { PhotosStep } from "./PhotosStep";
 import { SettingsForm, type Estimate, type TrainingSettings } from "./SettingsForm";
 import { TrainingProgressView } from "./TrainingProgressView";
 import { useTrainingStream } from "./useTrainingStream";
@@ -31,23 +32,31 @@ const trainingKeys = {
   runs: (datasetId: number) => ["training-runs", datasetId] as const,
 };
 
-/** Train a LoRA of ``character`` from photos: upload, captions, settings, live training, pick an epoch. */
+/** Train a LoRA of ``character`` from photos: upload, captions, settings, live training, pick an epoch.
+ * The newest dataset is worked on unless the author picks another one, or starts a new one. */
 export function TrainingWizard({ character, onPicked }: { character: Character; onPicked: () => void }) {
   const datasets = useQuery({
     queryKey: trainingKeys.datasets(character.id),
     queryFn: () =>
       ok(api.GET("/api/characters/{character_id}/training-datasets", { params: { path: { character_id: character.id } } })),
   });
+  const [chosen, setChosen] = useState<DatasetChoice | null>(null);
   if (datasets.isPending) return <p className="loading">Loading…</p>;
-  const dataset = datasets.data?.[0];
-  return dataset ? (
-    <DatasetWizard key={dataset.id} dataset={dataset} character={character} onPicked={onPicked} />
-  ) : (
-    <NewDataset character={character} />
+  const list = datasets.data ?? [];
+  const dataset = chosen === "new" ? undefined : (list.find((d) => d.id === chosen) ?? list[0]);
+  return (
+    <>
+      {list.length > 0 && <DatasetPicker datasets={list} value={dataset?.id ?? "new"} onChange={setChosen} />}
+      {dataset ? (
+        <DatasetWizard key={dataset.id} dataset={dataset} character={character} onPicked={onPicked} />
+      ) : (
+        <NewDataset character={character} onCreated={setChosen} />
+      )}
+    </>
   );
 }
 
-function NewDataset({ character }: { character: Character }) {
+function NewDataset({ character, onCreated }: { character: Character; onCreated: (id: number) => void }) {
   const client = useQueryClient();
   const suggested = character.name.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
   const [form, setForm] = useState({ trigger: `${suggested || "char"}_lora`, class_word: "person", mode: "face-crop" as "face-crop" | "buckets", repeats: 20, resolution: 1024 });
@@ -59,7 +68,10 @@ function NewDataset({ character }: { character: Character }) {
           body: form,
         }),
       ),
-    onSuccess: () => client.invalidateQueries({ queryKey: trainingKeys.datasets(character.id) }),
+    onSuccess: async (created) => {
+      await client.invalidateQueries({ queryKey: trainingKeys.datasets(character.id) });
+      onCreated(created.id);
+    },
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -121,7 +133,9 @@ function DatasetWizard({ dataset: initial, character, onPicked }: { dataset: Dat
         Trigger word <code>{data.trigger}</code>, class “{data.class_word}”, each photo seen {data.repeats}× an epoch.
       </p>
       <Tabs tabs={STEPS} value={step} onChange={setStep} label="Training steps" />
-      {step === "photos" && <PhotosStep dataset={data} onPrepared={() => setStep("captions")} datasetKey={datasetKey} />}
+      {step === "photos" && (
+        <PhotosStep dataset={data} datasetKey={datasetKey} listKey={[...trainingKeys.datasets(character.id)]} onPrepared={() => setStep("captions")} />
+      )}
       {step === "captions" && <CaptionsStep dataset={data} datasetKey={datasetKey} onNext={() => setStep("settings")} />}
       {step === "settings" && (
         <SettingsStep
@@ -135,56 +149,6 @@ function DatasetWizard({ dataset: initial, character, onPicked }: { dataset: Dat
       {step === "training" && (run ? <RunProgress run={run} onDone={() => setStep("epochs")} /> : <p>No training has started yet.</p>)}
       {step === "epochs" && (run ? <EpochsStep run={run} character={character} onPicked={onPicked} /> : <p>No training has started yet.</p>)}
     </div>
-  );
-}
-
-function PhotosStep({ dataset, onPrepared, datasetKey }: { dataset: Dataset; onPrepared: () => void; datasetKey: unknown[] }) {
-  const client = useQueryClient();
-  const [uploading, setUploading] = useState<{ done: number; total: number } | null>(null);
-  const upload = useMutation({
-    mutationFn: async (files: File[]) => {
-      setUploading({ done: 0, total: files.length });
-      try {
-        for (const [index, file] of files.entries()) {
-          const form = new FormData();
-          form.append("file", file, file.name);
-          await postForm(`/api/training-datasets/${dataset.id}/photos`, form);
-          setUploading({ done: index + 1, total: files.length });
-        }
-      } finally {
-        setUploading(null);
-        await client.invalidateQueries({ queryKey: datasetKey });
-      }
-    },
-  });
-  const prepare = useMutation({
-    mutationFn: () => ok(api.POST("/api/training-datasets/{dataset_id}/prepare", { params: { path: { dataset_id: dataset.id } } })),
-    onSuccess: (prepared) => {
-      client.setQueryData(datasetKey, prepared);
-      onPrepared();
-    },
-  });
-  const enough = dataset.photo_count >= dataset.photos_min;
-  return (
-    <section aria-label="Photos">
-      <PhotoDrop
-        count={dataset.photo_count}
-        min={dataset.photos_min}
-        max={dataset.photos_max}
-        uploading={uploading}
-        error={errorAbout(upload.error, "file") ?? (upload.error ? String(upload.error) : undefined)}
-        onFiles={(files) => upload.mutate(files)}
-      />
-      <button type="button" className="primary" disabled={!enough || prepare.isPending || uploading != null} onClick={() => prepare.mutate()} data-testid="prepare-dataset">
-        {prepare.isPending ? "Preparing…" : dataset.prepared ? "Prepare again" : "Prepare the photos"}
-      </button>
-      {errorAbout(prepare.error, "photos") && (
-        <p className="error" role="alert">
-          {errorAbout(prepare.error, "photos")}
-        </p>
-      )}
-      <ErrorMessage error={prepare.error} fields={["photos"]} />
-    </section>
   );
 }
 
@@ -212,6 +176,7 @@ function CaptionsStep({ dataset, datasetKey, onNext }: { dataset: Dataset; datas
         <ul className="problems" aria-label="Photos left out">
           {dataset.problems.map((p) => (
             <li key={p.file} className="warning">
+              {p.regularisation ? "Regularisation image " : ""}
               {p.file}: {p.message}
             </li>
           ))}

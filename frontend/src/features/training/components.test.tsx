@@ -91,7 +91,7 @@ describe("SettingsForm", () => {
       <SettingsForm
         settings={DEFAULTS}
         defaults={DEFAULTS}
-        estimate={{ total_steps: 6000, saved_epochs: [2, 4, 6, 8, 10], images: 30, repeats: 20, rough_seconds: 1500 }}
+        estimate={{ total_steps: 6000, saved_epochs: [2, 4, 6, 8, 10], images: 30, repeats: 20, regularisation_images: 0, rough_seconds: 1500 }}
         errors={(field) => (field === "network_dim" ? "must be at least 1" : undefined)}
         onChange={onChange}
       />,
@@ -107,6 +107,23 @@ describe("SettingsForm", () => {
     expect(onChange).toHaveBeenLastCalledWith({ ...DEFAULTS, epochs: 2 });
     fireEvent.click(screen.getByTestId("setting-train_text_encoders"));
     expect(onChange).toHaveBeenLastCalledWith({ ...DEFAULTS, train_text_encoders: true });
+  });
+});
+
+describe("SettingsForm with regularisation images", () => {
+  it("shows that they double the steps", () => {
+    render(
+      <SettingsForm
+        settings={DEFAULTS}
+        defaults={DEFAULTS}
+        estimate={{ total_steps: 12000, saved_epochs: [2, 4, 6, 8, 10], images: 30, repeats: 20, regularisation_images: 40, rough_seconds: 3000 }}
+        errors={() => undefined}
+        onChange={vi.fn()}
+      />,
+    );
+    expect(screen.getByTestId("training-estimate").textContent).toBe(
+      "12000 steps (30 photos × 20 × 10 epochs × 2 with 40 regularisation images), saving epochs 2, 4, 6, 8, 10; roughly 50 min 00 s on a fast GPU.",
+    );
   });
 });
 

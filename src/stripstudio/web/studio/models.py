@@ -173,9 +173,15 @@ class TrainingDataset(Owned):
 
 
 class TrainingPhoto(Owned):
-    """A photo uploaded into a training dataset, as uploaded (re-encoded, without metadata)."""
+    """A picture uploaded into a training dataset, as uploaded (re-encoded, without metadata): a photo of
+    the character, or a regularisation image (a photo of the class, e.g. other men, never the character)."""
+
+    class Role(models.TextChoices):
+        PHOTO = "photo"
+        REGULARISATION = "regularisation"
 
     dataset = models.ForeignKey(TrainingDataset, on_delete=models.CASCADE, related_name="photos")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.PHOTO)
     file = models.FileField(max_length=300)
     name = models.CharField(max_length=120, help_text="The uploader's file name, for display only.")
     sha256 = models.CharField(max_length=64)

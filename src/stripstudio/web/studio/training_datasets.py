@@ -1,7 +1,8 @@
 """A character's training dataset on disk: prepared from the uploaded photos, with the author's captions.
 
 The folder (``training/datasets/<id>``, kohya's layout) is made by :func:`prepare_dataset` from every
-photo at once, so near-duplicates are found across all of them. It is prepared aside and swapped in
+photo at once, so near-duplicates are found across all of them; the optional regularisation images
+go to its ``reg/`` part. It is prepared aside and swapped in
 whole: a reader (or a training run copying it) never sees half a folder. Captions the author edited
 are kept on the row and written again after each preparation.
 """
@@ -17,13 +18,17 @@ from django.conf import settings
 
 from stripstudio.jobs.storage import stored_name, stored_path
 from stripstudio.training.dataset import DatasetError, load_dataset, prepare_dataset, set_caption
-from stripstudio.training.preparation import MAX_IMAGES, MIN_IMAGES
+from stripstudio.training.preparation import MAX_IMAGES, MAX_REGULARISATION, MIN_IMAGES
 from stripstudio.training.spec import Dataset
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.assets import upload_limits
 
 PHOTOS_MIN = MIN_IMAGES  # what preparation accepts
 PHOTOS_MAX = MAX_IMAGES
+# Preparation runs within the request: as many regularisation images as photos at most keeps it to
+# twice the work of the photos alone (and within what preparation accepts).
+REGULARISATION_MAX = min(MAX_IMAGES, MAX_REGULARISATION)
+Role = models.TrainingPhoto.Role
 
 
 def dataset_folder(dataset: models.TrainingDataset) -> Path:
@@ -39,14 +44,21 @@ def prepared(dataset: models.TrainingDataset) -> Dataset | None:
     return load_dataset(folder, dataset.trigger, dataset.class_word, dataset.repeats)
 
 
+def photos_of(dataset: models.TrainingDataset, role: str):
+    """The dataset's uploaded pictures of one role (photos of the character, or regularisation images)."""
+    return dataset.photos.filter(role=role)
+
+
 def photo_source_name(photo: models.TrainingPhoto) -> str:
     """The name a photo goes into preparation under: unique in the dataset, readable by the author."""
     return f"{photo.pk:05d}-{Path(photo.name).stem[:60]}{Path(stored_name(photo.file)).suffix}"
 
 
 def prepare(dataset: models.TrainingDataset) -> Dataset:
-    """Prepare the folder from every photo of ``dataset`` again; the row keeps what could not be used."""
-    photos = list(dataset.photos.all())
+    """Prepare the folder from every photo (and regularisation image) of ``dataset`` again; the row keeps
+    what could not be used."""
+    photos = list(photos_of(dataset, Role.PHOTO))
+    regularisation = list(photos_of(dataset, Role.REGULARISATION))
     target = dataset_folder(dataset)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".partial-{dataset.pk}-"))
@@ -54,6 +66,8 @@ def prepare(dataset: models.TrainingDataset) -> Dataset:
         report = _prepare(
             _linked_sources(photos, partial / "sources"),
             partial / "dataset",
+            regularisation=_linked_sources(regularisation, partial / "regularisation"),
+            max_regularisation=REGULARISATION_MAX,
             trigger=dataset.trigger,
             class_word=dataset.class_word,
             mode=dataset.mode,
@@ -70,8 +84,12 @@ def prepare(dataset: models.TrainingDataset) -> Dataset:
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    dataset.problems = [{"file": problem.file, "message": problem.reason} for problem in report.problems]
-    dataset.prepared_photos = [photo.pk for photo in photos]
+    regularisation_names = {photo_source_name(photo) for photo in regularisation}
+    dataset.problems = [
+        {"file": problem.file, "message": problem.reason, "regularisation": problem.file in regularisation_names}
+        for problem in report.problems
+    ]
+    dataset.prepared_photos = [photo.pk for photo in (*photos, *regularisation)]
     dataset.save(update_fields=["problems", "prepared_photos", "updated_at"])
     loaded = prepared(dataset)
     assert loaded is not None  # just swapped in
@@ -98,7 +116,7 @@ def _prepare(sources, out_dir: Path, **options):
     try:
         return prepare_dataset(sources, out_dir, **options)
     except DatasetError as error:
-        if error.field in ("images", "regularisation"):
+        if error.field == "images":
             raise DatasetError("photos", error.message) from None
         raise
 
@@ -111,7 +129,7 @@ def edit_caption(dataset: models.TrainingDataset, image_name: str, caption: str)
 
 
 def is_stale(dataset: models.TrainingDataset) -> bool:
-    """True when photos arrived or went since the folder was prepared."""
+    """True when photos or regularisation images arrived or went since the folder was prepared."""
     return sorted(dataset.prepared_photos) != sorted(dataset.photos.values_list("pk", flat=True))
 
 

@@ -8,13 +8,13 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from ninja import File, Router, Status, UploadedFile
 
-from stripstudio.jobs.storage import store_bytes
+from stripstudio.jobs.storage import store_bytes, stored_name
 from stripstudio.uploads import UploadRejected, clean_image, safe_filename
 from stripstudio.web.studio import models
 from stripstudio.web.studio import training_datasets as folders
 from stripstudio.web.studio.api.access import mine, owned
 from stripstudio.web.studio.api.assets import upload_limits
-from stripstudio.web.studio.api.files import stream_file
+from stripstudio.web.studio.api.files import file_response, stream_file
 from stripstudio.web.studio.api.training_schemas import (
     CaptionIn,
     DatasetImageOut,
@@ -22,6 +22,7 @@ from stripstudio.web.studio.api.training_schemas import (
     DatasetOut,
     PhotoOut,
     ProblemOut,
+    StoredPhotoOut,
 )
 from stripstudio.web.studio.api.validation import invalid
 from stripstudio.web.studio.quota import check_storage
@@ -63,29 +64,42 @@ def delete_dataset(request, dataset_id: int):
 
 @router.post("/training-datasets/{dataset_id}/photos", response={201: PhotoOut})
 def upload_photo(request, dataset_id: int, file: File[UploadedFile]):
-    """Add one photo (PNG, JPEG or WebP) to the dataset; the same photo twice is kept once."""
+    """Add one photo of the character (PNG, JPEG or WebP) to the dataset; the same photo twice is kept once."""
     dataset = owned(request, models.TrainingDataset, dataset_id)
-    if dataset.photos.count() >= folders.PHOTOS_MAX:
-        raise UploadRejected("file", f"a dataset holds at most {folders.PHOTOS_MAX} photos: pick the best ones")
-    limits = upload_limits()
-    check_storage(request.user.pk, file.size or 0, what="the photo")
-    image = clean_image(file.read(limits.max_bytes + 1), field="file", limits=limits)
-    name, sha256 = store_bytes(image.data, image.extension)
-    fields = {"file": name, "name": safe_filename(file.name), "width": image.width, "height": image.height}
-    try:
-        with transaction.atomic():
-            photo = models.TrainingPhoto.objects.create(owner=request.user, dataset=dataset, sha256=sha256, **fields)
-    except IntegrityError:
-        photo = dataset.photos.get(sha256=sha256)
-    return Status(201, PhotoOut(**_photo_fields(photo), photo_count=dataset.photos.count()))
+    return Status(201, _add_picture(request, dataset, file, folders.Role.PHOTO, field="file"))
+
+
+@router.post("/training-datasets/{dataset_id}/regularisation", response={201: PhotoOut})
+def upload_regularisation(request, dataset_id: int, regularisation: File[UploadedFile]):
+    """Add one optional regularisation image: a photo of the class (other men for "man"), never of the
+    character. It keeps the class from drifting towards the character; with any, training takes twice
+    the steps. Same upload rules as photos; the same picture twice is kept once."""
+    dataset = owned(request, models.TrainingDataset, dataset_id)
+    return Status(201, _add_picture(request, dataset, regularisation, folders.Role.REGULARISATION, "regularisation"))
+
+
+@router.get("/training-datasets/{dataset_id}/photos/{photo_id}/file", response={200: bytes})
+def photo_file(request, dataset_id: int, photo_id: int):
+    """An uploaded photo or regularisation image as it was stored."""
+    dataset = owned(request, models.TrainingDataset, dataset_id)
+    return file_response(stored_name(_photo(dataset, photo_id).file))
+
+
+@router.delete("/training-datasets/{dataset_id}/photos/{photo_id}", response=DatasetOut)
+def remove_photo(request, dataset_id: int, photo_id: int):
+    """Take one photo or regularisation image out of the dataset (prepare it again to train without it)."""
+    dataset = owned(request, models.TrainingDataset, dataset_id)
+    _photo(dataset, photo_id).delete()
+    return dataset_out(dataset)
 
 
 @router.post("/training-datasets/{dataset_id}/prepare", response=DatasetOut)
 def prepare_dataset(request, dataset_id: int):
-    """Crop, caption and check every photo (again): near-duplicates and small photos are flagged."""
+    """Crop, caption and check every photo and regularisation image (again): near-duplicates and small
+    photos are flagged."""
     dataset = owned(request, models.TrainingDataset, dataset_id)
-    if dataset.photos.count() < folders.PHOTOS_MIN:
-        count = dataset.photos.count()
+    count = folders.photos_of(dataset, folders.Role.PHOTO).count()
+    if count < folders.PHOTOS_MIN:
         raise invalid("photos", f"{count} photo(s) uploaded; upload {folders.PHOTOS_MIN} to {folders.PHOTOS_MAX}")
     folders.prepare(dataset)
     return dataset_out(dataset)
@@ -111,6 +125,7 @@ def dataset_out(dataset: models.TrainingDataset) -> DatasetOut:
     """A dataset with its prepared images (none before the first preparation)."""
     loaded = folders.prepared(dataset)
     images = [_image_out(dataset, image) for image in loaded.images] if loaded else []
+    uploads = sorted(dataset.photos.all(), key=lambda photo: (photo.role != folders.Role.PHOTO, photo.pk))
     return DatasetOut(
         id=dataset.pk,
         character_id=dataset.character_id,
@@ -119,9 +134,12 @@ def dataset_out(dataset: models.TrainingDataset) -> DatasetOut:
         mode=dataset.mode,
         resolution=dataset.resolution,
         repeats=dataset.repeats,
-        photo_count=dataset.photos.count(),
+        photo_count=sum(photo.role == folders.Role.PHOTO for photo in uploads),
         photos_min=folders.PHOTOS_MIN,
         photos_max=folders.PHOTOS_MAX,
+        regularisation_count=sum(photo.role == folders.Role.REGULARISATION for photo in uploads),
+        regularisation_max=folders.REGULARISATION_MAX,
+        photos=[_stored_photo_out(photo) for photo in uploads],
         prepared=loaded is not None and not folders.is_stale(dataset),
         images=images,
         problems=[ProblemOut(**problem) for problem in dataset.problems],
@@ -147,5 +165,56 @@ def _image_out(dataset: models.TrainingDataset, image) -> DatasetImageOut:
     )
 
 
-def _photo_fields(photo: models.TrainingPhoto) -> dict:
-    return {"id": photo.pk, "name": photo.name, "width": photo.width, "height": photo.height}
+def _add_picture(request, dataset: models.TrainingDataset, upload: UploadedFile, role: str, field: str) -> PhotoOut:
+    """Check, store and add one uploaded picture of ``role``; refusals name the upload's ``field``."""
+    bound, what = _bound(role)
+    if folders.photos_of(dataset, role).count() >= bound:
+        raise UploadRejected(field, f"a dataset holds at most {bound} {what}: remove some or pick the best ones")
+    limits = upload_limits()
+    check_storage(request.user.pk, upload.size or 0, what=f"the {what.removesuffix('s')}")
+    image = clean_image(upload.read(limits.max_bytes + 1), field=field, limits=limits)
+    name, sha256 = store_bytes(image.data, image.extension)
+    fields = {"file": name, "name": safe_filename(upload.name), "width": image.width, "height": image.height}
+    try:
+        with transaction.atomic():
+            photo = models.TrainingPhoto.objects.create(
+                owner=request.user, dataset=dataset, sha256=sha256, role=role, **fields
+            )
+    except IntegrityError:
+        photo = dataset.photos.get(sha256=sha256)
+        if photo.role != role:
+            raise UploadRejected(field, _SAME_PICTURE[role].format(name=photo.name)) from None
+    counts = {
+        "photo_count": folders.photos_of(dataset, folders.Role.PHOTO).count(),
+        "regularisation_count": folders.photos_of(dataset, folders.Role.REGULARISATION).count(),
+    }
+    return PhotoOut(**_stored_photo_out(photo).model_dump(), **counts)
+
+
+def _bound(role: str) -> tuple[int, str]:
+    """How many pictures of ``role`` a dataset holds at most, and what they are called."""
+    if role == folders.Role.PHOTO:
+        return folders.PHOTOS_MAX, "photos"
+    return folders.REGULARISATION_MAX, "regularisation images"
+
+
+_SAME_PICTURE: dict[str, str] = {
+    folders.Role.PHOTO: "this picture is already a regularisation image of the dataset ({name}): remove it there "
+    "first to use it as a photo of the character",
+    folders.Role.REGULARISATION: "this picture is already a photo of the character in the dataset ({name}); "
+    "regularisation images show other people of the class: choose a photo of someone else",
+}
+
+
+def _photo(dataset: models.TrainingDataset, photo_id: int) -> models.TrainingPhoto:
+    photo = dataset.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404("no such photo in this dataset")
+    return photo
+
+
+def _stored_photo_out(photo: models.TrainingPhoto) -> StoredPhotoOut:
+    url = f"/api/training-datasets/{photo.dataset_id}/photos/{photo.pk}/file"
+    return StoredPhotoOut(
+        id=photo.pk, name=photo.name, role=photo.role, width=photo.width, height=photo.height, url=url
+    )

@@ -223,14 +223,22 @@ def _check_model(training: TrainingSettings) -> None:
 
 def _estimate(dataset: Dataset | None, training: TrainingSettings) -> EstimateOut:
     if dataset is None:
-        return EstimateOut(total_steps=0, saved_epochs=training.saved_epochs(), images=0, repeats=0, rough_seconds=0)
+        return EstimateOut(
+            total_steps=0,
+            saved_epochs=training.saved_epochs(),
+            images=0,
+            repeats=0,
+            regularisation_images=0,
+            rough_seconds=0,
+        )
     steps = training.total_steps(dataset)
     speed = min(GPU_STEPS_PER_SECOND_MAX, GPU_STEPS_PER_SECOND_AT_1024 * (1024 / training.resolution) ** 2)
     return EstimateOut(
         total_steps=steps,
         saved_epochs=training.saved_epochs(),
         images=len(dataset.images),
-        repeats=dataset.steps_per_epoch_images // max(1, len(dataset.images)),
+        repeats=dataset.repeats,
+        regularisation_images=len(dataset.regularisation),
         rough_seconds=steps / speed,
     )
 

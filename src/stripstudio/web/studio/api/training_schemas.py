@@ -42,6 +42,18 @@ class ProblemOut(BaseModel):
 
     file: str
     message: str
+    regularisation: bool = Field(False, description="True when it is one of the regularisation images.")
+
+
+class StoredPhotoOut(BaseModel):
+    """An uploaded picture of a dataset: a photo of the character or a regularisation image."""
+
+    id: int
+    name: str
+    role: Literal["photo", "regularisation"]
+    width: int
+    height: int
+    url: str
 
 
 class DatasetOut(BaseModel):
@@ -57,19 +69,19 @@ class DatasetOut(BaseModel):
     photo_count: int
     photos_min: int
     photos_max: int
+    regularisation_count: int
+    regularisation_max: int
+    photos: list[StoredPhotoOut] = Field(description="The uploaded photos, then the regularisation images.")
     prepared: bool = Field(description="False when photos changed since the images were prepared.")
     images: list[DatasetImageOut]
     problems: list[ProblemOut]
 
 
-class PhotoOut(BaseModel):
-    """An uploaded photo of a dataset."""
+class PhotoOut(StoredPhotoOut):
+    """An uploaded picture of a dataset, with the dataset's counts after the upload."""
 
-    id: int
-    name: str
-    width: int
-    height: int
     photo_count: int
+    regularisation_count: int
 
 
 class CaptionIn(BaseModel):
@@ -84,7 +96,10 @@ class EstimateOut(BaseModel):
     total_steps: int
     saved_epochs: list[int]
     images: int
-    repeats: int = Field(description="How often each image is seen per epoch (doubled with regularisation images).")
+    repeats: int = Field(description="How often each image is seen per epoch.")
+    regularisation_images: int = Field(
+        description="Prepared regularisation images: with any, each epoch takes twice the steps (kohya's rule)."
+    )
     rough_seconds: float = Field(description="At the speed of one fast data-centre GPU; a guide, not a promise.")
 
 
