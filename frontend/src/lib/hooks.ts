@@ -34,7 +34,8 @@ export function useWidth<T extends HTMLElement>(fallback = 600) {
   return [ref, width] as const;
 }
 
-const typing = (target: EventTarget | null) =>
+/** Whether a key event's target is a field being typed in (its keys are its own). */
+export const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 
 /** Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z and Ctrl/Cmd+Y, except while typing in a field (which undoes its own text). */
@@ -45,7 +46,7 @@ export function useUndoKeys(onUndo: () => void, onRedo: () => void, enabled = tr
     if (!enabled) return;
     const onKey = (event: KeyboardEvent) => {
       const action = historyKey(event);
-      if (!action || typing(event.target)) return;
+      if (!action || isTyping(event.target)) return;
       event.preventDefault();
       if (action === "undo") handlers.current.onUndo();
       else handlers.current.onRedo();

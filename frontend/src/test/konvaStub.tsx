@@ -21,6 +21,7 @@ function shape(kind: string) {
   return forwardRef<unknown, Props & object>(function Shape({ children, text, onPointerDown, onPointerMove, onPointerUp }, ref) {
     useImperativeHandle(ref, () => ({
       position: () => undefined,
+      visible: () => undefined,
       nodes: () => undefined,
       getLayer: () => ({ batchDraw: () => undefined }),
       toDataURL: () => "data:image/png;base64,",

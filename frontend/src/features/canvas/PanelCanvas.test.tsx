@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { renderApp } from "../../test/render";
 import { image, job, panel, studioRoutes } from "../../test/fixtures";
+import { loadDraft } from "../../lib/strokes";
 
 vi.mock("react-konva", () => import("../../test/konvaStub"));
 
@@ -47,6 +48,7 @@ const lettering = {
 
 beforeEach(() => {
   resetServer();
+  localStorage.clear();
   studioRoutes({ panels: [panel(5, 1, { characters: ["Mia"] }, { bubbles: [bubble], picked_image: image(9, 5, { picked: true }) })] });
   route("GET", "/api/panels/:id/lettering", lettering);
   route("POST", "/api/panels/:id/bubbles", { ...bubble, id: 42, position: 1, spec: { ...bubble.spec, x: 0.7 } });
@@ -94,5 +96,100 @@ describe("the panel canvas", () => {
     renderApp("/comics/1/panels/5/edit");
     expect(await screen.findByTestId("mask-canvas")).toBeTruthy();
     expect(screen.getByTestId("layer-mask").getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("zooms with its control and the keys + - 0 1, but not while typing in a field", async () => {
+    renderApp("/comics/1/panels/5/canvas");
+    const readout = await screen.findByTestId("zoom-fit");
+    const fitted = readout.textContent;
+    const frame = screen.getByTestId("lettering-canvas");
+    expect(fitted).not.toBe("100%");
+    fireEvent.keyDown(document.body, { key: "1" });
+    expect(readout.textContent).toBe("100%");
+    expect(frame.getAttribute("data-zoom")).toBe("1.0000");
+    fireEvent.click(screen.getByTestId("zoom-in"));
+    expect(readout.textContent).toBe("125%");
+    fireEvent.keyDown(document.body, { key: "-" });
+    fireEvent.keyDown(document.body, { key: "-" });
+    expect(readout.textContent).toBe("75%");
+    fireEvent.keyDown(document.body, { key: "+" });
+    expect(readout.textContent).toBe("100%");
+    fireEvent.click(screen.getByTestId("zoom-out"));
+    expect(readout.textContent).toBe("75%");
+    fireEvent.click(readout); // the percentage fits the picture again
+    expect(readout.textContent).toBe(fitted);
+
+    // Typed into a field, the keys are the field's own; with ctrl they are the browser's zoom.
+    fireEvent.click(screen.getByTestId("layer-outpaint"));
+    fireEvent.keyDown(screen.getByTestId("outpaint-right"), { key: "1" });
+    fireEvent.keyDown(document.body, { key: "-", ctrlKey: true });
+    expect(readout.textContent).toBe(fitted);
+
+    for (let i = 0; i < 20; i++) fireEvent.keyDown(document.body, { key: "=" });
+    expect(readout.textContent).toBe("800%");
+    expect((screen.getByTestId("zoom-in") as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.keyDown(document.body, { key: "0" });
+    expect(readout.textContent).toBe(fitted);
+  });
+
+  it("paints the mask at the same picture pixels under any zoom and pan", async () => {
+    renderApp("/comics/1/panels/5/canvas");
+    fireEvent.click(await screen.findByTestId("layer-mask"));
+    const frame = screen.getByTestId("mask-canvas");
+    const stage = frame.querySelector('[data-konva="stage"]')!;
+    const paintAt = (x: number, y: number) => {
+      fireEvent.pointerDown(stage, { clientX: x, clientY: y, button: 0, pointerId: 1 });
+      fireEvent.pointerUp(stage, { pointerId: 1 });
+      const strokes = loadDraft("mask:9")!.strokes;
+      const [px, py] = strokes[strokes.length - 1].points[0];
+      return { x: px, y: py };
+    };
+    fireEvent.keyDown(document.body, { key: "1" }); // 100 %: a screen pixel is a picture pixel
+    const a = paintAt(100, 100);
+    const b = paintAt(110, 96);
+    expect(b.x - a.x).toBeCloseTo(10, 6);
+    expect(b.y - a.y).toBeCloseTo(-4, 6);
+    for (const _ of [1, 2, 3]) fireEvent.click(screen.getByTestId("zoom-in")); // 200 %
+    expect(screen.getByTestId("zoom-fit").textContent).toBe("200%");
+    const c = paintAt(100, 100);
+    expect(paintAt(120, 100).x - c.x).toBeCloseTo(10, 6);
+
+    // Ctrl + wheel (and a pinch) zooms about the pointer: the picture pixel under it stays under it.
+    fireEvent.wheel(frame, { deltaY: -100, ctrlKey: true, clientX: 100, clientY: 100 });
+    expect(screen.getByTestId("zoom-fit").textContent).toBe("250%");
+    const d = paintAt(100, 100);
+    expect(d.x).toBeCloseTo(c.x, 6);
+    expect(d.y).toBeCloseTo(c.y, 6);
+
+    // A middle-button drag pans (and paints nothing); so does a plain wheel.
+    const painted = loadDraft("mask:9")!.strokes.length;
+    fireEvent.pointerDown(frame, { clientX: 200, clientY: 200, button: 1, pointerId: 2 });
+    fireEvent.pointerMove(frame, { clientX: 250, clientY: 180, pointerId: 2 });
+    fireEvent.pointerUp(frame, { pointerId: 2 });
+    expect(loadDraft("mask:9")!.strokes).toHaveLength(painted);
+    const e = paintAt(100, 100);
+    expect(e.x).toBeCloseTo(c.x - 50 / 2.5, 6);
+    expect(e.y).toBeCloseTo(c.y + 20 / 2.5, 6);
+    fireEvent.wheel(frame, { deltaY: 25, clientX: 100, clientY: 100 });
+    expect(paintAt(100, 100).y).toBeCloseTo(e.y + 25 / 2.5, 6);
+  });
+
+  it("pans with the space bar held instead of painting", async () => {
+    renderApp("/comics/1/panels/5/canvas");
+    fireEvent.click(await screen.findByTestId("layer-mask"));
+    const frame = screen.getByTestId("mask-canvas");
+    const stage = frame.querySelector('[data-konva="stage"]')!;
+    fireEvent.keyDown(document.body, { key: "1" });
+    fireEvent.keyDown(frame, { key: " " });
+    expect(frame.getAttribute("data-panning")).toBe("true");
+    fireEvent.pointerDown(stage, { clientX: 100, clientY: 100, button: 0, pointerId: 1 });
+    fireEvent.pointerMove(frame, { clientX: 130, clientY: 100, pointerId: 1 });
+    fireEvent.pointerUp(frame, { pointerId: 1 });
+    expect(loadDraft("mask:9")).toBeNull();
+    fireEvent.keyUp(frame, { key: " " });
+    expect(frame.getAttribute("data-panning")).toBe(null);
+    fireEvent.pointerDown(stage, { clientX: 100, clientY: 100, button: 0, pointerId: 3 });
+    fireEvent.pointerUp(stage, { pointerId: 3 });
+    expect(loadDraft("mask:9")!.strokes).toHaveLength(1);
   });
 });

@@ -1,9 +1,12 @@
 // One canvas per panel: the picked picture, the inpaint mask, the outpaint frame and the lettering as
 // layers of one view, with a layer panel; the active layer takes the pointer and shows its tools. The
 // lettering sits over the part of the picture its frame shows (all of it in a strip; the page frame's window
-// in a page layout, the rest dimmed), drawn as the export draws it.
-import { useState } from "react";
-import { Group, Image as KonvaImage, Layer, Path, Rect, Stage } from "react-konva";
+// in a page layout, the rest dimmed), drawn as the export draws it. All layers share one zoom and pan (see
+// useViewport): the tools work in the layout's coordinates, which the stage transform maps to the screen.
+import { useRef, useState } from "react";
+import { Circle, Group, Image as KonvaImage, Layer, Path, Rect, Stage } from "react-konva";
+import type Konva from "konva";
+import type { Point } from "../../lib/geometry";
 import { canRedo, canUndo } from "../../lib/history";
 import { fitScale } from "../../lib/geometry";
 import { useHtmlImage, useWidth } from "../../lib/hooks";
@@ -19,6 +22,9 @@ import { useLettering } from "../lettering/useLettering";
 import { LAYERS, LayerPanel, type LayerId } from "./LayerPanel";
 import { OutpaintBox } from "./OutpaintBox";
 import { NO_SIDES, REACH, type Sides } from "./outpaintFrame";
+import { useViewport } from "./useViewport";
+import { toScreen, toView } from "./viewport";
+import { ZoomControl } from "./ZoomControl";
 
 const VIEW_HEIGHT = 640;
 const ALL_SHOWN: Record<LayerId, boolean> = { lettering: true, outpaint: true, mask: true, picture: true };
@@ -39,20 +45,27 @@ export function PanelCanvas({ layer = "lettering", ...props }: GenerateProps & {
   const room = { width: picture.width * (1 + 2 * REACH), height: picture.height * (1 + 2 * REACH) };
   const scale = fitScale(room, { width: Math.max(160, boxWidth), height: VIEW_HEIGHT }, 4);
   const origin = { x: REACH * picture.width * scale, y: REACH * picture.height * scale };
+  const view = { width: room.width * scale, height: room.height * scale };
+  const viewport = useViewport({ base: scale, size: view, resetKey: picked?.id });
+  // A screen position on the stage, in picture pixels: through the zoom and pan, then the layout.
+  const toPicture = (p: Point) => {
+    const at = toView(viewport.view, p);
+    return { x: (at.x - origin.x) / scale, y: (at.y - origin.y) / scale };
+  };
   const mask = useStrokeDrawing({
     kind: "mask",
     width: picture.width,
     draftKey: `mask:${picked?.id ?? 0}`,
     onDirtyChange: setMaskPainted,
     enabled: active === "mask",
-    toPicture: (p) => ({ x: (p.x - origin.x) / scale, y: (p.y - origin.y) / scale }),
+    toPicture,
   });
+  const brush = useBrushCursor(toPicture);
   const crop = l.frame?.crop ?? [0, 0, 1, 1];
   const frameOrigin = { x: origin.x + crop[0] * picture.width * scale, y: origin.y + crop[1] * picture.height * scale };
   const frameSize = { width: (crop[2] - crop[0]) * picture.width * scale, height: (crop[3] - crop[1]) * picture.height * scale };
   const stage = l.stage(frameSize);
   if (!picked) return <p>Pick a candidate under “Generate” first: the canvas works on the picked picture.</p>;
-  const view = { width: room.width * scale, height: room.height * scale };
   const label = LAYERS.find((x) => x.id === active)!.label;
 
   return (
@@ -88,7 +101,9 @@ export function PanelCanvas({ layer = "lettering", ...props }: GenerateProps & {
         <div
           className="canvas-frame"
           hidden={active === "lettering" && showExport}
-          style={{ width: view.width, height: view.height, position: "relative", touchAction: "none" }}
+          style={{ width: view.width, height: view.height, position: "relative", touchAction: "none", overflow: "hidden" }}
+          ref={viewport.frame}
+          {...viewport.handlers}
           tabIndex={0}
           role="application"
           aria-label={`Panel canvas, working on the ${label.toLowerCase()} layer`}
@@ -96,16 +111,33 @@ export function PanelCanvas({ layer = "lettering", ...props }: GenerateProps & {
           data-layer={active}
           data-fonts={l.fontsLoaded ? "loaded" : "loading"}
           data-strokes={mask.state.strokes.length}
+          data-zoom={viewport.zoom.toFixed(4)}
+          data-panning={viewport.panning || undefined}
         >
           <Stage
             width={view.width}
             height={view.height}
+            scaleX={viewport.view.scale}
+            scaleY={viewport.view.scale}
+            x={viewport.view.x}
+            y={viewport.view.y}
             {...(active === "mask" ? mask.handlers : {})}
             onPointerDown={(e) => {
               if (active === "mask") return mask.handlers.onPointerDown(e);
+              if (e.evt.button > 0) return;
               if (active === "lettering" && (e.target === e.target.getStage() || e.target.name() === "picture")) l.setSelectedId(null);
             }}
-            style={{ cursor: active === "mask" ? "crosshair" : "default" }}
+            onPointerMove={(e) => {
+              if (active !== "mask") return;
+              mask.handlers.onPointerMove(e);
+              brush.move(e);
+            }}
+            onPointerLeave={() => {
+              if (active !== "mask") return;
+              mask.handlers.onPointerLeave();
+              brush.hide();
+            }}
+            style={{ cursor: viewport.panning ? (viewport.dragging ? "grabbing" : "grab") : active === "mask" ? "crosshair" : "default" }}
           >
             <Layer name="picture-layer" visible={visible.picture} listening={false}>
               <Rect width={view.width} height={view.height} fill="#e7e5e4" name="picture" />
@@ -119,14 +151,23 @@ export function PanelCanvas({ layer = "lettering", ...props }: GenerateProps & {
                 ))}
               </Group>
             </Layer>
+            <Layer name="brush-cursor-layer" listening={false} visible={active === "mask" && !viewport.panning}>
+              {/* In picture pixels like the strokes: the circle is the brush's painted size at any zoom. */}
+              <Group {...origin} scaleX={scale} scaleY={scale}>
+                <Circle ref={brush.ref} radius={mask.size / 2} stroke="#0f172a" strokeWidth={1.5 / (scale * viewport.view.scale)} visible={false} name="brush-cursor" />
+              </Group>
+            </Layer>
             <Layer name="outpaint-layer" visible={visible.outpaint} listening={active === "outpaint"}>
               <OutpaintBox picture={picture} origin={origin} scale={scale} sides={sides} active={active === "outpaint"} onSides={setSides} />
             </Layer>
             <Layer name="lettering-layer" visible={visible.lettering} listening={active === "lettering"}>
-              <LetteringLayer {...stage} selectedId={active === "lettering" ? stage.selectedId : null} origin={frameOrigin} listening={active === "lettering"} />
+              <LetteringLayer {...stage} selectedId={active === "lettering" ? stage.selectedId : null} origin={frameOrigin} listening={active === "lettering"} viewScale={viewport.view.scale} />
             </Layer>
           </Stage>
-          {active === "lettering" && <InPlaceText l={l} size={frameSize} origin={frameOrigin} />}
+          {active === "lettering" && (
+            <InPlaceText l={l} size={{ width: frameSize.width * viewport.view.scale, height: frameSize.height * viewport.view.scale }} origin={toScreen(viewport.view, frameOrigin)} />
+          )}
+          <ZoomControl zoom={viewport.zoom} onZoomIn={viewport.zoomIn} onZoomOut={viewport.zoomOut} onFit={viewport.fit} />
         </div>
       </div>
       <div className="canvas-side">
@@ -144,6 +185,24 @@ export function PanelCanvas({ layer = "lettering", ...props }: GenerateProps & {
       </div>
     </div>
   );
+}
+
+/** The brush's outline under the pointer, moved without re-rendering the canvas (``toPicture``: screen to picture). */
+function useBrushCursor(toPicture: (p: Point) => Point) {
+  const ref = useRef<Konva.Circle>(null);
+  const move = (e: Konva.KonvaEventObject<PointerEvent>) => {
+    const circle = ref.current;
+    const at = e.target.getStage()?.getPointerPosition();
+    if (!circle || !at) return;
+    circle.position(toPicture(at));
+    circle.visible(true);
+    circle.getLayer()?.batchDraw();
+  };
+  const hide = () => {
+    ref.current?.visible(false);
+    ref.current?.getLayer()?.batchDraw();
+  };
+  return { ref, move, hide };
 }
 
 /** Dims the picture outside the page frame's window (what the page does not show). */

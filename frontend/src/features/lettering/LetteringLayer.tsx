@@ -8,7 +8,7 @@ import type { Bubble, PlacedBubble } from "../../api/client";
 import { HANDLES, clampTail, handlePosition, resizeRect, type Handle, type PixelRect, type Point, type Size } from "../../lib/geometry";
 import { BubbleShape } from "./BubbleShape";
 import { bubbleDrawing } from "./drawing";
-import { snapRect, type Guide } from "./snapping";
+import { SNAP_DISTANCE, snapRect, type Guide } from "./snapping";
 
 /** How far past the frame, in display pixels, the snapping guides reach. */
 const GUIDE_REACH = 40;
@@ -45,10 +45,12 @@ const boxRect = (p: PlacedBubble, size: Size): PixelRect => ({
 
 /**
  * The bubbles of the frame (drawn as exported) with their handles, as a group at ``origin`` of a stage: the
- * frame is ``size`` display pixels there.
+ * frame is ``size`` display pixels there. ``viewScale`` is the stage's zoom: handles, guides and the snapping
+ * distance keep their size on screen.
  */
-export function LetteringLayer(props: LetteringLayerProps & { origin: Point; listening?: boolean }) {
+export function LetteringLayer(props: LetteringLayerProps & { origin: Point; listening?: boolean; viewScale?: number }) {
   const { size, placed, bubbles, selectedId, pending } = props;
+  const unit = 1 / (props.viewScale ?? 1);
   const [live, setLive] = useState<Live | null>(null);
   const [guides, setGuides] = useState<Guide[]>([]);
   const shift = (id: number) => pending[id] ?? { x: 0, y: 0 };
@@ -79,8 +81,8 @@ export function LetteringLayer(props: LetteringLayerProps & { origin: Point; lis
               width={rect.width}
               height={rect.height}
               stroke={selected ? "#2563eb" : undefined}
-              strokeWidth={selected ? 2 : 0}
-              dash={[6, 4]}
+              strokeWidth={selected ? 2 * unit : 0}
+              dash={[6 * unit, 4 * unit]}
               fill="rgba(0,0,0,0.001)"
               draggable
               name={`bubble-box bubble-box-${bubble.id}`}
@@ -91,7 +93,7 @@ export function LetteringLayer(props: LetteringLayerProps & { origin: Point; lis
               onDragMove={(e) => {
                 const start = live?.start ?? rect;
                 const moved = { ...start, left: e.target.x(), top: e.target.y() };
-                const snapped = snapRect(moved, others(bubble.id), size);
+                const snapped = snapRect(moved, others(bubble.id), size, SNAP_DISTANCE * unit);
                 e.target.position({ x: snapped.rect.left, y: snapped.rect.top });
                 setGuides(snapped.guides);
                 setLive({ id: bubble.id, rect: snapped.rect, start });
@@ -112,6 +114,7 @@ export function LetteringLayer(props: LetteringLayerProps & { origin: Point; lis
                   key={handle}
                   handle={handle}
                   rect={rect}
+                  unit={unit}
                   onMove={(r) => setLive({ id: bubble.id, rect: r, start: live?.start ?? rect })}
                   onEnd={(r) => {
                     setLive(null);
@@ -124,14 +127,14 @@ export function LetteringLayer(props: LetteringLayerProps & { origin: Point; lis
                 const at = live?.id === bubble.id && live.tail?.index === index ? live.tail.at : { x: tip[0] * size.width + offset.x, y: tip[1] * size.height + offset.y };
                 return (
                   <Group key={`tail-${index}`}>
-                    <Line points={[p.center[0] * size.width + offset.x, p.center[1] * size.height + offset.y, at.x, at.y]} stroke="#2563eb" dash={[4, 4]} listening={false} />
+                    <Line points={[p.center[0] * size.width + offset.x, p.center[1] * size.height + offset.y, at.x, at.y]} stroke="#2563eb" strokeWidth={unit} dash={[4 * unit, 4 * unit]} listening={false} />
                     <Circle
                       x={at.x}
                       y={at.y}
-                      radius={9}
+                      radius={9 * unit}
                       fill={index ? "#a855f7" : "#f59e0b"}
                       stroke="#fff"
-                      strokeWidth={2}
+                      strokeWidth={2 * unit}
                       draggable
                       name={index ? `tail-tip tail-tip-${index}` : "tail-tip"}
                       onDragMove={(e) => setLive({ id: bubble.id, rect, start: rect, tail: { index, at: { x: e.target.x(), y: e.target.y() } } })}
@@ -149,10 +152,10 @@ export function LetteringLayer(props: LetteringLayerProps & { origin: Point; lis
       {guides.map((g, i) => (
         <Line
           key={i}
-          points={g.axis === "x" ? [g.at, -GUIDE_REACH, g.at, size.height + GUIDE_REACH] : [-GUIDE_REACH, g.at, size.width + GUIDE_REACH, g.at]}
+          points={g.axis === "x" ? [g.at, -GUIDE_REACH * unit, g.at, size.height + GUIDE_REACH * unit] : [-GUIDE_REACH * unit, g.at, size.width + GUIDE_REACH * unit, g.at]}
           stroke="#ec4899"
-          strokeWidth={1}
-          dash={[4, 3]}
+          strokeWidth={unit}
+          dash={[4 * unit, 3 * unit]}
           listening={false}
           name="snap-guide"
         />
@@ -170,24 +173,25 @@ function tailTips(bubble: Bubble, placed: PlacedBubble): [number, number][] {
   return [...first, ...own.map((t) => [t.x, t.y] as [number, number])];
 }
 
-function ResizeHandle({ handle, rect, onMove, onEnd }: { handle: Handle; rect: PixelRect; onMove: (r: PixelRect) => void; onEnd: (r: PixelRect) => void }) {
+function ResizeHandle({ handle, rect, unit, onMove, onEnd }: { handle: Handle; rect: PixelRect; unit: number; onMove: (r: PixelRect) => void; onEnd: (r: PixelRect) => void }) {
   const start = useRef<PixelRect | null>(null);
   const at = handlePosition(rect, handle);
-  // Handles are 12 px squares centred on their point: the node's position is 6 px up and left of it.
+  // Handles are 12 px squares (on screen) centred on their point: the node's position is half that up and left.
+  const half = 6 * unit;
   const resized = (node: Konva.Node) => {
     const origin = start.current ?? rect;
     const from = handlePosition(origin, handle);
-    return resizeRect(origin, handle, node.x() + 6 - from.x, node.y() + 6 - from.y);
+    return resizeRect(origin, handle, node.x() + half - from.x, node.y() + half - from.y);
   };
   return (
     <Rect
-      x={at.x - 6}
-      y={at.y - 6}
-      width={12}
-      height={12}
+      x={at.x - half}
+      y={at.y - half}
+      width={2 * half}
+      height={2 * half}
       fill="#fff"
       stroke="#2563eb"
-      strokeWidth={2}
+      strokeWidth={2 * unit}
       draggable
       name={`handle-${handle}`}
       onDragStart={() => (start.current = rect)}

@@ -7,14 +7,12 @@ import { api, ok, type Bubble, type Lettering, type Panel } from "../../api/clie
 import { keys } from "../../api/queries";
 import { FONTS, arrowStep, fontStack } from "../../lib/bubbles";
 import { clampBox, round4, toFractions, type PixelRect, type Point, type Size } from "../../lib/geometry";
+import { isTyping } from "../../lib/hooks";
 import { useBubbleEdits } from "./useBubbleEdits";
 
 const fontsReady = Promise.all(
   FONTS.flatMap((f) => [`20px "${f}"`, `bold 20px "${f}"`]).map((font) => document.fonts?.load(font).catch(() => null)),
 );
-
-const typingIn = (target: EventTarget | null) =>
-  target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 
 export function useLettering(panel: Panel) {
   const picked = panel.picked_image;
@@ -93,7 +91,7 @@ export function useLettering(panel: Panel) {
       onKeyDown: (event: React.KeyboardEvent) => {
         const step = arrowStep(event.key, event.shiftKey);
         const p = selected && placedOf(selected.id);
-        if (!step || !selected || !p || typingIn(event.target)) return;
+        if (!step || !selected || !p || isTyping(event.target)) return;
         event.preventDefault();
         const moved = { x: (pending[selected.id]?.x ?? 0) + step.dx, y: (pending[selected.id]?.y ?? 0) + step.dy };
         setPending((all) => ({ ...all, [selected.id]: moved }));

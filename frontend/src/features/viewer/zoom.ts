@@ -27,9 +27,12 @@ export function centred(picture: Size, pane: Size, scale: number): View {
   return { scale: s, x: (pane.width - picture.width * s) / 2, y: (pane.height - picture.height * s) / 2 };
 }
 
-/** Zoom by ``factor`` keeping the pane point (px, py) over the same picture point (the cursor, the pinch centre). */
-export function zoomAt(view: View, factor: number, px: number, py: number): View {
-  const scale = clamp(view.scale * factor);
+/**
+ * Zoom by ``factor`` keeping the pane point (px, py) over the same picture point (the cursor, the pinch centre),
+ * the scale kept within ``limits``.
+ */
+export function zoomAt(view: View, factor: number, px: number, py: number, limits: readonly [number, number] = [MIN_SCALE, MAX_SCALE]): View {
+  const scale = Math.min(limits[1], Math.max(limits[0], view.scale * factor));
   const k = scale / view.scale;
   return { scale, x: px - (px - view.x) * k, y: py - (py - view.y) * k };
 }

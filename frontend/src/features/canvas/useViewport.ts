@@ -1,0 +1,118 @@
+// Zoom and pan of the panel canvas, shared by all its layers and tools: ctrl/⌘ + wheel or a pinch zooms
+// about the pointer, a plain wheel or two-finger scroll pans (as in tldraw and Figma), so does dragging
+// with the space bar held or with the middle button; + / - step the zoom, 0 fits, 1 shows 100 %.
+import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
+import type { Size } from "../../lib/geometry";
+import { isTyping } from "../../lib/hooks";
+import { FIT, panBy, wheelView, zoomOf, zoomStep, zoomTo, type Viewport } from "./viewport";
+
+const KEYS: Record<string, "in" | "out" | "fit" | "actual"> = { "+": "in", "=": "in", "-": "out", _: "out", "0": "fit", "1": "actual" };
+
+/**
+ * The view of a canvas whose layout draws ``base`` screen pixels per picture pixel on a screen of ``size``;
+ * it returns to fitting when ``resetKey`` changes (another picture). Attach ``frame`` and ``handlers`` to the
+ * element holding the stage.
+ */
+export function useViewport({ base, size, resetKey }: { base: number; size: Size; resetKey: unknown }) {
+  const [view, setView] = useState<Viewport>(FIT);
+  const [shownKey, setShownKey] = useState(resetKey);
+  if (shownKey !== resetKey) {
+    setShownKey(resetKey);
+    setView(FIT);
+  }
+  const [spaceHeld, setSpaceHeld] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const drag = useRef<{ x: number; y: number } | null>(null);
+  const frame = useRef<HTMLDivElement>(null);
+  const latest = useRef({ base, size });
+  latest.current = { base, size };
+
+  const actions = {
+    in: () => setView((v) => zoomStep(v, 1, latest.current.base, latest.current.size)),
+    out: () => setView((v) => zoomStep(v, -1, latest.current.base, latest.current.size)),
+    fit: () => setView(FIT),
+    actual: () => setView((v) => zoomTo(v, 1, latest.current.base, latest.current.size)),
+  };
+  const act = useRef(actions);
+  act.current = actions;
+
+  useEffect(() => {
+    const element = frame.current;
+    if (!element) return;
+    const onWheel = (event: WheelEvent) => {
+      event.preventDefault(); // neither scroll the page nor zoom the browser
+      const box = element.getBoundingClientRect();
+      const pointer = { x: event.clientX - box.left, y: event.clientY - box.top };
+      setView((v) => wheelView(v, event, pointer, latest.current.base, latest.current.size));
+    };
+    element.addEventListener("wheel", onWheel, { passive: false });
+    return () => element.removeEventListener("wheel", onWheel);
+  }, []);
+
+  useEffect(() => {
+    // The space bar pans only where it would do nothing else: on the page itself or on the canvas.
+    const spaceTarget = (target: EventTarget | null) => target === document.body || (target instanceof Node && !!frame.current?.contains(target));
+    const onDown = (event: KeyboardEvent) => {
+      if (isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === " " && spaceTarget(event.target)) {
+        event.preventDefault();
+        setSpaceHeld(true);
+        return;
+      }
+      const action = KEYS[event.key];
+      if (!action) return;
+      event.preventDefault();
+      act.current[action]();
+    };
+    const onUp = (event: KeyboardEvent) => event.key === " " && setSpaceHeld(false);
+    const release = () => setSpaceHeld(false);
+    window.addEventListener("keydown", onDown);
+    window.addEventListener("keyup", onUp);
+    window.addEventListener("blur", release);
+    return () => {
+      window.removeEventListener("keydown", onDown);
+      window.removeEventListener("keyup", onUp);
+      window.removeEventListener("blur", release);
+    };
+  }, []);
+
+  const endDrag = () => {
+    drag.current = null;
+    setDragging(false);
+  };
+  const handlers = {
+    // In the capture phase, before the stage: a panning drag never reaches the tools.
+    onPointerDownCapture: (event: ReactPointerEvent) => {
+      if (event.button !== 1 && !(spaceHeld && event.button === 0)) return;
+      event.preventDefault();
+      event.stopPropagation();
+      frame.current?.setPointerCapture?.(event.pointerId);
+      drag.current = { x: event.clientX, y: event.clientY };
+      setDragging(true);
+    },
+    onPointerMove: (event: ReactPointerEvent) => {
+      const from = drag.current;
+      if (!from) return;
+      drag.current = { x: event.clientX, y: event.clientY };
+      setView((v) => panBy(v, { x: event.clientX - from.x, y: event.clientY - from.y }, latest.current.size));
+    },
+    onPointerUp: endDrag,
+    onPointerCancel: endDrag,
+  };
+
+  return {
+    view,
+    zoom: zoomOf(view, base),
+    frame,
+    handlers,
+    /** Space held or a pan under way: the pointer pans instead of using the tools. */
+    panning: spaceHeld || dragging,
+    dragging,
+    zoomIn: actions.in,
+    zoomOut: actions.out,
+    fit: actions.fit,
+    actualSize: actions.actual,
+  };
+}
+
+export type ViewportState = ReturnType<typeof useViewport>;
