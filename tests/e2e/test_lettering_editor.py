@@ -199,6 +199,69 @@ def drag_outpaint_frame(page: Page) -> None:
     page.mouse.up()
 
 
+# Where a screen point lies on the picture as the canvas draws it (picture pixels, through Konva's transforms).
+PICTURE_AT = """([x, y]) => {
+  const stage = window.Konva.stages.find((s) => s.container().closest('[data-testid="mask-canvas"]'));
+  const image = stage.findOne((n) => n.getClassName() === 'Image');
+  const box = stage.container().getBoundingClientRect();
+  const local = image.getAbsoluteTransform().copy().invert().point({ x: x - box.left, y: y - box.top });
+  const per = image.image().naturalWidth / image.width();
+  return [local.x * per, local.y * per];
+}"""
+
+# The screen point of a fraction of the picture as drawn.
+SCREEN_AT = """([fx, fy]) => {
+  const stage = window.Konva.stages.find((s) => s.container().closest('[data-testid="mask-canvas"]'));
+  const image = stage.findOne((n) => n.getClassName() === 'Image');
+  const box = stage.container().getBoundingClientRect();
+  const at = image.getAbsoluteTransform().point({ x: fx * image.width(), y: fy * image.height() });
+  return [box.left + at.x, box.top + at.y];
+}"""
+
+ZOOM_IS = (
+    """(zoom) => Math.abs(Number(document.querySelector('[data-testid="mask-canvas"]').dataset.zoom) - zoom) < 1e-3"""
+)
+
+LAST_STROKE_START = """() => {
+  const key = Object.keys(localStorage).find((k) => k.startsWith('stripstudio:mask:'));
+  const strokes = JSON.parse(localStorage.getItem(key)).strokes;
+  return strokes[strokes.length - 1].points[0].slice(0, 2);
+}"""
+
+
+def paint_zoomed_in(page: Page, mask, shoot) -> None:
+    """Zoom in about a point with ctrl + wheel, pan with the middle button, then paint: the stroke starts at the
+    picture pixel under the pointer, as the zoomed canvas draws the picture."""
+    fitted = float(mask.get_attribute("data-zoom"))
+    anchor = page.evaluate(SCREEN_AT, [0.3, 0.6])
+    before = page.evaluate(PICTURE_AT, anchor)
+    page.mouse.move(*anchor)
+    page.keyboard.down("Control")
+    for _ in range(3):
+        page.mouse.wheel(0, -100)
+    page.keyboard.up("Control")
+    zoom = fitted * 1.25**3  # a wheel notch zooms by a quarter
+    page.wait_for_function(ZOOM_IS, arg=zoom)
+    assert page.evaluate(PICTURE_AT, anchor) == pytest.approx(before, abs=0.05)  # zoomed about the pointer
+    page.mouse.down(button="middle")
+    page.mouse.move(anchor[0] - 40, anchor[1] - 30, steps=4)
+    page.mouse.up(button="middle")
+    panned = page.evaluate(PICTURE_AT, anchor)
+    assert panned == pytest.approx([before[0] + 40 / zoom, before[1] + 30 / zoom], abs=0.05)
+    strokes = int(mask.get_attribute("data-strokes"))
+    target = (anchor[0] + 25, anchor[1] - 15)
+    expected = page.evaluate(PICTURE_AT, list(target))
+    page.mouse.move(*target)
+    page.mouse.down()
+    page.mouse.move(target[0] + 30, target[1] + 10, steps=5)
+    page.mouse.up()
+    expect(mask).to_have_attribute("data-strokes", str(strokes + 1))
+    assert page.evaluate(LAST_STROKE_START) == pytest.approx(expected, abs=0.25)
+    shoot(page, "canvas-mask-zoomed-desktop")
+    page.keyboard.press("0")
+    page.wait_for_function(ZOOM_IS, arg=fitted)
+
+
 def test_keyboard_moves_and_the_canvas_layers_on_desktop_and_tablet(page: Page, shoot):
     comic, panel = make_panel(page, "kai")
     api_send(page, "POST", f"/api/panels/{panel}/bubbles", BUBBLES[0])
@@ -222,6 +285,7 @@ def test_keyboard_moves_and_the_canvas_layers_on_desktop_and_tablet(page: Page, 
     draw(page, mask, [(0.4, 0.4), (0.5, 0.5), (0.6, 0.45)])
     expect(mask).to_have_attribute("data-strokes", "1")
     expect(page.get_by_test_id("inpaint")).to_be_enabled()
+    paint_zoomed_in(page, mask, shoot)
     shoot(page, "canvas-mask-desktop")
     page.get_by_test_id("layer-outpaint").click()
     drag_outpaint_frame(page)

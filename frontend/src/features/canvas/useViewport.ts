@@ -24,6 +24,7 @@ export function useViewport({ base, size, resetKey }: { base: number; size: Size
   const [dragging, setDragging] = useState(false);
   const drag = useRef<{ x: number; y: number } | null>(null);
   const frame = useRef<HTMLDivElement>(null);
+  const hovered = useRef(false);
   const latest = useRef({ base, size });
   latest.current = { base, size };
 
@@ -50,8 +51,10 @@ export function useViewport({ base, size, resetKey }: { base: number; size: Size
   }, []);
 
   useEffect(() => {
-    // The space bar pans only where it would do nothing else: on the page itself or on the canvas.
-    const spaceTarget = (target: EventTarget | null) => target === document.body || (target instanceof Node && !!frame.current?.contains(target));
+    // The space bar pans on the canvas, on the page itself, or anywhere but a field while the pointer is over
+    // the canvas (a button clicked last keeps the focus: the space bar must not press it again then).
+    const spaceTarget = (target: EventTarget | null) =>
+      hovered.current || target === document.body || (target instanceof Node && !!frame.current?.contains(target));
     const onDown = (event: KeyboardEvent) => {
       if (isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
       if (event.key === " " && spaceTarget(event.target)) {
@@ -64,7 +67,11 @@ export function useViewport({ base, size, resetKey }: { base: number; size: Size
       event.preventDefault();
       act.current[action]();
     };
-    const onUp = (event: KeyboardEvent) => event.key === " " && setSpaceHeld(false);
+    const onUp = (event: KeyboardEvent) => {
+      if (event.key !== " ") return;
+      if (!isTyping(event.target) && spaceTarget(event.target)) event.preventDefault();
+      setSpaceHeld(false);
+    };
     const release = () => setSpaceHeld(false);
     window.addEventListener("keydown", onDown);
     window.addEventListener("keyup", onUp);
@@ -98,6 +105,8 @@ export function useViewport({ base, size, resetKey }: { base: number; size: Size
     },
     onPointerUp: endDrag,
     onPointerCancel: endDrag,
+    onPointerEnter: () => (hovered.current = true),
+    onPointerLeave: () => (hovered.current = false),
   };
 
   return {
