@@ -98,7 +98,8 @@ describe("the panel canvas", () => {
     expect(screen.getByTestId("layer-mask").getAttribute("aria-pressed")).toBe("true");
   });
 
-  it("zooms with its control and the keys + - 0 1, but not while typing in a field", async () => {
+  it("zooms with its control and the keys + - 0 1, but not while typing in a field or in a dialog", async () => {
+    route("GET", "/api/panels/:id/images", [image(9, 5, { picked: true })]);
     renderApp("/comics/1/panels/5/canvas");
     const readout = await screen.findByTestId("zoom-fit");
     const fitted = readout.textContent;
@@ -124,6 +125,16 @@ describe("the panel canvas", () => {
     fireEvent.keyDown(screen.getByTestId("outpaint-right"), { key: "1" });
     fireEvent.keyDown(document.body, { key: "-", ctrlKey: true });
     expect(readout.textContent).toBe(fitted);
+
+    // The picked candidate opened full size over the canvas: its keys zoom the viewer only.
+    fireEvent.click(await screen.findByRole("button", { name: "View candidate 1 full size" }));
+    const viewer = await screen.findByTestId("image-viewer");
+    const viewerZoom = screen.getByTestId("zoom-level").textContent;
+    fireEvent.keyDown(viewer, { key: "+" });
+    expect(screen.getByTestId("zoom-level").textContent).not.toBe(viewerZoom);
+    expect(readout.textContent).toBe(fitted);
+    fireEvent.keyDown(viewer, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByTestId("image-viewer")).toBe(null));
 
     for (let i = 0; i < 20; i++) fireEvent.keyDown(document.body, { key: "=" });
     expect(readout.textContent).toBe("800%");

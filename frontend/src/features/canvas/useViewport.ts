@@ -6,6 +6,15 @@ import type { Size } from "../../lib/geometry";
 import { isTyping } from "../../lib/hooks";
 import { FIT, panBy, wheelView, zoomOf, zoomStep, zoomTo, type Viewport } from "./viewport";
 
+/** Keys that belong to something else: a field being typed in, a dialog over the canvas, the browser's zoom. */
+const notOurs = (event: KeyboardEvent) =>
+  event.defaultPrevented ||
+  isTyping(event.target) ||
+  event.ctrlKey ||
+  event.metaKey ||
+  event.altKey ||
+  (event.target instanceof Element && !!event.target.closest('[role="dialog"], [role="alertdialog"]'));
+
 const KEYS: Record<string, "in" | "out" | "fit" | "actual"> = { "+": "in", "=": "in", "-": "out", _: "out", "0": "fit", "1": "actual" };
 
 /**
@@ -56,7 +65,7 @@ export function useViewport({ base, size, resetKey }: { base: number; size: Size
     const spaceTarget = (target: EventTarget | null) =>
       hovered.current || target === document.body || (target instanceof Node && !!frame.current?.contains(target));
     const onDown = (event: KeyboardEvent) => {
-      if (isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (notOurs(event)) return;
       if (event.key === " " && spaceTarget(event.target)) {
         event.preventDefault();
         setSpaceHeld(true);
@@ -69,7 +78,7 @@ export function useViewport({ base, size, resetKey }: { base: number; size: Size
     };
     const onUp = (event: KeyboardEvent) => {
       if (event.key !== " ") return;
-      if (!isTyping(event.target) && spaceTarget(event.target)) event.preventDefault();
+      if (!notOurs(event) && spaceTarget(event.target)) event.preventDefault();
       setSpaceHeld(false);
     };
     const release = () => setSpaceHeld(false);
