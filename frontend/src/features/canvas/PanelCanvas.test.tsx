@@ -54,7 +54,10 @@ beforeEach(() => {
   route("POST", "/api/panels/:id/bubbles", { ...bubble, id: 42, position: 1, spec: { ...bubble.spec, x: 0.7 } });
   route("POST", "/api/panels/:id/generate", job("j1", { panel_id: 5, status: "succeeded" }));
 });
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
 
 describe("the panel canvas", () => {
   it("opens on the lettering layer from the old lettering URL, with the bubbles in reading order", async () => {
@@ -201,6 +204,40 @@ describe("the panel canvas", () => {
     expect(frame.getAttribute("data-panning")).toBe(null);
     fireEvent.pointerDown(stage, { clientX: 100, clientY: 100, button: 0, pointerId: 3 });
     fireEvent.pointerUp(stage, { pointerId: 3 });
+    expect(loadDraft("mask:9")!.strokes).toHaveLength(1);
+  });
+
+  it("zooms and pans with two fingers, dropping the stroke the first finger began", async () => {
+    // jsdom's stand-in PointerEvent is a MouseEvent: this one also tells fingers apart.
+    class TouchPointerEvent extends MouseEvent {
+      readonly pointerId: number;
+      readonly pointerType: string;
+      readonly isPrimary: boolean;
+      constructor(type: string, init: PointerEventInit = {}) {
+        super(type, init);
+        this.pointerId = init.pointerId ?? 0;
+        this.pointerType = init.pointerType ?? "mouse";
+        this.isPrimary = init.isPrimary ?? false;
+      }
+    }
+    vi.stubGlobal("PointerEvent", TouchPointerEvent);
+    renderApp("/comics/1/panels/5/canvas");
+    fireEvent.click(await screen.findByTestId("layer-mask"));
+    const frame = screen.getByTestId("mask-canvas");
+    const stage = frame.querySelector('[data-konva="stage"]')!;
+    fireEvent.keyDown(document.body, { key: "1" });
+    const touch = { pointerType: "touch", button: 0 };
+    fireEvent.pointerDown(stage, { ...touch, pointerId: 1, isPrimary: true, clientX: 100, clientY: 100 });
+    fireEvent.pointerMove(stage, { ...touch, pointerId: 1, clientX: 104, clientY: 100 });
+    fireEvent.pointerDown(stage, { ...touch, pointerId: 2, isPrimary: false, clientX: 200, clientY: 100 });
+    fireEvent.pointerMove(stage, { ...touch, pointerId: 2, clientX: 296, clientY: 100 }); // 96 px apart -> 192
+    expect(screen.getByTestId("zoom-fit").textContent).toBe("200%");
+    fireEvent.pointerUp(stage, { ...touch, pointerId: 2 });
+    fireEvent.pointerUp(stage, { ...touch, pointerId: 1 });
+    expect(loadDraft("mask:9")).toBeNull();
+    // One finger paints again.
+    fireEvent.pointerDown(stage, { ...touch, pointerId: 3, isPrimary: true, clientX: 50, clientY: 50 });
+    fireEvent.pointerUp(stage, { ...touch, pointerId: 3 });
     expect(loadDraft("mask:9")!.strokes).toHaveLength(1);
   });
 });

@@ -46,7 +46,7 @@ export function PanelCanvas({ layer = "lettering", ...props }: GenerateProps & {
   const scale = fitScale(room, { width: Math.max(160, boxWidth), height: VIEW_HEIGHT }, 4);
   const origin = { x: REACH * picture.width * scale, y: REACH * picture.height * scale };
   const view = { width: room.width * scale, height: room.height * scale };
-  const viewport = useViewport({ base: scale, size: view, resetKey: picked?.id });
+  const viewport = useViewport({ base: scale, size: view, resetKey: picked?.id, onPinch: () => mask.cancel() });
   // A screen position on the stage, in picture pixels: through the zoom and pan, then the layout.
   const toPicture = (p: Point) => {
     const at = toView(viewport.view, p);

@@ -1,10 +1,11 @@
-// Zoom and pan of the panel canvas, shared by all its layers and tools: ctrl/⌘ + wheel or a pinch zooms
-// about the pointer, a plain wheel or two-finger scroll pans (as in tldraw and Figma), so does dragging
-// with the space bar held or with the middle button; + / - step the zoom, 0 fits, 1 shows 100 %.
+// Zoom and pan of the panel canvas, shared by all its layers and tools: ctrl/⌘ + wheel or a trackpad pinch
+// zooms about the pointer, a plain wheel or two-finger scroll pans (as in tldraw and Figma), so does dragging
+// with the space bar held or with the middle button; two fingers on a touch screen pinch and pan; + / - step
+// the zoom, 0 fits, 1 shows 100 %.
 import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
-import type { Size } from "../../lib/geometry";
+import type { Point, Size } from "../../lib/geometry";
 import { isTyping } from "../../lib/hooks";
-import { FIT, panBy, wheelView, zoomOf, zoomStep, zoomTo, type Viewport } from "./viewport";
+import { FIT, panBy, pinchView, wheelView, zoomOf, zoomStep, zoomTo, type Viewport } from "./viewport";
 
 /** Keys that belong to something else: a field being typed in, a dialog over the canvas, the browser's zoom. */
 const notOurs = (event: KeyboardEvent) =>
@@ -20,9 +21,10 @@ const KEYS: Record<string, "in" | "out" | "fit" | "actual"> = { "+": "in", "=": 
 /**
  * The view of a canvas whose layout draws ``base`` screen pixels per picture pixel on a screen of ``size``;
  * it returns to fitting when ``resetKey`` changes (another picture). Attach ``frame`` and ``handlers`` to the
- * element holding the stage.
+ * element holding the stage. ``onPinch`` is called when a second finger turns a touch into a pinch (the
+ * first finger's tool action is to be dropped).
  */
-export function useViewport({ base, size, resetKey }: { base: number; size: Size; resetKey: unknown }) {
+export function useViewport({ base, size, resetKey, onPinch }: { base: number; size: Size; resetKey: unknown; onPinch?: () => void }) {
   const [view, setView] = useState<Viewport>(FIT);
   const [shownKey, setShownKey] = useState(resetKey);
   if (shownKey !== resetKey) {
@@ -34,6 +36,8 @@ export function useViewport({ base, size, resetKey }: { base: number; size: Size
   const drag = useRef<{ x: number; y: number } | null>(null);
   const frame = useRef<HTMLDivElement>(null);
   const hovered = useRef(false);
+  const touches = useRef(new Map<number, Point>());
+  const pinching = useRef(false);
   const latest = useRef({ base, size });
   latest.current = { base, size };
 
@@ -96,9 +100,34 @@ export function useViewport({ base, size, resetKey }: { base: number; size: Size
     drag.current = null;
     setDragging(false);
   };
+  const local = (event: ReactPointerEvent): Point => {
+    const box = frame.current?.getBoundingClientRect();
+    return { x: event.clientX - (box?.left ?? 0), y: event.clientY - (box?.top ?? 0) };
+  };
+  /** A finger moved: with two down, the view follows them. */
+  const moveTouch = (event: ReactPointerEvent) => {
+    const before = [...touches.current.values()] as [Point, Point];
+    touches.current.set(event.pointerId, local(event));
+    if (!pinching.current || before.length !== 2) return;
+    const after = [...touches.current.values()] as [Point, Point];
+    setView((v) => pinchView(v, before, after, latest.current.base, latest.current.size));
+  };
+  const liftTouch = (event: ReactPointerEvent) => {
+    touches.current.delete(event.pointerId);
+    if (!touches.current.size) pinching.current = false;
+  };
   const handlers = {
-    // In the capture phase, before the stage: a panning drag never reaches the tools.
+    // In the capture phase, before the stage: a panning drag or a pinch never reaches the tools.
     onPointerDownCapture: (event: ReactPointerEvent) => {
+      if (event.pointerType === "touch") {
+        if (event.isPrimary) touches.current.clear(); // a new touch: forget fingers whose lifting went unseen
+        touches.current.set(event.pointerId, local(event));
+        if (touches.current.size < 2) return;
+        event.stopPropagation();
+        if (!pinching.current) onPinch?.();
+        pinching.current = true;
+        return;
+      }
       if (event.button !== 1 && !(spaceHeld && event.button === 0)) return;
       event.preventDefault();
       event.stopPropagation();
@@ -107,13 +136,14 @@ export function useViewport({ base, size, resetKey }: { base: number; size: Size
       setDragging(true);
     },
     onPointerMove: (event: ReactPointerEvent) => {
+      if (touches.current.has(event.pointerId)) return moveTouch(event);
       const from = drag.current;
       if (!from) return;
       drag.current = { x: event.clientX, y: event.clientY };
       setView((v) => panBy(v, { x: event.clientX - from.x, y: event.clientY - from.y }, latest.current.size));
     },
-    onPointerUp: endDrag,
-    onPointerCancel: endDrag,
+    onPointerUp: (event: ReactPointerEvent) => (touches.current.has(event.pointerId) ? liftTouch(event) : endDrag()),
+    onPointerCancel: (event: ReactPointerEvent) => (touches.current.has(event.pointerId) ? liftTouch(event) : endDrag()),
     onPointerEnter: () => (hovered.current = true),
     onPointerLeave: () => (hovered.current = false),
   };

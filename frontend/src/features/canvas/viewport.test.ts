@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FIT, KEEP_IN_SIGHT, clampPan, panBy, scaleLimits, stepZoom, toScreen, toView, wheelPixels, wheelView, zoomAbout, zoomOf, zoomStep, zoomTo, type Viewport } from "./viewport";
+import { FIT, KEEP_IN_SIGHT, clampPan, panBy, pinchView, scaleLimits, stepZoom, toScreen, toView, wheelPixels, wheelView, zoomAbout, zoomOf, zoomStep, zoomTo, type Viewport } from "./viewport";
 
 const screen = { width: 600, height: 400 };
 const base = 0.5; // the layout draws half a screen pixel per picture pixel
@@ -71,5 +71,14 @@ describe("the canvas viewport", () => {
     expect(wheelView(FIT, scroll, pointer, base, screen)).toEqual({ scale: 1, x: -10, y: -30 });
     expect(wheelView(FIT, { ...scroll, deltaX: 0, shiftKey: true }, pointer, base, screen)).toEqual({ scale: 1, x: -30, y: 0 });
     expect(wheelPixels({ deltaX: 0, deltaY: 3, deltaMode: 1 })).toEqual({ x: 0, y: 48 });
+  });
+
+  it("zooms by a pinch's spread about the fingers' midpoint and pans with it", () => {
+    const before: [{ x: number; y: number }, { x: number; y: number }] = [{ x: 100, y: 100 }, { x: 200, y: 100 }];
+    const spread = pinchView(FIT, before, [{ x: 50, y: 100 }, { x: 250, y: 100 }], base, screen);
+    expect(spread.scale).toBeCloseTo(2, 9);
+    expect(toView(spread, { x: 150, y: 100 }).x).toBeCloseTo(150, 9); // the midpoint stays put
+    const moved = pinchView(FIT, before, [{ x: 130, y: 90 }, { x: 230, y: 90 }], base, screen);
+    expect(moved).toEqual({ scale: 1, x: 30, y: -10 });
   });
 });

@@ -93,3 +93,16 @@ export function wheelView(
   const sideways = event.shiftKey && !delta.x;
   return panBy(view, { x: -(sideways ? delta.y : delta.x), y: sideways ? 0 : -delta.y }, size);
 }
+
+/**
+ * The view after a two-finger gesture moved the fingers from ``before`` to ``after`` (screen): it zooms by the
+ * change of their distance about their midpoint, and pans with the midpoint.
+ */
+export function pinchView(view: Viewport, before: [Point, Point], after: [Point, Point], base: number, size: Size): Viewport {
+  const middle = ([a, b]: [Point, Point]) => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
+  const distance = ([a, b]: [Point, Point]) => Math.hypot(a.x - b.x, a.y - b.y);
+  const [from, to] = [middle(before), middle(after)];
+  const factor = distance(before) > 0 ? distance(after) / distance(before) : 1;
+  const zoomed = zoomAbout(view, view.scale * factor, from, base, size);
+  return panBy(zoomed, { x: to.x - from.x, y: to.y - from.y }, size);
+}

@@ -92,6 +92,11 @@ export function useStrokeDrawing({
     setCurrent(null);
     if (stroke) commit({ ...state, strokes: [...state.strokes, stroke] });
   };
+  /** Drop the stroke being drawn (a second finger turned it into a pinch). */
+  const cancel = () => {
+    drawing.current = null;
+    setCurrent(null);
+  };
   const reset = () => {
     clearDraft(draftKey);
     setHistory(createHistory(EMPTY));
@@ -109,6 +114,7 @@ export function useStrokeDrawing({
     undo: doUndo,
     redo: doRedo,
     reset,
+    cancel,
     handlers: { onPointerDown: onDown, onPointerMove: onMove, onPointerUp: onUp, onPointerLeave: onUp, onPointerCancel: onUp },
   };
 }
