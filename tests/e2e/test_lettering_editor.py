@@ -219,8 +219,21 @@ SCREEN_AT = """([fx, fy]) => {
 }"""
 
 ZOOM_IS = (
-    """(zoom) => Math.abs(Number(document.querySelector('[data-testid="mask-canvas"]').dataset.zoom) - zoom) < 1e-3"""
+    """([id, zoom]) => Math.abs(Number(document.querySelector(`[data-testid="${id}"]`).dataset.zoom) - zoom) < 1e-3"""
 )
+
+ZOOMED_PAST = """([id, zoom]) => Number(document.querySelector(`[data-testid="${id}"]`).dataset.zoom) > zoom"""
+
+# The screen centre of the first bubble's box, the stage's zoom and the frame's width (view pixels).
+BUBBLE_AT = """() => {
+  const stage = window.Konva.stages.find((s) => s.container().closest('[data-testid="lettering-canvas"]'));
+  const bubble = stage.findOne('.bubble-box');
+  const rect = bubble.getClientRect();
+  const box = stage.container().getBoundingClientRect();
+  const inside = rect.x > 0 && rect.y > 0 && rect.x + rect.width < box.width;
+  return { x: box.left + rect.x + rect.width / 2, y: box.top + rect.y + rect.height / 2, scale: stage.scaleX(),
+           width: stage.findOne('.frame').width(), inside };
+}"""
 
 LAST_STROKE_START = """() => {
   const key = Object.keys(localStorage).find((k) => k.startsWith('stripstudio:mask:'));
@@ -241,7 +254,7 @@ def paint_zoomed_in(page: Page, mask, shoot) -> None:
         page.mouse.wheel(0, -100)
     page.keyboard.up("Control")
     zoom = fitted * 1.25**3  # a wheel notch zooms by a quarter
-    page.wait_for_function(ZOOM_IS, arg=zoom)
+    page.wait_for_function(ZOOM_IS, arg=["mask-canvas", zoom])
     assert page.evaluate(PICTURE_AT, anchor) == pytest.approx(before, abs=0.05)  # zoomed about the pointer
     page.mouse.down(button="middle")
     page.mouse.move(anchor[0] - 40, anchor[1] - 30, steps=4)
@@ -259,7 +272,31 @@ def paint_zoomed_in(page: Page, mask, shoot) -> None:
     assert page.evaluate(LAST_STROKE_START) == pytest.approx(expected, abs=0.25)
     shoot(page, "canvas-mask-zoomed-desktop")
     page.keyboard.press("0")
-    page.wait_for_function(ZOOM_IS, arg=fitted)
+    page.wait_for_function(ZOOM_IS, arg=["mask-canvas", fitted])
+
+
+def drag_bubble_zoomed_in(page: Page, panel: int) -> None:
+    """Zoom in with the + key and drag the bubble: it moves by the dragged screen distance over the zoom."""
+    canvas = page.get_by_test_id("lettering-canvas")
+    fitted = float(canvas.get_attribute("data-zoom"))
+    page.keyboard.press("+")
+    page.keyboard.press("+")
+    page.wait_for_function(ZOOMED_PAST, arg=["lettering-canvas", fitted * 1.4])
+    (before,) = api_get(page, f"/api/panels/{panel}/lettering")["bubbles"]
+    at = page.evaluate(BUBBLE_AT)
+    assert at["scale"] > 1.4 and at["inside"], at
+    drag = (60, 25)
+    page.mouse.move(at["x"], at["y"])
+    page.mouse.down()
+    page.mouse.move(at["x"] + drag[0], at["y"] + drag[1], steps=8)
+    page.mouse.up()
+    expect(page.get_by_test_id("lettering-save-status")).to_have_text("Saved", timeout=SAVE_TIMEOUT)
+    (moved,) = api_get(page, f"/api/panels/{panel}/bubbles")
+    # Snapping may shift the drop by up to its distance, which stays 6 screen pixels at any zoom.
+    slack = 6.5 / at["scale"] / at["width"]
+    assert moved["spec"]["x"] == pytest.approx(before["center"][0] + drag[0] / at["scale"] / at["width"], abs=slack)
+    page.keyboard.press("0")
+    page.wait_for_function(ZOOM_IS, arg=["lettering-canvas", fitted])
 
 
 def test_keyboard_moves_and_the_canvas_layers_on_desktop_and_tablet(page: Page, shoot):
@@ -279,6 +316,7 @@ def test_keyboard_moves_and_the_canvas_layers_on_desktop_and_tablet(page: Page, 
     assert moved["spec"]["x"] == pytest.approx(before["bubbles"][0]["center"][0] + 30 / width, abs=0.002)
     assert moved["spec"]["y"] > BUBBLES[0]["y"]
     shoot(page, "canvas-lettering-desktop")
+    drag_bubble_zoomed_in(page, panel)
     # The other layers of the same canvas: the mask painted, the outpaint frame dragged past the right edge.
     page.get_by_test_id("layer-mask").click()
     mask = page.get_by_test_id("mask-canvas")
