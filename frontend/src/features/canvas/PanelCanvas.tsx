@@ -6,9 +6,8 @@
 import { useRef, useState } from "react";
 import { Circle, Group, Image as KonvaImage, Layer, Path, Rect, Stage } from "react-konva";
 import type Konva from "konva";
-import type { Point } from "../../lib/geometry";
 import { canRedo, canUndo } from "../../lib/history";
-import { fitScale } from "../../lib/geometry";
+import { fitScale, type Point } from "../../lib/geometry";
 import { useHtmlImage, useWidth } from "../../lib/hooks";
 import { strokePath } from "../../lib/strokes";
 import { exportPng } from "../sketch/StrokeCanvas";
