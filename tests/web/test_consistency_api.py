@@ -174,7 +174,7 @@ def test_a_script_that_names_a_region_mask_points_to_project_zips(db):
     response = author.send_file("/api/comics/import-script", "masked.yaml", script.encode())
     assert response.status_code == 422, response.content
     (problem,) = response.json()["detail"]
-    assert "panels[0].regions[0].mask" in problem["msg"] and "project zip" in problem["msg"]
+    assert "panel 1, region 1, mask:" in problem["msg"] and "project zip" in problem["msg"]
     assert models.Panel.objects.count() == 0
 
 
