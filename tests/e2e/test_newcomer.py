@@ -50,6 +50,7 @@ def generate_first(page: Page, comic_id: int):
 def test_a_newcomer_gets_a_picture_on_the_first_try(page: Page, shoot):
     sign_up(page, "newcomer")
     presets = page.get_by_label("Style preset").locator("option")
+    expect(presets.nth(1)).to_be_attached()  # the presets arrive after the page: "(none)" alone until then
     preset = next(name for name in presets.all_text_contents() if not name.startswith("("))
     page.get_by_label("Title", exact=True).fill("My first comic")
     page.get_by_label("Style preset").select_option(label=preset)
