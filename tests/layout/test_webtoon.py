@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,7 +11,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from stripstudio.domain import Layout
-from stripstudio.layout import LayoutError, PanelArt, build_strip
+from stripstudio.layout import LayoutError, PanelArt, build_strip, webtoon
 from tests.layout.pictures import art, speckled
 
 
@@ -73,3 +75,41 @@ def test_a_margin_that_leaves_no_width_is_an_error_naming_the_setting():
     with pytest.raises(LayoutError) as caught:
         build_strip(art([(10, 10)]), Layout(width=100, margin=50))
     assert caught.value.setting == "layout.margin"
+
+
+class CountingArt(Sequence[PanelArt]):
+    """A lazy sequence of panels (as the exporter's lettered panels are): records every read."""
+
+    def __init__(self, count: int, size: tuple[int, int]) -> None:
+        self.count, self.size, self.reads = count, size, []
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index):
+        indices = range(self.count)[index]
+        if isinstance(index, int):
+            indices = [indices]
+        self.reads.append(list(indices))
+        made = [PanelArt(f"p{i + 1}", Image.new("RGB", self.size, (i, 0, 0))) for i in indices]
+        return made if isinstance(index, slice) else made[0]
+
+
+def test_a_lazy_sequence_is_read_once_a_few_panels_at_a_time():
+    panels = CountingArt(20, (200, 100))
+    strip = build_strip(panels, Layout(width=200, margin=0, gutter=0))
+    assert [len(read) for read in panels.reads] == [8, 8, 4]
+    assert [i for read in panels.reads for i in read] == list(range(20))
+    assert strip.image.size == (200, 2000)
+    assert [rect.y for rect in strip.panels] == list(range(0, 2000, 100))
+    assert strip.image.getpixel((0, 1950)) == (19, 0, 0)
+
+
+def test_a_strip_past_the_pixel_budget_is_refused_before_every_panel_is_read(monkeypatch):
+    monkeypatch.setattr(webtoon, "MAX_STRIP_PIXELS", 200 * 1000)  # ten panels of 200 x 100
+    panels = CountingArt(40, (200, 100))
+    with pytest.raises(LayoutError, match="at panel 11: export the comic as episodes") as caught:
+        build_strip(panels, Layout(width=200, margin=0, gutter=0))
+    assert caught.value.setting == "panels"
+    assert len(panels.reads) == 2  # the panels of two slices, not all forty
+    assert build_strip(CountingArt(10, (200, 100)), Layout(width=200, margin=0, gutter=0)).image.size == (200, 1000)

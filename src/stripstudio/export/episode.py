@@ -126,7 +126,7 @@ def _export_webtoon(
 ) -> EpisodeExport:
     assert options.formats is not None
     wanted, paged = options.formats, comic.layout.mode == "webtoon"
-    strip = build_strip(art[0 : len(art)], comic.layout)  # a lazy sequence letters its slice in parallel
+    strip = build_strip(art, comic.layout)  # a lazy sequence letters a few panels at a time, in parallel
     checkpoint()
     slices = slice_strip(strip, options.slices, pool)
     checkpoint()
