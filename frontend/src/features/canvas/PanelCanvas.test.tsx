@@ -184,8 +184,15 @@ describe("the panel canvas", () => {
     const e = paintAt(100, 100);
     expect(e.x).toBeCloseTo(c.x - 50 / 2.5, 6);
     expect(e.y).toBeCloseTo(c.y + 20 / 2.5, 6);
-    fireEvent.wheel(frame, { deltaY: 25, clientX: 100, clientY: 100 });
+    expect(fireEvent.wheel(frame, { deltaY: 25, clientX: 100, clientY: 100 })).toBe(false); // taken by the canvas
     expect(paintAt(100, 100).y).toBeCloseTo(e.y + 25 / 2.5, 6);
+
+    // Back at fit, a plain wheel scrolls the page (left alone, and the picture stays put); ctrl + wheel zooms.
+    fireEvent.keyDown(document.body, { key: "0" });
+    const fitted = paintAt(100, 100);
+    expect(fireEvent.wheel(frame, { deltaY: 25, clientX: 100, clientY: 100 })).toBe(true);
+    expect(paintAt(100, 100)).toEqual(fitted);
+    expect(fireEvent.wheel(frame, { deltaY: -100, ctrlKey: true, clientX: 100, clientY: 100 })).toBe(false);
   });
 
   it("pans with the space bar held instead of painting", async () => {

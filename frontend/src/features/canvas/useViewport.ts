@@ -1,5 +1,6 @@
 // Zoom and pan of the panel canvas, shared by all its layers and tools: ctrl/⌘ + wheel or a trackpad pinch
-// zooms about the pointer, a plain wheel or two-finger scroll pans (as in tldraw and Figma), so does dragging
+// zooms about the pointer, a plain wheel or two-finger scroll pans once zoomed or panned (as in tldraw and
+// Figma; over the fitted picture it scrolls the page the canvas sits in), so does dragging
 // with the space bar held or with the middle button; two fingers on a touch screen pinch and pan; + / - step
 // the zoom, 0 fits, 1 shows 100 %.
 import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
@@ -38,8 +39,8 @@ export function useViewport({ base, size, resetKey, onPinch }: { base: number; s
   const hovered = useRef(false);
   const touches = useRef(new Map<number, Point>());
   const pinching = useRef(false);
-  const latest = useRef({ base, size });
-  latest.current = { base, size };
+  const latest = useRef({ base, size, view });
+  latest.current = { base, size, view };
 
   const actions = {
     in: () => setView((v) => zoomStep(v, 1, latest.current.base, latest.current.size)),
@@ -54,6 +55,11 @@ export function useViewport({ base, size, resetKey, onPinch }: { base: number; s
     const element = frame.current;
     if (!element) return;
     const onWheel = (event: WheelEvent) => {
+      // A plain wheel over the picture as laid out (the view at fit) scrolls the page the canvas sits in;
+      // once zoomed or panned, it pans. Ctrl/⌘ + wheel (and a pinch) always zooms.
+      const { view: shown } = latest.current;
+      const atFit = shown.scale === FIT.scale && shown.x === FIT.x && shown.y === FIT.y;
+      if (atFit && !event.ctrlKey && !event.metaKey) return;
       event.preventDefault(); // neither scroll the page nor zoom the browser
       const box = element.getBoundingClientRect();
       const pointer = { x: event.clientX - box.left, y: event.clientY - box.top };
