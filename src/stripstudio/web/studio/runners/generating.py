@@ -84,14 +84,8 @@ def _outcome(job: Job, payload: GeneratePayload, report, cancel, engine, request
         models.GeneratedImage.objects.bulk_create(
             [
                 models.GeneratedImage(
-                    owner_id=job.owner_id,
+                    **_drawn(job, entry),
                     panel_id=job.panel_id,
-                    job=job,
-                    candidate=entry["candidate"],
-                    file=entry["file"],
-                    seed=entry["seed"],
-                    width=entry["width"],
-                    height=entry["height"],
                     parameters=entry["parameters"],
                     picked=pick_first and index == 0,
                 )
@@ -111,18 +105,17 @@ def _keep_portraits(job: Job, stored: list[dict[str, Any]]) -> None:
     if sheet is None:
         return
     models.Portrait.objects.bulk_create(
-        models.Portrait(
-            owner_id=job.owner_id,
-            character_id=sheet.character_id,
-            job=job,
-            candidate=entry["candidate"],
-            file=entry["file"],
-            seed=entry["seed"],
-            width=entry["width"],
-            height=entry["height"],
-        )
-        for entry in stored
+        models.Portrait(**_drawn(job, entry), character_id=sheet.character_id) for entry in stored
     )
+
+
+def _drawn(job: Job, entry: dict[str, Any]) -> dict[str, Any]:
+    """The fields a stored picture of ``job`` gives every row that keeps one (candidate or portrait)."""
+    return {
+        "owner_id": job.owner_id,
+        "job": job,
+        **{name: entry[name] for name in ("candidate", "file", "seed", "width", "height")},
+    }
 
 
 def _faces_fixed(job: Job, report, engine, request: GenerationRequest, drawn: dict, cancel) -> dict[str, Any]:
