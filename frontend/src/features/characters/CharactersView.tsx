@@ -21,8 +21,12 @@ export function CharactersView({ comicId, characterId }: { comicId: number; char
   const [picks, setPicks] = useState(0); // a picked LoRA changes the character: its editor starts again from the server's
   const create = useMutation({
     mutationFn: () => ok(api.POST("/api/comics/{comic_id}/characters", { params: { path: { comic_id: comicId } }, body: { name } })),
-    onSuccess: (character) => {
+    onSuccess: async (character) => {
       setName("");
+      // The new character shows at once, from the server's answer; a list read still under way (begun
+      // before it existed) is dropped rather than left to hide it, and the list is read again.
+      await client.cancelQueries({ queryKey: keys.characters(comicId) });
+      client.setQueryData<Character[]>(keys.characters(comicId), (list) => [...(list ?? []).filter((c) => c.id !== character.id), character]);
       void client.invalidateQueries({ queryKey: keys.characters(comicId) });
       void client.invalidateQueries({ queryKey: keys.comic(comicId) });
       navigate(comicPath(comicId, "characters", character.id));
