@@ -61,8 +61,9 @@ def build_strip(art: Sequence[PanelArt], layout: Layout) -> Strip:
     image = Image.new("RGB", (layout.width, total), layout.background)
     rects = []
     y = layout.margin
+    pieces.reverse()
     while pieces:
-        panel_id, picture = pieces.pop(0)  # each piece is let go once it is on the strip
+        panel_id, picture = pieces.pop()  # each piece is let go once it is on the strip
         image.paste(picture, (layout.margin, y))
         rects.append(PanelRect(panel_id, layout.margin, y, inner, picture.height))
         y += picture.height + layout.gutter
