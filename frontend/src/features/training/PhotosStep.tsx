@@ -53,7 +53,7 @@ export function PhotosStep({ dataset, datasetKey, listKey, onPrepared }: PhotosS
         min={dataset.photos_min}
         max={dataset.photos_max}
         uploading={photos.progress}
-        error={errorAbout(photos.upload.error, "file") ?? (photos.upload.error ? String(photos.upload.error) : undefined)}
+        error={photos.error}
         onFiles={(files) => photos.upload.mutate(files)}
       />
       <UploadedPhotos label="Uploaded photos" photos={dataset.photos.filter((p) => p.role === "photo")} removing={removing} onRemove={(id) => remove.mutate(id)} />
@@ -64,7 +64,7 @@ export function PhotosStep({ dataset, datasetKey, listKey, onPrepared }: PhotosS
         repeats={dataset.repeats}
         classWord={dataset.class_word}
         uploading={regularisation.progress}
-        error={errorAbout(regularisation.upload.error, "regularisation") ?? (regularisation.upload.error ? String(regularisation.upload.error) : undefined)}
+        error={regularisation.error}
         onFiles={(files) => regularisation.upload.mutate(files)}
       />
       <UploadedPhotos
@@ -87,7 +87,8 @@ export function PhotosStep({ dataset, datasetKey, listKey, onPrepared }: PhotosS
   );
 }
 
-/** Upload files one at a time as the form field ``field`` of ``url``, with progress; ``onDone`` after all. */
+/** Upload files one at a time as the form field ``field`` of ``url``, with progress; ``onDone`` after all.
+ * ``error`` is what went wrong with the last upload: the refusal of ``field``, or the error itself. */
 function useUpload(url: string, field: string, onDone: () => Promise<void>) {
   const [progress, setProgress] = useState<Uploading>(null);
   const upload = useMutation({
@@ -106,5 +107,6 @@ function useUpload(url: string, field: string, onDone: () => Promise<void>) {
       }
     },
   });
-  return { progress, upload };
+  const error = errorAbout(upload.error, field) ?? (upload.error ? String(upload.error) : undefined);
+  return { progress, upload, error };
 }

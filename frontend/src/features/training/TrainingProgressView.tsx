@@ -31,8 +31,8 @@ export function TrainingProgressView({ state, totalSteps, cancelling, onCancel, 
       <div className="row between">
         <span role="status" aria-live="polite" data-testid="training-status">
           {state.status === "succeeded"
-            ? state.message.startsWith("stopped early")
-              ? `Training ${state.message}`
+            ? state.stoppedEarlyAfter != null
+              ? `Training stopped early after epoch ${state.stoppedEarlyAfter}`
               : "Training finished"
             : state.status === "cancelled"
               ? "Training cancelled"

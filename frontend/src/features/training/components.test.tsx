@@ -162,8 +162,8 @@ describe("TrainingProgressView", () => {
     expect(screen.getByTestId("training-status").textContent).toBe("Training finished");
     expect(screen.queryByTestId("cancel-training")).toBeNull();
     expect(screen.queryByTestId("stop-training")).toBeNull();
-    rerender(view({ ...ended, message: "stopped early after epoch 2: 1 epoch(s) saved" }));
-    expect(screen.getByTestId("training-status").textContent).toBe("Training stopped early after epoch 2: 1 epoch(s) saved");
+    rerender(view({ ...ended, stoppedEarlyAfter: 2 }));
+    expect(screen.getByTestId("training-status").textContent).toBe("Training stopped early after epoch 2");
   });
 
   it("stops early keeping the saved epochs, next to cancel, and says what a stop asked before any epoch waits for", () => {

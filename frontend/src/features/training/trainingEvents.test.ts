@@ -35,6 +35,9 @@ describe("training events", () => {
   it("end with the job's final event and its error", () => {
     expect(fold([{ type: "started" }, { type: "failed", message: "out of memory" }])).toMatchObject({ status: "failed", error: "out of memory" });
     expect(fold([{ type: "started" }, progress(41, { phase: "grid" }), { type: "succeeded" }])).toMatchObject({ status: "succeeded", phase: "grid" });
+    expect(fold([{ type: "started" }, { type: "succeeded" }]).stoppedEarlyAfter).toBeNull();
+    const stopped = fold([{ type: "started" }, { type: "succeeded", message: "stopped early after epoch 2: 1 epoch(s) saved", data: { epochs: [2], stopped_early_after: 2 } as JobEvent["data"] }]);
+    expect(stopped).toMatchObject({ status: "succeeded", stoppedEarlyAfter: 2 });
   });
 
   it("format durations, memory and the curve's points", () => {

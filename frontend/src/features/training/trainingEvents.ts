@@ -18,6 +18,8 @@ export interface TrainingState {
   etaSeconds: number | null;
   gpuMemoryBytes: number | null;
   savedEpochs: number[];
+  /** The last epoch kept when the author stopped the run early (the ending event says so); else null. */
+  stoppedEarlyAfter: number | null;
   message: string;
   error: string | null;
 }
@@ -31,6 +33,7 @@ interface TrainingData {
   steps_per_second?: number;
   eta_seconds?: number;
   gpu_memory_bytes?: number | null;
+  stopped_early_after?: number;
 }
 
 export const LOSS_POINTS_MAX = 1000;
@@ -48,6 +51,7 @@ export function initialTraining(): TrainingState {
     etaSeconds: null,
     gpuMemoryBytes: null,
     savedEpochs: [],
+    stoppedEarlyAfter: null,
     message: "",
     error: null,
   };
@@ -69,6 +73,7 @@ export function applyTrainingEvent(state: TrainingState, event: JobEvent): Train
     case "succeeded":
     case "cancelled":
       next.status = event.type;
+      next.stoppedEarlyAfter = data.stopped_early_after ?? null;
       return next;
     case "failed":
       next.status = "failed";
