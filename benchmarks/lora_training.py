@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import torch  # noqa: E402
-from panel_latency import build_components  # noqa: E402
+from random_sdxl import build_components  # noqa: E402
 
 THESIS_STEPS = 30 * 20 * 2
 WARM_UP_STEPS = 3

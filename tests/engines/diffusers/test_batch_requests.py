@@ -113,3 +113,16 @@ def test_prompts_of_different_lengths_are_drawn_in_separate_runs(engine, unet_ba
     )
     assert [len(o.images) for o in outcomes] == [1, 1]
     assert unet_batches == [2] * 4
+
+
+def test_a_one_seed_per_run_sampler_draws_each_candidate_from_its_own_seed(engine):
+    # dpmpp_sde's noise has one seed per run: candidate k's run must take seed + k, as its redraw does.
+    requests = [
+        tiny_request(prompt=prompt, seed=seed, num_images=2, num_inference_steps=3, sampler="dpmpp_sde")
+        for prompt, seed in (("a knight on a horse", 3), ("a cat asleep on a roof", 50))
+    ]
+    outcomes = engine.run_batch([BatchJob(request, Sink()) for request in requests])
+    assert [o.error for o in outcomes] == [None, None]
+    for outcome in outcomes:
+        for image in outcome.images:
+            assert pixels(image) == pixels(engine.run(image.request, lambda event: None)[0])

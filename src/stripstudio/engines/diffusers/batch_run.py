@@ -26,11 +26,10 @@ from stripstudio.engines.diffusers.lora import ResolvedLora, loras_in
 from stripstudio.engines.diffusers.models import LoadedModel
 from stripstudio.engines.diffusers.progress import StepReporter
 from stripstudio.engines.diffusers.runtime import denormals_flushed
-from stripstudio.engines.diffusers.sampling import TaskContext, candidate_generator
-from stripstudio.engines.diffusers.schedulers import make_scheduler
+from stripstudio.engines.diffusers.sampling import TaskContext, candidate_generator, run_scheduler
 from stripstudio.engines.diffusers.text_to_image import size_arguments
 from stripstudio.engines.diffusers.tiny import TINY_MODEL_NOTE
-from stripstudio.generation.batching import BatchJob, BatchOutcome, batch_key
+from stripstudio.generation.batching import BatchJob, BatchOutcome, batch_key, run_each
 from stripstudio.generation.errors import JobCancelled
 from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.generation.images import GeneratedImage
@@ -91,18 +90,11 @@ def run_batch(engine: DiffusersEngine, jobs: Sequence[BatchJob]) -> list[BatchOu
     for group in groups.values():
         members = [_Member(jobs[index]) for index, _ in group]
         if len(members) == 1:
-            outcomes[group[0][0]] = _alone(engine, members[0].job)
+            outcomes[group[0][0]] = run_each(engine, [members[0].job])[0]
             continue
         _draw_group(engine, members, group[0][1])
         outcomes.update((index, member.outcome()) for (index, _), member in zip(group, members, strict=True))
     return [outcomes[index] for index in range(len(jobs))]
-
-
-def _alone(engine: DiffusersEngine, job: BatchJob) -> BatchOutcome:
-    try:
-        return BatchOutcome(images=engine.run(job.request, job.on_event, job.cancel))
-    except Exception as error:
-        return BatchOutcome(error=error)
 
 
 def _draw_group(engine: DiffusersEngine, members: list[_Member], loras: list[ResolvedLora]) -> None:
@@ -114,7 +106,7 @@ def _draw_group(engine: DiffusersEngine, members: list[_Member], loras: list[Res
         log.warning("a batch of %d requests failed (%s); drawing each alone", len(members), error, exc_info=True)
         for member in members:
             if not member.stopped():
-                outcome = _alone(engine, member.job)
+                outcome = run_each(engine, [member.job])[0]
                 member.images, member.error = outcome.images, outcome.error
 
 
@@ -170,7 +162,7 @@ def _draw_run(engine, model: LoadedModel, pipe, run: list[tuple[_Member, int]], 
     for member, (start, end) in rows.items():
         member.reporter.start_run(tuple(k for _, k in items[start:end]))
     request = items[0][0].job.request
-    pipe.scheduler = make_scheduler(request.sampler, request.scheduler, scheduler_config, seed=request.seed)
+    pipe.scheduler = run_scheduler(request, items[0][1], scheduler_config)
     arguments = size_arguments(model.family, request)
     if request.task is Task.IMAGE_TO_IMAGE:
         arguments = {"image": [member.init for member, _ in items], "strength": request.strength}

@@ -104,6 +104,13 @@ def candidate_generator(request: GenerationRequest, candidate: int) -> torch.Gen
     return torch.Generator("cpu").manual_seed((request.seed + candidate) % 2**32)
 
 
+def run_scheduler(request: GenerationRequest, first_candidate: int, base_scheduler_config: dict):
+    """The scheduler of a run whose first image is candidate ``first_candidate``: a sampler whose noise has
+    one seed per run (dpmpp_sde) draws one candidate a run, from that candidate's seed (seed + k)."""
+    seed = (request.seed + first_candidate) % 2**32
+    return make_scheduler(request.sampler, request.scheduler, base_scheduler_config, seed=seed)
+
+
 def draw_batch(
     pipe,
     request: GenerationRequest,
@@ -119,8 +126,7 @@ def draw_batch(
     for every candidate. Returns one image (or, for ``output_type="latent"``, one latent) per candidate.
     """
     check_cancel(reporter.cancel)
-    seed = (request.seed + candidates[0]) % 2**32
-    pipe.scheduler = make_scheduler(request.sampler, request.scheduler, base_scheduler_config, seed=seed)
+    pipe.scheduler = run_scheduler(request, candidates[0], base_scheduler_config)
     hooks = (
         {"callback": reporter.legacy_callback, "callback_steps": 1}
         if legacy_callback
