@@ -53,7 +53,8 @@ class EmbeddedWorker:
 def run_worker(runtime: JobRuntime, threads: int = 1) -> None:
     """Run a worker in the foreground until SIGINT/SIGTERM (``stripstudio worker``).
 
-    The engine warms up for the configured sizes first, so no job waits for a compilation."""
+    The engine warms up for the configured sizes first, so the common drawings (one or two candidates
+    of those sizes) wait for no compilation."""
     warmed = runtime.warm_up()
     if warmed:
         log.info("warmed up for %s", ", ".join(f"{width}x{height}" for width, height in warmed))

@@ -14,7 +14,6 @@ from stripstudio.engines.diffusers.acceleration import (
     check_quantization,
     quantize_weights,
     resolve_plan,
-    vae_decodes_in_fp16,
 )
 from stripstudio.engines.diffusers.engine import DiffusersEngine
 from stripstudio.engines.diffusers.memory import MODE_OPTIONS, MemoryOptions
@@ -54,10 +53,12 @@ def test_offload_limits_what_is_compiled():
     assert not sequential.sdpa  # the minimal mode's attention slicing is kept
 
 
-def test_quantization_is_carried_only_on_the_fast_path():
+def test_quantization_is_carried_only_on_the_fast_path(caplog):
     quantized = resolve_plan("compile", CUDA, MemoryOptions(), "fp8")
     assert quantized.quantize == "fp8" and not quantized.merge_loras
-    assert resolve_plan("compile", CPU, MemoryOptions(), "fp8").quantize == "none"
+    with caplog.at_level("WARNING"):
+        assert resolve_plan("compile", CPU, MemoryOptions(), "fp8").quantize == "none"
+    assert any("STRIPSTUDIO_QUANTIZE=fp8 is ignored" in record.getMessage() for record in caplog.records)
 
 
 def test_an_unknown_mode_is_refused_by_name():
@@ -116,15 +117,6 @@ def test_a_derived_control_pipeline_compiles_its_controlnet_and_leaves_the_share
     assert compile_calls == []
     assert set(compiled_blocks(controlnet)) == {"BasicTransformerBlock"}
     assert controlnet.conv_in.weight.is_contiguous(memory_format=torch.channels_last)
-
-
-def test_the_stock_sdxl_vae_upcasts_and_an_fp16_fix_vae_decodes_in_half():
-    pipe = tiny_pipeline()
-    pipe.vae.to(torch.float16)
-    pipe.vae.register_to_config(force_upcast=True)
-    assert not vae_decodes_in_fp16(pipe)
-    pipe.vae.register_to_config(force_upcast=False)
-    assert vae_decodes_in_fp16(pipe)
 
 
 def test_quantizing_without_torchao_names_the_setting(monkeypatch):

@@ -67,13 +67,18 @@ def test_warm_up_draws_each_configured_size_with_the_default_model(tmp_path, res
     real_run = engine.run
 
     def recording_run(request, on_event, cancel=None):
-        drawn.append((request.model, request.width, request.height, request.num_inference_steps))
+        drawn.append((request.model, request.width, request.height, request.num_inference_steps, request.num_images))
         return real_run(request, on_event, cancel)
 
     engine.run = recording_run  # type: ignore[method-assign]
     warm_up = WarmUp(engine, settings, enabled=True)  # as on CUDA with the compiled path
     assert warm_up.run() == [(64, 64), (96, 64)]
-    assert drawn == [(TINY, 64, 64, WARMUP_STEPS), (TINY, 96, 64, WARMUP_STEPS)]
+    assert drawn == [
+        (TINY, 64, 64, WARMUP_STEPS, 1),
+        (TINY, 64, 64, WARMUP_STEPS, 2),
+        (TINY, 96, 64, WARMUP_STEPS, 1),
+        (TINY, 96, 64, WARMUP_STEPS, 2),
+    ]
     assert engine.cache.loaded() == [TINY]
     assert (tmp_path / "compile-cache" / "inductor").is_dir()
 

@@ -87,6 +87,8 @@ def resolve_plan(setting: str, device: torch.device, memory: MemoryOptions, quan
     if setting == "off" or device.type != "cuda":
         if setting not in ("auto", "off"):
             log.warning("STRIPSTUDIO_ACCELERATE=%s only acts on CUDA GPUs; %s runs eager", setting, device.type)
+        if quantize != "none":
+            log.warning("STRIPSTUDIO_QUANTIZE=%s is ignored: the engine runs eager (%s)", quantize, device.type)
         return PLANS["off"]
     plan = PLANS["compile" if setting == "auto" else setting]
     if memory.cpu_offload == "sequential":
@@ -160,12 +162,6 @@ def compile_blocks(module: torch.nn.Module, class_names: tuple[str, ...], *, mod
             block.compile(fullgraph=True, mode=mode)
             compiled += 1
     return compiled
-
-
-def vae_decodes_in_fp16(pipe) -> bool:
-    """True when ``pipe`` decodes latents in half precision (an fp16-fix VAE, or no upcast asked for)."""
-    vae = pipe.vae
-    return vae.dtype == torch.float16 and not getattr(vae.config, "force_upcast", False)
 
 
 def quantize_weights(module: torch.nn.Module, kind: str) -> None:

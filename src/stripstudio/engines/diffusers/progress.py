@@ -63,10 +63,6 @@ class StepReporter:
         """The first candidate of the batch being drawn."""
         return self.batch[0]
 
-    @candidate.setter
-    def candidate(self, index: int) -> None:
-        self.batch = (index,)
-
     def start_run(self, batch: tuple[int, ...]) -> None:
         """A sampling run of the candidates ``batch`` begins."""
         self.batch = batch

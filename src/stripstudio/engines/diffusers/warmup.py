@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 WARMUP_STEPS = 3  # CUDA graphs are recorded on the third call of a compiled block
 WARMUP_PROMPT = "a comic panel"
+# Each size is drawn alone and as a comic's default candidates: every batch of the UNet is a shape of
+# its own to compile. Larger batches (more candidates, or jobs drawn together) compile on first use.
+WARMUP_CANDIDATES = (1, 2)
 
 
 class WarmUp:
@@ -37,14 +40,13 @@ class WarmUp:
         self.model = ModelRef(checkpoint=settings.default_model)
         self.enabled = engine.acceleration.compile_blocks if enabled is None else enabled
         self.cache: CompileCache | None = None
-        self.loaded_artifacts = False
         if self.enabled:
             self.cache = CompileCache(settings.compile_cache_dir)
             self.cache.configure()
-            self.loaded_artifacts = self.cache.load_artifacts(engine.device)
+            self.cache.load_artifacts(engine.device)
 
     def requests(self, sizes: list[tuple[int, int]]) -> list[GenerationRequest]:
-        """The drawings of the warm-up: one per size, a few steps each."""
+        """The drawings of the warm-up: per size, one of each of :data:`WARMUP_CANDIDATES`, a few steps each."""
         return [
             GenerationRequest(
                 model=self.model,
@@ -52,9 +54,11 @@ class WarmUp:
                 width=width,
                 height=height,
                 num_inference_steps=WARMUP_STEPS,
+                num_images=candidates,
                 seed=0,
             )
             for width, height in sizes
+            for candidates in WARMUP_CANDIDATES
         ]
 
     def run(self, sizes: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
