@@ -91,11 +91,10 @@ def _load_checkpoint(settings: StudioSettings, reference: str, config: str | Non
 
 def lora_installed(settings: StudioSettings, name: str) -> bool:
     """Whether a LoRA called ``name`` (file name, with or without .safetensors) is in the model folders."""
-    from stripstudio.engines.diffusers.locate import ModelLocator
     from stripstudio.generation.errors import GenerationError
 
     try:
-        ModelLocator(settings.model_search_dirs(), offline=True).lora(name)
+        model_locator(settings).lora(name)  # LoRAs are only looked for in the folders
     except GenerationError:
         return False
     return True

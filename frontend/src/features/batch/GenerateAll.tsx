@@ -51,7 +51,7 @@ export function GenerateAll({ comicId }: { comicId: number }) {
     <section className="card generate-all" aria-label="Generate the whole comic" data-testid="generate-all">
       <h3>Generate the whole comic</h3>
       <fieldset className="row" disabled={start.isPending || running}>
-        <legend className="sr-only">Which panels</legend>
+        <legend className="visually-hidden">Which panels</legend>
         <label>
           <input type="radio" name={`scope-${comicId}`} checked={scope === "missing"} onChange={() => setScope("missing")} />
           Panels without a picked picture

@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from stripstudio.domain import Comic
+from stripstudio.domain.comic import readable_path
 from stripstudio.lettering.fonts import FONT_SUFFIXES
 from stripstudio.script import ScriptProblem
 
@@ -44,6 +45,11 @@ class FileField:
     name: str
     path: str
     replace: Callable[[str], None]
+
+    @property
+    def label(self) -> str:
+        """The field as an author reads it: ``panel 1, sketch`` for ``panels[0].sketch``."""
+        return readable_path(self.name)
 
 
 def file_fields(comic: Comic) -> Iterator[FileField]:

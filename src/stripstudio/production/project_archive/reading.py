@@ -23,7 +23,6 @@ from typing import IO, Any, BinaryIO
 
 from stripstudio import __version__
 from stripstudio.domain import Comic
-from stripstudio.domain.comic import readable_path
 from stripstudio.production.project_archive.fields import (
     ASSETS_DIR,
     FORMAT_NAME,
@@ -266,7 +265,7 @@ def _file_paths(comic: Comic, listed: dict[str, dict[str, Any]]) -> list[str]:
     for file_field in file_fields(comic):
         if not file_field.path.startswith(f"{ASSETS_DIR}/") or file_field.path not in listed:
             raise ProjectArchiveError(
-                f"{SCRIPT_ENTRY}: {readable_path(file_field.name)}: file {file_field.path!r} is not in the archive "
+                f"{SCRIPT_ENTRY}: {file_field.label}: file {file_field.path!r} is not in the archive "
                 f"(every file a project uses is stored under {ASSETS_DIR}/); export the project again"
             )
         if file_field.path not in paths:

@@ -13,8 +13,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import IO, BinaryIO
 
-from stripstudio.domain.comic import readable_path
-from stripstudio.production.project_archive.fields import MANIFEST_ENTRY, ProjectArchiveError, file_fields
+from stripstudio.production.project_archive.fields import MANIFEST_ENTRY, FileField, ProjectArchiveError, file_fields
 from stripstudio.production.project_archive.limits import ArchiveLimits, checked_infos
 from stripstudio.production.project_archive.reading import MAX_TEXT_BYTES, Source, _copy_unlisted, _open_zip
 from stripstudio.production.project_archive.writing import pack_script_folder
@@ -53,11 +52,9 @@ def pack_script_zip(source: Source, destination: BinaryIO, limits: ArchiveLimits
         except ScriptError as error:
             raise ProjectArchiveError(f"{script_name} is not a valid comic script:\n{error}", error.problems) from None
         for field in file_fields(comic):
-            entry = _entry_of(field.name, field.path, script_path.parent, root)
+            entry = _entry_of(field, script_path.parent, root)
             if entry not in infos:
-                raise ProjectArchiveError(
-                    f"{readable_path(field.name)}: {entry} is not in the zip; add it beside the script"
-                )
+                raise ProjectArchiveError(f"{field.label}: {entry} is not in the zip; add it beside the script")
             _extract(archive, infos[entry], root)
         pack_script_folder(script_path, destination)
 
@@ -80,12 +77,12 @@ def _the_script(infos: dict[str, zipfile.ZipInfo]) -> str:
     return scripts[0]
 
 
-def _entry_of(field: str, path: str, script_dir: Path, root: Path) -> str:
-    """The zip entry that the script's ``path`` names, refused when it leads outside the zip's folder."""
-    resolved = (script_dir / Path(path)).resolve()
+def _entry_of(field: FileField, script_dir: Path, root: Path) -> str:
+    """The zip entry that ``field``'s path names, refused when it leads outside the zip's folder."""
+    resolved = (script_dir / Path(field.path)).resolve()
     if root not in resolved.parents:
         raise ProjectArchiveError(
-            f"{readable_path(field)}: {path} is outside the zipped folder; put the file beside the script"
+            f"{field.label}: {field.path} is outside the zipped folder; put the file beside the script"
         )
     return resolved.relative_to(root).as_posix()
 

@@ -15,7 +15,6 @@ from typing import BinaryIO
 
 from stripstudio import __version__
 from stripstudio.domain import Comic
-from stripstudio.domain.comic import readable_path
 from stripstudio.production.project_archive.fields import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -76,12 +75,10 @@ def _read_referenced(file_field: FileField, read_file: Callable[[str], bytes]) -
         data = read_file(file_field.path)
     except (FileNotFoundError, KeyError):
         raise ProjectArchiveError(
-            f"{readable_path(file_field.name)}: file {file_field.path!r} not found (put the file there or fix the path)"
+            f"{file_field.label}: file {file_field.path!r} not found (put the file there or fix the path)"
         ) from None
     except OSError as error:
-        raise ProjectArchiveError(
-            f"{readable_path(file_field.name)}: cannot read file {file_field.path!r}: {error}"
-        ) from error
+        raise ProjectArchiveError(f"{file_field.label}: cannot read file {file_field.path!r}: {error}") from error
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"read_file({file_field.path!r}) returned {type(data).__name__}, not bytes")
     return bytes(data)

@@ -145,11 +145,9 @@ def free_position(row: models.Panel, bubble: domain.Bubble) -> XY | None:
     move), so that the panel stays lettered; None when the panel has no picked picture yet: the bubble
     is then placed when the panel is lettered.
     """
-    if not row.images.filter(picked=True).exists():
-        return None
     try:
         lettering = Lettering(row)
-    except ValidationError:
+    except ValidationError:  # no picked picture yet
         return None
     panels = list(lettering.comic.panels)
     panel = panels[lettering.index]
