@@ -114,7 +114,7 @@ def train(
 
     Unset options take the defaults of the thesis' best character LoRA (docs/training.md).
     """
-    from stripstudio.engines.diffusers.locate import ModelLocator
+    from stripstudio.production.model_inventory import model_locator
     from stripstudio.training.batches import planned_steps
     from stripstudio.training.dataset import load_dataset
     from stripstudio.training.trainer import train as run_training
@@ -154,7 +154,7 @@ def train(
             + (" × 2 (regularisation)" if dataset.regularisation else "")
             + f" / batch {settings.batch_size} = {total} steps"
         )
-        locator = ModelLocator(studio.model_search_dirs(), offline=studio.offline)
+        locator = model_locator(studio)
         with cancel_on_ctrl_c() as cancel, TrainingProgressBar(console, total) as bar:
             saved = run_training(
                 dataset,

@@ -19,6 +19,7 @@ from pathlib import Path
 import torch
 
 from stripstudio.training.checkpoints import atomic_write
+from stripstudio.training.kohya_layout import concept_folder_name
 from stripstudio.training.spec import Dataset, TrainingSettings
 
 _DOWN = re.compile(r"^lora_unet_down_blocks_(\d+)_attentions_(\d+)_")
@@ -73,7 +74,7 @@ def original_module_name(name: str, layers_per_block: int) -> str:
 def tag_frequency(dataset: Dataset) -> dict[str, dict[str, int]]:
     """kohya's ``ss_tag_frequency``: per dataset folder (``<repeats>_<trigger> <class>``), how often each
     comma-separated caption tag occurs."""
-    folder = f"{dataset.repeats}_{dataset.trigger} {dataset.class_word}"
+    folder = concept_folder_name(dataset.repeats, dataset.trigger, dataset.class_word)
     counts: Counter[str] = Counter()
     for image in dataset.images:
         counts.update(tag.strip() for tag in image.caption.split(",") if tag.strip())
@@ -126,7 +127,7 @@ def kohya_metadata(
         "ss_num_reg_images": len(dataset.regularisation),
         "ss_tag_frequency": json.dumps(tag_frequency(dataset)),
         "ss_dataset_dirs": json.dumps(
-            {f"{dataset.repeats}_{dataset.trigger} {dataset.class_word}": _dir_entry(dataset)}
+            {concept_folder_name(dataset.repeats, dataset.trigger, dataset.class_word): _dir_entry(dataset)}
         ),
         "ss_output_name": output_name,
         "ss_training_started_at": started_at,
@@ -140,7 +141,7 @@ def kohya_metadata(
         "modelspec.resolution": f"{settings.resolution}x{settings.resolution}",
         "modelspec.trigger_phrase": dataset.trigger,
     }
-    return {key: _text(value) for key, value in values.items()}
+    return {key: str(value) for key, value in values.items()}
 
 
 def save_kohya_lora(path: Path, state: dict[str, torch.Tensor], metadata: dict[str, str]) -> Path:
@@ -153,9 +154,3 @@ def save_kohya_lora(path: Path, state: dict[str, torch.Tensor], metadata: dict[s
 
 def _dir_entry(dataset: Dataset) -> dict[str, int]:
     return {"n_repeats": dataset.repeats, "img_count": len(dataset.images)}
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return "None"
-    return str(value)

@@ -18,8 +18,9 @@ from django.conf import settings
 
 from stripstudio.jobs.storage import stored_name, stored_path
 from stripstudio.training.dataset import DatasetError, load_dataset, prepare_dataset, set_caption
+from stripstudio.training.kohya_layout import read_layout
 from stripstudio.training.preparation import MAX_IMAGES, MAX_REGULARISATION, MIN_IMAGES
-from stripstudio.training.spec import Dataset
+from stripstudio.training.spec import Dataset, DatasetImage
 from stripstudio.web.studio import models
 from stripstudio.web.studio.api.assets import upload_limits
 
@@ -54,7 +55,7 @@ def photo_source_name(photo: models.TrainingPhoto) -> str:
     return f"{photo.pk:05d}-{Path(photo.name).stem[:60]}{Path(stored_name(photo.file)).suffix}"
 
 
-def prepare(dataset: models.TrainingDataset) -> Dataset:
+def prepare(dataset: models.TrainingDataset) -> None:
     """Prepare the folder from every photo (and regularisation image) of ``dataset`` again; the row keeps
     what could not be used."""
     photos = list(photos_of(dataset, Role.PHOTO))
@@ -91,9 +92,6 @@ def prepare(dataset: models.TrainingDataset) -> Dataset:
     ]
     dataset.prepared_photos = [photo.pk for photo in (*photos, *regularisation)]
     dataset.save(update_fields=["problems", "prepared_photos", "updated_at"])
-    loaded = prepared(dataset)
-    assert loaded is not None  # just swapped in
-    return loaded
 
 
 def _linked_sources(photos: list[models.TrainingPhoto], folder: Path) -> list[Path]:
@@ -121,11 +119,22 @@ def _prepare(sources, out_dir: Path, **options):
         raise
 
 
-def edit_caption(dataset: models.TrainingDataset, image_name: str, caption: str) -> None:
-    """Write ``caption`` for the prepared image ``image_name`` and remember it for the next preparation."""
-    set_caption(dataset_folder(dataset), image_name, caption)
+def edit_caption(dataset: models.TrainingDataset, image_name: str, caption: str) -> DatasetImage:
+    """Write ``caption`` for the prepared image ``image_name`` and remember it for the next preparation;
+    returns the image with its new caption."""
+    image = set_caption(dataset_folder(dataset), image_name, caption)
     dataset.captions = {**dataset.captions, image_name: caption}
     dataset.save(update_fields=["captions", "updated_at"])
+    return image
+
+
+def image_path(dataset: models.TrainingDataset, name: str) -> Path | None:
+    """The prepared image of the character named ``name`` (a file name), found by listing the folder:
+    no image or caption is read. None when there is none."""
+    folder = dataset_folder(dataset)
+    if not folder.is_dir():
+        return None
+    return next((path for path in read_layout(folder).images if path.name == name), None)
 
 
 def is_stale(dataset: models.TrainingDataset) -> bool:

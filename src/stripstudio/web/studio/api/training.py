@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
 from django.db import IntegrityError, transaction
@@ -109,16 +110,15 @@ def prepare_dataset(request, dataset_id: int):
 def image_file(request, dataset_id: int, name: str):
     """A prepared image as it will be trained on."""
     dataset = owned(request, models.TrainingDataset, dataset_id)
-    return stream_file(_image(dataset, name).path)
+    return stream_file(_image_path(dataset, name))
 
 
 @router.put("/training-datasets/{dataset_id}/images/{name}/caption", response=DatasetImageOut)
 def edit_caption(request, dataset_id: int, name: str, payload: CaptionIn):
     """Change one image's caption (kept when the dataset is prepared again)."""
     dataset = owned(request, models.TrainingDataset, dataset_id)
-    _image(dataset, name)
-    folders.edit_caption(dataset, name, payload.caption)
-    return _image_out(dataset, _image(dataset, name))
+    _image_path(dataset, name)  # a regularisation image's caption is not the author's to edit
+    return _image_out(dataset, folders.edit_caption(dataset, name, payload.caption))
 
 
 def dataset_out(dataset: models.TrainingDataset) -> DatasetOut:
@@ -146,12 +146,11 @@ def dataset_out(dataset: models.TrainingDataset) -> DatasetOut:
     )
 
 
-def _image(dataset: models.TrainingDataset, name: str):
-    loaded = folders.prepared(dataset)
-    for image in loaded.images if loaded else ():
-        if image.path.name == name:
-            return image
-    raise Http404("no such image in this dataset")
+def _image_path(dataset: models.TrainingDataset, name: str) -> Path:
+    path = folders.image_path(dataset, name)
+    if path is None:
+        raise Http404("no such image in this dataset")
+    return path
 
 
 def _image_out(dataset: models.TrainingDataset, image) -> DatasetImageOut:

@@ -91,7 +91,8 @@ def start_run(request, dataset_id: int, payload: RunIn):
 def list_runs(request, dataset_id: int):
     """The dataset's runs, newest first."""
     dataset_row = owned(request, models.TrainingDataset, dataset_id)
-    return [run_out(run) for run in mine(request, models.TrainingRun).filter(dataset=dataset_row)]
+    runs = mine(request, models.TrainingRun).filter(dataset=dataset_row).select_related("job", "dataset", "lora")
+    return [run_out(run) for run in runs]
 
 
 @router.get("/training-runs/{run_id}", response=RunOut)
@@ -192,14 +193,11 @@ def _epoch_out(run: models.TrainingRun, entry: dict) -> EpochOut:
 
 
 def _ready(dataset_row: models.TrainingDataset) -> Dataset:
-    """The prepared dataset to train; a 422 naming ``photos`` unless it is prepared, current and big enough."""
+    """The prepared dataset to train; a 422 naming ``photos`` unless it is prepared and current (preparation
+    already refuses too few usable photos)."""
     dataset = folders.prepared(dataset_row)
     if dataset is None or folders.is_stale(dataset_row):
         raise invalid("photos", "prepare the dataset first: photos changed since it was prepared")
-    if len(dataset.images) < folders.PHOTOS_MIN:
-        raise invalid(
-            "photos", f"{len(dataset.images)} usable photo(s); train on at least {folders.PHOTOS_MIN}: upload more"
-        )
     return dataset
 
 
