@@ -167,6 +167,8 @@ def test_the_low_memory_profile_trains_a_single_file_checkpoint_with_its_config_
     assert [p.step for p in progress] == [1, 2] and saved[-1].step == 2
     with safe_open(str(saved[-1].path), "pt") as file:
         assert file.metadata()["ss_sd_model_name"] == "tiny-single"
+        # The file says what the run did: the low profile caches latents though the settings said not to.
+        assert file.metadata()["ss_cache_latents"] == file.metadata()["ss_gradient_checkpointing"] == "True"
         assert any(key.startswith("lora_unet_input_blocks_") for key in file.keys())  # noqa: SIM118 (not a dict)
 
 

@@ -25,7 +25,7 @@ class Encoder:
         self.model = model
         self.items = items
         self.train_text = settings.train_text_encoders
-        self.cache_latents = settings.cache_latents or settings.memory_profile == "low"
+        self.cache_latents = settings.effective().cache_latents
         self.seed = settings.seed
         self._latents: dict[int, torch.Tensor] = {}
         self._text: dict[str, TextEmbeddings] = {}

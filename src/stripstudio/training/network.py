@@ -165,7 +165,7 @@ def _add_adapters(model: TrainingModel, settings: TrainingSettings) -> None:
         if settings.network_dropout:
             drop_rank_activations(module, settings.network_dropout)
         model.trained[name] = module
-        if settings.gradient_checkpointing or settings.memory_profile == "low":
+        if settings.effective().gradient_checkpointing:
             _enable_checkpointing(name, module)
         module.train()
 

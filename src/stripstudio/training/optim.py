@@ -18,7 +18,7 @@ def make_optimizer(model: TrainingModel, settings: TrainingSettings, notes: list
     text = [p for name in TEXT_ENCODER_NAMES if name in model.trained for p in model.lora_parameters(name)]
     if text:
         groups.append({"params": text, "lr": settings.text_encoder_lr})
-    wants_8bit = settings.optimizer == "adamw8bit" or settings.memory_profile == "low"
+    wants_8bit = settings.effective().optimizer == "adamw8bit"
     if wants_8bit and model.device.type == "cuda" and importlib.util.find_spec("bitsandbytes"):
         import bitsandbytes
 

@@ -91,6 +91,13 @@ class TrainingSettings(BaseModel):
             raise ValueError("save_every_n_epochs must not exceed epochs: lower it or train more epochs")
         return self
 
+    def effective(self) -> TrainingSettings:
+        """These settings as training applies them: the ``low`` memory profile turns on 8-bit Adam,
+        gradient checkpointing and cached latents whatever the settings say."""
+        if self.memory_profile != "low":
+            return self
+        return self.model_copy(update={"optimizer": "adamw8bit", "gradient_checkpointing": True, "cache_latents": True})
+
     def total_steps(self, dataset: Dataset) -> int:
         """Optimizer steps of the whole run: images × repeats × epochs (× 2 with regularisation) / batch."""
         per_epoch = -(-dataset.steps_per_epoch_images // self.batch_size)

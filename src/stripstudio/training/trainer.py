@@ -235,7 +235,7 @@ class _Run:
         path = self.out_dir / f"{self.output_name}-{epoch:06d}.safetensors"
         metadata = kohya_metadata(
             self.dataset,
-            self.settings,
+            self.settings.effective(),  # what the run did: the low profile's overrides included
             model_name=self.model.name,
             output_name=self.output_name,
             epoch=epoch,
