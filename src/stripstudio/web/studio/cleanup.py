@@ -1,5 +1,5 @@
 """A deleted comic, panel or training run takes its jobs with it; a deleted dataset or run its folder, and
-a training job that ended cancelled or failed its working folder (it is never resumed).
+a training job that ended for good its working folder (it is never resumed).
 
 Jobs name their comic and panel by id only (the jobs app knows nothing of the studio's tables), so
 the database cannot cascade: these receivers delete the jobs in the same transaction as the row.
@@ -52,10 +52,10 @@ def delete_run_job(sender, instance: TrainingRun, **kwargs) -> None:
 
 @receiver(job_ended, dispatch_uid="studio-training-job-folder")
 def remove_ended_training_folder(sender, job_id: str, kind: str, status: str, **kwargs) -> None:
-    """Remove the working folder (dataset copy, resume state) of a training job that ended cancelled or
-    failed: only a retry resumes from it, and these jobs are never retried. A succeeded job's runner
-    removes its own, once its epochs are saved."""
+    """Remove the working folder (dataset copy, resume state) of a training job that ended for good
+    (succeeded, cancelled or failed): only a retry resumes from it, and an ended job is never retried.
+    The signal comes once the end is committed, a succeeded job's epochs with it."""
     from stripstudio.web.studio.runners.training import remove_run_folder
 
-    if kind == Job.Kind.TRAIN and status in (Job.Status.CANCELLED, Job.Status.FAILED):
+    if kind == Job.Kind.TRAIN:
         transaction.on_commit(lambda: remove_run_folder(job_id))

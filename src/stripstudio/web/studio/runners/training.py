@@ -3,9 +3,9 @@
 Everything a run writes while it trains lives in its own folder (``training/runs/<job id>``): a copy
 of the dataset taken when the run first starts, and the trainer's epochs and resume state. A retry of
 the job (its worker died, or stopped) finds that folder and the trainer resumes from the last saved
-epoch. The LoRA files and grid pictures are copied into the studio's storage; once the job's rows are
-committed the folder is removed. A job that ends cancelled or failed is never resumed: its folder is
-removed then too (see ``cleanup``).
+epoch. The LoRA files and grid pictures are copied into the studio's storage. Once the job has ended
+for good (succeeded with its rows committed, cancelled or failed) it is never resumed, and its folder
+is removed (see ``cleanup``).
 
 The author may stop a run early and keep what it saved: the API marks the run (``stop_requested``), which
 reaches the worker through the database wherever it runs; the runner looks at the mark at most once a
@@ -17,13 +17,10 @@ from __future__ import annotations
 
 import io
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 from uuid import UUID
-
-from django.db import transaction
 
 from stripstudio.generation.events import EventKind, JobEvent
 from stripstudio.generation.images import GeneratedImage as DrawnImage
@@ -34,6 +31,7 @@ from stripstudio.jobs.runners import Outcome
 from stripstudio.jobs.storage import store_bytes, store_file
 from stripstudio.production.model_inventory import model_locator
 from stripstudio.settings import StudioSettings
+from stripstudio.training.kohya_layout import staged_directory
 from stripstudio.training.spec import SavedEpoch, TrainingProgress
 from stripstudio.training.test_grid import GridPicture, draw_test_grid
 from stripstudio.web.studio import models
@@ -91,7 +89,7 @@ def run_training(runtime, job: Job, payload: TrainPayload, report, cancel) -> Ou
     if stop.heard:
         data["stopped_early_after"] = saved[-1].epoch
         message = f"stopped early after epoch {saved[-1].epoch}: {message}"
-    return Outcome(lambda: _commit(job, epochs, folder), message=message, data=data)
+    return Outcome(lambda: _commit(job, epochs), message=message, data=data)
 
 
 class StopRequest:
@@ -155,8 +153,8 @@ def _draw_grid(runtime, job: Job, payload: TrainPayload, report, cancel, saved, 
     draw_test_grid(engine, payload.grid, saved, _store_picture, on_picture, cancel)
 
 
-def _commit(job: Job, epochs: list[dict[str, Any]], folder: Path) -> None:
-    """The run's epoch rows; the working folder goes once they are saved."""
+def _commit(job: Job, epochs: list[dict[str, Any]]) -> None:
+    """The run's epoch rows (the working folder goes once the job's end is committed: see ``cleanup``)."""
     run = models.TrainingRun.objects.filter(job_id=job.pk).first()
     if run is not None:
         models.TrainingEpoch.objects.bulk_create(
@@ -170,7 +168,6 @@ def _commit(job: Job, epochs: list[dict[str, Any]], folder: Path) -> None:
             )
             for entry in epochs
         )
-    transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def _stored_epochs(saved: list[SavedEpoch]) -> list[dict[str, Any]]:
@@ -193,14 +190,8 @@ def _snapshot(source: Path, target: Path) -> Path:
         return target
     if not source.is_dir():
         raise FileNotFoundError(f"the training dataset {source.name!r} is gone: prepare it again")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(dir=target.parent, prefix=".partial-dataset-"))
-    try:
-        shutil.copytree(source, partial, dirs_exist_ok=True)
-        partial.rename(target)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
+    with staged_directory(target) as staging:
+        shutil.copytree(source, staging, dirs_exist_ok=True)
     return target
 
 
