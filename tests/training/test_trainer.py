@@ -7,7 +7,8 @@ from pydantic import ValidationError
 from safetensors import safe_open
 
 from stripstudio.generation.errors import ModelNotFound
-from stripstudio.training.batches import Item, bucket_size, epoch_batches, planned_steps
+from stripstudio.training.batches import Item, dataset_items, epoch_batches
+from stripstudio.training.buckets import bucket_size, planned_steps
 from stripstudio.training.errors import InvalidTraining, TrainingCancelled
 from stripstudio.training.spec import DatasetImage
 from stripstudio.training.trainer import train
@@ -172,11 +173,17 @@ def test_the_low_memory_profile_trains_a_single_file_checkpoint_with_its_config_
         assert any(key.startswith("lora_unet_input_blocks_") for key in file.keys())  # noqa: SIM118 (not a dict)
 
 
-def test_planned_steps_count_each_buckets_short_last_batch():
-    images = [DatasetImage(path=f"/{n}.png", caption=n, width=w, height=h) for n, w, h in
-              [("a", 64, 64), ("b", 64, 64), ("wide", 128, 64)]]  # fmt: skip
-    dataset = make_dataset([]).model_copy(update={"images": tuple(images)})
-    settings = tiny_settings(batch_size=4, epochs=3)
-    assert planned_steps(dataset, 256, batch_size=4, epochs=3) == 2 * 3  # one batch per bucket and epoch
-    assert settings.total_steps(dataset) == 1 * 3  # the bucket-blind estimate
-    assert planned_steps(dataset, 256, batch_size=1, epochs=3) == tiny_settings(epochs=3).total_steps(dataset) == 9
+@pytest.mark.parametrize("batch_size", [1, 2, 4])
+@pytest.mark.parametrize("with_regularisation", [False, True])
+def test_planned_steps_are_the_batches_the_trainer_runs(batch_size, with_regularisation):
+    def image(name: str, width: int, height: int) -> DatasetImage:
+        return DatasetImage(path=f"/{name}.png", caption=name, width=width, height=height)
+
+    images = (image("a", 64, 64), image("b", 64, 64), image("wide", 128, 64))
+    regularisation = (image("r1", 64, 64), image("tall", 64, 128)) if with_regularisation else ()
+    dataset = make_dataset([]).model_copy(update={"images": images, "regularisation": regularisation, "repeats": 3})
+    items, characters = dataset_items(dataset, 256)
+    batches = [epoch_batches(items, characters, 3, batch_size, seed=7, epoch=e) for e in (1, 2)]
+    assert planned_steps(dataset, 256, batch_size, epochs=2) == sum(len(epoch) for epoch in batches)
+    if batch_size == 4 and not with_regularisation:
+        assert planned_steps(dataset, 256, 4, epochs=1) == 3  # 6 square items in 2 batches, 3 wide in 1

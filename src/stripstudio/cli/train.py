@@ -115,7 +115,7 @@ def train(
     Unset options take the defaults of the thesis' best character LoRA (docs/training.md).
     """
     from stripstudio.production.model_inventory import model_locator
-    from stripstudio.training.batches import planned_steps
+    from stripstudio.training.buckets import planned_steps
     from stripstudio.training.dataset import load_dataset
     from stripstudio.training.trainer import train as run_training
 

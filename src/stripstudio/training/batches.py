@@ -2,22 +2,21 @@
 
 An epoch shows every character image ``repeats`` times and, with regularisation images, as many
 regularisation items again (kohya's rule, which doubles the steps). Items of the same training
-size form a bucket; batches never mix buckets. The order of an epoch depends only on the seed and
-the epoch number, so a resumed run sees exactly the batches the uninterrupted run would have.
+size form a bucket (see :mod:`.buckets`, which also counts the steps); batches never mix buckets. The
+order of an epoch depends only on the seed and the epoch number, so a resumed run sees exactly the
+batches the uninterrupted run would have.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import torch
 from PIL import Image, ImageOps
 
+from stripstudio.training.buckets import bucket_size
 from stripstudio.training.errors import InvalidTraining
 from stripstudio.training.spec import Dataset, DatasetImage
-
-BUCKET_STEP = 64
 
 
 @dataclass(frozen=True)
@@ -28,18 +27,6 @@ class Item:
     size: tuple[int, int]  # (width, height)
     crop: tuple[int, int]
     regularisation: bool = False
-
-
-def bucket_size(width: int, height: int, resolution: int) -> tuple[int, int]:
-    """The training size of a ``width``×``height`` image: about ``resolution``² pixels, same aspect ratio,
-    sides multiples of 64 (kohya's buckets), never more than four times longer than wide."""
-    ratio = min(max(width / height, 0.25), 4.0)
-    target_width = resolution * math.sqrt(ratio)
-    target_height = resolution / math.sqrt(ratio)
-    return (
-        max(BUCKET_STEP, int(target_width // BUCKET_STEP) * BUCKET_STEP),
-        max(BUCKET_STEP, int(target_height // BUCKET_STEP) * BUCKET_STEP),
-    )
 
 
 def dataset_items(dataset: Dataset, resolution: int) -> tuple[list[Item], int]:
@@ -70,18 +57,6 @@ def epoch_batches(
         for start in range(0, len(members), batch_size)
     ]
     return [batches[i] for i in torch.randperm(len(batches), generator=generator).tolist()]
-
-
-def steps_per_epoch(items: list[Item], characters: int, repeats: int, batch_size: int) -> int:
-    """Optimizer steps in one epoch (the same for every epoch: only the order changes)."""
-    return len(epoch_batches(items, characters, repeats, batch_size, 0, 1))
-
-
-def planned_steps(dataset: Dataset, resolution: int, batch_size: int, epochs: int) -> int:
-    """The optimizer steps a training will take. Equal to ``TrainingSettings.total_steps`` except when
-    batches of several images meet several buckets: each bucket's last batch may then be short."""
-    items, characters = dataset_items(dataset, resolution)
-    return steps_per_epoch(items, characters, dataset.repeats, batch_size) * epochs
 
 
 def check_images(dataset: Dataset) -> None:

@@ -98,11 +98,6 @@ class TrainingSettings(BaseModel):
             return self
         return self.model_copy(update={"optimizer": "adamw8bit", "gradient_checkpointing": True, "cache_latents": True})
 
-    def total_steps(self, dataset: Dataset) -> int:
-        """Optimizer steps of the whole run: images × repeats × epochs (× 2 with regularisation) / batch."""
-        per_epoch = -(-dataset.steps_per_epoch_images // self.batch_size)
-        return per_epoch * self.epochs
-
     def saved_epochs(self) -> list[int]:
         """The epochs whose LoRA is written: every ``save_every_n_epochs``, and always the last."""
         epochs = list(range(self.save_every_n_epochs, self.epochs + 1, self.save_every_n_epochs))

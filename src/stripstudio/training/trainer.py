@@ -26,7 +26,8 @@ from stripstudio.engines.diffusers.locate import ModelLocator
 from stripstudio.engines.diffusers.runtime import denormals_flushed, pick_device
 from stripstudio.generation.errors import EngineUnavailable
 from stripstudio.training import checkpoints
-from stripstudio.training.batches import check_images, dataset_items, epoch_batches, steps_per_epoch
+from stripstudio.training.batches import check_images, dataset_items, epoch_batches
+from stripstudio.training.buckets import planned_steps
 from stripstudio.training.encoding import Encoder
 from stripstudio.training.errors import InvalidTraining, TrainingCancelled
 from stripstudio.training.kohya_format import kohya_metadata, kohya_state_dict, save_kohya_lora
@@ -112,8 +113,7 @@ class _Run:
         self.items, self.characters = dataset_items(dataset, settings.resolution)
         self.encoder = Encoder(self.model, self.items, settings)
         self.scheduler = noise_scheduler(self.model.pipe)
-        per_epoch = steps_per_epoch(self.items, self.characters, dataset.repeats, settings.batch_size)
-        self.total_steps = per_epoch * settings.epochs
+        self.total_steps = planned_steps(dataset, settings.resolution, settings.batch_size, settings.epochs)
         self.optimizer = make_optimizer(self.model, settings, self.notes)
         self.lr_schedule = make_lr_schedule(self.optimizer, settings, self.total_steps)
         fp16 = self.model.autocast_dtype is torch.float16

@@ -16,6 +16,7 @@ from stripstudio.jobs.models import Job
 from stripstudio.jobs.payloads import TrainPayload
 from stripstudio.jobs.submit import request_cancel, submit_job
 from stripstudio.production.model_inventory import check_model
+from stripstudio.training.buckets import planned_steps
 from stripstudio.training.spec import Dataset, TrainingSettings
 from stripstudio.training.test_grid import GRID_SEED, TestGrid, grid_prompts
 from stripstudio.web.studio import models
@@ -82,7 +83,7 @@ def start_run(request, dataset_id: int, payload: RunIn):
             dataset=dataset_row,
             job=job,
             settings=payload.settings.model_dump(mode="json"),
-            total_steps=payload.settings.total_steps(dataset),
+            total_steps=_total_steps(dataset, payload.settings),
         )
     return Status(202, run_out(run))
 
@@ -219,6 +220,11 @@ def _check_model(training: TrainingSettings) -> None:
         raise invalid("settings.model", str(error)) from None
 
 
+def _total_steps(dataset: Dataset, training: TrainingSettings) -> int:
+    """The steps the run will take, as the trainer counts them (each bucket's short last batch included)."""
+    return planned_steps(dataset, training.resolution, training.batch_size, training.epochs)
+
+
 def _estimate(dataset: Dataset | None, training: TrainingSettings) -> EstimateOut:
     if dataset is None:
         return EstimateOut(
@@ -229,7 +235,7 @@ def _estimate(dataset: Dataset | None, training: TrainingSettings) -> EstimateOu
             regularisation_images=0,
             rough_seconds=0,
         )
-    steps = training.total_steps(dataset)
+    steps = _total_steps(dataset, training)
     speed = min(GPU_STEPS_PER_SECOND_MAX, GPU_STEPS_PER_SECOND_AT_1024 * (1024 / training.resolution) ** 2)
     return EstimateOut(
         total_steps=steps,

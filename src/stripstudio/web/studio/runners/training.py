@@ -54,7 +54,7 @@ def remove_run_folder(job_id: object) -> None:
 
 def run_training(runtime, job: Job, payload: TrainPayload, report, cancel) -> Outcome:
     """Train (or resume) the LoRA, draw the test grid, and keep each saved epoch's file and pictures."""
-    from stripstudio.training.batches import planned_steps  # torch: loaded by workers only
+    from stripstudio.training.buckets import planned_steps
     from stripstudio.training.dataset import load_dataset
     from stripstudio.training.trainer import train
 
