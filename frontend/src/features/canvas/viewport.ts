@@ -2,7 +2,7 @@
 // picture (and the room around it) into the page. Screen positions are stage-container pixels; view
 // positions are the layout's pixels, which every layer works in.
 import { clamp, type Point, type Size } from "../../lib/geometry";
-import { wheelFactor, zoomAt, type View } from "../viewer/zoom";
+import { wheelFactor, wheelPixels, zoomAt, type View } from "../viewer/zoom";
 
 /** The stage transform: a view point ``p`` is drawn at ``p * scale + (x, y)``. */
 export type Viewport = View;
@@ -67,14 +67,7 @@ export function zoomTo(view: Viewport, zoom: number, base: number, size: Size): 
   return zoomAbout(view, zoom / base, { x: size.width / 2, y: size.height / 2 }, base, size);
 }
 
-const LINE = 16; // pixels per wheel "line" (Firefox reports mouse wheels in lines)
-const PAGE = 400;
-
-/** A wheel event's movement in pixels. */
-export function wheelPixels(event: Pick<WheelEvent, "deltaX" | "deltaY" | "deltaMode">): Point {
-  const unit = event.deltaMode === 1 ? LINE : event.deltaMode === 2 ? PAGE : 1;
-  return { x: event.deltaX * unit, y: event.deltaY * unit };
-}
+export { wheelPixels };
 
 /**
  * The view after a wheel event at ``pointer`` (screen): ctrl/⌘ + wheel and trackpad pinches (which browsers

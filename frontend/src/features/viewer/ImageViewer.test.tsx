@@ -102,6 +102,10 @@ describe("image viewer", () => {
     expect(picture.style.transform).toContain("scale(1.5625)");
     await user.click(screen.getByRole("button", { name: "100%" }));
     expect(zoom()).toBe("100%");
+    // A wheel that counts in lines (Firefox: 3 lines a notch, 16 px each) zooms as much as one in pixels.
+    fireEvent.wheel(screen.getByTestId("viewer-pane"), { deltaY: -6.25, deltaMode: 1 });
+    expect(zoom()).toBe("125%");
+    await user.click(screen.getByRole("button", { name: "100%" }));
     await user.keyboard("-");
     await user.click(screen.getByRole("button", { name: "Fit to the window" }));
     expect(zoom()).toBe("100%");

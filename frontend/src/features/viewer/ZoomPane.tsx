@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { fitView, panBy, wheelFactor, zoomAt, type Size, type View } from "./zoom";
+import { fitView, panBy, wheelFactor, wheelPixels, zoomAt, type Size, type View } from "./zoom";
 
 /** The size of an element, kept up to date. */
 function usePaneSize(ref: React.RefObject<HTMLElement | null>): Size {
@@ -53,7 +53,7 @@ export function ZoomPane({
     const onWheel = (e: WheelEvent) => {
       e.preventDefault();
       const box = element.getBoundingClientRect();
-      onView(zoomAt(current.current, wheelFactor(e.deltaY), e.clientX - box.left, e.clientY - box.top));
+      onView(zoomAt(current.current, wheelFactor(wheelPixels(e).y), e.clientX - box.left, e.clientY - box.top));
     };
     element.addEventListener("wheel", onWheel, { passive: false });
     return () => element.removeEventListener("wheel", onWheel);

@@ -42,6 +42,15 @@ export function panBy(view: View, dx: number, dy: number): View {
   return { ...view, x: view.x + dx, y: view.y + dy };
 }
 
+const LINE = 16; // pixels per wheel "line" (Firefox reports mouse wheels in lines)
+const PAGE = 400;
+
+/** A wheel event's movement in pixels, whatever unit the browser reports it in. */
+export function wheelPixels(event: Pick<WheelEvent, "deltaX" | "deltaY" | "deltaMode">): { x: number; y: number } {
+  const unit = event.deltaMode === 1 ? LINE : event.deltaMode === 2 ? PAGE : 1;
+  return { x: event.deltaX * unit, y: event.deltaY * unit };
+}
+
 /** The wheel's zoom factor: one notch (100 px of delta) zooms by 1.25, smoothly for touchpads. */
 export function wheelFactor(deltaY: number): number {
   return Math.pow(1.25, -deltaY / 100);
