@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from stripstudio.domain import FAST_PROFILES, Comic, GenerationDefaults, Panel, Style
+from stripstudio.domain.fast import profile_drawn
 from stripstudio.generation import LoraSpec
 from stripstudio.production.panel_request import PanelOverrides, build_panel_request, draws_fast
 from stripstudio.script import load_comic_text
@@ -88,3 +89,13 @@ panels:
     first, second = (build_panel_request(loaded, index, "default") for index in (0, 1))
     assert first.loras == (LoraSpec(name="Hyper-SDXL-8steps-lora.safetensors"),) and first.num_inference_steps == 8
     assert second.loras == () and second.num_inference_steps == 20
+
+
+@pytest.mark.parametrize(
+    "named", ["Hyper-SDXL-8steps-lora.safetensors", "loras/hyper-sdxl-8steps-lora", "C:\\loras\\HYPER-SDXL-8STEPS-LORA"]
+)
+def test_a_draft_is_known_by_its_lora_however_the_file_is_written(named):
+    hyper = FAST_PROFILES["hyper"]
+    schedule = (hyper.steps, hyper.cfg, hyper.sampler, hyper.scheduler)
+    assert profile_drawn(*schedule, loras=[named], checkpoint="sdxl") == "hyper"
+    assert profile_drawn(*schedule, loras=["another.safetensors"], checkpoint="sdxl") is None

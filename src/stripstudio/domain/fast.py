@@ -13,6 +13,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from stripstudio.domain.base import NAME_MAX, PATH_MAX, DomainModel
+from stripstudio.domain.lora import lora_key
 
 
 class FastProfile(DomainModel):
@@ -97,15 +98,10 @@ def profile_drawn(
         if (profile.steps, profile.cfg, profile.sampler, profile.scheduler) != (steps, cfg, sampler, scheduler):
             continue
         if (
-            profile.lora and _stem(profile.lora) in {_stem(name) for name in loras}
+            profile.lora and lora_key(profile.lora) in {lora_key(name) for name in loras}
         ) or checkpoint == profile.checkpoint:
             return profile.name
     return None
-
-
-def _stem(name: str) -> str:
-    """A LoRA's file name without folders or the .safetensors suffix, as the model folders are searched."""
-    return name.rsplit("/", 1)[-1].removesuffix(".safetensors")
 
 
 def fast_profile(name: str) -> FastProfile:

@@ -16,3 +16,9 @@ class LoraRef(DomainModel):
     )
     strength_model: float = Field(1.0, ge=-10, le=10)
     strength_clip: float = Field(1.0, ge=-10, le=10)
+
+
+def lora_key(name: str) -> str:
+    """What makes two LoRA names one LoRA: the file name, any case, without folder or ``.safetensors``."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip().casefold()
+    return base.removesuffix(".safetensors")

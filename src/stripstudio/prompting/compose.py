@@ -16,6 +16,7 @@ from typing import Any, Protocol, Self, TypeVar
 from pydantic import ValidationError
 
 from stripstudio.domain import Character, Comic, LoraRef, Panel, Style
+from stripstudio.domain.lora import lora_key
 from stripstudio.prompting.lora_tags import LoraTag, extract_lora_tags, format_lora_tag
 from stripstudio.prompting.syntax import split_top_level_commas
 
@@ -119,12 +120,6 @@ def join_unique_fragments(texts: Iterable[str]) -> str:
             seen.add(key)
             kept.append(piece)
     return ", ".join(kept)
-
-
-def lora_key(name: str) -> str:
-    """What makes two LoRA names one LoRA: the file name, any case, without folder or ``.safetensors``."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip().casefold()
-    return base.removesuffix(".safetensors")
 
 
 class _Lora(Protocol):
