@@ -59,7 +59,8 @@ def generate_all(request, comic_id: int, payload: schemas.GenerateAllIn):
 def list_batches(request, comic_id: int):
     """The comic's newest batches, newest first."""
     row = owned(request, models.Comic, comic_id)
-    return [batch_out(batch) for batch in row.batches.all()[:BATCHES_LISTED]]
+    numbers = panel_numbers(row.pk)
+    return [batch_out(batch, numbers) for batch in row.batches.prefetch_related("jobs")[:BATCHES_LISTED]]
 
 
 @router.get("/batches/{batch_id}", response=schemas.BatchOut)
@@ -77,10 +78,16 @@ def cancel_batch(request, batch_id: int):
     return batch_out(batch)
 
 
-def batch_out(batch: models.Batch) -> schemas.BatchOut:
-    """A batch with its jobs in panel order and the count of each state."""
-    positions = dict(models.Panel.objects.filter(comic_id=batch.comic_id).values_list("pk", "position"))
-    numbers = {pk: number for number, pk in enumerate(sorted(positions, key=lambda pk: (positions[pk], pk)), 1)}
+def panel_numbers(comic_id: int) -> dict[int, int]:
+    """Each panel's number in the comic (from 1, in reading order)."""
+    ordered = models.Panel.objects.filter(comic_id=comic_id).values_list("pk", flat=True)  # by position, then id
+    return {pk: number for number, pk in enumerate(ordered, 1)}
+
+
+def batch_out(batch: models.Batch, numbers: dict[int, int] | None = None) -> schemas.BatchOut:
+    """A batch with its jobs in panel order and the count of each state (``numbers``: the comic's
+    :func:`panel_numbers`, when the caller has them already)."""
+    numbers = panel_numbers(batch.comic_id) if numbers is None else numbers
     jobs = sorted(batch.jobs.all(), key=lambda job: numbers.get(job.panel_id or 0, 0))
     counts = Counter(job.status for job in jobs)
     return schemas.BatchOut(
