@@ -1,7 +1,7 @@
 // The lettering layer of the panel canvas: every bubble of the panel's frame drawn as the export draws it,
 // and handles to move, resize and point bubbles. Tails may be dragged past the frame's edge (a speaker off
 // the panel); dragging snaps to the frame and the other bubbles and shows guides.
-import { useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { Circle, Group, Line, Rect } from "react-konva";
 import type Konva from "konva";
 import type { Bubble, PlacedBubble } from "../../api/client";
@@ -53,6 +53,13 @@ export function LetteringLayer(props: LetteringLayerProps & { origin: Point; lis
   const unit = 1 / (props.viewScale ?? 1);
   const [live, setLive] = useState<Live | null>(null);
   const [guides, setGuides] = useState<Guide[]>([]);
+  // Drawn once per layout, not on every drag move (a drag only moves the drawing by its offset).
+  const { width, height } = size;
+  const exportWidth = props.exportWidth;
+  const drawings = useMemo(
+    () => new Map(placed.map((p) => [p.bubble_id, bubbleDrawing(p, { width, height }, exportWidth)])),
+    [placed, width, height, exportWidth],
+  );
   const shift = (id: number) => pending[id] ?? { x: 0, y: 0 };
   const rectOf = (p: PlacedBubble): PixelRect => {
     if (live?.id === p.bubble_id) return live.rect;
@@ -74,7 +81,7 @@ export function LetteringLayer(props: LetteringLayerProps & { origin: Point; lis
         const selected = bubble.id === selectedId;
         return (
           <Group key={bubble.id}>
-            <BubbleShape drawing={bubbleDrawing(p, size, props.exportWidth)} offset={offset} />
+            <BubbleShape drawing={drawings.get(p.bubble_id)!} offset={offset} />
             <Rect
               x={rect.left}
               y={rect.top}
