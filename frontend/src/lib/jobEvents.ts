@@ -144,3 +144,35 @@ export function progressLabel(p: JobProgress, kind = "generate"): string {
       : "";
   return `${candidate}step ${p.step} of ${p.total}`;
 }
+
+/**
+ * Follow the job event stream at ``url``: ``onEvent`` for every event, then ``onEnd`` once, after the final
+ * event or when the stream closes for good (a stream that breaks early reconnects with Last-Event-ID).
+ * Returns the function that stops following; nothing is called after it.
+ */
+export function followJobEvents(url: string, onEvent: (event: JobEvent) => void, onEnd: () => void): () => void {
+  const source = new EventSource(url);
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    source.close();
+    onEnd();
+  };
+  const listener = (message: MessageEvent<string>) => {
+    const event = parseJobEvent(message.data);
+    if (!event || ended) return;
+    onEvent(event);
+    if (FINAL_STATUSES.has(event.type)) end();
+  };
+  // The server names each event by its type (``event: progress``); unnamed ones arrive as "message".
+  source.onmessage = listener;
+  for (const type of JOB_EVENT_TYPES) source.addEventListener(type, listener);
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED) end();
+  };
+  return () => {
+    ended = true;
+    source.close();
+  };
+}

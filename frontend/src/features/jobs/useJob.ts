@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { api, ok, type Job } from "../../api/client";
-import { applyJobEvent, FINAL_STATUSES, JOB_EVENT_TYPES, initialProgress, parseJobEvent, type JobProgress } from "../../lib/jobEvents";
+import { applyJobEvent, FINAL_STATUSES, followJobEvents, initialProgress, type JobProgress } from "../../lib/jobEvents";
 
 /** Follow a job live over its event stream; when it ends, the job as the server stores it (with results). */
 export function useJob(job: Job | null, onFinished?: (job: Job) => void) {
@@ -18,12 +18,7 @@ export function useJob(job: Job | null, onFinished?: (job: Job) => void) {
       setProgress((p) => ({ ...p, status: job.status as JobProgress["status"], fraction: job.progress, error: job.error_message || null }));
       return;
     }
-    let done = false;
-    const source = new EventSource(job.events_url);
     const end = async () => {
-      if (done) return;
-      done = true;
-      source.close();
       try {
         const stored = await ok(api.GET("/api/jobs/{job_id}", { params: { path: { job_id: job.id } } }));
         setFinal(stored);
@@ -37,23 +32,11 @@ export function useJob(job: Job | null, onFinished?: (job: Job) => void) {
         /* the next render retries nothing; the job list shows its state */
       }
     };
-    const onEvent = (message: MessageEvent<string>) => {
-      const event = parseJobEvent(message.data);
-      if (!event) return;
-      setProgress((p) => applyJobEvent(p, event));
-      if (FINAL_STATUSES.has(event.type)) void end();
-    };
-    // The server names each event by its type (``event: progress``); unnamed ones arrive as "message".
-    source.onmessage = onEvent;
-    for (const type of JOB_EVENT_TYPES) source.addEventListener(type, onEvent);
-    source.onerror = () => {
-      // The stream ends after the final event; if it broke early, EventSource reconnects with Last-Event-ID.
-      if (source.readyState === EventSource.CLOSED) void end();
-    };
-    return () => {
-      done = true;
-      source.close();
-    };
+    return followJobEvents(
+      job.events_url,
+      (event) => setProgress((p) => applyJobEvent(p, event)),
+      () => void end(),
+    );
   }, [job?.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return { progress, final };
